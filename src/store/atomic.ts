@@ -1,0 +1,36 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { nanoid } from 'nanoid/non-secure';
+
+/**
+ * The one atomic write: a temp file in the same folder, then rename. A reader
+ * sees the old file or the new one, never half of one; a process killed midway
+ * leaves at most a `.tmp` file that readers ignore. `durable` adds an fsync
+ * for data that must survive a power cut (records, rollups).
+ */
+export function writeFileAtomic(path: string, data: string, options: { durable?: boolean } = {}): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${nanoid(8)}.tmp`);
+  const fd = openSync(tmp, 'wx', 0o644);
+  try {
+    writeSync(fd, data);
+    if (options.durable) fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (error) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // The temp file is harmless; the rename error is what matters.
+    }
+    throw error;
+  }
+}
+
+export function isTempFile(name: string): boolean {
+  return name.startsWith('.') && name.endsWith('.tmp');
+}

@@ -1,0 +1,96 @@
+import { join } from 'node:path';
+import { lightFormat } from 'date-fns';
+import { sha256Hex } from './hash.js';
+
+// The one place that knows the on-disk layout:
+//   <logs>/YYYY-MM-DD/<agent-dir>/exec-<id>.json   one record per execution
+//   <logs>/YYYY-MM-DD/completions.jsonl            one line per finished execution
+//   <logs>/YYYY-MM-DD/summary.json                 the day's rollup
+//   <logs>/metrics/                                reports
+//   <logs>/.state/                                 in-flight hook state
+//   <logs>/hook-errors.log                         what the hook could not handle
+
+export const LOGS_SUBDIR = join('.claude', 'execution-logs');
+export const STATE_DIR = '.state';
+export const METRICS_DIR = 'metrics';
+export const ERROR_LOG = 'hook-errors.log';
+export const COMPLETIONS_FILE = 'completions.jsonl';
+export const SUMMARY_FILE = 'summary.json';
+
+export const DAY_NAME = /^\d{4}-\d{2}-\d{2}$/;
+export const RECORD_NAME = /^exec-[a-z0-9_-]+\.json$/;
+
+/** Local calendar day of an instant, as the folder name. */
+export function localDay(ms: number): string {
+  return lightFormat(ms, 'yyyy-MM-dd');
+}
+
+export function shortHash(text: string, length = 8): string {
+  return sha256Hex(text).slice(0, length);
+}
+
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f<>:"/\\|?*]/g;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+const DAY_FOLDER_ENTRIES = new Set([COMPLETIONS_FILE, SUMMARY_FILE]);
+const MAX_DIR_BYTES = 80;
+
+/**
+ * A folder name for a free-text agent type that is valid on Linux, macOS and
+ * Windows and cannot leave the day folder. It stays readable ("plugin:review"
+ * -> "plugin_review-1a2b3c4d"); whenever the name had to change, a hash of the
+ * exact type is appended so two different types never share a folder.
+ */
+export function safeAgentDir(agentType: string): string {
+  let name = agentType
+    .normalize('NFC')
+    .replace(UNSAFE_CHARS, '_')
+    .replace(/\s+/g, ' ')
+    .replace(/^[. ]+|[. ]+$/g, '');
+  name = truncateUtf8(name, MAX_DIR_BYTES);
+  if (!name) name = 'agent';
+  if (WINDOWS_RESERVED.test(name) || DAY_FOLDER_ENTRIES.has(name.toLowerCase())) name = `_${name}`;
+  return name === agentType ? name : `${name}-${shortHash(agentType)}`;
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let out = '';
+  for (const char of text) {
+    if (Buffer.byteLength(out + char) > maxBytes) break;
+    out += char;
+  }
+  return out.replace(/[. ]+$/, '');
+}
+
+/** Execution ids are derived, not random: every hook process handling the same run agrees on it. */
+export function executionId(sessionId: string, execKey: string): string {
+  return sha256Hex(`${sessionId}\n${execKey}`).slice(0, 20);
+}
+
+export function dayDir(logsDir: string, day: string): string {
+  return join(logsDir, day);
+}
+
+export function recordPath(logsDir: string, day: string, agentType: string, id: string): string {
+  return join(logsDir, day, safeAgentDir(agentType), `exec-${id}.json`);
+}
+
+export function completionsPath(logsDir: string, day: string): string {
+  return join(logsDir, day, COMPLETIONS_FILE);
+}
+
+export function summaryPath(logsDir: string, day: string): string {
+  return join(logsDir, day, SUMMARY_FILE);
+}
+
+export function stateRoot(logsDir: string): string {
+  return join(logsDir, STATE_DIR);
+}
+
+export function errorLogPath(logsDir: string): string {
+  return join(logsDir, ERROR_LOG);
+}
+
+export function metricsDir(logsDir: string): string {
+  return join(logsDir, METRICS_DIR);
+}
