@@ -1,0 +1,201 @@
+import type { AgentExecution, ClosedBy, ExecutionError, ExecutionStatus, Priority } from '../schema/record.js';
+import type { StoredEvent } from './events.js';
+import { classifyAgentFailure, countIssues } from './outcome.js';
+import type { TranscriptSummary } from './transcript.js';
+
+// Pure: the events of one execution (+ its transcript summary and chain) in,
+// one record out. Called again whenever a new event arrives for the same
+// execution, so a late event corrects the record instead of duplicating it.
+
+export interface Closure {
+  by: Extract<ClosedBy, 'SessionEnd' | 'timeout'>;
+  at: number;
+  detail: string;
+}
+
+export interface Chain {
+  parentExecutionId: string | null;
+  childExecutions: string[];
+  parallelWith: string[];
+}
+
+export interface AssemblyInput {
+  id: string;
+  sessionId: string;
+  events: StoredEvent[];
+  transcript: TranscriptSummary | null;
+  chain: Chain;
+  closure: Closure | null;
+  defaultPriority: Priority;
+  now: number;
+}
+
+const first = (events: StoredEvent[], kind: StoredEvent['kind']) => events.find((e) => e.kind === kind);
+const last = (events: StoredEvent[], kind: StoredEvent['kind']) => events.findLast((e) => e.kind === kind);
+
+/** The event that finishes an execution: the Agent call's result, its failure, or a background agent's stop. */
+export function terminalEvent(events: StoredEvent[]): StoredEvent | null {
+  const fail = last(events, 'fail');
+  if (fail) return fail;
+  const done = last(events, 'done');
+  if (done) return done;
+  const stop = last(events, 'stop');
+  return stop && events.some((e) => e.kind === 'launched') ? stop : null;
+}
+
+export function assembleExecution(input: AssemblyInput): AgentExecution | null {
+  const { events, transcript } = input;
+  const terminal = terminalEvent(events);
+  if (!terminal && !input.closure) return null;
+  const pre = first(events, 'pre');
+  const start = first(events, 'start');
+  const stop = last(events, 'stop');
+  const done = last(events, 'done');
+  const launched = first(events, 'launched');
+  const pick = <T>(get: (e: StoredEvent) => T | null | undefined): T | null => {
+    for (const event of events) {
+      const value = get(event);
+      if (value !== null && value !== undefined) return value;
+    }
+    return null;
+  };
+
+  const agentType = pre?.agentType ?? start?.agentType ?? done?.agentType ?? pick((e) => e.agentType) ?? 'unknown';
+  const startTime = pre?.at ?? start?.at ?? transcript?.firstAt ?? events[0]?.at ?? input.now;
+  const timing = timingOf(terminal, launched !== undefined, transcript, input.closure, events, startTime);
+
+  let status: ExecutionStatus;
+  const errors: ExecutionError[] = [...(transcript?.errors ?? [])];
+  const toolFailed = errors.some((e) => e.tool !== null);
+  if (terminal?.kind === 'fail') {
+    status = 'failed';
+    errors.push({
+      type: classifyAgentFailure(terminal.failure!.error, terminal.failure!.isInterrupt),
+      message: terminal.failure!.error,
+      tool: null,
+      recoveryAction: null,
+      at: terminal.at,
+    });
+  } else if (terminal?.kind === 'done') {
+    const response = terminal.response!;
+    if (response.apiError) {
+      status = 'failed';
+      if (!errors.some((e) => e.type === 'api_error')) {
+        errors.push({ type: 'api_error', message: response.apiError, tool: null, recoveryAction: null, at: terminal.at });
+      }
+    } else if (response.status !== null && response.status !== 'completed') {
+      status = 'failed';
+      errors.push({ type: 'agent_failed', message: `Agent result status: ${response.status}`, tool: null, recoveryAction: null, at: terminal.at });
+    } else {
+      status = toolFailed ? 'partial' : 'success';
+    }
+  } else if (terminal) {
+    // A background agent's SubagentStop: an API error leaves no final answer.
+    const apiFailed = errors.some((e) => e.type === 'api_error') && !transcript?.finalText?.trim();
+    status = apiFailed ? 'failed' : toolFailed ? 'partial' : 'success';
+  } else {
+    status = 'failed';
+    errors.push({ type: 'interrupted', message: input.closure!.detail, tool: null, recoveryAction: null, at: input.closure!.at });
+  }
+
+  const finalText = transcript?.finalText ?? null;
+  const isResult = status !== 'failed' || terminal?.kind === 'done';
+  const outputSize = !isResult ? null : terminal?.kind === 'done' ? terminal.response!.textLength : stop?.stop?.lastMessageLength ?? finalText?.length ?? null;
+  const issuesFound = !isResult ? null : terminal?.kind === 'done' ? terminal.response!.issuesFound : stop?.stop?.issuesFound ?? countIssues(finalText);
+  const resolvedModel = done?.response?.resolvedModel ?? launched?.response?.resolvedModel ?? null;
+
+  return {
+    schemaVersion: 1,
+    id: input.id,
+    agentType,
+    timestamp: new Date(startTime).toISOString(),
+    request: {
+      prompt: pre?.request?.prompt ?? null,
+      promptHash: pre?.request?.promptHash ?? null,
+      promptLength: pre?.request?.promptLength ?? null,
+      description: pre?.request?.description ?? start?.meta?.description ?? null,
+      priority: pre?.request?.priority ?? input.defaultPriority,
+      triggeredBy: pre?.launcher ? pre.launcher.agentType ?? 'agent' : 'user',
+      context: {
+        sessionId: input.sessionId,
+        promptId: pick((e) => e.promptId),
+        toolUseId: pick((e) => e.toolUseId),
+        agentId: pick((e) => (e.kind === 'pre' ? null : e.agentId)),
+        parentAgentId: pre?.launcher?.agentId ?? null,
+        model: transcript?.model ?? (resolvedModel ? resolvedModel.replace(/\[[^\]]*\]$/, '') : null) ?? pre?.request?.model ?? null,
+        background: pre?.request?.background === true || launched !== undefined,
+        cwd: pick((e) => e.cwd),
+        permissionMode: pick((e) => e.permissionMode),
+        spawnDepth: start?.meta?.spawnDepth ?? null,
+        claudeCodeVersion: transcript?.claudeCodeVersion ?? null,
+      },
+    },
+    metrics: {
+      startTime,
+      endTime: timing.endTime,
+      duration: timing.duration,
+      durationSource: timing.source,
+      tokensUsed: terminal?.kind === 'done' ? terminal.response!.totalTokens : transcript?.lastCallTokens ?? null,
+      tokens: transcript ? { ...transcript.tokens } : null,
+      apiCalls: transcript?.apiCalls ?? null,
+      memoryUsage: null,
+      toolsUsed: transcript ? [...transcript.toolsUsed] : [],
+      toolCalls: transcript ? structuredClone(transcript.toolCalls) : {},
+      totalToolUseCount: done?.response?.totalToolUseCount ?? transcript?.toolUseCount ?? null,
+    },
+    result: {
+      status,
+      outputSize,
+      filesModified: transcript ? transcript.modifiedFiles.length : null,
+      modifiedFiles: transcript ? [...transcript.modifiedFiles] : [],
+      testsRun: transcript ? transcript.testCommands.length : null,
+      testCommands: transcript ? [...transcript.testCommands] : [],
+      issuesFound,
+    },
+    errors,
+    chain: {
+      parentExecutionId: input.chain.parentExecutionId,
+      childExecutions: [...input.chain.childExecutions].sort(),
+      parallelWith: [...input.chain.parallelWith].sort(),
+    },
+    capture: {
+      closedBy: terminal ? closedByOf(terminal) : input.closure!.by,
+      events: events.map((e) => e.kind),
+      writtenAt: input.now,
+    },
+  };
+}
+
+interface Timing {
+  endTime: number;
+  duration: number;
+  source: 'claude-code' | 'transcript' | 'hooks';
+}
+
+function timingOf(
+  terminal: StoredEvent | null,
+  background: boolean,
+  transcript: TranscriptSummary | null,
+  closure: Closure | null,
+  events: StoredEvent[],
+  startTime: number,
+): Timing {
+  const sinceStart = (end: number): Timing => ({ endTime: end, duration: Math.max(0, end - startTime), source: 'hooks' });
+  if (terminal?.kind === 'done' || terminal?.kind === 'fail') {
+    // Claude Code's own measure of the Agent call, when it gives one.
+    const own = terminal.response?.totalDurationMs ?? terminal.response?.durationMs ?? terminal.failure?.durationMs ?? null;
+    return own !== null ? { endTime: terminal.at, duration: own, source: 'claude-code' } : sinceStart(terminal.at);
+  }
+  if (terminal && background && transcript?.firstAt != null && transcript.lastAt != null) {
+    return { endTime: terminal.at, duration: transcript.lastAt - transcript.firstAt, source: 'transcript' };
+  }
+  if (terminal) return sinceStart(terminal.at);
+  if (closure!.by === 'SessionEnd') return sinceStart(Math.max(closure!.at, startTime));
+  // Timed out: the last sign of life is the best end we know.
+  const lastSeen = Math.max(...events.map((e) => e.at), transcript?.lastAt ?? 0);
+  return sinceStart(lastSeen);
+}
+
+function closedByOf(terminal: StoredEvent): ClosedBy {
+  return terminal.kind === 'fail' ? 'PostToolUseFailure' : terminal.kind === 'done' ? 'PostToolUse' : 'SubagentStop';
+}

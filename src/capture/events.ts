@@ -1,0 +1,186 @@
+import * as z from 'zod/mini';
+import { Priority } from '../schema/enums.js';
+import type { Config } from '../schema/config.js';
+import { countIssues } from './outcome.js';
+import { agentToolResponse, type HookPayload } from './payload.js';
+import { memo } from '../schema/memo.js';
+import { sha256Hex } from '../store/hash.js';
+import { priorityFor } from './priority.js';
+import { scrubAndTruncate, scrubNullable } from './scrub.js';
+
+// The in-flight state is a folder of immutable event files, one per hook
+// call, each holding only what assembly needs, already scrubbed. Writing a
+// new file never conflicts with another hook process; the record is rebuilt
+// from the whole set, so event order and duplicate deliveries do not matter.
+
+export const EventKind = z.enum(['pre', 'start', 'stop', 'done', 'launched', 'fail', 'end']);
+export type EventKind = z.infer<typeof EventKind>;
+
+const str = () => z.nullable(z.string());
+const num = () => z.nullable(z.number());
+
+// Built on first use: most hook processes only write events, never read them back.
+export const storedEventSchema = memo(() => z.object({
+  v: z.literal(1),
+  kind: EventKind,
+  at: z.number(),
+  sessionId: z.string(),
+  promptId: str(),
+  toolUseId: str(),
+  agentId: str(),
+  agentType: str(),
+  cwd: str(),
+  transcriptPath: str(),
+  permissionMode: str(),
+  /** pre: the subagent that made this Agent call (nesting). */
+  launcher: z.optional(z.object({ agentId: z.string(), agentType: str() })),
+  request: z.optional(
+    z.object({
+      prompt: str(),
+      promptHash: str(),
+      promptLength: num(),
+      description: str(),
+      model: str(),
+      background: z.boolean(),
+      name: str(),
+      priority: Priority,
+    }),
+  ),
+  response: z.optional(
+    z.object({
+      status: str(),
+      resolvedModel: str(),
+      totalDurationMs: num(),
+      totalTokens: num(),
+      totalToolUseCount: num(),
+      textLength: num(),
+      issuesFound: num(),
+      apiError: str(),
+      durationMs: num(),
+    }),
+  ),
+  failure: z.optional(z.object({ error: z.string(), isInterrupt: z.boolean(), durationMs: num() })),
+  stop: z.optional(z.object({ agentTranscriptPath: str(), lastMessageLength: num(), issuesFound: num() })),
+  meta: z.optional(z.object({ spawnDepth: num(), description: str() })),
+  reason: z.optional(str()),
+}));
+export type StoredEvent = z.infer<ReturnType<typeof storedEventSchema>>;
+
+const PROMPT_MAX = 10_000;
+const TEXT_MAX = 2_000;
+
+export interface SubagentMeta {
+  toolUseId: string | null;
+  spawnDepth: number | null;
+  description: string | null;
+}
+
+/** Turn one validated hook payload into the event we store. */
+export function toStoredEvent(payload: HookPayload, at: number, config: Config, meta: SubagentMeta | null): StoredEvent {
+  const base = {
+    v: 1 as const,
+    at,
+    sessionId: payload.session_id,
+    promptId: payload.prompt_id ?? null,
+    toolUseId: null as string | null,
+    agentId: null as string | null,
+    agentType: null as string | null,
+    cwd: payload.cwd ?? null,
+    transcriptPath: payload.transcript_path ?? null,
+    permissionMode: payload.permission_mode ?? null,
+  };
+  switch (payload.hook_event_name) {
+    case 'PreToolUse': {
+      const input = payload.tool_input;
+      const agentType = input.subagent_type || 'general-purpose';
+      const prompt = input.prompt ?? null;
+      return {
+        ...base,
+        kind: 'pre',
+        toolUseId: payload.tool_use_id,
+        agentType,
+        ...(payload.agent_id ? { launcher: { agentId: payload.agent_id, agentType: payload.agent_type ?? null } } : {}),
+        request: {
+          prompt: prompt !== null && config.storePrompts ? scrubAndTruncate(prompt, PROMPT_MAX) : null,
+          promptHash: prompt !== null ? sha256Hex(prompt) : null,
+          promptLength: prompt !== null ? prompt.length : null,
+          description: input.description !== undefined ? scrubAndTruncate(input.description, TEXT_MAX) : null,
+          model: input.model ?? null,
+          background: input.run_in_background === true,
+          name: scrubNullable(input.name),
+          priority: priorityFor({ agentType, prompt, description: input.description ?? null }, config.priority),
+        },
+      };
+    }
+    case 'PostToolUse': {
+      const parsed = agentToolResponse().safeParse(payload.tool_response);
+      const response = parsed.success ? parsed.data : {};
+      const text = typeof payload.tool_response === 'string' ? payload.tool_response : joinText(response.content);
+      const launched = response.status === 'async_launched';
+      // An API failure inside the subagent still arrives as "completed".
+      const apiError = text !== null && /^API Error/i.test(text) ? scrubAndTruncate(text, TEXT_MAX) : null;
+      return {
+        ...base,
+        kind: launched ? 'launched' : 'done',
+        toolUseId: payload.tool_use_id,
+        agentId: response.agentId ?? null,
+        agentType: response.agentType ?? payload.tool_input?.subagent_type ?? null,
+        response: {
+          status: response.status ?? null,
+          resolvedModel: response.resolvedModel ?? null,
+          totalDurationMs: response.totalDurationMs ?? null,
+          totalTokens: response.totalTokens ?? null,
+          totalToolUseCount: response.totalToolUseCount ?? null,
+          textLength: launched || text === null ? null : text.length,
+          issuesFound: launched || apiError ? null : countIssues(text),
+          apiError,
+          durationMs: payload.duration_ms ?? null,
+        },
+      };
+    }
+    case 'PostToolUseFailure':
+      return {
+        ...base,
+        kind: 'fail',
+        toolUseId: payload.tool_use_id,
+        agentType: payload.tool_input?.subagent_type || null,
+        failure: {
+          error: scrubAndTruncate(payload.error, TEXT_MAX),
+          isInterrupt: payload.is_interrupt === true,
+          durationMs: payload.duration_ms ?? null,
+        },
+      };
+    case 'SubagentStart':
+      return {
+        ...base,
+        kind: 'start',
+        toolUseId: meta?.toolUseId ?? null,
+        agentId: payload.agent_id,
+        agentType: payload.agent_type ?? null,
+        meta: { spawnDepth: meta?.spawnDepth ?? null, description: scrubNullable(meta?.description) },
+      };
+    case 'SubagentStop': {
+      const last = payload.last_assistant_message ?? null;
+      return {
+        ...base,
+        kind: 'stop',
+        toolUseId: meta?.toolUseId ?? null,
+        agentId: payload.agent_id,
+        agentType: payload.agent_type ?? null,
+        stop: {
+          agentTranscriptPath: payload.agent_transcript_path ?? null,
+          lastMessageLength: last === null ? null : last.length,
+          issuesFound: countIssues(last),
+        },
+      };
+    }
+    case 'SessionEnd':
+      return { ...base, kind: 'end', reason: payload.reason ?? null };
+  }
+}
+
+function joinText(content: { type?: string | undefined; text?: string | undefined }[] | undefined): string | null {
+  if (!content) return null;
+  const texts = content.filter((block) => block.type === 'text' && typeof block.text === 'string').map((b) => b.text!);
+  return texts.length ? texts.join('\n') : null;
+}

@@ -1,0 +1,224 @@
+import { appendFileSync, mkdirSync, unlinkSync } from 'node:fs';
+import { dirname, relative, sep } from 'node:path';
+import type { Config } from '../schema/config.js';
+import type { AgentExecution } from '../schema/record.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { withLock } from '../store/lock.js';
+import { completionsPath, executionId, localDay, recordPath } from '../store/paths.js';
+import { assembleExecution, terminalEvent, type Chain, type Closure } from './assemble.js';
+import { readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
+import type { StoredEvent } from './events.js';
+import { execKeyForAgent, execKeyForToolUse, type EventName, type SessionState } from './state.js';
+import { readTranscript } from './transcript.js';
+
+export interface FinalizeContext {
+  logsDir: string;
+  config: Config;
+  now: number;
+  /** Absolute time after which waiting for a lock gives up (the hook's own deadline). */
+  deadline: number;
+}
+
+export type FinalizeResult = 'written' | 'pending';
+
+/**
+ * Write (or rewrite) the record of one execution from all its events, under
+ * its lock. `closeAs` closes a run that has no terminal event: at SessionEnd,
+ * or by a later command once it is older than the in-flight timeout.
+ */
+export function finalizeExecution(
+  state: SessionState,
+  execKey: string,
+  ctx: FinalizeContext,
+  closeAs: 'timeout' | null = null,
+): FinalizeResult {
+  return withLock(state.lockPath(execKey), ctx.deadline, () => {
+    // An event that lands while we write is either seen by this loop or its own
+    // hook process finds our marker and finalizes again after us.
+    for (let round = 0; round < 5; round++) {
+      const names = state.eventNames(execKey);
+      const result = writeOnce(state, execKey, names, ctx, closeAs);
+      if (result === 'pending' || sameNames(names, state.eventNames(execKey))) return result;
+    }
+    return 'written';
+  });
+}
+
+function writeOnce(
+  state: SessionState,
+  execKey: string,
+  names: EventName[],
+  ctx: FinalizeContext,
+  closeAs: 'timeout' | null,
+): FinalizeResult {
+  const events = state.readEvents(execKey);
+  const agentId = events.find((e) => e.agentId)?.agentId ?? null;
+  const orphanKey = agentId && execKey.startsWith('t-') ? execKeyForAgent(agentId) : null;
+  const orphanEvents = orphanKey ? state.readEvents(orphanKey) : [];
+  events.push(...orphanEvents);
+  events.sort((a, b) => a.at - b.at);
+
+  const closure = terminalEvent(events) ? null : closureOf(state, ctx, closeAs);
+  if (!terminalEvent(events) && !closure) return 'pending';
+
+  const sessionId = state.sessionId;
+  const record = assembleExecution({
+    id: executionId(sessionId, execKey),
+    sessionId,
+    events,
+    transcript: transcriptOf(events, sessionId, agentId),
+    chain: chainOf(state, execKey, events, agentId, closure),
+    closure,
+    defaultPriority: ctx.config.priority.default,
+    now: ctx.now,
+  })!;
+  writeRecord(state, execKey, record, names, ctx);
+  if (orphanKey && orphanEvents.length) retireOrphan(state, orphanKey, ctx);
+  return 'written';
+}
+
+function closureOf(state: SessionState, ctx: FinalizeContext, closeAs: 'timeout' | null): Closure | null {
+  const end = state.sessionEvents().find((e) => e.kind === 'end');
+  if (end) {
+    return { by: 'SessionEnd', at: end.at, detail: `The session ended (${end.reason ?? 'unknown reason'}) before the agent finished` };
+  }
+  if (closeAs === 'timeout') {
+    const hours = Math.round((ctx.config.inFlightTimeoutMs / 3_600_000) * 10) / 10;
+    return { by: 'timeout', at: ctx.now, detail: `No stop event within the in-flight timeout (${hours} h): the session was likely killed` };
+  }
+  return null;
+}
+
+function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null) {
+  const fromStop = events.findLast((e) => e.stop?.agentTranscriptPath)?.stop?.agentTranscriptPath ?? null;
+  const sessionTranscript = events.find((e) => e.transcriptPath)?.transcriptPath ?? null;
+  const path = fromStop ?? (sessionTranscript && agentId ? subagentTranscriptPath(sessionTranscript, sessionId, agentId) : null);
+  if (!path) return null;
+  return readTranscript(path, events.find((e) => e.cwd)?.cwd ?? null);
+}
+
+interface Range {
+  start: number;
+  end: number | null;
+}
+
+function rangeOf(names: EventName[]): Range | null {
+  const starts = names.filter((n) => n.kind === 'pre' || n.kind === 'start').map((n) => n.at);
+  if (!starts.length) return null;
+  const launched = names.some((n) => n.kind === 'launched');
+  const terminal = names.find((n) => n.kind === 'done' || n.kind === 'fail' || (launched && n.kind === 'stop'));
+  return { start: Math.min(...starts), end: terminal?.at ?? null };
+}
+
+function chainOf(state: SessionState, execKey: string, events: StoredEvent[], agentId: string | null, closure: Closure | null): Chain {
+  const sessionId = state.sessionId;
+  const launchers = state.launchers();
+  const parentKeyOf = (key: string): string | null => {
+    const launcher = launchers.get(key);
+    if (!launcher) return null;
+    return state.execKeyOfAgent(launcher) ?? metaKey(events, sessionId, launcher);
+  };
+  const ancestors = (key: string): string[] => {
+    const found: string[] = [];
+    for (let k = parentKeyOf(key); k && found.length < 32 && !found.includes(k); k = parentKeyOf(k)) found.push(k);
+    return found;
+  };
+
+  const parentKey = parentKeyOf(execKey);
+  const own = rangeOf(state.eventNames(execKey));
+  const ownEnd = own?.end ?? closure?.at ?? null;
+  const myAncestors = ancestors(execKey);
+  const parallelWith: string[] = [];
+  if (own && ownEnd !== null) {
+    for (const key of state.execKeys()) {
+      if (key === execKey || (agentId && key === execKeyForAgent(agentId)) || myAncestors.includes(key)) continue;
+      if (ancestors(key).includes(execKey)) continue;
+      const other = rangeOf(state.eventNames(key));
+      if (other && other.start < ownEnd && (other.end === null || other.end > own.start)) {
+        parallelWith.push(executionId(sessionId, key));
+      }
+    }
+  }
+  return {
+    parentExecutionId: parentKey ? executionId(sessionId, parentKey) : null,
+    childExecutions: agentId ? state.childExecKeys(agentId).map((key) => executionId(sessionId, key)) : [],
+    parallelWith,
+  };
+}
+
+/** When the launcher's agent-id mapping is missing, its meta file still names its Agent call. */
+function metaKey(events: StoredEvent[], sessionId: string, agentId: string): string | null {
+  const transcriptPath = events.find((e) => e.transcriptPath)?.transcriptPath ?? undefined;
+  const toolUseId = readSubagentMeta(transcriptPath, sessionId, agentId)?.toolUseId;
+  return toolUseId ? execKeyForToolUse(toolUseId) : null;
+}
+
+function writeRecord(state: SessionState, execKey: string, record: AgentExecution, names: EventName[], ctx: FinalizeContext): void {
+  const day = localDay(record.metrics.startTime);
+  const path = recordPath(ctx.logsDir, day, record.agentType, record.id);
+  const previous = state.readWritten(execKey);
+  writeFileAtomic(path, `${JSON.stringify(record)}\n`, { durable: true });
+  if (previous && previous.recordPath && previous.recordPath !== path) removeInside(ctx.logsDir, previous.recordPath);
+
+  const revision = (previous?.revision ?? 0) + 1;
+  const logged = previous?.completionLogged === true && previous.status === record.result.status && previous.recordPath === path;
+  if (!logged) appendCompletion(ctx.logsDir, day, record, previous ? revision : 1);
+  state.writeWritten(execKey, {
+    recordPath: path,
+    status: record.result.status,
+    closedBy: record.capture.closedBy,
+    events: names.map((n) => n.name),
+    completionLogged: true,
+    revision,
+  });
+}
+
+/**
+ * One line per finished execution. A later correction that changes the status
+ * appends a line with a higher revision; readers keep the last line per id.
+ */
+function appendCompletion(logsDir: string, day: string, record: AgentExecution, revision: number): void {
+  const path = completionsPath(logsDir, day);
+  mkdirSync(dirname(path), { recursive: true });
+  const line = {
+    executionId: record.id,
+    agentType: record.agentType,
+    status: record.result.status,
+    timestamp: new Date(record.metrics.endTime ?? record.metrics.startTime).toISOString(),
+    startTime: record.timestamp,
+    duration: record.metrics.duration,
+    tokensUsed: record.metrics.tokensUsed,
+    closedBy: record.capture.closedBy,
+    revision,
+  };
+  // One write() of a short line with O_APPEND: concurrent appenders never interleave.
+  appendFileSync(path, `${JSON.stringify(line)}\n`);
+}
+
+/** An orphan key (events filed under the agent id before its Agent call was known) merged into its real execution. */
+function retireOrphan(state: SessionState, orphanKey: string, ctx: FinalizeContext): void {
+  const marker = state.readWritten(orphanKey);
+  if (marker?.recordPath) removeInside(ctx.logsDir, marker.recordPath);
+  state.writeWritten(orphanKey, {
+    recordPath: '',
+    status: 'merged',
+    closedBy: 'merged',
+    events: state.eventNames(orphanKey).map((n) => n.name),
+    completionLogged: true,
+    revision: (marker?.revision ?? 0) + 1,
+  });
+}
+
+function removeInside(logsDir: string, path: string): void {
+  const rel = relative(logsDir, path);
+  if (!rel || rel.startsWith(`..${sep}`) || rel === '..') return;
+  try {
+    unlinkSync(path);
+  } catch {
+    // Already gone.
+  }
+}
+
+function sameNames(a: EventName[], b: EventName[]): boolean {
+  return a.length === b.length && a.every((n, i) => n.name === b[i]!.name);
+}

@@ -1,0 +1,92 @@
+import type { Config } from '../schema/config.js';
+import { readSubagentMeta } from './claude-paths.js';
+import { toStoredEvent, type SubagentMeta } from './events.js';
+import { finalizeExecution, type FinalizeContext } from './finalize.js';
+import { AGENT_TOOLS, HANDLED_EVENTS, parsePayload } from './payload.js';
+import { execKeyForAgent, execKeyForToolUse, SessionState } from './state.js';
+
+export class InvalidPayloadError extends Error {}
+
+export type IngestOutcome = 'ignored' | 'recorded' | 'finalized';
+
+export interface IngestContext extends FinalizeContext {
+  config: Config;
+}
+
+/** The event name and tool, read without validating the rest: most payloads are not ours and must cost nothing. */
+export function isRelevant(raw: unknown): boolean {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return true; // Let validation report it.
+  const { hook_event_name: event, tool_name: tool } = raw as Record<string, unknown>;
+  if (typeof event !== 'string' || !HANDLED_EVENTS.has(event)) return false;
+  return !event.startsWith('PreToolUse') && !event.startsWith('PostToolUse') ? true : typeof tool === 'string' && AGENT_TOOLS.has(tool);
+}
+
+/** One hook payload in, its event stored, and the record written when the execution is complete. */
+export function ingestPayload(raw: unknown, ctx: IngestContext): IngestOutcome {
+  if (!isRelevant(raw)) return 'ignored';
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new InvalidPayloadError('hook payload is not a JSON object');
+  const parsed = parsePayload(raw as Record<string, unknown>);
+  if (!parsed.success) throw new InvalidPayloadError(`invalid hook payload: ${parsed.error}`);
+  const payload = parsed.data;
+  const state = new SessionState(ctx.logsDir, payload.session_id);
+
+  switch (payload.hook_event_name) {
+    case 'PreToolUse': {
+      const key = execKeyForToolUse(payload.tool_use_id);
+      if (payload.agent_id) state.linkChild(payload.agent_id, key);
+      state.writeEvent(key, toStoredEvent(payload, ctx.now, ctx.config, null));
+      // Normally first; if its process ran late, the record already written gets corrected.
+      return state.readWritten(key) ? finalize(state, key, ctx) : 'recorded';
+    }
+    case 'SubagentStart':
+    case 'SubagentStop': {
+      const { key, meta } = resolveAgent(state, payload.agent_id, payload.transcript_path);
+      state.writeEvent(key, toStoredEvent(payload, ctx.now, ctx.config, meta));
+      // A foreground run finishes at the Agent call's PostToolUse; only a
+      // background run (already "launched") or a record already written needs work now.
+      const names = state.eventNames(key);
+      const due = payload.hook_event_name === 'SubagentStop' && names.some((n) => n.kind === 'launched');
+      return due || state.readWritten(key) ? finalize(state, key, ctx) : 'recorded';
+    }
+    case 'PostToolUse': {
+      const key = execKeyForToolUse(payload.tool_use_id);
+      const event = toStoredEvent(payload, ctx.now, ctx.config, null);
+      if (event.agentId) state.mapAgent(event.agentId, key);
+      state.writeEvent(key, event);
+      if (event.kind === 'launched') {
+        const stopped = state.eventNames(key).some((n) => n.kind === 'stop');
+        return stopped || state.readWritten(key) ? finalize(state, key, ctx) : 'recorded';
+      }
+      return finalize(state, key, ctx);
+    }
+    case 'PostToolUseFailure': {
+      const key = execKeyForToolUse(payload.tool_use_id);
+      state.writeEvent(key, toStoredEvent(payload, ctx.now, ctx.config, null));
+      return finalize(state, key, ctx);
+    }
+    case 'SessionEnd': {
+      state.writeEvent(null, toStoredEvent(payload, ctx.now, ctx.config, null));
+      for (const key of state.execKeys()) {
+        if (!state.readWritten(key)) finalizeExecution(state, key, ctx);
+      }
+      return 'finalized';
+    }
+  }
+}
+
+function finalize(state: SessionState, key: string, ctx: IngestContext): IngestOutcome {
+  return finalizeExecution(state, key, ctx) === 'written' ? 'finalized' : 'recorded';
+}
+
+/** SubagentStart/Stop carry no tool_use_id: learn it from our own mapping or Claude Code's meta file. */
+function resolveAgent(state: SessionState, agentId: string, transcriptPath: string | undefined): { key: string; meta: SubagentMeta | null } {
+  const meta = readSubagentMeta(transcriptPath, state.sessionId, agentId);
+  const mapped = state.execKeyOfAgent(agentId);
+  if (mapped) return { key: mapped, meta };
+  if (meta?.toolUseId) {
+    const key = execKeyForToolUse(meta.toolUseId);
+    state.mapAgent(agentId, key);
+    return { key, meta };
+  }
+  return { key: execKeyForAgent(agentId), meta };
+}

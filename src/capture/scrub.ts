@@ -1,0 +1,81 @@
+// Secrets and personal data never reach the disk: every prompt, description,
+// message and error passes through scrub() before it is written, including
+// the in-flight state.
+
+interface Rule {
+  name: string;
+  pattern: RegExp;
+  replace: (match: string, ...groups: string[]) => string;
+}
+
+const SECRET_KEYS =
+  'password|passwd|pwd|secret|api[_-]?key|apikey|access[_-]?key|access[_-]?token|auth[_-]?token|refresh[_-]?token|token|client[_-]?secret|private[_-]?key|credentials?';
+
+const redact = (name: string) => () => `[REDACTED:${name}]`;
+
+const RULES: Rule[] = [
+  {
+    name: 'private-key',
+    pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----|$)/g,
+    replace: redact('private-key'),
+  },
+  { name: 'anthropic-key', pattern: /\bsk-ant-[a-z0-9]+-[A-Za-z0-9_-]{16,}/g, replace: redact('anthropic-key') },
+  { name: 'openai-key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, replace: redact('openai-key') },
+  { name: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, replace: redact('aws-access-key') },
+  { name: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})\b/g, replace: redact('github-token') },
+  { name: 'slack-token', pattern: /\bxox[abposre]-[A-Za-z0-9-]{10,}/g, replace: redact('slack-token') },
+  {
+    name: 'slack-webhook',
+    pattern: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+/g,
+    replace: redact('slack-webhook'),
+  },
+  { name: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: redact('google-api-key') },
+  { name: 'stripe-key', pattern: /\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}\b/g, replace: redact('stripe-key') },
+  { name: 'npm-token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, replace: redact('npm-token') },
+  {
+    name: 'jwt',
+    pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g,
+    replace: redact('jwt'),
+  },
+  {
+    name: 'bearer',
+    pattern: /\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/-]{12,}=*/g,
+    replace: (_match, scheme, space) => `${scheme}${space}[REDACTED:token]`,
+  },
+  {
+    name: 'url-credentials',
+    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi,
+    replace: (_match, head) => `${head}[REDACTED:password]@`,
+  },
+  {
+    // password=..., "api_key": "...", DB_PASSWORD: ..., client-secret: '...'
+    name: 'assignment',
+    pattern: new RegExp(
+      String.raw`((?:\b|(?<=[_-]))(?:${SECRET_KEYS})["']?\s*[:=]\s*)(?:(["'])(?!\[REDACTED)[^"'\n]{1,500}\2|(?!\[REDACTED)[^\s"',;&]{3,})`,
+      'gi',
+    ),
+    replace: (_match, key, quote) => (quote ? `${key}${quote}[REDACTED:secret]${quote}` : `${key}[REDACTED:secret]`),
+  },
+  {
+    name: 'email',
+    pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g,
+    replace: redact('email'),
+  },
+];
+
+export function scrub(text: string): string {
+  let out = text;
+  for (const rule of RULES) out = out.replace(rule.pattern, rule.replace as (m: string, ...g: string[]) => string);
+  return out;
+}
+
+export function scrubNullable(text: string | null | undefined): string | null {
+  return text == null ? null : scrub(text);
+}
+
+/** Scrub, then cut to `max` characters so one huge prompt cannot bloat every record. */
+export function scrubAndTruncate(text: string, max: number): string {
+  // Scrub before cutting: a cut could leave half a secret that no rule matches.
+  const clean = scrub(text);
+  return clean.length > max ? `${clean.slice(0, max)}… [truncated]` : clean;
+}

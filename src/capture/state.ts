@@ -1,0 +1,163 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nanoid } from 'nanoid/non-secure';
+import { isTempFile, writeFileAtomic } from '../store/atomic.js';
+import { shortHash, stateRoot } from '../store/paths.js';
+import { storedEventSchema, type EventKind, type StoredEvent } from './events.js';
+
+// In-flight state of one Claude Code session:
+//   .state/<session>/x-<exec>/<at>-<kind>-<rand>.json   events of one execution
+//   .state/<session>/x-<exec>/written.json              what was last written for it
+//   .state/<session>/x-<exec>/lock                      held while its record is written
+//   .state/<session>/agents/<agent id>                  agent id -> execution key
+//   .state/<session>/children/<agent id>/<exec>         executions launched by that agent
+//   .state/<session>/<at>-end-<rand>.json               SessionEnd
+// An execution key is "t-<tool_use_id>" (the Agent call) or, when no tool use id
+// could be learned, "a-<agent_id>".
+
+const SAFE_NAME = /^[A-Za-z0-9_-]{1,120}$/;
+const EVENT_FILE = /^(\d{13})-([a-z]+)-[A-Za-z0-9_-]+\.json$/;
+
+export function safeName(raw: string): string {
+  return SAFE_NAME.test(raw) ? raw : `h${shortHash(raw, 24)}`;
+}
+
+export const execKeyForToolUse = (toolUseId: string) => `t-${safeName(toolUseId)}`;
+export const execKeyForAgent = (agentId: string) => `a-${safeName(agentId)}`;
+
+export interface EventName {
+  name: string;
+  at: number;
+  kind: EventKind;
+}
+
+export function parseEventName(name: string): EventName | null {
+  const match = EVENT_FILE.exec(name);
+  return match ? { name, at: Number(match[1]), kind: match[2] as EventKind } : null;
+}
+
+export interface WrittenMarker {
+  recordPath: string;
+  status: string;
+  closedBy: string;
+  events: string[];
+  completionLogged: boolean;
+  revision: number;
+}
+
+export class SessionState {
+  readonly dir: string;
+
+  constructor(logsDir: string, readonly sessionId: string) {
+    this.dir = join(stateRoot(logsDir), safeName(sessionId));
+  }
+
+  static list(logsDir: string): string[] {
+    return listDir(stateRoot(logsDir));
+  }
+
+  execDir(execKey: string): string {
+    return join(this.dir, `x-${execKey}`);
+  }
+
+  writeEvent(execKey: string | null, event: StoredEvent): string {
+    const dir = execKey === null ? this.dir : this.execDir(execKey);
+    const name = `${String(event.at).padStart(13, '0')}-${event.kind}-${nanoid(8)}.json`;
+    writeFileAtomic(join(dir, name), JSON.stringify(event));
+    return name;
+  }
+
+  execKeys(): string[] {
+    return listDir(this.dir)
+      .filter((name) => name.startsWith('x-'))
+      .map((name) => name.slice(2));
+  }
+
+  eventNames(execKey: string): EventName[] {
+    return listEvents(this.execDir(execKey));
+  }
+
+  readEvents(execKey: string): StoredEvent[] {
+    const dir = this.execDir(execKey);
+    return this.eventNames(execKey).flatMap(({ name }) => readEvent(join(dir, name)));
+  }
+
+  sessionEvents(): StoredEvent[] {
+    return listEvents(this.dir).flatMap(({ name }) => readEvent(join(this.dir, name)));
+  }
+
+  mapAgent(agentId: string, execKey: string): void {
+    const path = join(this.dir, 'agents', safeName(agentId));
+    if (existsSync(path)) return;
+    mkdirSync(join(this.dir, 'agents'), { recursive: true });
+    writeFileAtomic(path, execKey);
+  }
+
+  execKeyOfAgent(agentId: string): string | null {
+    try {
+      return readFileSync(join(this.dir, 'agents', safeName(agentId)), 'utf8') || null;
+    } catch {
+      return null;
+    }
+  }
+
+  linkChild(parentAgentId: string, childExecKey: string): void {
+    const dir = join(this.dir, 'children', safeName(parentAgentId));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, childExecKey), '');
+  }
+
+  childExecKeys(agentId: string): string[] {
+    return listDir(join(this.dir, 'children', safeName(agentId)));
+  }
+
+  /** child exec key -> launching agent id, for the whole session. */
+  launchers(): Map<string, string> {
+    const map = new Map<string, string>();
+    for (const parent of listDir(join(this.dir, 'children'))) {
+      for (const child of listDir(join(this.dir, 'children', parent))) map.set(child, parent);
+    }
+    return map;
+  }
+
+  readWritten(execKey: string): WrittenMarker | null {
+    try {
+      return JSON.parse(readFileSync(join(this.execDir(execKey), 'written.json'), 'utf8')) as WrittenMarker;
+    } catch {
+      return null;
+    }
+  }
+
+  writeWritten(execKey: string, marker: WrittenMarker): void {
+    writeFileAtomic(join(this.execDir(execKey), 'written.json'), JSON.stringify(marker));
+  }
+
+  lockPath(execKey: string): string {
+    return join(this.execDir(execKey), 'lock');
+  }
+}
+
+function listEvents(dir: string): EventName[] {
+  return listDir(dir)
+    .filter((name) => !isTempFile(name))
+    .map(parseEventName)
+    .filter((e): e is EventName => e !== null)
+    .sort((a, b) => a.at - b.at || a.name.localeCompare(b.name));
+}
+
+function readEvent(path: string): StoredEvent[] {
+  try {
+    const parsed = storedEventSchema().safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? [parsed.data] : [];
+  } catch {
+    return [];
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

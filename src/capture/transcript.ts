@@ -1,0 +1,244 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+import type { ExecutionError, TokenBreakdown } from '../schema/record.js';
+import { classifyToolError, isTestCommand } from './outcome.js';
+import { scrub, scrubAndTruncate } from './scrub.js';
+
+// One read of a subagent transcript (<session>/subagents/agent-<id>.jsonl)
+// gives everything the per-tool hooks would have, without a hook process per
+// tool call: tool names, failures, touched files, test commands, API usage.
+
+export interface TranscriptSummary {
+  firstAt: number | null;
+  lastAt: number | null;
+  model: string | null;
+  claudeCodeVersion: string | null;
+  apiCalls: number;
+  tokens: TokenBreakdown;
+  /** input + cache + output of the last API call: what Claude Code reports as totalTokens. */
+  lastCallTokens: number | null;
+  toolsUsed: string[];
+  toolCalls: Record<string, { calls: number; failures: number }>;
+  toolUseCount: number;
+  errors: ExecutionError[];
+  modifiedFiles: string[];
+  testCommands: string[];
+  finalText: string | null;
+}
+
+const FILE_WRITERS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
+const MESSAGE_MAX = 500;
+const COMMAND_MAX = 200;
+
+interface ToolUse {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+  at: number | null;
+  turn: number;
+}
+
+interface Line {
+  type?: unknown;
+  timestamp?: unknown;
+  version?: unknown;
+  isApiErrorMessage?: unknown;
+  apiErrorStatus?: unknown;
+  message?: {
+    id?: unknown;
+    model?: unknown;
+    usage?: Record<string, unknown>;
+    content?: unknown;
+  };
+}
+
+export function summarizeTranscript(text: string, projectDir: string | null): TranscriptSummary {
+  const summary: TranscriptSummary = {
+    firstAt: null,
+    lastAt: null,
+    model: null,
+    claudeCodeVersion: null,
+    apiCalls: 0,
+    tokens: { input: 0, output: 0, cacheCreation: 0, cacheRead: 0 },
+    lastCallTokens: null,
+    toolsUsed: [],
+    toolCalls: {},
+    toolUseCount: 0,
+    errors: [],
+    modifiedFiles: [],
+    testCommands: [],
+    finalText: null,
+  };
+  const seenMessages = new Set<string>();
+  const toolUses: ToolUse[] = [];
+  const toolUsesById = new Map<string, ToolUse>();
+  const failures: { use: ToolUse; text: string; at: number | null }[] = [];
+  const failedIds = new Set<string>();
+  let turn = 0;
+
+  for (const raw of text.split('\n')) {
+    if (!raw) continue;
+    let line: Line;
+    try {
+      line = JSON.parse(raw) as Line;
+    } catch {
+      continue; // A line being written while we read: the rest is still good.
+    }
+    const at = typeof line.timestamp === 'string' ? Date.parse(line.timestamp) : NaN;
+    if (!Number.isNaN(at)) {
+      summary.firstAt ??= at;
+      summary.lastAt = at;
+    }
+    if (typeof line.version === 'string') summary.claudeCodeVersion ??= line.version;
+    const message = line.message;
+    if (!message) continue;
+
+    if (line.type === 'assistant') {
+      const messageId = typeof message.id === 'string' ? message.id : null;
+      const synthetic = message.model === '<synthetic>';
+      if (typeof message.model === 'string' && !synthetic) summary.model ??= message.model;
+      // One API message is written as one line per content block, each
+      // repeating the same id and usage: count it once.
+      if (messageId && !seenMessages.has(messageId)) {
+        seenMessages.add(messageId);
+        turn++;
+        const usage = readUsage(message.usage);
+        if (!synthetic) summary.apiCalls++;
+        summary.tokens.input += usage.input;
+        summary.tokens.output += usage.output;
+        summary.tokens.cacheCreation += usage.cacheCreation;
+        summary.tokens.cacheRead += usage.cacheRead;
+        summary.lastCallTokens = usage.input + usage.output + usage.cacheCreation + usage.cacheRead;
+      }
+      if (line.isApiErrorMessage === true) {
+        summary.errors.push({
+          type: 'api_error',
+          message: scrubAndTruncate(textOf(message.content) ?? `API error ${String(line.apiErrorStatus ?? '')}`, MESSAGE_MAX),
+          tool: null,
+          recoveryAction: null,
+          at: Number.isNaN(at) ? null : at,
+        });
+      }
+      for (const block of blocks(message.content)) {
+        if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
+          const use: ToolUse = { id: block.id, name: block.name, input: asRecord(block.input), at: Number.isNaN(at) ? null : at, turn };
+          if (toolUsesById.has(use.id)) continue;
+          toolUses.push(use);
+          toolUsesById.set(use.id, use);
+        } else if (block.type === 'text' && typeof block.text === 'string' && block.text.trim()) {
+          summary.finalText = block.text;
+        }
+      }
+    } else if (line.type === 'user') {
+      for (const block of blocks(message.content)) {
+        if (block.type !== 'tool_result' || typeof block.tool_use_id !== 'string') continue;
+        const use = toolUsesById.get(block.tool_use_id);
+        if (!use || block.is_error !== true || failedIds.has(use.id)) continue;
+        failedIds.add(use.id);
+        failures.push({ use, text: textOf(block.content) ?? 'tool error', at: Number.isNaN(at) ? null : at });
+      }
+    }
+  }
+
+  for (const use of toolUses) {
+    if (!summary.toolCalls[use.name]) {
+      summary.toolCalls[use.name] = { calls: 0, failures: 0 };
+      summary.toolsUsed.push(use.name);
+    }
+    summary.toolCalls[use.name]!.calls++;
+    if (failedIds.has(use.id)) {
+      summary.toolCalls[use.name]!.failures++;
+      continue;
+    }
+    const file = FILE_WRITERS.has(use.name) ? use.input.file_path ?? use.input.notebook_path : undefined;
+    if (typeof file === 'string') {
+      const shown = displayPath(file, projectDir);
+      if (!summary.modifiedFiles.includes(shown)) summary.modifiedFiles.push(shown);
+    }
+  }
+  summary.toolUseCount = toolUses.length;
+  for (const use of toolUses) {
+    const command = use.name === 'Bash' ? use.input.command : undefined;
+    if (typeof command === 'string' && isTestCommand(command)) {
+      summary.testCommands.push(scrubAndTruncate(command, COMMAND_MAX));
+    }
+  }
+  const toolErrors = failures.map(({ use, text, at }) => ({
+    type: classifyToolError(text),
+    message: scrubAndTruncate(text, MESSAGE_MAX),
+    tool: use.name,
+    recoveryAction: recoveryAfter(use, toolUses),
+    at,
+  }));
+  summary.errors = [...toolErrors, ...summary.errors].sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
+  return summary;
+}
+
+/** What the agent did after a failed tool call: the next call in a later turn. */
+function recoveryAfter(failed: ToolUse, toolUses: ToolUse[]): string {
+  const next = toolUses.find((use) => use.turn > failed.turn);
+  if (!next) return 'gave up';
+  if (next.name !== failed.name) return `switched tool (${next.name})`;
+  return JSON.stringify(next.input) === JSON.stringify(failed.input) ? 'retried' : 'retried with changes';
+}
+
+export function readTranscript(path: string, projectDir: string | null): TranscriptSummary | null {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  return summarizeTranscript(text, projectDir);
+}
+
+/** Paths inside the project are stored relative to it; others keep their shape with secrets scrubbed. */
+export function displayPath(path: string, projectDir: string | null): string {
+  if (projectDir && isAbsolute(path)) {
+    const rel = relative(projectDir, path);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return scrub(rel);
+  }
+  const home = process.env.HOME;
+  if (home && home !== '/' && path.startsWith(`${home}/`)) return scrub(`~/${path.slice(home.length + 1)}`);
+  return scrub(path);
+}
+
+interface Block {
+  type?: unknown;
+  id?: unknown;
+  name?: unknown;
+  input?: unknown;
+  text?: unknown;
+  tool_use_id?: unknown;
+  is_error?: unknown;
+  content?: unknown;
+}
+
+function blocks(content: unknown): Block[] {
+  return Array.isArray(content) ? (content.filter((b) => b && typeof b === 'object') as Block[]) : [];
+}
+
+function textOf(content: unknown): string | null {
+  if (typeof content === 'string') return content;
+  const texts = blocks(content)
+    .filter((b) => b.type === 'text' && typeof b.text === 'string')
+    .map((b) => b.text as string);
+  return texts.length ? texts.join('\n') : null;
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
+}
+
+function readUsage(usage: Record<string, unknown> | undefined): TokenBreakdown {
+  const n = (key: string) => {
+    const value = usage?.[key];
+    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
+  };
+  return {
+    input: n('input_tokens'),
+    output: n('output_tokens'),
+    cacheCreation: n('cache_creation_input_tokens'),
+    cacheRead: n('cache_read_input_tokens'),
+  };
+}
