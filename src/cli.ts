@@ -1,7 +1,57 @@
-import { Command } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import { join } from 'node:path';
+import { UsageError, UserError } from './commands/context.js';
 
-const program = new Command('agent-track');
-program.command('hook').description('Handle one Claude Code hook payload on stdin (used by the installed hooks)').action(() => {
-  require('./hook-main.js');
+// Commander wiring only: each subcommand lives in src/commands/<name>.ts,
+// exports a function returning its Command, and sets process.exitCode; errors
+// become one readable line here, in one place. Exit codes: 0 ok, 1 failure,
+// 2 usage error (unknown flag, bad value).
+
+const program = new Command('agent-track')
+  .description('Make Claude Code subagents measurable: one record per subagent run, reports, trends, retention.')
+  .version(require('../package.json').version as string)
+  .addOption(new Option('--logs-dir <dir>', 'execution logs folder (default: <project>/.claude/execution-logs)').env('AGENT_TRACK_LOGS_DIR'))
+  .addOption(new Option('--config <file>', 'config file (default: agent-track.json beside the logs folder)').env('AGENT_TRACK_CONFIG'))
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+program
+  .command('hook')
+  .description('handle one Claude Code hook payload from stdin (what the installed hooks run)')
+  .allowUnknownOption()
+  .action(() => {
+    require(join(__dirname, 'hook.cjs'));
+  });
+
+const commands: Command[] = [];
+
+for (const command of commands) {
+  command.copyInheritedSettings(program);
+  program.addCommand(command);
+}
+
+async function main(): Promise<number> {
+  try {
+    await program.parseAsync(process.argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end up here too, with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`agent-track: ${error.message}\n(run with --help for usage)\n`);
+      return 2;
+    }
+    if (error instanceof UserError) {
+      process.stderr.write(`agent-track: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`agent-track: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+void main().then((code) => {
+  process.exitCode = code;
 });
-program.parse();

@@ -46,10 +46,24 @@ export interface WrittenMarker {
 }
 
 export class SessionState {
-  readonly dir: string;
+  dir: string;
 
   constructor(logsDir: string, readonly sessionId: string) {
     this.dir = join(stateRoot(logsDir), safeName(sessionId));
+  }
+
+  /** A session folder found on disk; its real id is in any of its events. */
+  static fromDirName(logsDir: string, dirName: string): SessionState | null {
+    const probe = new SessionState(logsDir, dirName);
+    probe.dir = join(stateRoot(logsDir), dirName);
+    let anyEvent = probe.sessionEvents()[0];
+    for (const key of probe.execKeys()) {
+      if (anyEvent) break;
+      anyEvent = probe.readEvents(key)[0];
+    }
+    if (!anyEvent) return null;
+    const state = new SessionState(logsDir, anyEvent.sessionId);
+    return state.dir === probe.dir ? state : null;
   }
 
   static list(logsDir: string): string[] {

@@ -1,0 +1,105 @@
+import { statSync } from 'node:fs';
+import type { Config } from '../schema/config.js';
+import { executionId } from '../store/paths.js';
+import { terminalEvent } from './assemble.js';
+import { subagentTranscriptPath } from './claude-paths.js';
+import { finalizeExecution } from './finalize.js';
+import { SessionState, type EventName } from './state.js';
+
+// Runs that never got a terminal event (a killed session, a hook process that
+// died) are closed by whichever command runs next: at once when their
+// session ended, or as interrupted once older than the in-flight timeout.
+
+export interface SweepResult {
+  closed: number;
+  repaired: number;
+  errors: string[];
+}
+
+export interface InFlightExecution {
+  executionId: string;
+  agentType: string;
+  sessionId: string;
+  startTime: number;
+  background: boolean;
+  lastActivity: number;
+}
+
+interface Pending {
+  state: SessionState;
+  key: string;
+  names: EventName[];
+}
+
+function* pendingExecutions(logsDir: string): Generator<Pending> {
+  for (const dirName of SessionState.list(logsDir)) {
+    const state = SessionState.fromDirName(logsDir, dirName);
+    if (!state) continue;
+    for (const key of state.execKeys()) {
+      const names = state.eventNames(key);
+      const marker = state.readWritten(key);
+      // Settled: the record was written from exactly these events.
+      if (marker && marker.events.length === names.length && marker.events.every((n, i) => n === names[i]!.name)) continue;
+      yield { state, key, names };
+    }
+  }
+}
+
+/** Close what can be closed, and rewrite records whose events changed after a writer was killed. */
+export function sweepInFlight(logsDir: string, config: Config, now: number): SweepResult {
+  const result: SweepResult = { closed: 0, repaired: 0, errors: [] };
+  const ctx = { logsDir, config, now, deadline: now + 5_000 };
+  for (const { state, key, names } of pendingExecutions(logsDir)) {
+    try {
+      const wasWritten = state.readWritten(key) !== null;
+      const stale = now - lastActivity(state, key, names) > config.inFlightTimeoutMs;
+      const outcome = finalizeExecution(state, key, ctx, stale ? 'timeout' : null);
+      if (outcome === 'written') {
+        if (wasWritten) result.repaired++;
+        else result.closed++;
+      }
+    } catch (error) {
+      result.errors.push(`${state.dir}/x-${key}: ${(error as Error).message}`);
+    }
+  }
+  return result;
+}
+
+/** Runs started and not finished, and not yet past the in-flight timeout. */
+export function listInFlight(logsDir: string, config: Config, now: number): InFlightExecution[] {
+  const active: InFlightExecution[] = [];
+  for (const { state, key, names } of pendingExecutions(logsDir)) {
+    if (state.readWritten(key)) continue;
+    const events = state.readEvents(key);
+    if (terminalEvent(events) || state.sessionEvents().some((e) => e.kind === 'end')) continue;
+    const last = lastActivity(state, key, names);
+    if (now - last > config.inFlightTimeoutMs) continue;
+    const pre = events.find((e) => e.kind === 'pre');
+    const start = events.find((e) => e.kind === 'start');
+    active.push({
+      executionId: executionId(state.sessionId, key),
+      agentType: pre?.agentType ?? start?.agentType ?? events.find((e) => e.agentType)?.agentType ?? 'unknown',
+      sessionId: state.sessionId,
+      startTime: pre?.at ?? start?.at ?? names[0]?.at ?? now,
+      background: pre?.request?.background === true || events.some((e) => e.kind === 'launched'),
+      lastActivity: last,
+    });
+  }
+  return active.sort((a, b) => a.startTime - b.startTime);
+}
+
+/** The last sign of life: its newest event, or its transcript still being written. */
+function lastActivity(state: SessionState, key: string, names: EventName[]): number {
+  let last = Math.max(0, ...names.map((n) => n.at));
+  const events = state.readEvents(key);
+  const agentId = events.find((e) => e.agentId)?.agentId;
+  const transcriptPath = events.find((e) => e.transcriptPath)?.transcriptPath;
+  if (agentId && transcriptPath) {
+    try {
+      last = Math.max(last, statSync(subagentTranscriptPath(transcriptPath, state.sessionId, agentId)).mtimeMs);
+    } catch {
+      // No transcript (yet): the events are all we know.
+    }
+  }
+  return last;
+}

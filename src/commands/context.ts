@@ -1,0 +1,58 @@
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../schema/config.js';
+import { resolveConfigPath, resolveLogsDir } from '../store/location.js';
+
+/** A problem with how the command was called: exit code 2. */
+export class UsageError extends Error {}
+
+/** A problem the user can fix (bad config, unreadable folder): exit code 1, one readable line. */
+export class UserError extends Error {}
+
+export interface GlobalOptions {
+  logsDir?: string;
+  config?: string;
+}
+
+/** What every interactive command needs, resolved once at the edge. */
+export interface CommandContext {
+  logsDir: string;
+  configPath: string;
+  config: Config;
+  now: number;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream;
+  /** Colour only on a terminal and never with NO_COLOR (https://no-color.org). */
+  color: boolean;
+}
+
+export function createContext(options: GlobalOptions): CommandContext {
+  const env = process.env;
+  const cwd = process.cwd();
+  const logsDir = resolveLogsDir({ flag: options.logsDir, env, cwd });
+  const configPath = resolveConfigPath(logsDir, env, options.config);
+  let config: Config;
+  try {
+    config = loadConfig(configPath);
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+  return {
+    logsDir,
+    configPath,
+    config,
+    now: Date.now(),
+    cwd,
+    env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    color: wantsColor(process.stdout, env),
+  };
+}
+
+export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+  if ('NO_COLOR' in env && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
