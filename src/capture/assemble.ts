@@ -160,7 +160,8 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
     },
     capture: {
       closedBy: terminal ? closedByOf(terminal) : input.closure!.by,
-      events: events.map((e) => e.kind),
+      // A kind seen twice is a duplicate delivery (or a resumed background agent stopping again).
+      events: [...new Set(events.map((e) => e.kind))],
       writtenAt: input.now,
     },
   };

@@ -21,6 +21,12 @@ export interface FinalizeContext {
 
 export type FinalizeResult = 'written' | 'pending';
 
+interface Written {
+  record: AgentExecution;
+  /** Other executions of the session (lineage excluded), each with whether it overlapped this one; and the parent. */
+  related: { peers: Map<string, boolean>; parentKey: string | null };
+}
+
 /**
  * Write (or rewrite) the record of one execution from all its events, under
  * its lock. `closeAs` closes a run that has no terminal event: at SessionEnd,
@@ -32,16 +38,31 @@ export function finalizeExecution(
   ctx: FinalizeContext,
   closeAs: 'timeout' | null = null,
 ): FinalizeResult {
-  return withLock(state.lockPath(execKey), ctx.deadline, () => {
+  const written = withLock(state.lockPath(execKey), ctx.deadline, () => {
     // An event that lands while we write is either seen by this loop or its own
     // hook process finds our marker and finalizes again after us.
+    let last: Written | null = null;
     for (let round = 0; round < 5; round++) {
       const names = state.eventNames(execKey);
-      const result = writeOnce(state, execKey, names, ctx, closeAs);
-      if (result === 'pending' || sameNames(names, state.eventNames(execKey))) return result;
+      last = writeOnce(state, execKey, names, ctx, closeAs);
+      if (!last || sameNames(names, state.eventNames(execKey))) break;
     }
-    return 'written';
+    return last;
   });
+  if (!written) return 'pending';
+  // Hook processes can finish in any order: a peer or parent written before
+  // this run's events existed is rewritten so links stay symmetric. Done
+  // outside our lock, so two runs fixing each other cannot deadlock.
+  const { record, related } = written;
+  for (const [key, overlaps] of related.peers) {
+    const marker = state.readWritten(key);
+    if (marker?.parallelWith && marker.parallelWith.includes(record.id) !== overlaps) finalizeExecution(state, key, ctx, closeAs);
+  }
+  if (related.parentKey) {
+    const marker = state.readWritten(related.parentKey);
+    if (marker?.childExecutions && !marker.childExecutions.includes(record.id)) finalizeExecution(state, related.parentKey, ctx, closeAs);
+  }
+  return 'written';
 }
 
 function writeOnce(
@@ -50,7 +71,7 @@ function writeOnce(
   names: EventName[],
   ctx: FinalizeContext,
   closeAs: 'timeout' | null,
-): FinalizeResult {
+): Written | null {
   const events = state.readEvents(execKey);
   const agentId = events.find((e) => e.agentId)?.agentId ?? null;
   const orphanKey = agentId && execKey.startsWith('t-') ? execKeyForAgent(agentId) : null;
@@ -59,22 +80,23 @@ function writeOnce(
   events.sort((a, b) => a.at - b.at);
 
   const closure = terminalEvent(events) ? null : closureOf(state, ctx, closeAs);
-  if (!terminalEvent(events) && !closure) return 'pending';
+  if (!terminalEvent(events) && !closure) return null;
 
   const sessionId = state.sessionId;
+  const links = chainOf(state, execKey, events, agentId, closure);
   const record = assembleExecution({
     id: executionId(sessionId, execKey),
     sessionId,
     events,
     transcript: transcriptOf(events, sessionId, agentId),
-    chain: chainOf(state, execKey, events, agentId, closure),
+    chain: links.chain,
     closure,
     defaultPriority: ctx.config.priority.default,
     now: ctx.now,
   })!;
   writeRecord(state, execKey, record, names, ctx);
   if (orphanKey && orphanEvents.length) retireOrphan(state, orphanKey, ctx);
-  return 'written';
+  return { record, related: { peers: links.peers, parentKey: links.parentKey } };
 }
 
 function closureOf(state: SessionState, ctx: FinalizeContext, closeAs: 'timeout' | null): Closure | null {
@@ -110,7 +132,13 @@ function rangeOf(names: EventName[]): Range | null {
   return { start: Math.min(...starts), end: terminal?.at ?? null };
 }
 
-function chainOf(state: SessionState, execKey: string, events: StoredEvent[], agentId: string | null, closure: Closure | null): Chain {
+interface Links {
+  chain: Chain;
+  peers: Map<string, boolean>;
+  parentKey: string | null;
+}
+
+function chainOf(state: SessionState, execKey: string, events: StoredEvent[], agentId: string | null, closure: Closure | null): Links {
   const sessionId = state.sessionId;
   const launchers = state.launchers();
   const parentKeyOf = (key: string): string | null => {
@@ -128,21 +156,23 @@ function chainOf(state: SessionState, execKey: string, events: StoredEvent[], ag
   const own = rangeOf(state.eventNames(execKey));
   const ownEnd = own?.end ?? closure?.at ?? null;
   const myAncestors = ancestors(execKey);
-  const parallelWith: string[] = [];
+  const peers = new Map<string, boolean>();
   if (own && ownEnd !== null) {
     for (const key of state.execKeys()) {
       if (key === execKey || (agentId && key === execKeyForAgent(agentId)) || myAncestors.includes(key)) continue;
       if (ancestors(key).includes(execKey)) continue;
       const other = rangeOf(state.eventNames(key));
-      if (other && other.start < ownEnd && (other.end === null || other.end > own.start)) {
-        parallelWith.push(executionId(sessionId, key));
-      }
+      peers.set(key, other !== null && other.start < ownEnd && (other.end === null || other.end > own.start));
     }
   }
   return {
-    parentExecutionId: parentKey ? executionId(sessionId, parentKey) : null,
-    childExecutions: agentId ? state.childExecKeys(agentId).map((key) => executionId(sessionId, key)) : [],
-    parallelWith,
+    chain: {
+      parentExecutionId: parentKey ? executionId(sessionId, parentKey) : null,
+      childExecutions: agentId ? state.childExecKeys(agentId).map((key) => executionId(sessionId, key)) : [],
+      parallelWith: [...peers].filter(([, overlaps]) => overlaps).map(([key]) => executionId(sessionId, key)),
+    },
+    peers,
+    parentKey,
   };
 }
 
@@ -170,6 +200,8 @@ function writeRecord(state: SessionState, execKey: string, record: AgentExecutio
     events: names.map((n) => n.name),
     completionLogged: true,
     revision,
+    parallelWith: record.chain.parallelWith,
+    childExecutions: record.chain.childExecutions,
   });
 }
 

@@ -43,6 +43,9 @@ export interface WrittenMarker {
   events: string[];
   completionLogged: boolean;
   revision: number;
+  /** The record's links, so a peer can tell without reading the record whether it must be rewritten. */
+  parallelWith?: string[];
+  childExecutions?: string[];
 }
 
 export class SessionState {
