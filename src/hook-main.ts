@@ -1,4 +1,4 @@
-import { read } from 'node:fs';
+import { constants, openSync, readSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { loadConfig } from './config/load.js';
 import { DEFAULT_CONFIG, type Config } from './schema/config.js';
@@ -6,6 +6,7 @@ import { ingestPayload } from './capture/ingest.js';
 import { appendHookError } from './store/error-log.js';
 import { resolveConfigPath, resolveLogsDir } from './store/location.js';
 import { scrubAndTruncate } from './capture/scrub.js';
+import { sleepSync } from './store/lock.js';
 
 // `agent-track hook`: what Claude Code starts for every subscribed event.
 // Contract: exit 0 always, nothing on stdout or stderr, bounded time. Every
@@ -54,47 +55,78 @@ setTimeout(() => {
   finish();
 }, HARD_DEADLINE_MS).unref();
 
+type StdinDone = (text: string, problem: string | null) => void;
+
 /**
- * stdin through fs.read, not process.stdin: the stream machinery costs a few
- * ms of startup. Some Claude Code versions never close stdin, so reading stops
- * at a complete JSON object, at the size cap, or at the deadline.
+ * Reads the payload with a size cap and a deadline, stopping at a complete
+ * JSON object because some Claude Code versions never close stdin.
+ *
+ * Fast path (Linux): stdin reopened non-blocking through /proc and read
+ * synchronously. process.stdin costs ~5 ms of startup, and a plain fs.read
+ * blocks a libuv thread that process.exit() then waits for forever when
+ * stdin is never closed.
  */
-function readStdin(onDone: (text: string, problem: string | null) => void): void {
+function readStdin(onDone: StdinDone): void {
+  let fd: number;
+  try {
+    fd = openSync('/proc/self/fd/0', constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return readStdinStream(onDone);
+  }
   const chunks: Buffer[] = [];
   const buffer = Buffer.allocUnsafe(64 * 1024);
+  const deadline = Date.now() + STDIN_DEADLINE_MS;
+  let size = 0;
+  for (;;) {
+    let bytes: number;
+    try {
+      bytes = readSync(fd, buffer, 0, buffer.length, null);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return onDone('', `cannot read stdin: ${(error as Error).message}`);
+      if (Date.now() >= deadline) break;
+      sleepSync(2);
+      continue;
+    }
+    if (bytes === 0) break;
+    size += bytes;
+    if (size > MAX_PAYLOAD_BYTES) return onDone('', `payload larger than ${MAX_PAYLOAD_BYTES} bytes; ignored`);
+    chunks.push(Buffer.from(buffer.subarray(0, bytes)));
+    if (isCompleteJson(chunks, buffer[bytes - 1])) break;
+  }
+  onDone(Buffer.concat(chunks).toString('utf8'), size || Date.now() < deadline ? null : 'no payload on stdin before the deadline');
+}
+
+/** Portable fallback (macOS, Windows, stdin that is a socket). */
+function readStdinStream(onDone: StdinDone): void {
+  const chunks: Buffer[] = [];
   let size = 0;
   let settled = false;
   const settle = (problem: string | null) => {
     if (settled) return;
     settled = true;
     clearTimeout(timer);
+    process.stdin.pause();
     onDone(Buffer.concat(chunks).toString('utf8'), problem);
   };
   const timer = setTimeout(() => settle(size ? null : 'no payload on stdin before the deadline'), STDIN_DEADLINE_MS);
-  const next = (): void =>
-    read(0, buffer, 0, buffer.length, null, (error, bytes) => {
-      if (settled) return;
-      if (error) {
-        // A non-blocking stdin with nothing to read yet.
-        if (error.code === 'EAGAIN') return void setTimeout(next, 5);
-        return settle(error.code === 'EOF' ? null : `cannot read stdin: ${error.message}`);
-      }
-      if (bytes === 0) return settle(null);
-      size += bytes;
-      if (size > MAX_PAYLOAD_BYTES) return settle(`payload larger than ${MAX_PAYLOAD_BYTES} bytes; ignored`);
-      chunks.push(Buffer.from(buffer.subarray(0, bytes)));
-      const lastByte = buffer[bytes - 1];
-      if (lastByte === 0x7d /* } */ || lastByte === 0x0a /* \n */) {
-        try {
-          JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          return settle(null);
-        } catch {
-          // Not complete yet.
-        }
-      }
-      next();
-    });
-  next();
+  process.stdin.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_PAYLOAD_BYTES) return settle(`payload larger than ${MAX_PAYLOAD_BYTES} bytes; ignored`);
+    chunks.push(chunk);
+    if (isCompleteJson(chunks, chunk[chunk.length - 1])) settle(null);
+  });
+  process.stdin.on('end', () => settle(null));
+  process.stdin.on('error', (error) => settle(`cannot read stdin: ${error.message}`));
+}
+
+function isCompleteJson(chunks: Buffer[], lastByte: number | undefined): boolean {
+  if (lastByte !== 0x7d /* } */ && lastByte !== 0x0a /* \n */) return false;
+  try {
+    JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 readStdin((text, problem) => {
