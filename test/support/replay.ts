@@ -21,7 +21,7 @@ export function replay(
   const order = options.order ?? payloads.map((_, i) => i);
   for (const i of order) {
     const now = BASE_TIME + i * 1_000;
-    ingestPayload(payloads[i], { logsDir, config: options.config ?? DEFAULT_CONFIG, now, deadline: now + 5_000 });
+    ingestPayload(payloads[i], { logsDir, config: options.config ?? DEFAULT_CONFIG, now, deadline: Date.now() + 5_000 });
   }
 }
 
