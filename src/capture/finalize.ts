@@ -37,6 +37,7 @@ export function finalizeExecution(
   execKey: string,
   ctx: FinalizeContext,
   closeAs: 'timeout' | null = null,
+  followUps = true,
 ): FinalizeResult {
   const written = withLock(state.lockPath(execKey), ctx.deadline, () => {
     // An event that lands while we write is either seen by this loop or its own
@@ -50,17 +51,19 @@ export function finalizeExecution(
     return last;
   });
   if (!written) return 'pending';
+  if (!followUps) return 'written';
   // Hook processes can finish in any order: a peer or parent written before
   // this run's events existed is rewritten so links stay symmetric. Done
-  // outside our lock, so two runs fixing each other cannot deadlock.
+  // outside our lock, so two runs fixing each other cannot deadlock, and one
+  // level deep: overlap is symmetric, so a rewritten peer agrees with us.
   const { record, related } = written;
   for (const [key, overlaps] of related.peers) {
     const marker = state.readWritten(key);
-    if (marker?.parallelWith && marker.parallelWith.includes(record.id) !== overlaps) finalizeExecution(state, key, ctx, closeAs);
+    if (marker?.parallelWith && marker.parallelWith.includes(record.id) !== overlaps) finalizeExecution(state, key, ctx, closeAs, false);
   }
   if (related.parentKey) {
     const marker = state.readWritten(related.parentKey);
-    if (marker?.childExecutions && !marker.childExecutions.includes(record.id)) finalizeExecution(state, related.parentKey, ctx, closeAs);
+    if (marker?.childExecutions && !marker.childExecutions.includes(record.id)) finalizeExecution(state, related.parentKey, ctx, closeAs, false);
   }
   return 'written';
 }
@@ -124,12 +127,17 @@ interface Range {
   end: number | null;
 }
 
-function rangeOf(names: EventName[]): Range | null {
+/**
+ * When a run was alive, judged the same way for every run of the session so
+ * that "A overlapped B" and "B overlapped A" always agree. A run without a
+ * terminal event ends at SessionEnd, or is still running.
+ */
+function rangeOf(names: EventName[], sessionEnd: number | null): Range | null {
   const starts = names.filter((n) => n.kind === 'pre' || n.kind === 'start').map((n) => n.at);
   if (!starts.length) return null;
   const launched = names.some((n) => n.kind === 'launched');
   const terminal = names.find((n) => n.kind === 'done' || n.kind === 'fail' || (launched && n.kind === 'stop'));
-  return { start: Math.min(...starts), end: terminal?.at ?? null };
+  return { start: Math.min(...starts), end: terminal?.at ?? sessionEnd };
 }
 
 interface Links {
@@ -153,7 +161,8 @@ function chainOf(state: SessionState, execKey: string, events: StoredEvent[], ag
   };
 
   const parentKey = parentKeyOf(execKey);
-  const own = rangeOf(state.eventNames(execKey));
+  const sessionEnd = closure?.by === 'SessionEnd' ? closure.at : state.sessionEvents().find((e) => e.kind === 'end')?.at ?? null;
+  const own = rangeOf(state.eventNames(execKey), sessionEnd);
   const ownEnd = own?.end ?? closure?.at ?? null;
   const myAncestors = ancestors(execKey);
   const peers = new Map<string, boolean>();
@@ -161,7 +170,7 @@ function chainOf(state: SessionState, execKey: string, events: StoredEvent[], ag
     for (const key of state.execKeys()) {
       if (key === execKey || (agentId && key === execKeyForAgent(agentId)) || myAncestors.includes(key)) continue;
       if (ancestors(key).includes(execKey)) continue;
-      const other = rangeOf(state.eventNames(key));
+      const other = rangeOf(state.eventNames(key), sessionEnd);
       peers.set(key, other !== null && other.start < ownEnd && (other.end === null || other.end > own.start));
     }
   }

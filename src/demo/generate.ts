@@ -19,7 +19,7 @@ export interface SyntheticSession {
   events: SyntheticEvent[];
   files: SyntheticFile[];
   /** Agent runs in this session, for tests that check every run was recorded. */
-  runs: { toolUseId: string; agentType: string; outcome: Outcome }[];
+  runs: { toolUseId: string; agentId: string | null; agentType: string; outcome: Outcome }[];
 }
 
 export type Outcome = 'success' | 'tool-failure' | 'api-error' | 'unknown-type' | 'interrupted';
@@ -204,7 +204,7 @@ function buildRun(random: () => number, input: RunInput): RunOutput {
         duration_ms: 3,
       },
     });
-    return { events, files: [], runs: [{ toolUseId: launch.toolUseId, agentType: typo, outcome }], end: at + 15 };
+    return { events, files: [], runs: [{ toolUseId: launch.toolUseId, agentId: null, agentType: typo, outcome }], end: at + 15 };
   }
 
   const startAt = at + 20 + Math.floor(random() * 30);
@@ -223,7 +223,7 @@ function buildRun(random: () => number, input: RunInput): RunOutput {
   const childEnd = nested.length ? nested[0]!.end : 0;
   const endAt = Math.max(startAt + duration, childEnd + 500);
   files.push({ path: `${base}.jsonl`, content: transcript.lines.join('\n') + '\n' });
-  const runs: SyntheticSession['runs'] = [{ toolUseId: launch.toolUseId, agentType: launch.type, outcome: transcript.toolFailed && outcome === 'success' ? 'tool-failure' : outcome }];
+  const runs: SyntheticSession['runs'] = [{ toolUseId: launch.toolUseId, agentId: launch.agentId, agentType: launch.type, outcome: transcript.toolFailed && outcome === 'success' ? 'tool-failure' : outcome }];
   for (const child of nested) {
     events.push(...child.events);
     files.push(...child.files);
