@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { join } from 'node:path';
 import { UsageError, UserError } from './commands/context.js';
+import { doctorCommand } from './commands/doctor.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
 
 // Commander wiring only: each subcommand lives in src/commands/<name>.ts,
@@ -24,7 +25,7 @@ program
     require(join(__dirname, 'hook.cjs'));
   });
 
-const commands: Command[] = [installCommand(), uninstallCommand()];
+const commands: Command[] = [installCommand(), uninstallCommand(), doctorCommand()];
 
 for (const command of commands) {
   command.copyInheritedSettings(program);
