@@ -36,7 +36,7 @@ interface AgentProfile {
 
 const AGENTS: AgentProfile[] = [
   { type: 'code-review-specialist', model: 'claude-opus-4-8', medianMs: 48_000, tools: ['Read', 'Grep', 'Glob', 'Read'], toolFailureRate: 0.05, apiErrorRate: 0.01, reportsIssues: true },
-  { type: 'test-automation-specialist', model: 'claude-sonnet-4-6', medianMs: 95_000, tools: ['Read', 'Write', 'Bash', 'Edit', 'Bash'], toolFailureRate: 0.18, apiErrorRate: 0.01 },
+  { type: 'test-automation-specialist', model: 'claude-sonnet-4-6', medianMs: 95_000, tools: ['Read', 'Write', 'Bash', 'Edit', 'Bash'], toolFailureRate: 0.2, apiErrorRate: 0.01 },
   { type: 'backend-gcp-specialist', model: 'claude-opus-4-8', medianMs: 130_000, tools: ['Read', 'Grep', 'Edit', 'Edit', 'Bash'], toolFailureRate: 0.08, apiErrorRate: 0.015 },
   { type: 'database-administrator', model: 'claude-sonnet-4-6', medianMs: 70_000, tools: ['Read', 'Bash', 'Write'], toolFailureRate: 0.1, apiErrorRate: 0.01 },
   { type: 'doc-writer-researcher', model: 'claude-haiku-4-5', medianMs: 35_000, tools: ['Read', 'WebFetch', 'Write'], toolFailureRate: 0.06, apiErrorRate: 0.005 },
@@ -306,6 +306,8 @@ function buildTranscript(random: () => number, t: TranscriptInput) {
 
   const steps = t.profile.tools.length + Math.floor(random() * 3);
   const stepMs = t.duration / (steps + 1);
+  // failRate is per run: at most one step fails, and the agent usually retries it.
+  const failingStep = random() < t.failRate ? Math.floor(random() * steps) : -1;
   for (let i = 0; i < steps; i++) {
     const tool = t.profile.tools[i % t.profile.tools.length]!;
     const id = `toolu_${token(random, 20)}`;
@@ -318,7 +320,7 @@ function buildTranscript(random: () => number, t: TranscriptInput) {
     lines.push(JSON.stringify({ type: 'assistant', message: { id: messageId, model: t.profile.model, role: 'assistant', usage: lastUsage, content: [{ type: 'text', text: `Next I will use ${tool}.` }] }, uuid: uuid(random), timestamp: stamp(at), ...meta }));
     lines.push(JSON.stringify({ type: 'assistant', message: { id: messageId, model: t.profile.model, role: 'assistant', usage: lastUsage, content: [{ type: 'tool_use', id, name: tool, input }] }, uuid: uuid(random), timestamp: stamp(at + 5), ...meta }));
     toolUses++;
-    const fails = random() < t.failRate;
+    const fails = i === failingStep;
     toolFailed ||= fails;
     const content = fails ? failureText(tool, random) : `ok: ${tool} finished`;
     lines.push(JSON.stringify({ type: 'user', promptId: t.promptId, message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: id, content, ...(fails ? { is_error: true } : {}) }] }, uuid: uuid(random), timestamp: stamp(at + Math.round(stepMs * 0.4)), ...meta }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { sweepInFlight } from '../../src/capture/sweep';
 import { generateSessions, rng } from '../../src/demo/generate';
-import { writeSessionFiles } from '../../src/demo/feed';
+import { writeSessionFiles } from '../../src/demo/generate-io';
 import { DEFAULT_CONFIG } from '../../src/schema/config';
 import { AgentExecution } from '../../src/schema/record';
 import { executionId } from '../../src/store/paths';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { generateSessions } from '../../src/demo/generate';
-import { feedSessions, writeSessionFiles } from '../../src/demo/feed';
+import { feedSessions, writeSessionFiles } from '../../src/demo/generate-io';
 import { DEFAULT_CONFIG } from '../../src/schema/config';
 import { executionId } from '../../src/store/paths';
 import { allRecords, completionLines } from '../support/replay';
