@@ -1,6 +1,7 @@
 import type { AgentExecution, ClosedBy, ExecutionError, ExecutionStatus, Priority } from '../schema/record.js';
 import type { StoredEvent } from './events.js';
 import { classifyAgentFailure, countIssues } from './outcome.js';
+import { shortenHome } from './scrub.js';
 import type { TranscriptSummary } from './transcript.js';
 
 // Pure: the events of one execution (+ its transcript summary and chain) in,
@@ -124,7 +125,7 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
         parentAgentId: pre?.launcher?.agentId ?? null,
         model: transcript?.model ?? (resolvedModel ? resolvedModel.replace(/\[[^\]]*\]$/, '') : null) ?? pre?.request?.model ?? null,
         background: pre?.request?.background === true || launched !== undefined,
-        cwd: pick((e) => e.cwd),
+        cwd: pick((e) => (e.cwd ? shortenHome(e.cwd) : null)),
         permissionMode: pick((e) => e.permissionMode),
         spawnDepth: start?.meta?.spawnDepth ?? null,
         claudeCodeVersion: transcript?.claudeCodeVersion ?? null,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import type { ExecutionError, TokenBreakdown } from '../schema/record.js';
 import { classifyToolError, isTestCommand } from './outcome.js';
-import { scrub, scrubAndTruncate } from './scrub.js';
+import { scrub, scrubAndTruncate, shortenHome } from './scrub.js';
 
 // One read of a subagent transcript (<session>/subagents/agent-<id>.jsonl)
 // gives everything the per-tool hooks would have, without a hook process per
@@ -198,9 +198,7 @@ export function displayPath(path: string, projectDir: string | null): string {
     const rel = relative(projectDir, path);
     if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return scrub(rel);
   }
-  const home = process.env.HOME;
-  if (home && home !== '/' && path.startsWith(`${home}/`)) return scrub(`~/${path.slice(home.length + 1)}`);
-  return scrub(path);
+  return scrub(shortenHome(path));
 }
 
 interface Block {
