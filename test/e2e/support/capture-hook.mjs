@@ -11,6 +11,7 @@
 //   --sleep-ms N      sleep N ms after recording (then append a {phase:"end"} line)
 //   --sleep-on EVENT  only sleep for this hook_event_name (repeatable)
 //   --exit N          exit code to return; --stderr / --stdout: text to print
+//   --ignore-signals  record SIGTERM/SIGINT/SIGHUP but keep running
 // Signals received (e.g. when Claude Code kills a hook past its timeout) are appended as
 // {phase:"signal"} lines before exiting with 128+signo.
 import fs from 'node:fs';
@@ -19,7 +20,7 @@ import path from 'node:path';
 const startedAt = Date.now();
 const argv = process.argv.slice(2);
 const out = argv[0];
-const opt = { tag: undefined, sleepMs: 0, sleepOn: [], exit: 0, stderr: undefined, stdout: undefined, deadline: 3000 };
+const opt = { ignoreSignals: false, tag: undefined, sleepMs: 0, sleepOn: [], exit: 0, stderr: undefined, stdout: undefined, deadline: 3000 };
 for (let i = 1; i < argv.length; i++) {
   const a = argv[i];
   const v = argv[i + 1];
@@ -29,6 +30,7 @@ for (let i = 1; i < argv.length; i++) {
   else if (a === '--exit') (opt.exit = Number(v)), i++;
   else if (a === '--stderr') (opt.stderr = v), i++;
   else if (a === '--stdout') (opt.stdout = v), i++;
+  else if (a === '--ignore-signals') opt.ignoreSignals = true;
   else if (a === '--stdin-deadline-ms') (opt.deadline = Number(v)), i++;
 }
 if (!out) {
@@ -52,6 +54,7 @@ function pgid() {
 for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
   process.on(sig, () => {
     append({ phase: 'signal', signal: sig, pid: process.pid, tag: opt.tag, at: Date.now(), event: current?.hook_event_name });
+    if (opt.ignoreSignals) return;
     process.exit(128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 })[sig]);
   });
 }
@@ -86,8 +89,8 @@ try {
 current = payload;
 
 // Does the subagent's meta.json / transcript exist right now?
-let files;
-if (payload && payload.agent_id && payload.transcript_path && payload.session_id) {
+function checkFiles() {
+  if (!(payload && payload.agent_id && payload.transcript_path && payload.session_id)) return undefined;
   const dir = path.join(path.dirname(payload.transcript_path), payload.session_id, 'subagents');
   const meta = path.join(dir, `agent-${payload.agent_id}.meta.json`);
   const transcript = path.join(dir, `agent-${payload.agent_id}.jsonl`);
@@ -97,8 +100,9 @@ if (payload && payload.agent_id && payload.transcript_path && payload.session_id
   } catch {
     metaContent = undefined;
   }
-  files = { metaExists: fs.existsSync(meta), meta: metaContent, transcriptExists: fs.existsSync(transcript) };
+  return { metaExists: fs.existsSync(meta), meta: metaContent, transcriptExists: fs.existsSync(transcript) };
 }
+const files = checkFiles();
 
 const env = {};
 for (const [k, v] of Object.entries(process.env)) if (k.startsWith('CLAUDE')) env[k] = v;
@@ -123,7 +127,7 @@ append({
 const sleepHere = opt.sleepMs > 0 && (opt.sleepOn.length === 0 || opt.sleepOn.includes(payload?.hook_event_name));
 if (sleepHere) {
   await new Promise((r) => setTimeout(r, opt.sleepMs));
-  append({ phase: 'end', tag: opt.tag, event: payload?.hook_event_name, pid: process.pid, at: Date.now() });
+  append({ phase: 'end', tag: opt.tag, event: payload?.hook_event_name, pid: process.pid, at: Date.now(), files: checkFiles() });
 }
 if (opt.stdout !== undefined) process.stdout.write(opt.stdout);
 if (opt.stderr !== undefined) process.stderr.write(opt.stderr);

@@ -366,6 +366,11 @@ export interface SessionOptions extends ProjectOptions {
     /** 'process' (default): claude only; 'group': its whole process group, like Ctrl-C in a terminal. */
     target?: 'process' | 'group';
   };
+  /**
+   * After claude exits, wait this long before killing what it left running (hook
+   * processes it did not wait for still get to write). Default 0.
+   */
+  settleMs?: number;
   /** Keep stdin open as a pipe (stream-json input); default: stdin is /dev/null. */
   stdinPipe?: boolean;
 }
@@ -378,8 +383,10 @@ export interface SessionResult {
   /** Parsed `--output-format json` result, when stdout held one. */
   result?: ClaudeResultJson;
   dirs: SessionDirs;
-  /** Wall time of the process. */
+  /** Wall time of the process (spawn to exit). */
   durationMs: number;
+  /** When the claude process exited (ms since the epoch). */
+  exitedAt: number;
   /** Signal sent by `interrupt`, and when (ms since the epoch). */
   interrupted?: { signal: NodeJS.Signals; at: number };
   timedOut: boolean;
@@ -514,6 +521,9 @@ export function startClaude(opts: SessionOptions): RunningSession {
     killGroup('SIGKILL');
   }, opts.timeoutMs ?? 60_000);
 
+  let exitedAt = 0;
+  child.on('exit', () => (exitedAt = Date.now()));
+  // 'close' also waits for stdout/stderr to end, which hook processes can hold open.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal }));
   });
@@ -533,11 +543,13 @@ export function startClaude(opts: SessionOptions): RunningSession {
       });
   }
 
-  running.done = exited.then(({ code, signal }) => {
+  running.done = exited.then(async ({ code, signal }) => {
     clearTimeout(timer);
+    if (opts.settleMs) await new Promise((r) => setTimeout(r, opts.settleMs));
     // Whatever claude left behind in its group (a `sleep 30` of a killed session, a
     // background hook) must not outlive the test.
     killGroup('SIGKILL');
+    killLeftovers(dirs);
     let result: ClaudeResultJson | undefined;
     const trimmed = stdout.trim();
     if (trimmed.startsWith('{')) {
@@ -558,7 +570,8 @@ export function startClaude(opts: SessionOptions): RunningSession {
       stdout,
       stderr,
       dirs,
-      durationMs: Date.now() - startedAt,
+      durationMs: (exitedAt || Date.now()) - startedAt,
+      exitedAt: exitedAt || Date.now(),
       timedOut,
     };
     if (result) r.result = result;
@@ -567,6 +580,36 @@ export function startClaude(opts: SessionOptions): RunningSession {
     return r;
   });
   return running;
+}
+
+/**
+ * Kills (SIGKILL, by pid) every process still running with this session's HOME in its
+ * environment: what claude started and left behind outside its own process group, e.g.
+ * a Bash tool's `sleep 30` orphaned by an interrupt, or a hook still running. Returns
+ * the pids it killed. Linux only (reads /proc); a no-op elsewhere.
+ */
+export function killLeftovers(dirs: SessionDirs): number[] {
+  const killed: number[] = [];
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return killed;
+  }
+  const needle = `\0HOME=${dirs.home}\0`;
+  for (const d of entries) {
+    const pid = Number(d);
+    if (pid === process.pid) continue;
+    try {
+      const env = `\0${fs.readFileSync(`/proc/${d}/environ`, 'utf8')}`;
+      if (!env.includes(needle)) continue;
+      process.kill(pid, 'SIGKILL');
+      killed.push(pid);
+    } catch {
+      /* gone or not ours */
+    }
+  }
+  return killed;
 }
 
 /** Runs a whole session and waits for it. */

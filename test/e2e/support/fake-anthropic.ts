@@ -113,6 +113,11 @@ export interface FakeAnthropicOptions {
   keepBodies?: boolean;
   /** Model name echoed back. Default: the requested model. */
   model?: string;
+  /**
+   * output_tokens announced in message_start (the real API sends a small placeholder
+   * there; the final figure comes in message_delta). Default 1.
+   */
+  startOutputTokens?: number;
 }
 
 export interface FakeAnthropic {
@@ -273,7 +278,7 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<Fa
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { ...usage, output_tokens: 1 },
+        usage: { ...usage, output_tokens: opts.startOutputTokens ?? 1 },
       },
     });
     blocks.forEach((b, index) => {
