@@ -376,6 +376,8 @@ export interface SessionOptions extends ProjectOptions {
 }
 
 export interface SessionResult {
+  /** pid of the claude process. */
+  pid: number;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
@@ -565,6 +567,7 @@ export function startClaude(opts: SessionOptions): RunningSession {
       if (main) sessionId = main.replace(/\.jsonl$/, '');
     }
     const r: SessionResult = {
+      pid,
       exitCode: code,
       signal,
       stdout,
