@@ -8,7 +8,7 @@
  *     hooks: captureHooks(['SubagentStart', 'SubagentStop']) });
  *   const events = readCapture(s.dirs.captureFile);
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -405,6 +405,8 @@ export interface RunningSession {
   kill(signal: NodeJS.Signals, target?: 'process' | 'group'): void;
   /** Write a line to stdin (stdinPipe mode). */
   send(obj: unknown): void;
+  /** stdout so far (e.g. to wait for a stream-json message). */
+  stdout(): string;
   done: Promise<SessionResult>;
 }
 
@@ -447,6 +449,28 @@ export function waitForCapture(file: string, pred: (r: CaptureRecord) => boolean
   );
 }
 
+/** The environment claude runs with: a clean one, pointed at the stand-in and the temp HOME. */
+export function sessionEnv(dirs: SessionDirs, apiUrl: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  // Nothing of the developer's own Claude Code session (CLAUDECODE, CLAUDE_*) leaks in.
+  for (const k of ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL', 'TERM']) {
+    if (process.env[k] !== undefined) env[k] = process.env[k];
+  }
+  Object.assign(env, {
+    HOME: dirs.home,
+    ANTHROPIC_BASE_URL: apiUrl,
+    ANTHROPIC_API_KEY: 'test',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    DISABLE_TELEMETRY: '1',
+    DISABLE_AUTOUPDATER: '1',
+  });
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
 /** Starts `claude` and returns at once; `done` resolves when it exits. */
 export function startClaude(opts: SessionOptions): RunningSession {
   const dirs = opts.dirs ?? createProject(opts);
@@ -460,23 +484,7 @@ export function startClaude(opts: SessionOptions): RunningSession {
   for (const d of opts.pluginDirs ?? []) args.push('--plugin-dir', d);
   args.push(...(opts.extraArgs ?? []));
 
-  const env: NodeJS.ProcessEnv = {};
-  // A clean environment: nothing of the developer's Claude Code session leaks in.
-  for (const k of ['PATH', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SHELL', 'TERM']) {
-    if (process.env[k] !== undefined) env[k] = process.env[k];
-  }
-  Object.assign(env, {
-    HOME: dirs.home,
-    ANTHROPIC_BASE_URL: opts.apiUrl,
-    ANTHROPIC_API_KEY: 'test',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    DISABLE_TELEMETRY: '1',
-    DISABLE_AUTOUPDATER: '1',
-  });
-  for (const [k, v] of Object.entries(opts.env ?? {})) {
-    if (v === undefined) delete env[k];
-    else env[k] = v;
-  }
+  const env = sessionEnv(dirs, opts.apiUrl, opts.env);
 
   const startedAt = Date.now();
   // detached: claude leads its own process group, so 'group' signals and the final
@@ -513,6 +521,7 @@ export function startClaude(opts: SessionOptions): RunningSession {
     send(obj) {
       child.stdin?.write(JSON.stringify(obj) + '\n');
     },
+    stdout: () => stdout,
     done: undefined as unknown as Promise<SessionResult>,
   };
 
@@ -685,4 +694,92 @@ export function transcriptUsage(file: string): TranscriptUsage {
       (u.input_tokens ?? 0) + (u.cache_creation_input_tokens ?? 0) + (u.cache_read_input_tokens ?? 0) + (u.output_tokens ?? 0);
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------
+// Interactive sessions (the TUI), driven through tmux
+
+export interface InteractiveSession {
+  dirs: SessionDirs;
+  /** tmux session name. */
+  name: string;
+  /** Type text literally (no Enter). */
+  type(text: string): void;
+  /** Send tmux key names: 'Enter', 'Escape', 'C-c'... */
+  keys(...keys: string[]): void;
+  /** Type a line and press Enter. */
+  submit(text: string): Promise<void>;
+  /** The visible screen. */
+  screen(): string;
+  /** Resolves when the screen matches. */
+  waitForScreen(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Kills the tmux session and whatever claude left running. */
+  stop(): void;
+}
+
+/** True when tmux is installed (interactive tests need it). */
+export function hasTmux(): boolean {
+  try {
+    return spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts the interactive TUI in a detached tmux session, with onboarding and the API-key
+ * prompt pre-answered in $HOME/.claude.json. Use it for what -p cannot do, such as a real
+ * Esc while an agent runs.
+ */
+export function startInteractive(opts: ProjectOptions & { apiUrl: string; args?: string[]; env?: Record<string, string | undefined>; dirs?: SessionDirs }): InteractiveSession {
+  const dirs = opts.dirs ?? createProject(opts);
+  const cfgPath = path.join(dirs.home, '.claude.json');
+  const cfg = JSON.parse(fs.readFileSync(cfgPath, 'utf8'));
+  Object.assign(cfg, { hasCompletedOnboarding: true, theme: 'dark', customApiKeyResponses: { approved: ['test'], rejected: [] } });
+  cfg.projects[dirs.project].hasCompletedProjectOnboarding = true;
+  fs.writeFileSync(cfgPath, JSON.stringify(cfg, null, 2));
+  const cmd = findClaude();
+  const env = sessionEnv(dirs, opts.apiUrl, { TERM: 'xterm-256color', ...opts.env });
+  const name = `at-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const envArgs = Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`));
+  const line = ['env', '-i', ...envArgs, ...[cmd.command, ...cmd.prefixArgs, ...(opts.args ?? [])].map(shellQuote)].join(' ');
+  const tmux = (...a: string[]) => {
+    const r = spawnSync('tmux', a, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`tmux ${a[0]}: ${r.stderr}`);
+    return r.stdout;
+  };
+  tmux('new-session', '-d', '-s', name, '-x', '160', '-y', '50', '-c', dirs.project, line);
+  const screen = () => tmux('capture-pane', '-p', '-t', name);
+  const session: InteractiveSession = {
+    dirs,
+    name,
+    type: (text) => void tmux('send-keys', '-t', name, '-l', text),
+    keys: (...keys) => void tmux('send-keys', '-t', name, ...keys),
+    async submit(text) {
+      session.type(text);
+      // The TUI treats a very fast Enter after pasted text as part of the paste.
+      await new Promise((r) => setTimeout(r, 300));
+      session.keys('Enter');
+    },
+    screen,
+    async waitForScreen(re, timeoutMs = 20_000) {
+      const end = Date.now() + timeoutMs;
+      for (;;) {
+        let s = '';
+        try {
+          s = screen();
+        } catch {
+          /* session gone */
+        }
+        if (re.test(s)) return s;
+        if (Date.now() > end) throw new Error(`screen never matched ${re}:\n${s}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    stop() {
+      spawnSync('tmux', ['kill-session', '-t', name]);
+      killLeftovers(dirs);
+    },
+  };
+  return session;
 }

@@ -97,8 +97,8 @@ export const fanout: Scenario = {
       name: 'sub-review',
       match: 'SUB-REVIEW',
       steps: [
-        // Two tools in parallel in one message.
-        say(toolUse('Read', { file_path: '.claude/settings.json' }), toolUse('Grep', { pattern: 'allow', path: '.claude' })),
+        // Two tools in parallel in one message. (No Grep: 2.1.197 offers no Grep/Glob tool.)
+        say(toolUse('Read', { file_path: '.claude/settings.json' }), bash('ls .claude', 'list')),
         reply('Found 2 issues.'),
       ],
     },
@@ -202,7 +202,9 @@ export const interrupted: Scenario = {
       match: 'RUN-INTERRUPT',
       steps: [
         say(agent({ description: 'Long sleeper', prompt: 'SUB-SLEEP sleep long', subagent_type: 'general-purpose' })),
-        reply('Done.'),
+        // After SIGTERM the main loop goes on with this call while Claude Code shuts down;
+        // held back like a real API call so that the shutdown wins the race (see docs).
+        { ...reply('Done.'), delayMs: 3000 },
       ],
     },
     {
@@ -237,7 +239,35 @@ export const pluginAgent: Scenario = {
   ],
 };
 
-export const SCENARIOS = [single, fanout, nested, background, unknownType, interrupted, pluginAgent];
+/**
+ * Three agent types at once (custom, plugin, default general-purpose): for matcher
+ * experiments. Needs CUSTOM_AGENTS and the plugin of `pluginAgent`.
+ */
+export const mixedTypes: Scenario = {
+  name: 'mixed-types',
+  prompt: 'RUN-MIX go',
+  agents: CUSTOM_AGENTS,
+  plugin: pluginAgent.plugin!,
+  scripts: [
+    {
+      name: 'main-mix',
+      match: 'RUN-MIX',
+      steps: [
+        say(
+          agent({ description: 'Review code', prompt: 'SUB-MIX-REVIEW go', subagent_type: 'code-review-specialist' }),
+          agent({ description: 'Plugin agent', prompt: 'SUB-MIX-PLUGIN go', subagent_type: `${PLUGIN_NAME}:x` }),
+          agent({ description: 'Default agent', prompt: 'SUB-MIX-DEFAULT go' }),
+        ),
+        reply('All done.'),
+      ],
+    },
+    { name: 'sub-mix-review', match: 'SUB-MIX-REVIEW', steps: [reply('reviewed')] },
+    { name: 'sub-mix-plugin', match: 'SUB-MIX-PLUGIN', steps: [reply('plugged')] },
+    { name: 'sub-mix-default', match: 'SUB-MIX-DEFAULT', steps: [reply('defaulted')] },
+  ],
+};
+
+export const SCENARIOS = [single, fanout, nested, background, unknownType, interrupted, pluginAgent, mixedTypes];
 
 /** Every script of every scenario (markers are unique). */
 export const ALL_SCRIPTS: ConversationScript[] = SCENARIOS.flatMap((s) => s.scripts);
