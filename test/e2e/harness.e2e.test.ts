@@ -122,6 +122,7 @@ describe('claude -p against the API stand-in', () => {
     expect(stop.files?.meta).toEqual({ agentType: 'general-purpose', description: 'Write a file', toolUseId: pre.payload.tool_use_id, spawnDepth: 1 });
 
     // Token rules: totalTokens = the last call's context; billed = sum over calls.
+    expect(api.log.filter((q) => q.kind === 'script').every((q) => q.sessionId === r.sessionId)).toBe(true);
     const sub = api.requestsOf('sub-write');
     expect(sub).toHaveLength(3);
     const last = sub[2]!.usage!;

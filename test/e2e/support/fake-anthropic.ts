@@ -84,6 +84,8 @@ export interface LoggedRequest {
   kind: RequestKind;
   /** Script name for kind 'script'. */
   script?: string;
+  /** Claude Code's session id (x-claude-code-session-id header): tells sessions sharing one fake apart. */
+  sessionId?: string;
   /** Number of assistant messages in the request. */
   step?: number;
   exhausted?: boolean;
@@ -132,10 +134,13 @@ export interface FakeAnthropic {
   clearLog(): void;
   /** Resolves with the first logged request (past or future) matching pred. */
   waitForRequest(pred: (r: LoggedRequest) => boolean, timeoutMs?: number): Promise<LoggedRequest>;
-  /** Requests of one script, in order. */
-  requestsOf(script: string): LoggedRequest[];
-  /** Sum of the usage returned for one script's requests (or all agent-loop requests). */
-  usageOf(script?: string): Usage & { calls: number };
+  /** Requests of one script, in order (optionally of one Claude Code session). */
+  requestsOf(script: string, sessionId?: string): LoggedRequest[];
+  /**
+   * Sum of the usage returned for one script's requests, or for all agent-loop requests
+   * when script is undefined; optionally only those of one Claude Code session.
+   */
+  usageOf(script?: string, sessionId?: string): Usage & { calls: number };
   /** Stops listening and drops open connections (pending delayed answers are cancelled). */
   close(): Promise<void>;
 }
@@ -316,6 +321,8 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<Fa
         kind: 'other',
         status: 0,
       };
+      const sid = req.headers['x-claude-code-session-id'];
+      if (typeof sid === 'string') entry.sessionId = sid;
       res.on('close', () => {
         if (!res.writableFinished) entry.aborted = true;
       });
@@ -439,14 +446,15 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<Fa
         events.on('request', on);
       });
     },
-    requestsOf(name) {
-      return log.filter((r) => r.kind === 'script' && r.script === name);
+    requestsOf(name, sessionId) {
+      return log.filter((r) => r.kind === 'script' && r.script === name && (sessionId === undefined || r.sessionId === sessionId));
     },
-    usageOf(name) {
+    usageOf(name, sessionId) {
       const sum = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, calls: 0 };
       for (const r of log) {
         if (r.kind !== 'script' && r.kind !== 'unmatched') continue;
         if (name !== undefined && r.script !== name) continue;
+        if (sessionId !== undefined && r.sessionId !== sessionId) continue;
         if (!r.usage) continue;
         sum.calls++;
         sum.input_tokens += r.usage.input_tokens;
