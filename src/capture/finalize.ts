@@ -8,6 +8,7 @@ import { completionsPath, executionId, localDay, recordPath } from '../store/pat
 import { assembleExecution, terminalEvent, type Chain, type Closure } from './assemble.js';
 import { readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
 import type { StoredEvent } from './events.js';
+import { linkAgents } from './links.js';
 import { execKeyForAgent, execKeyForToolUse, type EventName, type SessionState } from './state.js';
 import { readTranscript } from './transcript.js';
 
@@ -76,7 +77,12 @@ function writeOnce(
   closeAs: 'timeout' | null,
 ): Written | null {
   const events = state.readEvents(execKey);
-  const agentId = events.find((e) => e.agentId)?.agentId ?? null;
+  let agentId = events.find((e) => e.agentId)?.agentId ?? null;
+  if (!agentId && execKey.startsWith('t-')) {
+    // No event named the agent (an interrupted run): link it now, guessing only when closing.
+    linkAgents(state, terminalEvent(events) !== null || closeAs !== null || hasSessionEnd(state));
+    agentId = state.agentOfExec(execKey);
+  }
   const orphanKey = agentId && execKey.startsWith('t-') ? execKeyForAgent(agentId) : null;
   const orphanEvents = orphanKey ? state.readEvents(orphanKey) : [];
   events.push(...orphanEvents);
@@ -100,6 +106,10 @@ function writeOnce(
   writeRecord(state, execKey, record, names, ctx);
   if (orphanKey && orphanEvents.length) retireOrphan(state, orphanKey, ctx);
   return { record, related: { peers: links.peers, parentKey: links.parentKey } };
+}
+
+function hasSessionEnd(state: SessionState): boolean {
+  return state.sessionEvents().some((e) => e.kind === 'end');
 }
 
 function closureOf(state: SessionState, ctx: FinalizeContext, closeAs: 'timeout' | null): Closure | null {

@@ -118,6 +118,31 @@ export class SessionState {
     }
   }
 
+  /** Execution keys some agent id is mapped to. */
+  linkedExecKeys(): string[] {
+    const dir = join(this.dir, 'agents');
+    return listDir(dir).flatMap((name) => {
+      try {
+        return [readFileSync(join(dir, name), 'utf8')];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** The agent id mapped to an execution key, if any. */
+  agentOfExec(execKey: string): string | null {
+    const dir = join(this.dir, 'agents');
+    for (const name of listDir(dir)) {
+      try {
+        if (readFileSync(join(dir, name), 'utf8') === execKey) return name;
+      } catch {
+        // Being written: not ours to read yet.
+      }
+    }
+    return null;
+  }
+
   linkChild(parentAgentId: string, childExecKey: string): void {
     const dir = join(this.dir, 'children', safeName(parentAgentId));
     mkdirSync(dir, { recursive: true });

@@ -162,3 +162,56 @@ describe('a SubagentStart whose meta file cannot be read', () => {
     expect(records[0]!.result.status).toBe('success');
   });
 });
+
+describe('meta files appear only after SubagentStart (as on the real binary)', () => {
+  function liveSession(id: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-track-live-'));
+    mkdirSync(join(dir, id, 'subagents'), { recursive: true });
+    const common = { session_id: id, transcript_path: join(dir, `${id}.jsonl`), cwd: '/project', prompt_id: 'p' };
+    const writeMeta = (agentId: string, toolUseId: string) =>
+      writeFileSync(join(dir, id, 'subagents', `agent-${agentId}.meta.json`), JSON.stringify({ agentType: 'reviewer', toolUseId, spawnDepth: 1 }));
+    return { common, writeMeta };
+  }
+  const preFor = (common: object, id: string) => ({ ...common, hook_event_name: 'PreToolUse', tool_name: 'Agent', tool_use_id: id, tool_input: { prompt: 'p', subagent_type: 'reviewer' } });
+  const startFor = (common: object, agentId: string) => ({ ...common, hook_event_name: 'SubagentStart', agent_id: agentId, agent_type: 'reviewer' });
+
+  test('SIGTERM: the interrupt failure and SessionEnd arrive, no SubagentStop; one record with its start', () => {
+    const logsDir = freshLogs();
+    const { common, writeMeta } = liveSession('sess-term');
+    replay(logsDir, [preFor(common, 'toolu_t'), startFor(common, 'agent-t')]);
+    writeMeta('agent-t', 'toolu_t');
+    replay(logsDir, [{ ...common, hook_event_name: 'PostToolUseFailure', tool_name: 'Agent', tool_use_id: 'toolu_t', error: '[Request interrupted by user for tool use]', is_interrupt: true, duration_ms: 1230 }, { ...common, hook_event_name: 'SessionEnd', reason: 'other' }], { firstIndex: 2 });
+    const records = allRecords(logsDir);
+    expect(records).toHaveLength(1);
+    expect(records[0]!.capture.events).toEqual(['pre', 'start', 'fail']);
+    expect(records[0]!.request.context.agentId).toBe('agent-t');
+    expect(records[0]!.errors[0]!.type).toBe('interrupted');
+  });
+
+  test('a killed session before the agent wrote its meta file: linked by type and time when closed', () => {
+    const logsDir = freshLogs();
+    const { common } = liveSession('sess-kill');
+    replay(logsDir, [preFor(common, 'toolu_k1'), startFor(common, 'agent-k1'), preFor(common, 'toolu_k2'), startFor(common, 'agent-k2')]);
+    const config = { ...DEFAULT_CONFIG, inFlightTimeoutMs: 60_000 };
+    // While running, each run is listed once, not once per hook folder.
+    expect(listInFlight(logsDir, config, BASE_TIME + 10_000)).toHaveLength(2);
+    sweepInFlight(logsDir, config, BASE_TIME + 3_600_000);
+    const records = allRecords(logsDir);
+    expect(records).toHaveLength(2);
+    expect(records.map((r) => [r.request.context.toolUseId, r.request.context.agentId])).toEqual([
+      ['toolu_k1', 'agent-k1'],
+      ['toolu_k2', 'agent-k2'],
+    ]);
+  });
+
+  test('a user interrupt (no hook at all for the agent) is closed at the next SessionEnd', () => {
+    const logsDir = freshLogs();
+    const { common, writeMeta } = liveSession('sess-esc');
+    replay(logsDir, [preFor(common, 'toolu_e'), startFor(common, 'agent-e')]);
+    writeMeta('agent-e', 'toolu_e');
+    replay(logsDir, [{ ...common, hook_event_name: 'SessionEnd', reason: 'prompt_input_exit' }], { firstIndex: 2 });
+    const [record] = allRecords(logsDir);
+    expect(record).toMatchObject({ capture: { closedBy: 'SessionEnd', events: ['pre', 'start'] }, result: { status: 'failed' } });
+    expect(record!.errors[0]!.message).toContain('prompt_input_exit');
+  });
+});

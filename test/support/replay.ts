@@ -16,11 +16,11 @@ export const BASE_TIME = Date.parse('2026-11-25T10:00:00.000Z');
 export function replay(
   logsDir: string,
   payloads: Record<string, unknown>[],
-  options: { order?: number[]; config?: Config } = {},
+  options: { order?: number[]; config?: Config; firstIndex?: number } = {},
 ): void {
   const order = options.order ?? payloads.map((_, i) => i);
   for (const i of order) {
-    const now = BASE_TIME + i * 1_000;
+    const now = BASE_TIME + (i + (options.firstIndex ?? 0)) * 1_000;
     ingestPayload(payloads[i], { logsDir, config: options.config ?? DEFAULT_CONFIG, now, deadline: Date.now() + 5_000 });
   }
 }
