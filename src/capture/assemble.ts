@@ -26,6 +26,8 @@ export interface AssemblyInput {
   events: StoredEvent[];
   transcript: TranscriptSummary | null;
   chain: Chain;
+  /** From Claude Code's meta file of the agent (1 = launched by the main thread). */
+  spawnDepth: number | null;
   closure: Closure | null;
   defaultPriority: Priority;
   now: number;
@@ -127,7 +129,7 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
         background: pre?.request?.background === true || launched !== undefined,
         cwd: pick((e) => (e.cwd ? shortenHome(e.cwd) : null)),
         permissionMode: pick((e) => e.permissionMode),
-        spawnDepth: start?.meta?.spawnDepth ?? null,
+        spawnDepth: input.spawnDepth ?? start?.meta?.spawnDepth ?? null,
         claudeCodeVersion: transcript?.claudeCodeVersion ?? null,
       },
     },

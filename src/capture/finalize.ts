@@ -93,12 +93,16 @@ function writeOnce(
 
   const sessionId = state.sessionId;
   const links = chainOf(state, execKey, events, agentId, closure);
+  // Claude Code writes the meta file after SubagentStart: read it now for the spawn depth.
+  const transcriptPath = events.find((e) => e.transcriptPath)?.transcriptPath ?? undefined;
+  const meta = agentId ? readSubagentMeta(transcriptPath, sessionId, agentId) : null;
   const record = assembleExecution({
     id: executionId(sessionId, execKey),
     sessionId,
     events,
     transcript: transcriptOf(events, sessionId, agentId),
     chain: links.chain,
+    spawnDepth: meta?.spawnDepth ?? null,
     closure,
     defaultPriority: ctx.config.priority.default,
     now: ctx.now,
@@ -172,15 +176,24 @@ function chainOf(state: SessionState, execKey: string, events: StoredEvent[], ag
 
   const parentKey = parentKeyOf(execKey);
   const sessionEnd = closure?.by === 'SessionEnd' ? closure.at : state.sessionEvents().find((e) => e.kind === 'end')?.at ?? null;
-  const own = rangeOf(state.eventNames(execKey), sessionEnd);
+  // A start filed under its agent id counts towards the Agent call it is linked to.
+  const orphanOf = new Map<string, string>();
+  for (const key of state.execKeys()) {
+    if (!key.startsWith('a-')) continue;
+    const linked = state.execKeyOfAgent(key.slice(2));
+    if (linked) orphanOf.set(linked, key);
+  }
+  const namesOf = (key: string) => [...state.eventNames(key), ...(orphanOf.has(key) ? state.eventNames(orphanOf.get(key)!) : [])];
+  const linkedOrphans = new Set(orphanOf.values());
+  const own = rangeOf(namesOf(execKey), sessionEnd);
   const ownEnd = own?.end ?? closure?.at ?? null;
   const myAncestors = ancestors(execKey);
   const peers = new Map<string, boolean>();
   if (own && ownEnd !== null) {
     for (const key of state.execKeys()) {
-      if (key === execKey || (agentId && key === execKeyForAgent(agentId)) || myAncestors.includes(key)) continue;
+      if (key === execKey || (agentId && key === execKeyForAgent(agentId)) || linkedOrphans.has(key) || myAncestors.includes(key)) continue;
       if (ancestors(key).includes(execKey)) continue;
-      const other = rangeOf(state.eventNames(key), sessionEnd);
+      const other = rangeOf(namesOf(key), sessionEnd);
       peers.set(key, other !== null && other.start < ownEnd && (other.end === null || other.end > own.start));
     }
   }

@@ -163,13 +163,17 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
       summary.testCommands.push(scrubAndTruncate(command, COMMAND_MAX));
     }
   }
-  const toolErrors = failures.map(({ use, text, at }) => ({
-    type: classifyToolError(text),
-    message: scrubAndTruncate(text, MESSAGE_MAX),
-    tool: use.name,
-    recoveryAction: recoveryAfter(use, toolUses),
-    at,
-  }));
+  const toolErrors = failures.map(({ use, text, at }) => {
+    const type = classifyToolError(text);
+    return {
+      type,
+      message: scrubAndTruncate(text, MESSAGE_MAX),
+      tool: use.name,
+      // An interrupted call was the user's decision, not the agent's: nothing to report.
+      recoveryAction: type === 'interrupted' ? null : recoveryAfter(use, toolUses),
+      at,
+    };
+  });
   summary.errors = [...toolErrors, ...summary.errors].sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
   return summary;
 }
