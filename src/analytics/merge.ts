@@ -1,0 +1,128 @@
+import type { AgentDay, DaySummary, FragmentExecution, TokenSums, WorkflowTally } from '../schema/summary.js';
+import { addTokens, emptyAgentDay, emptyTokens, topSlowest } from './day-summary.js';
+import { mergeSorted } from './stats.js';
+import { addRun, mergeTally, workflowRun } from './workflows.js';
+
+// Any set of day summaries -> one aggregate with the same shape as a day's
+// agent entries. Durations are merged as exact values, so percentiles over a
+// month are the percentiles of the month's executions, never an average of
+// daily figures.
+
+export const SLOWEST_PER_PERIOD = 10;
+
+export interface PeriodAggregate {
+  /** Days that had a summary, ascending. */
+  days: string[];
+  executions: number;
+  agents: Map<string, AgentDay>;
+  workflows: Map<string, WorkflowTally>;
+  withoutPrompt: number;
+  skipped: number;
+}
+
+/** `agents`: keep only these agent types (and workflows that involve one of them); null keeps all. */
+export function mergeDays(summaries: readonly DaySummary[], agents: ReadonlySet<string> | null = null): PeriodAggregate {
+  const keep = (agent: string) => agents === null || agents.has(agent);
+  const merged = new Map<string, { day: AgentDay; durations: number[][] }>();
+  const workflows = new Map<string, WorkflowTally>();
+  const open = new Map<string, FragmentExecution[]>();
+  let withoutPrompt = 0;
+  let skipped = 0;
+
+  const ordered = [...summaries].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  for (const summary of ordered) {
+    withoutPrompt += summary.withoutPrompt;
+    skipped += summary.skipped.count;
+    for (const [agent, day] of Object.entries(summary.agents)) {
+      if (!keep(agent)) continue;
+      let entry = merged.get(agent);
+      if (!entry) merged.set(agent, (entry = { day: emptyAgentDay(), durations: [] }));
+      mergeAgentDay(entry.day, day);
+      entry.durations.push(day.durations);
+    }
+    for (const [signature, tally] of Object.entries(summary.workflows)) {
+      if (tally.agents.some(keep)) mergeTally(workflows, signature, tally);
+    }
+    for (const fragment of summary.openPrompts) {
+      const list = open.get(fragment.promptId);
+      if (list) list.push(...fragment.executions);
+      else open.set(fragment.promptId, [...fragment.executions]);
+    }
+  }
+  for (const executions of open.values()) {
+    const run = workflowRun(uniqueById(executions));
+    if (run.agents.some(keep)) addRun(workflows, run);
+  }
+
+  const agentsOut = new Map<string, AgentDay>();
+  let executions = 0;
+  for (const agent of [...merged.keys()].sort()) {
+    const entry = merged.get(agent)!;
+    entry.day.durations = mergeSorted(entry.durations);
+    entry.day.slowest = topSlowest(entry.day.slowest, SLOWEST_PER_PERIOD);
+    executions += entry.day.executions;
+    agentsOut.set(agent, entry.day);
+  }
+  return {
+    days: ordered.map((s) => s.day),
+    executions,
+    agents: agentsOut,
+    workflows,
+    withoutPrompt,
+    skipped,
+  };
+}
+
+/** Adds `from` into `into`, except the durations, which the caller merges once at the end. */
+export function mergeAgentDay(into: AgentDay, from: AgentDay): void {
+  into.executions += from.executions;
+  into.success += from.success;
+  into.partial += from.partial;
+  into.failed += from.failed;
+  into.background += from.background;
+  into.tokensUsed.total += from.tokensUsed.total;
+  into.tokensUsed.executions += from.tokensUsed.executions;
+  addTokens(into.tokens, from.tokens);
+  addModelTokens(into.models, from.models);
+  addModelTokens(into.longContextModels, from.longContextModels);
+  into.apiCalls += from.apiCalls;
+  into.filesModified += from.filesModified;
+  into.testsRun += from.testsRun;
+  into.issuesFound += from.issuesFound;
+  for (const [tool, tally] of Object.entries(from.toolCalls)) {
+    const sum = (into.toolCalls[tool] ??= { calls: 0, failures: 0 });
+    sum.calls += tally.calls;
+    sum.failures += tally.failures;
+  }
+  for (const [type, tally] of Object.entries(from.errors)) {
+    const sum = into.errors[type];
+    if (!sum) {
+      into.errors[type] = { ...tally, tools: { ...tally.tools } };
+      continue;
+    }
+    sum.count += tally.count;
+    sum.executions += tally.executions;
+    if (tally.sampleAt > sum.sampleAt || (tally.sampleAt === sum.sampleAt && tally.sample < sum.sample)) {
+      sum.sample = tally.sample;
+      sum.sampleAt = tally.sampleAt;
+    }
+    for (const [tool, n] of Object.entries(tally.tools)) sum.tools[tool] = (sum.tools[tool] ?? 0) + n;
+  }
+  into.lastSuccessAt = maxOrNull(into.lastSuccessAt, from.lastSuccessAt);
+  into.lastExecutionAt = maxOrNull(into.lastExecutionAt, from.lastExecutionAt);
+  into.slowest = into.slowest.concat(from.slowest);
+}
+
+function addModelTokens(into: Record<string, TokenSums>, from: Record<string, TokenSums>): void {
+  for (const [model, tokens] of Object.entries(from)) addTokens((into[model] ??= emptyTokens()), tokens);
+}
+
+function maxOrNull(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+
+function uniqueById(executions: FragmentExecution[]): FragmentExecution[] {
+  const byId = new Map<string, FragmentExecution>();
+  for (const execution of executions) byId.set(execution.id, execution);
+  return [...byId.values()];
+}
