@@ -1,0 +1,188 @@
+import type { ModelPrice } from '../schema/config.js';
+import type { Anomaly, TrendFigures, TrendLine, Trends } from '../schema/report.js';
+import type { AgentDay, DaySummary } from '../schema/summary.js';
+import { costOf, costWarnings } from './cost.js';
+import { mergeAgentDay, mergeDays } from './merge.js';
+import { dayCount, daysBetween, periodText, previousPeriod, type Period } from './period.js';
+import { combine } from './report.js';
+import { emptyAgentDay } from './day-summary.js';
+import { mergeSorted, percent, percentile, robustScore, robustSpread, round, slope } from './stats.js';
+
+// Per-day series per agent over a window, the change against the window just
+// before it, a fitted slope, and anomalies: days or single executions far from
+// the agent's own median, measured in robust spreads (MAD), which a few
+// outliers cannot inflate the way they inflate a standard deviation.
+
+export const ANOMALY_SCORE = 3.5;
+export const ANOMALIES_KEPT = 50;
+const MIN_DAYS_FOR_DAY_ANOMALIES = 7;
+const MIN_RUNS_FOR_RATE = 5;
+const MIN_RUNS_FOR_P50 = 3;
+const MIN_DURATIONS_FOR_EXECUTION_ANOMALIES = 20;
+
+type Metric = keyof TrendFigures;
+const METRICS: Metric[] = ['executions', 'successRate', 'p50Duration', 'tokensUsed', 'costUsd'];
+
+export interface TrendsInput {
+  period: Period;
+  /** Day summaries with data, for the period and the period before it (other days are ignored). */
+  summaries: readonly DaySummary[];
+  agents: readonly string[] | null;
+  prices: Readonly<Record<string, ModelPrice>>;
+  now: number;
+}
+
+export function buildTrends(input: TrendsInput): Trends {
+  const filter = input.agents ? new Set(input.agents) : null;
+  const keep = (agent: string) => filter === null || filter.has(agent);
+  const days = daysBetween(input.period.from, input.period.to);
+  const before = previousPeriod(input.period);
+  const byDay = new Map(input.summaries.map((s) => [s.day, s]));
+  const inPeriod = days.flatMap((d) => byDay.get(d) ?? []);
+  const inPrevious = daysBetween(before.from, before.to).flatMap((d) => byDay.get(d) ?? []);
+
+  const current = mergeDays(inPeriod, filter);
+  const previous = mergeDays(inPrevious, filter);
+  const agentNames = [...new Set([...current.agents.keys(), ...previous.agents.keys()])].sort();
+
+  const agents = agentNames.map((agent) => {
+    const series = days.map((d) => byDay.get(d)?.agents[agent] ?? null);
+    return { agent, ...lineOf(series, current.agents.get(agent) ?? null, previous.agents.get(agent) ?? null, input.prices) };
+  });
+  const overallSeries = days.map((d) => {
+    const summary = byDay.get(d);
+    if (!summary) return null;
+    const selected = new Map(Object.entries(summary.agents).filter(([agent]) => keep(agent)));
+    return selected.size ? combinedDay(selected) : null;
+  });
+  const overall = lineOf(overallSeries, combinedDay(current.agents), combinedDay(previous.agents), input.prices);
+
+  const anomalies: Anomaly[] = [];
+  for (const { agent, series } of agents) anomalies.push(...dayAnomalies(agent, days, series));
+  for (const agent of current.agents.keys()) {
+    anomalies.push(...executionAnomalies(agent, days, byDay, current.agents.get(agent)!.durations));
+  }
+  anomalies.sort((a, b) => Math.abs(b.score) - Math.abs(a.score) || (a.day < b.day ? -1 : 1) || (a.agent < b.agent ? -1 : 1));
+
+  const all = combine(current.agents);
+  return {
+    schemaVersion: 1,
+    kind: 'agent-track/trends',
+    generatedAt: new Date(input.now).toISOString(),
+    period: periodText(input.period),
+    range: {
+      kind: input.period.kind,
+      label: input.period.label,
+      from: input.period.from,
+      to: input.period.to,
+      days: dayCount(input.period.from, input.period.to),
+      complete: input.period.complete,
+    },
+    previousPeriod: periodText(before),
+    filter: { agents: input.agents ? [...input.agents] : null },
+    days,
+    overall,
+    agents,
+    anomalies: anomalies.slice(0, ANOMALIES_KEPT),
+    warnings: costWarnings(costOf(all.models, all.longContextModels, input.prices)),
+  };
+}
+
+function combinedDay(agents: ReadonlyMap<string, AgentDay>): AgentDay | null {
+  if (agents.size === 0) return null;
+  const day = emptyAgentDay();
+  const lists: number[][] = [];
+  for (const agent of agents.values()) {
+    mergeAgentDay(day, agent);
+    lists.push(agent.durations);
+  }
+  day.durations = mergeSorted(lists);
+  return day;
+}
+
+function figuresOf(day: AgentDay | null, prices: Readonly<Record<string, ModelPrice>>): TrendFigures {
+  if (!day) return { executions: 0, successRate: null, p50Duration: null, tokensUsed: 0, costUsd: 0 };
+  return {
+    executions: day.executions,
+    successRate: percent(day.success, day.executions),
+    p50Duration: percentile(day.durations, 50),
+    tokensUsed: day.tokensUsed.total,
+    costUsd: costOf(day.models, day.longContextModels, prices).usd,
+  };
+}
+
+function lineOf(
+  days: readonly (AgentDay | null)[],
+  current: AgentDay | null,
+  previous: AgentDay | null,
+  prices: Readonly<Record<string, ModelPrice>>,
+): TrendLine {
+  const daily = days.map((d) => figuresOf(d, prices));
+  const now = figuresOf(current, prices);
+  const then = figuresOf(previous, prices);
+  const series = {
+    executions: daily.map((f) => f.executions),
+    successRate: daily.map((f) => f.successRate),
+    p50Duration: daily.map((f) => f.p50Duration),
+    tokensUsed: daily.map((f) => f.tokensUsed),
+    costUsd: daily.map((f) => f.costUsd),
+  };
+  const decimals: Record<Metric, number> = { executions: 3, successRate: 3, p50Duration: 1, tokensUsed: 1, costUsd: 6 };
+  const change = {} as TrendLine['change'];
+  const fitted = {} as TrendLine['slope'];
+  for (const metric of METRICS) {
+    const a = then[metric];
+    const b = now[metric];
+    const delta = a === null || b === null ? null : round(b - a, decimals[metric]);
+    change[metric] = { previous: a, current: b, delta, percent: delta === null || !a ? null : round((delta / a) * 100, 1) };
+    const s = slope(series[metric]);
+    fitted[metric] = s === null ? null : round(s, decimals[metric] + 1);
+  }
+  return { current: now, previous: then, change, slope: fitted, series };
+}
+
+function dayAnomalies(agent: string, days: readonly string[], series: TrendLine['series']): Anomaly[] {
+  const found: Anomaly[] = [];
+  const check = (metric: Anomaly['metric'], values: (number | null)[], counts: readonly number[], minRuns: number) => {
+    const points = values.map((v, i) => (v !== null && counts[i]! >= minRuns ? { day: days[i]!, value: v } : null)).filter((p) => p !== null);
+    if (points.length < MIN_DAYS_FOR_DAY_ANOMALIES) return;
+    const spread = robustSpread(points.map((p) => p.value).sort((a, b) => a - b));
+    if (!spread) return;
+    for (const p of points) {
+      const score = robustScore(p.value, spread);
+      if (Math.abs(score) >= ANOMALY_SCORE) {
+        found.push({ agent, kind: 'day', day: p.day, metric, value: p.value, median: round(spread.median, 3), spread: round(spread.spread, 3), score: round(score, 2), executionId: null });
+      }
+    }
+  };
+  check('executions', series.executions, series.executions.map(() => Infinity), 0);
+  check('successRate', series.successRate, series.executions, MIN_RUNS_FOR_RATE);
+  check('p50Duration', series.p50Duration, series.executions, MIN_RUNS_FOR_P50);
+  return found;
+}
+
+/** Executions far slower than the agent's usual; each day keeps its few slowest as candidates. */
+function executionAnomalies(agent: string, days: readonly string[], byDay: ReadonlyMap<string, DaySummary>, durations: number[]): Anomaly[] {
+  if (durations.length < MIN_DURATIONS_FOR_EXECUTION_ANOMALIES) return [];
+  const spread = robustSpread(durations);
+  if (!spread) return [];
+  const found: Anomaly[] = [];
+  for (const day of days) {
+    for (const slow of byDay.get(day)?.agents[agent]?.slowest ?? []) {
+      const score = robustScore(slow.duration, spread);
+      if (score < ANOMALY_SCORE) break; // Longest first: the rest are closer still.
+      found.push({
+        agent,
+        kind: 'execution',
+        day,
+        metric: 'duration',
+        value: slow.duration,
+        median: round(spread.median, 3),
+        spread: round(spread.spread, 3),
+        score: round(score, 2),
+        executionId: slow.id,
+      });
+    }
+  }
+  return found;
+}
