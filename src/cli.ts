@@ -1,6 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { join } from 'node:path';
 import { UsageError, UserError } from './commands/context.js';
+import { reportCommand } from './commands/report.js';
+import { trendsCommand } from './commands/trends.js';
 
 // Commander wiring only: each subcommand lives in src/commands/<name>.ts,
 // exports a function returning its Command, and sets process.exitCode; errors
@@ -23,7 +25,7 @@ program
     require(join(__dirname, 'hook.cjs'));
   });
 
-const commands: Command[] = [];
+const commands: Command[] = [reportCommand(), trendsCommand()];
 
 for (const command of commands) {
   command.copyInheritedSettings(program);

@@ -21,6 +21,8 @@ export interface ModelCost {
   cacheRead: number;
   /** Null when some of this model's executions could not be priced. */
   usd: number | null;
+  /** USD of the executions that could be priced. */
+  pricedUsd: number;
   unpricedExecutions: number;
   unpriced: Unpriced | null;
 }
@@ -85,6 +87,7 @@ export function costOf(
       cacheCreation: (standard?.cacheCreation ?? 0) + (long?.cacheCreation ?? 0),
       cacheRead: (standard?.cacheRead ?? 0) + (long?.cacheRead ?? 0),
       usd: unpricedCount > 0 ? null : roundUsd(usd),
+      pricedUsd: roundUsd(usd),
       unpricedExecutions: unpricedCount,
       unpriced,
     });

@@ -6,12 +6,15 @@ import { mergeAgentDay, mergeDays } from './merge.js';
 import { dayCount, daysBetween, periodText, previousPeriod, type Period } from './period.js';
 import { combine } from './report.js';
 import { emptyAgentDay } from './day-summary.js';
-import { mergeSorted, percent, percentile, robustScore, robustSpread, round, slope } from './stats.js';
+import { mergeSorted, percent, percentile, robustScore, robustSpread, round, slope, type RobustSpread } from './stats.js';
 
 // Per-day series per agent over a window, the change against the window just
 // before it, a fitted slope, and anomalies: days or single executions far from
 // the agent's own median, measured in robust spreads (MAD), which a few
 // outliers cannot inflate the way they inflate a standard deviation.
+// Durations are skewed (most runs are short, a long tail is normal), so they
+// are compared on a log scale: a run counts as anomalous for being many times
+// slower than usual, not for being in the ordinary tail.
 
 export const ANOMALY_SCORE = 3.5;
 export const ANOMALIES_KEPT = 50;
@@ -19,6 +22,20 @@ const MIN_DAYS_FOR_DAY_ANOMALIES = 7;
 const MIN_RUNS_FOR_RATE = 5;
 const MIN_RUNS_FOR_P50 = 3;
 const MIN_DURATIONS_FOR_EXECUTION_ANOMALIES = 20;
+/**
+ * A robust score alone flags trivia when an agent is very regular (a day at
+ * 0.8x the usual p50 can be "5 spreads" away). A finding must also matter:
+ */
+const MIN_EFFECT = {
+  /** runs per day: at least this many more or fewer, and half the median */
+  executions: (value: number, median: number) => Math.abs(value - median) >= Math.max(3, median / 2),
+  /** success rate: at least 10 percentage points */
+  successRate: (value: number, median: number) => Math.abs(value - median) >= 10,
+  /** durations: at least 1.5 times slower or faster */
+  p50Duration: (value: number, median: number) => value >= median * 1.5 || value * 1.5 <= median,
+  /** one execution: at least 3 times its agent's median */
+  duration: (value: number, median: number) => value >= median * 3,
+};
 
 type Metric = keyof TrendFigures;
 const METRICS: Metric[] = ['executions', 'successRate', 'p50Duration', 'tokensUsed', 'costUsd'];
@@ -84,8 +101,16 @@ export function buildTrends(input: TrendsInput): Trends {
     overall,
     agents,
     anomalies: anomalies.slice(0, ANOMALIES_KEPT),
-    warnings: costWarnings(costOf(all.models, all.longContextModels, input.prices)),
+    warnings: [...coverageWarnings(input, before), ...costWarnings(costOf(all.models, all.longContextModels, input.prices))],
   };
+}
+
+/** The change against the previous period means little if records only start partway through it. */
+function coverageWarnings(input: TrendsInput, before: { from: string; to: string }): string[] {
+  const first = input.summaries.reduce<string | null>((min, s) => (min === null || s.day < min ? s.day : min), null);
+  if (first === null || first <= before.from || first > input.period.to) return [];
+  if (first > before.to) return [`no records before ${first}: there is nothing to compare with in ${periodText(before)}`];
+  return [`records start on ${first}, partway through the previous period (${periodText(before)}): changes against it overstate growth`];
 }
 
 function combinedDay(agents: ReadonlyMap<string, AgentDay>): AgentDay | null {
@@ -143,46 +168,69 @@ function lineOf(
 
 function dayAnomalies(agent: string, days: readonly string[], series: TrendLine['series']): Anomaly[] {
   const found: Anomaly[] = [];
-  const check = (metric: Anomaly['metric'], values: (number | null)[], counts: readonly number[], minRuns: number) => {
+  const check = (metric: Anomaly['metric'], values: (number | null)[], counts: readonly number[], minRuns: number, log: boolean) => {
     const points = values.map((v, i) => (v !== null && counts[i]! >= minRuns ? { day: days[i]!, value: v } : null)).filter((p) => p !== null);
     if (points.length < MIN_DAYS_FOR_DAY_ANOMALIES) return;
-    const spread = robustSpread(points.map((p) => p.value).sort((a, b) => a - b));
+    const scale = log ? toLog : (v: number) => v;
+    const spread = robustSpread(points.map((p) => scale(p.value)).sort((a, b) => a - b));
     if (!spread) return;
     for (const p of points) {
-      const score = robustScore(p.value, spread);
-      if (Math.abs(score) >= ANOMALY_SCORE) {
-        found.push({ agent, kind: 'day', day: p.day, metric, value: p.value, median: round(spread.median, 3), spread: round(spread.spread, 3), score: round(score, 2), executionId: null });
+      const score = robustScore(scale(p.value), spread);
+      const median = log ? Math.exp(spread.median) : spread.median;
+      if (Math.abs(score) >= ANOMALY_SCORE && MIN_EFFECT[metric](p.value, median)) {
+        found.push(anomaly(agent, 'day', p.day, metric, p.value, spread, score, null, log));
       }
     }
   };
-  check('executions', series.executions, series.executions.map(() => Infinity), 0);
-  check('successRate', series.successRate, series.executions, MIN_RUNS_FOR_RATE);
-  check('p50Duration', series.p50Duration, series.executions, MIN_RUNS_FOR_P50);
+  check('executions', series.executions, series.executions.map(() => Infinity), 0, false);
+  check('successRate', series.successRate, series.executions, MIN_RUNS_FOR_RATE, false);
+  check('p50Duration', series.p50Duration, series.executions, MIN_RUNS_FOR_P50, true);
   return found;
 }
 
 /** Executions far slower than the agent's usual; each day keeps its few slowest as candidates. */
 function executionAnomalies(agent: string, days: readonly string[], byDay: ReadonlyMap<string, DaySummary>, durations: number[]): Anomaly[] {
   if (durations.length < MIN_DURATIONS_FOR_EXECUTION_ANOMALIES) return [];
-  const spread = robustSpread(durations);
+  // log() keeps the order, so the ascending durations stay ascending.
+  const spread = robustSpread(durations.map(toLog));
   if (!spread) return [];
   const found: Anomaly[] = [];
   for (const day of days) {
     for (const slow of byDay.get(day)?.agents[agent]?.slowest ?? []) {
-      const score = robustScore(slow.duration, spread);
-      if (score < ANOMALY_SCORE) break; // Longest first: the rest are closer still.
-      found.push({
-        agent,
-        kind: 'execution',
-        day,
-        metric: 'duration',
-        value: slow.duration,
-        median: round(spread.median, 3),
-        spread: round(spread.spread, 3),
-        score: round(score, 2),
-        executionId: slow.id,
-      });
+      const score = robustScore(toLog(slow.duration), spread);
+      if (score < ANOMALY_SCORE || !MIN_EFFECT.duration(slow.duration, Math.exp(spread.median))) break; // Longest first: the rest are closer still.
+      found.push(anomaly(agent, 'execution', day, 'duration', slow.duration, spread, score, slow.id, true));
     }
   }
   return found;
+}
+
+/** Durations of 0 ms exist (a run that failed at once); 1 ms keeps the logarithm finite. */
+function toLog(ms: number): number {
+  return Math.log(Math.max(1, ms));
+}
+
+function anomaly(
+  agent: string,
+  kind: Anomaly['kind'],
+  day: string,
+  metric: Anomaly['metric'],
+  value: number,
+  spread: RobustSpread,
+  score: number,
+  executionId: string | null,
+  log: boolean,
+): Anomaly {
+  return {
+    agent,
+    kind,
+    day,
+    metric,
+    value,
+    median: log ? Math.round(Math.exp(spread.median)) : round(spread.median, 3),
+    spread: round(spread.spread, 4),
+    scale: log ? 'log' : 'linear',
+    score: round(score, 2),
+    executionId,
+  };
 }

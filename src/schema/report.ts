@@ -141,7 +141,8 @@ export const ModelCostRow = z.object({
   output: count(),
   cacheCreation: count(),
   cacheRead: count(),
-  usd: z.nullable(z.number()),
+  usd: z.nullable(z.number().check(d('Null when some of its executions could not be priced'))),
+  pricedUsd: z.number(),
   unpricedExecutions: count(),
   unpriced: z.nullable(z.enum(['unknown-model', 'no-model', 'long-context'])),
 });
@@ -223,9 +224,10 @@ export const Anomaly = z.object({
   day: day(),
   metric: z.enum(['executions', 'successRate', 'p50Duration', 'duration']).check(d('A day figure, or one execution\'s duration')),
   value: z.number(),
-  median: z.number().check(d("The agent's median over the window")),
-  spread: z.number().check(d('Robust spread: 1.4826 x MAD (or 1.2533 x mean absolute deviation when the MAD is 0)')),
-  score: z.number().check(d('(value - median) / spread')),
+  median: z.number().check(d("The agent's median over the window, in the value's unit")),
+  spread: z.number().check(d('Robust spread on the given scale: 1.4826 x MAD (or 1.2533 x mean absolute deviation when the MAD is 0)')),
+  scale: z.enum(['linear', 'log']).check(d('log: durations, compared as ln(ms) because they are skewed')),
+  score: z.number().check(d('(value - median) / spread, on that scale')),
   executionId: z.nullable(z.string()),
 });
 export type Anomaly = z.infer<typeof Anomaly>;

@@ -96,11 +96,15 @@ export function summarizeRecords(logsDir: string, day: string, onIssue: IssueSin
  * rollups, today (and any later day) from the raw records.
  */
 export function loadDaySummaries(logsDir: string, days: readonly string[], now: number, onIssue: IssueSink): DaySummary[] {
-  const today = localDay(now);
   const wanted = new Set(days);
   return listDays(logsDir)
     .filter((day) => wanted.has(day))
-    .map((day) => (day >= today ? summarizeRecords(logsDir, day, onIssue) : ensureDaySummary(logsDir, day, now, onIssue)));
+    .map((day) => daySummaryFor(logsDir, day, now, onIssue));
+}
+
+/** One day's summary as reports use it: a closed day through its rollup, today raw. */
+export function daySummaryFor(logsDir: string, day: string, now: number, onIssue: IssueSink): DaySummary {
+  return day >= localDay(now) ? summarizeRecords(logsDir, day, onIssue) : ensureDaySummary(logsDir, day, now, onIssue);
 }
 
 function isCurrent(file: DaySummaryFile, inputs: Inputs, logsDir: string, day: string): boolean {

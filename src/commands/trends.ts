@@ -1,0 +1,59 @@
+import { Command } from 'commander';
+import { addDays, customPeriod, periodText } from '../analytics/period.js';
+import { trendsDocument } from '../render/trends-view.js';
+import { localDay } from '../store/paths.js';
+import { createContext, UsageError, type GlobalOptions } from './context.js';
+import { addOutputOptions, agentsOf, formatOf, periodOf, refreshFiles, type OutputOptions } from './report.js';
+import { emit, SummarySource, sweep, trendsFor, Warnings } from './reporting.js';
+
+// `agent-track trends`: per-day series per agent over a window, the change
+// against the window before it, slopes and anomalies.
+
+export const DEFAULT_TREND_DAYS = 30;
+const MAX_TREND_DAYS = 3_660;
+
+interface TrendsOptions extends GlobalOptions, OutputOptions {
+  days?: string;
+  since?: string;
+  until?: string;
+}
+
+export function trendsCommand(): Command {
+  return addOutputOptions(
+    new Command('trends')
+      .description('per-day trends per agent: runs, success rate, p50 duration, tokens, cost; change, slope, anomalies')
+      .option('--days <n>', `the n days ending --until (default: ${DEFAULT_TREND_DAYS})`)
+      .option('--since <date>', 'first day, YYYY-MM-DD, or a span such as 90d')
+      .option('--until <date>', 'last day, YYYY-MM-DD (default: today)'),
+  ).action((_options: unknown, command: Command) => {
+    process.exitCode = runTrends(command.optsWithGlobals<TrendsOptions>());
+  });
+}
+
+function runTrends(options: TrendsOptions): number {
+  const ctx = createContext(options);
+  const today = localDay(ctx.now);
+  const format = formatOf(options);
+  const agents = agentsOf(options);
+  if (options.days !== undefined && options.since !== undefined) throw new UsageError('choose one: --days or --since');
+  let period;
+  if (options.since !== undefined) {
+    period = periodOf({ since: options.since, until: options.until }, today);
+  } else {
+    const days = options.days === undefined ? DEFAULT_TREND_DAYS : Number(options.days);
+    if (!Number.isInteger(days) || days < 1 || days > MAX_TREND_DAYS) {
+      throw new UsageError(`--days expects a whole number from 1 to ${MAX_TREND_DAYS}, not "${options.days}"`);
+    }
+    const until = periodOf({ until: options.until ?? today }, today).to;
+    period = customPeriod(addDays(until, 1 - days), until, today);
+  }
+  const warnings = new Warnings();
+  sweep(ctx, warnings);
+  const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
+  const trends = trendsFor(source, period, agents, ctx.config.prices, ctx.now);
+  trends.warnings.forEach((w) => warnings.add(w));
+  emit(ctx, source, { format, out: options.out, value: trends, document: () => trendsDocument(trends), empty: trends.overall.current.executions === 0 }, periodText(period));
+  if (source.hasData) refreshFiles(ctx, source, today, warnings);
+  warnings.flush(ctx.stderr);
+  return 0;
+}
