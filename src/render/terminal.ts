@@ -160,7 +160,7 @@ function truncate(text: string, width: number): string {
     if (displayWidth(out + char) > width - 1) break;
     out += char;
   }
-  return `${out}…`;
+  return `${out.trimEnd()}…`;
 }
 
 export function wrap(text: string, width: number): string[] {
