@@ -1,7 +1,7 @@
 import type { AgentDay, DaySummary, FragmentExecution, TokenSums, WorkflowTally } from '../schema/summary.js';
 import { addTokens, emptyAgentDay, emptyTokens, topSlowest } from './day-summary.js';
 import { mergeSorted } from './stats.js';
-import { addRun, mergeTally, workflowRun } from './workflows.js';
+import { addRun, describeWorkflow, mergeTally, workflowRun } from './workflows.js';
 
 // Any set of day summaries -> one aggregate with the same shape as a day's
 // agent entries. Durations are merged as exact values, so percentiles over a
@@ -20,9 +20,22 @@ export interface PeriodAggregate {
   skipped: number;
 }
 
+export interface MergeOptions {
+  /** Trends do not need workflows; skipping them saves most of the merge on long windows. */
+  workflows?: boolean;
+}
+
 /** `agents`: keep only these agent types (and workflows that involve one of them); null keeps all. */
-export function mergeDays(summaries: readonly DaySummary[], agents: ReadonlySet<string> | null = null): PeriodAggregate {
+export function mergeDays(summaries: readonly DaySummary[], agents: ReadonlySet<string> | null = null, options: MergeOptions = {}): PeriodAggregate {
   const keep = (agent: string) => agents === null || agents.has(agent);
+  const withWorkflows = options.workflows ?? true;
+  const involved = new Map<string, boolean>();
+  const keepWorkflow = (key: string) => {
+    if (agents === null) return true;
+    let found = involved.get(key);
+    if (found === undefined) involved.set(key, (found = describeWorkflow(key).agents.some(keep)));
+    return found;
+  };
   const merged = new Map<string, { day: AgentDay; durations: number[][] }>();
   const workflows = new Map<string, WorkflowTally>();
   const open = new Map<string, FragmentExecution[]>();
@@ -40,8 +53,9 @@ export function mergeDays(summaries: readonly DaySummary[], agents: ReadonlySet<
       mergeAgentDay(entry.day, day);
       entry.durations.push(day.durations);
     }
-    for (const [signature, tally] of Object.entries(summary.workflows)) {
-      if (tally.agents.some(keep)) mergeTally(workflows, signature, tally);
+    if (!withWorkflows) continue;
+    for (const [key, tally] of Object.entries(summary.workflows)) {
+      if (keepWorkflow(key)) mergeTally(workflows, key, tally);
     }
     for (const fragment of summary.openPrompts) {
       const list = open.get(fragment.promptId);
@@ -51,7 +65,7 @@ export function mergeDays(summaries: readonly DaySummary[], agents: ReadonlySet<
   }
   for (const executions of open.values()) {
     const run = workflowRun(uniqueById(executions));
-    if (run.agents.some(keep)) addRun(workflows, run);
+    if (keepWorkflow(run.key)) addRun(workflows, run);
   }
 
   const agentsOut = new Map<string, AgentDay>();
@@ -110,7 +124,9 @@ export function mergeAgentDay(into: AgentDay, from: AgentDay): void {
   }
   into.lastSuccessAt = maxOrNull(into.lastSuccessAt, from.lastSuccessAt);
   into.lastExecutionAt = maxOrNull(into.lastExecutionAt, from.lastExecutionAt);
-  into.slowest = into.slowest.concat(from.slowest);
+  into.slowest.push(...from.slowest);
+  // Keep the candidates bounded on long windows; the final cut happens once at the end.
+  if (into.slowest.length > SLOWEST_PER_PERIOD * 8) into.slowest = topSlowest(into.slowest, SLOWEST_PER_PERIOD);
 }
 
 function addModelTokens(into: Record<string, TokenSums>, from: Record<string, TokenSums>): void {

@@ -9,6 +9,7 @@ import { PRICES_AS_OF } from './prices.js';
 import { improvementAreas, topPerformers } from './rules.js';
 import { mergeSorted, percent, percentile, roundedMean, sum } from './stats.js';
 import { toolUsage } from './tools.js';
+import { describeWorkflow } from './workflows.js';
 
 // The one report pipeline: day summaries of a period (whatever the period:
 // a day, a week, a month, a range) in, the report out. Pure.
@@ -184,14 +185,15 @@ export function combine(agents: PeriodAggregate['agents']): Combined {
 
 function workflowPatterns(workflows: ReadonlyMap<string, WorkflowTally>): WorkflowPattern[] {
   return [...workflows]
-    .sort((a, b) => b[1].runs - a[1].runs || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .map(([key, tally]) => ({ info: describeWorkflow(key), tally }))
+    .sort((a, b) => b.tally[0] - a.tally[0] || (a.info.name < b.info.name ? -1 : a.info.name > b.info.name ? 1 : 0))
     .slice(0, WORKFLOW_PATTERNS_KEPT)
-    .map(([name, tally]) => ({
-      name,
-      frequency: tally.runs,
-      agentSequence: tally.stages.flat(),
-      stages: tally.stages,
-      avgTotalDuration: Math.round(tally.wallTime / tally.runs),
-      successRate: percent(tally.succeeded, tally.runs),
+    .map(({ info, tally: [runs, succeeded, , wallTime] }) => ({
+      name: info.name,
+      frequency: runs,
+      agentSequence: info.stages.flat(),
+      stages: info.stages,
+      avgTotalDuration: Math.round(wallTime / runs),
+      successRate: percent(succeeded, runs),
     }));
 }

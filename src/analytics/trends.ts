@@ -58,8 +58,8 @@ export function buildTrends(input: TrendsInput): Trends {
   const inPeriod = days.flatMap((d) => byDay.get(d) ?? []);
   const inPrevious = daysBetween(before.from, before.to).flatMap((d) => byDay.get(d) ?? []);
 
-  const current = mergeDays(inPeriod, filter);
-  const previous = mergeDays(inPrevious, filter);
+  const current = mergeDays(inPeriod, filter, { workflows: false });
+  const previous = mergeDays(inPrevious, filter, { workflows: false });
   const agentNames = [...new Set([...current.agents.keys(), ...previous.agents.keys()])].sort();
 
   const agents = agentNames.map((agent) => {

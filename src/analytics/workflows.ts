@@ -5,6 +5,10 @@ import type { FragmentExecution, WorkflowTally } from '../schema/summary.js';
 // turn, overlapping runs) share a stage, so "[a | b] → c" reads as "a and b in
 // parallel, then c", whatever order their hooks happened to fire in. An agent
 // launched by another agent is shown inside its parent: "a(b → c)".
+//
+// Day summaries key their tallies by the shape as compact JSON (a heavy day
+// has hundreds of distinct shapes; names and agent lists are derived from the
+// key when a report needs them, not stored with every tally).
 
 /**
  * A background agent returns to the main thread at once, so it marks a launch,
@@ -13,13 +17,24 @@ import type { FragmentExecution, WorkflowTally } from '../schema/summary.js';
  */
 export const LAUNCH_WINDOW_MS = 1_000;
 
+/** An agent type, or an agent type with the stages of the agents it launched. */
+export type Member = string | [agent: string, children: Shape];
+export type Shape = Member[][];
+
 export interface WorkflowRun {
-  signature: string;
-  stages: string[][];
-  agents: string[];
+  key: string;
   executions: number;
   wallTime: number;
   succeeded: boolean;
+}
+
+export interface WorkflowInfo {
+  /** "a → [b | c] → d(e)" */
+  name: string;
+  /** Stages as readable labels. */
+  stages: string[][];
+  /** Every agent type involved, nested ones included. */
+  agents: string[];
 }
 
 export function workflowRun(executions: readonly FragmentExecution[]): WorkflowRun {
@@ -36,7 +51,6 @@ export function workflowRun(executions: readonly FragmentExecution[]): WorkflowR
       topLevel.push(execution);
     }
   }
-  const stages = stagesOf(topLevel, children, new Set());
   let first = Infinity;
   let last = -Infinity;
   for (const execution of executions) {
@@ -44,48 +58,63 @@ export function workflowRun(executions: readonly FragmentExecution[]): WorkflowR
     last = Math.max(last, endOf(execution));
   }
   return {
-    signature: signatureOf(stages),
-    stages,
-    agents: [...new Set(executions.map((e) => e.agentType))].sort(),
+    key: JSON.stringify(shapeOf(topLevel, children, new Set())),
     executions: executions.length,
     wallTime: executions.length ? Math.max(0, Math.round(last - first)) : 0,
     succeeded: executions.every((e) => e.status === 'success'),
   };
 }
 
-export function signatureOf(stages: readonly (readonly string[])[]): string {
-  return stages.map((stage) => (stage.length === 1 ? stage[0]! : `[${stage.join(' | ')}]`)).join(' → ');
+/** Name, labels and agents of a shape key. */
+export function describeWorkflow(key: string): WorkflowInfo {
+  const shape = JSON.parse(key) as Shape;
+  const agents = new Set<string>();
+  collectAgents(shape, agents);
+  return { name: nameOf(shape), stages: shape.map((stage) => stage.map(labelOf)), agents: [...agents].sort() };
 }
 
-/** One run added to the tally of its signature. */
-export function addRun(tallies: Map<string, WorkflowTally>, run: WorkflowRun): void {
-  const tally = tallies.get(run.signature);
-  if (tally) {
-    tally.runs++;
-    tally.succeeded += run.succeeded ? 1 : 0;
-    tally.executions += run.executions;
-    tally.wallTime += run.wallTime;
-  } else {
-    tallies.set(run.signature, {
-      stages: run.stages.map((stage) => [...stage]),
-      agents: [...run.agents],
-      runs: 1,
-      succeeded: run.succeeded ? 1 : 0,
-      executions: run.executions,
-      wallTime: run.wallTime,
-    });
+export function nameOf(shape: Shape): string {
+  return shape.map((stage) => (stage.length === 1 ? labelOf(stage[0]!) : `[${stage.map(labelOf).join(' | ')}]`)).join(' → ');
+}
+
+function labelOf(member: Member): string {
+  return typeof member === 'string' ? member : `${member[0]}(${nameOf(member[1])})`;
+}
+
+function collectAgents(shape: Shape, into: Set<string>): void {
+  for (const stage of shape) {
+    for (const member of stage) {
+      if (typeof member === 'string') into.add(member);
+      else {
+        into.add(member[0]);
+        collectAgents(member[1], into);
+      }
+    }
   }
 }
 
-export function mergeTally(tallies: Map<string, WorkflowTally>, signature: string, other: WorkflowTally): void {
-  const tally = tallies.get(signature);
+/** One run added to the tally of its shape: [runs, succeeded, executions, wallTime]. */
+export function addRun(tallies: Map<string, WorkflowTally>, run: WorkflowRun): void {
+  const tally = tallies.get(run.key);
   if (tally) {
-    tally.runs += other.runs;
-    tally.succeeded += other.succeeded;
-    tally.executions += other.executions;
-    tally.wallTime += other.wallTime;
+    tally[0]++;
+    tally[1] += run.succeeded ? 1 : 0;
+    tally[2] += run.executions;
+    tally[3] += run.wallTime;
   } else {
-    tallies.set(signature, { ...other, stages: other.stages.map((s) => [...s]), agents: [...other.agents] });
+    tallies.set(run.key, [1, run.succeeded ? 1 : 0, run.executions, run.wallTime]);
+  }
+}
+
+export function mergeTally(tallies: Map<string, WorkflowTally>, key: string, other: WorkflowTally): void {
+  const tally = tallies.get(key);
+  if (tally) {
+    tally[0] += other[0];
+    tally[1] += other[1];
+    tally[2] += other[2];
+    tally[3] += other[3];
+  } else {
+    tallies.set(key, [other[0], other[1], other[2], other[3]]);
   }
 }
 
@@ -93,14 +122,10 @@ function endOf(execution: FragmentExecution): number {
   return execution.endTime ?? execution.startTime + (execution.duration ?? 0);
 }
 
-function stagesOf(
-  executions: readonly FragmentExecution[],
-  children: Map<string, FragmentExecution[]>,
-  visiting: Set<string>,
-): string[][] {
+function shapeOf(executions: readonly FragmentExecution[], children: Map<string, FragmentExecution[]>, visiting: Set<string>): Shape {
   const ordered = [...executions].sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const stages: string[][] = [];
-  let stage: string[] | null = null;
+  const stages: Member[][] = [];
+  let stage: Member[] | null = null;
   let stageEnd = -Infinity;
   let foreground = new Set<string>();
   for (const execution of ordered) {
@@ -113,20 +138,25 @@ function stagesOf(
       stageEnd = -Infinity;
       foreground = new Set();
     }
-    stage.push(labelOf(execution, children, visiting));
+    stage.push(memberOf(execution, children, visiting));
     stageEnd = Math.max(stageEnd, execution.background ? execution.startTime + LAUNCH_WINDOW_MS : endOf(execution));
     if (!execution.background) foreground.add(execution.id);
   }
-  for (const s of stages) s.sort();
+  // Parallel launches have no meaningful order: a stage is kept sorted.
+  for (const s of stages) s.sort((a, b) => compareKeys(JSON.stringify(a), JSON.stringify(b)));
   return stages;
 }
 
-function labelOf(execution: FragmentExecution, children: Map<string, FragmentExecution[]>, visiting: Set<string>): string {
+function memberOf(execution: FragmentExecution, children: Map<string, FragmentExecution[]>, visiting: Set<string>): Member {
   const own = children.get(execution.id);
-  // A corrupt chain could loop; a parent already being labelled is not expanded again.
+  // A corrupt chain could loop; a parent already being expanded is not expanded again.
   if (!own || visiting.has(execution.id)) return execution.agentType;
   visiting.add(execution.id);
-  const inner = signatureOf(stagesOf(own, children, visiting));
+  const shape = shapeOf(own, children, visiting);
   visiting.delete(execution.id);
-  return `${execution.agentType}(${inner})`;
+  return [execution.agentType, shape];
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

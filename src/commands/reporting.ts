@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { addDays, customPeriod, isoWeekOf, isoWeekPeriod, monthPeriod, previousPeriod, trailingWeek, type Period } from '../analytics/period.js';
 import { buildReport } from '../analytics/report.js';
@@ -190,6 +190,3 @@ export function emit(ctx: CommandContext, source: SummarySource, output: Output,
   }
 }
 
-export function logsExist(logsDir: string): boolean {
-  return existsSync(logsDir);
-}

@@ -9,10 +9,18 @@ import { ExecutionStatus } from './enums.js';
 
 const count = () => z.int().check(z.gte(0));
 const ms = () => z.number().check(z.gte(0));
-const d = (text: string) => z.describe(text);
+/**
+ * Descriptions go to the registry, not into a describe() check: z.compile
+ * cannot compile that check and would validate such fields (the big duration
+ * lists included) with the slow runtime parser. toJSONSchema reads both.
+ */
+const described = <T extends z.ZodMiniType>(schema: T, text: string): T => {
+  z.globalRegistry.add(schema, { description: text });
+  return schema;
+};
 
 export const TokenSums = z.object({
-  executions: count().check(d('Executions whose billed tokens are included')),
+  executions: described(count(), 'Executions whose billed tokens are included'),
   input: count(),
   output: count(),
   cacheCreation: count(),
@@ -21,11 +29,11 @@ export const TokenSums = z.object({
 export type TokenSums = z.infer<typeof TokenSums>;
 
 export const ErrorTally = z.object({
-  count: count().check(d('Errors of this type')),
-  executions: count().check(d('Executions with at least one error of this type')),
-  sample: z.string().check(d('The most recent message of this type, scrubbed and truncated')),
+  count: described(count(), 'Errors of this type'),
+  executions: described(count(), 'Executions with at least one error of this type'),
+  sample: described(z.string(), 'The most recent message of this type, scrubbed and truncated'),
   sampleAt: ms(),
-  tools: z.record(z.string(), count()).check(d('Errors of this type per tool')),
+  tools: described(z.record(z.string(), count()), 'Errors of this type per tool'),
 });
 export type ErrorTally = z.infer<typeof ErrorTally>;
 
@@ -44,16 +52,17 @@ export const AgentDay = z.object({
   partial: count(),
   failed: count(),
   background: count(),
-  durations: z.array(count()).check(d('Ascending durations (ms) of every execution whose duration is known')),
+  durations: described(z.array(count()), 'Ascending durations (ms) of every execution whose duration is known'),
   tokensUsed: z.object({
-    total: count().check(d("Sum of Claude Code's totalTokens (context size at each agent's end)")),
+    total: described(count(), "Sum of Claude Code's totalTokens (context size at each agent's end)"),
     executions: count(),
   }),
-  tokens: TokenSums.check(d('Billed tokens summed over executions that have them')),
-  models: z.record(z.string(), TokenSums).check(d('Billed tokens per model id as recorded, for pricing')),
-  longContextModels: z
-    .record(z.string(), TokenSums)
-    .check(d('Billed tokens of executions whose context passed 200k tokens, where some models bill a premium')),
+  tokens: described(z.object(TokenSums.shape), 'Billed tokens summed over executions that have them'),
+  models: described(z.record(z.string(), TokenSums), 'Billed tokens per model id as recorded, for pricing'),
+  longContextModels: described(
+    z.record(z.string(), TokenSums),
+    'Billed tokens of executions whose context passed 200k tokens, where some models bill a premium',
+  ),
   apiCalls: count(),
   filesModified: count(),
   testsRun: count(),
@@ -62,18 +71,14 @@ export const AgentDay = z.object({
   errors: z.record(z.string(), ErrorTally),
   lastSuccessAt: z.nullable(ms()),
   lastExecutionAt: z.nullable(ms()),
-  slowest: z.array(SlowExecution).check(d('The slowest executions, longest first (bounded)')),
+  slowest: described(z.array(SlowExecution), 'The slowest executions, longest first (bounded)'),
 });
 export type AgentDay = z.infer<typeof AgentDay>;
 
-export const WorkflowTally = z.object({
-  stages: z.array(z.array(z.string())).check(d('Stages in launch order; the agents of one stage ran in parallel')),
-  agents: z.array(z.string()).check(d('Distinct agent types in the workflow')),
-  runs: count(),
-  succeeded: count().check(d('Runs in which every execution succeeded')),
-  executions: count(),
-  wallTime: count().check(d('Sum over runs of first launch to last finish (ms)')),
-});
+export const WorkflowTally = described(
+  z.tuple([count(), count(), count(), count()]),
+  '[runs, runs in which every execution succeeded, executions, summed wall time from first launch to last finish (ms)]',
+);
 export type WorkflowTally = z.infer<typeof WorkflowTally>;
 
 export const FragmentExecution = z.object({
@@ -102,30 +107,34 @@ export const DaySummary = z.object({
   day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
   executions: count(),
   agents: z.record(z.string(), AgentDay),
-  workflows: z.record(z.string(), WorkflowTally).check(d('Workflows (one user prompt each) that lie inside the day, by signature')),
-  openPrompts: z
-    .array(PromptFragment)
-    .check(d("Prompts with activity near midnight: kept whole so a report can join them with the neighbouring day's part")),
-  withoutPrompt: count().check(d('Executions with no prompt id, which belong to no workflow')),
+  workflows: described(
+    z.record(z.string(), WorkflowTally),
+    'Workflows (one user prompt each) that lie inside the day, keyed by their shape as JSON: stages of agent types, [agent, stages] for an agent that launched others',
+  ),
+  openPrompts: described(
+    z.array(PromptFragment),
+    "Prompts with activity near midnight: kept whole so a report can join them with the neighbouring day's part",
+  ),
+  withoutPrompt: described(count(), 'Executions with no prompt id, which belong to no workflow'),
   skipped: z.object({
     count: count(),
-    samples: z.array(SkippedFile).check(d('The first few skipped files, relative to the day folder')),
+    samples: described(z.array(SkippedFile), 'The first few skipped files, relative to the day folder'),
   }),
 });
 export type DaySummary = z.infer<typeof DaySummary>;
 
 export const Fingerprint = z.object({
-  agentDirs: z.record(z.string(), z.string()).check(d('Record folder name -> modification time (ns)')),
-  completions: z.nullable(z.string().check(d('completions.jsonl "mtimeNs:size"'))),
+  agentDirs: described(z.record(z.string(), z.string()), 'Record folder name -> modification time (ns)'),
+  completions: z.nullable(described(z.string(), 'completions.jsonl "mtimeNs:size"')),
 });
 export type Fingerprint = z.infer<typeof Fingerprint>;
 
 export const DaySummaryFile = z.object({
   ...DaySummary.shape,
   source: z.object({
-    builder: count().check(d('Version of the code that built it; an older one is rebuilt')),
+    builder: described(count(), 'Version of the code that built it; an older one is rebuilt'),
     builtAt: ms(),
-    fingerprint: Fingerprint.check(d('State of the inputs, taken before they were read')),
+    fingerprint: described(z.object(Fingerprint.shape), 'State of the inputs, taken before they were read'),
   }),
 });
 export type DaySummaryFile = z.infer<typeof DaySummaryFile>;

@@ -104,9 +104,7 @@ describe('summarizeDay', () => {
       makeRecord({ id: 'c', agent: 'planner', start: at(2026, 11, 20, 23, 50), duration: 1000, promptId: 'late' }),
       makeRecord({ id: 'd', agent: 'coder', start: at(2026, 11, 20, 14), promptId: null }),
     ]);
-    expect(summary.workflows).toEqual({
-      'planner → coder': { stages: [['planner'], ['coder']], agents: ['coder', 'planner'], runs: 1, succeeded: 1, executions: 2, wallTime: 61_000 },
-    });
+    expect(summary.workflows).toEqual({ '[["planner"],["coder"]]': [1, 1, 2, 61_000] });
     expect(summary.openPrompts.map((p) => p.promptId)).toEqual(['late']);
     expect(summary.withoutPrompt).toBe(1);
   });

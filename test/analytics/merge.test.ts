@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
 import { mergeDays } from '../../src/analytics/merge.js';
+import { describeWorkflow } from '../../src/analytics/workflows.js';
 import { percentile } from '../../src/analytics/stats.js';
 import { localDay } from '../../src/store/paths.js';
 import { at, makeRecord } from './make-record.js';
@@ -57,8 +58,8 @@ describe('mergeDays', () => {
     const days = byDay(records);
     expect(days.map((d) => d.openPrompts.length)).toEqual([1, 1]);
     const merged = mergeDays(days);
-    expect([...merged.workflows.keys()]).toEqual(['planner → coder']);
-    expect(merged.workflows.get('planner → coder')!.runs).toBe(1);
+    expect([...merged.workflows.keys()].map((k) => describeWorkflow(k).name)).toEqual(['planner → coder']);
+    expect([...merged.workflows.values()]).toEqual([[1, 1, 2, 210_000]]); // 23:58:00 to 00:01:30
   });
 
   test('an agent filter keeps only those agents and the workflows they took part in', () => {
@@ -70,6 +71,6 @@ describe('mergeDays', () => {
     const merged = mergeDays(byDay(records), new Set(['coder']));
     expect([...merged.agents.keys()]).toEqual(['coder']);
     expect(merged.executions).toBe(1);
-    expect([...merged.workflows.keys()]).toEqual(['planner → coder']);
+    expect([...merged.workflows.keys()].map((k) => describeWorkflow(k).name)).toEqual(['planner → coder']);
   });
 });

@@ -1,10 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import { fragmentOf } from '../../src/analytics/day-summary.js';
-import { workflowRun } from '../../src/analytics/workflows.js';
+import { describeWorkflow, workflowRun } from '../../src/analytics/workflows.js';
 import { at, makeRecord, type RecordSpec } from './make-record.js';
 
 const T = at(2026, 11, 20, 10);
-const run = (...specs: Omit<RecordSpec, 'promptId'>[]) => workflowRun(specs.map((s) => fragmentOf(makeRecord({ ...s, promptId: 'p' }))));
+const run = (...specs: Omit<RecordSpec, 'promptId'>[]) => {
+  const result = workflowRun(specs.map((s) => fragmentOf(makeRecord({ ...s, promptId: 'p' }))));
+  const info = describeWorkflow(result.key);
+  return { ...result, ...info, signature: info.name };
+};
 
 describe('workflow shape', () => {
   test('agents one after another form a sequence', () => {
@@ -71,6 +75,7 @@ describe('workflow shape', () => {
     );
     expect(shape.signature).toBe('general-purpose(reviewer → tester) → writer');
     expect(shape.agents).toEqual(['general-purpose', 'reviewer', 'tester', 'writer']);
+    expect(JSON.parse(shape.key)).toEqual([[['general-purpose', [['reviewer'], ['tester']]]], ['writer']]);
   });
 
   test('one failure makes the whole run unsuccessful', () => {
