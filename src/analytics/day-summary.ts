@@ -10,7 +10,6 @@ import type {
   TokenSums,
   WorkflowTally,
 } from '../schema/summary.js';
-import { localDay } from '../store/paths.js';
 import { ascending } from './stats.js';
 import { addRun, workflowRun } from './workflows.js';
 
@@ -88,9 +87,10 @@ export function summarizeDay(day: string, records: readonly ExecutionFacts[], sk
 
   const workflows = new Map<string, WorkflowTally>();
   const openPrompts: PromptFragment[] = [];
+  const bounds = dayBounds(day);
   for (const [promptId, list] of prompts) {
     const executions = list.map(fragmentOf);
-    if (executions.some((e) => nearDayEdge(e, day))) openPrompts.push({ promptId, executions: sortExecutions(executions) });
+    if (executions.some((e) => nearDayEdge(e, bounds))) openPrompts.push({ promptId, executions: sortExecutions(executions) });
     else addRun(workflows, workflowRun(executions));
   }
   openPrompts.sort((a, b) => (a.promptId < b.promptId ? -1 : a.promptId > b.promptId ? 1 : 0));
@@ -243,14 +243,16 @@ function sortExecutions(list: FragmentExecution[]): FragmentExecution[] {
   return list.sort((a, b) => a.startTime - b.startTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-function nearDayEdge(execution: FragmentExecution, day: string): boolean {
-  const end = execution.endTime ?? execution.startTime + (execution.duration ?? 0);
-  return (
-    localDay(execution.startTime - DAY_EDGE_MS) !== day ||
-    localDay(execution.startTime + DAY_EDGE_MS) !== day ||
-    localDay(end - DAY_EDGE_MS) !== day ||
-    localDay(end + DAY_EDGE_MS) !== day
-  );
+/** Local midnight at the start and end of a day (23 or 25 hours apart on a daylight-saving change). */
+function dayBounds(day: string): { start: number; end: number } {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return { start: new Date(y, m - 1, d).getTime(), end: new Date(y, m - 1, d + 1).getTime() };
+}
+
+function nearDayEdge(execution: FragmentExecution, { start, end }: { start: number; end: number }): boolean {
+  const finish = execution.endTime ?? execution.startTime + (execution.duration ?? 0);
+  const near = (t: number) => t - DAY_EDGE_MS < start || t + DAY_EDGE_MS >= end;
+  return near(execution.startTime) || near(finish);
 }
 
 export function sortedRecord<T>(map: Map<string, T>): Record<string, T> {

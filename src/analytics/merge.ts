@@ -1,34 +1,44 @@
-import type { AgentDay, DaySummary, FragmentExecution, TokenSums, WorkflowTally } from '../schema/summary.js';
+import type { AgentDay, DayFigures, DayWorkflows, FragmentExecution, TokenSums, WorkflowTally } from '../schema/summary.js';
 import { addTokens, emptyAgentDay, emptyTokens, topSlowest } from './day-summary.js';
-import { mergeSorted } from './stats.js';
+import { DurationSet } from './durations.js';
 import { addRun, describeWorkflow, mergeTally, workflowRun } from './workflows.js';
 
-// Any set of day summaries -> one aggregate with the same shape as a day's
-// agent entries. Durations are merged as exact values, so percentiles over a
-// month are the percentiles of the month's executions, never an average of
-// daily figures.
+// Any set of day summaries -> one aggregate per agent. Durations stay the
+// days' exact lists (a DurationSet), so percentiles over a month are the
+// percentiles of the month's executions, never an average of daily figures.
 
 export const SLOWEST_PER_PERIOD = 10;
+
+/** An agent over several days: a day's figures added up, with all their durations. */
+export type PeriodAgent = Omit<AgentDay, 'durations'> & { durations: DurationSet };
 
 export interface PeriodAggregate {
   /** Days that had a summary, ascending. */
   days: string[];
   executions: number;
-  agents: Map<string, AgentDay>;
+  agents: Map<string, PeriodAgent>;
   workflows: Map<string, WorkflowTally>;
   withoutPrompt: number;
   skipped: number;
 }
 
-export interface MergeOptions {
-  /** Trends do not need workflows; skipping them saves most of the merge on long windows. */
-  workflows?: boolean;
+/** A day's figures, with its workflows when the caller needs them (trends and baselines do not). */
+export type DayInput = DayFigures & Partial<DayWorkflows>;
+
+export function emptyPeriodAgent(): PeriodAgent {
+  return { ...emptyAgentDay(), durations: new DurationSet() };
+}
+
+/** One day of one agent as a period of one day (its lists are shared, not copied). */
+export function periodAgentOf(day: AgentDay): PeriodAgent {
+  const agent = emptyPeriodAgent();
+  mergeAgentDay(agent, day);
+  return agent;
 }
 
 /** `agents`: keep only these agent types (and workflows that involve one of them); null keeps all. */
-export function mergeDays(summaries: readonly DaySummary[], agents: ReadonlySet<string> | null = null, options: MergeOptions = {}): PeriodAggregate {
+export function mergeDays(summaries: readonly DayInput[], agents: ReadonlySet<string> | null = null): PeriodAggregate {
   const keep = (agent: string) => agents === null || agents.has(agent);
-  const withWorkflows = options.workflows ?? true;
   const involved = new Map<string, boolean>();
   const keepWorkflow = (key: string) => {
     if (agents === null) return true;
@@ -36,7 +46,7 @@ export function mergeDays(summaries: readonly DaySummary[], agents: ReadonlySet<
     if (found === undefined) involved.set(key, (found = describeWorkflow(key).agents.some(keep)));
     return found;
   };
-  const merged = new Map<string, { day: AgentDay; durations: number[][] }>();
+  const merged = new Map<string, PeriodAgent>();
   const workflows = new Map<string, WorkflowTally>();
   const open = new Map<string, FragmentExecution[]>();
   let withoutPrompt = 0;
@@ -49,15 +59,13 @@ export function mergeDays(summaries: readonly DaySummary[], agents: ReadonlySet<
     for (const [agent, day] of Object.entries(summary.agents)) {
       if (!keep(agent)) continue;
       let entry = merged.get(agent);
-      if (!entry) merged.set(agent, (entry = { day: emptyAgentDay(), durations: [] }));
-      mergeAgentDay(entry.day, day);
-      entry.durations.push(day.durations);
+      if (!entry) merged.set(agent, (entry = emptyPeriodAgent()));
+      mergeAgentDay(entry, day);
     }
-    if (!withWorkflows) continue;
-    for (const [key, tally] of Object.entries(summary.workflows)) {
+    for (const [key, tally] of Object.entries(summary.workflows ?? {})) {
       if (keepWorkflow(key)) mergeTally(workflows, key, tally);
     }
-    for (const fragment of summary.openPrompts) {
+    for (const fragment of summary.openPrompts ?? []) {
       const list = open.get(fragment.promptId);
       if (list) list.push(...fragment.executions);
       else open.set(fragment.promptId, [...fragment.executions]);
@@ -68,27 +76,35 @@ export function mergeDays(summaries: readonly DaySummary[], agents: ReadonlySet<
     if (keepWorkflow(run.key)) addRun(workflows, run);
   }
 
-  const agentsOut = new Map<string, AgentDay>();
+  const agentsOut = new Map<string, PeriodAgent>();
   let executions = 0;
   for (const agent of [...merged.keys()].sort()) {
     const entry = merged.get(agent)!;
-    entry.day.durations = mergeSorted(entry.durations);
-    entry.day.slowest = topSlowest(entry.day.slowest, SLOWEST_PER_PERIOD);
-    executions += entry.day.executions;
-    agentsOut.set(agent, entry.day);
+    entry.slowest = topSlowest(entry.slowest, SLOWEST_PER_PERIOD);
+    executions += entry.executions;
+    agentsOut.set(agent, entry);
   }
-  return {
-    days: ordered.map((s) => s.day),
-    executions,
-    agents: agentsOut,
-    workflows,
-    withoutPrompt,
-    skipped,
-  };
+  return { days: ordered.map((s) => s.day), executions, agents: agentsOut, workflows, withoutPrompt, skipped };
 }
 
-/** Adds `from` into `into`, except the durations, which the caller merges once at the end. */
-export function mergeAgentDay(into: AgentDay, from: AgentDay): void {
+/** Every agent of a period as one: the summary line, or a day's overall figures. */
+export function combineAgents(agents: Iterable<PeriodAgent>): PeriodAgent {
+  const all = emptyPeriodAgent();
+  for (const agent of agents) {
+    addFigures(all, agent);
+    all.durations.addAll(agent.durations);
+  }
+  all.slowest = topSlowest(all.slowest, SLOWEST_PER_PERIOD);
+  return all;
+}
+
+export function mergeAgentDay(into: PeriodAgent, from: AgentDay): void {
+  addFigures(into, from);
+  into.durations.add(from.durations);
+}
+
+/** Everything but the durations: counts, sums, tallies, latest times, slowest runs. */
+function addFigures(into: Omit<AgentDay, 'durations'>, from: Omit<AgentDay, 'durations'>): void {
   into.executions += from.executions;
   into.success += from.success;
   into.partial += from.partial;

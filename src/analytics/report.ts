@@ -1,13 +1,12 @@
 import type { ModelPrice } from '../schema/config.js';
 import type { AgentMetrics, CostFigures, Report, WorkflowPattern } from '../schema/report.js';
-import type { AgentDay, DaySummary, TokenSums, WorkflowTally } from '../schema/summary.js';
+import type { DayFigures, DaySummary, TokenSums, WorkflowTally } from '../schema/summary.js';
 import { costOf, costWarnings, type CostSummary } from './cost.js';
-import { addTokens, emptyAgentDay, emptyTokens } from './day-summary.js';
-import { mergeDays, type PeriodAggregate } from './merge.js';
+import { combineAgents, mergeDays, type PeriodAgent } from './merge.js';
 import { dayCount, periodText, type Period } from './period.js';
 import { PRICES_AS_OF } from './prices.js';
 import { improvementAreas, topPerformers } from './rules.js';
-import { mergeSorted, percent, percentile, roundedMean, sum } from './stats.js';
+import { percent, roundedMean } from './stats.js';
 import { toolUsage } from './tools.js';
 import { describeWorkflow } from './workflows.js';
 
@@ -19,10 +18,10 @@ export const COMMON_ERRORS_KEPT = 3;
 
 export interface ReportInput {
   period: Period;
-  /** Summaries of the days in the period that have data. */
+  /** Summaries of the days in the period that have data, with their workflows. */
   days: readonly DaySummary[];
-  /** Summaries of the days before the period: each agent's own history for the rules. */
-  baseline: readonly DaySummary[];
+  /** Figures of the days before the period: each agent's own history for the rules. */
+  baseline: readonly DayFigures[];
   baselineDays: number;
   /** Only these agent types; null for all. */
   agents: readonly string[] | null;
@@ -39,7 +38,7 @@ export function buildReport(input: ReportInput): Report {
   const agentMetrics = [...period.agents].map(([agent, day]) => agentMetricsOf(agent, day, input.prices));
   agentMetrics.sort((a, b) => b.executions - a.executions || (a.agent < b.agent ? -1 : 1));
 
-  const all = combine(period.agents);
+  const all = combineAgents(period.agents.values());
   const cost = costOf(all.models, all.longContextModels, input.prices);
   warnings.push(...costWarnings(cost));
   for (const agent of input.agents ?? []) {
@@ -64,18 +63,18 @@ export function buildReport(input: ReportInput): Report {
     },
     filter: { agents: input.agents ? [...input.agents] : null },
     summary: {
-      totalExecutions: all.day.executions,
-      succeeded: all.day.success,
-      partial: all.day.partial,
-      failed: all.day.failed,
-      successRate: percent(all.day.success, all.day.executions),
-      avgDuration: roundedMean(sum(all.durations), all.durations.length),
-      p50Duration: percentile(all.durations, 50),
-      p95Duration: percentile(all.durations, 95),
-      totalTokensUsed: all.day.tokensUsed.total,
-      billedTokens: billed(all.day.tokens),
-      cost: costFigures(cost, all.day),
-      failuresByType: Object.entries(all.day.errors)
+      totalExecutions: all.executions,
+      succeeded: all.success,
+      partial: all.partial,
+      failed: all.failed,
+      successRate: percent(all.success, all.executions),
+      avgDuration: all.durations.mean(),
+      p50Duration: all.durations.percentile(50),
+      p95Duration: all.durations.percentile(95),
+      totalTokensUsed: all.tokensUsed.total,
+      billedTokens: billed(all.tokens),
+      cost: costFigures(cost, all),
+      failuresByType: Object.entries(all.errors)
         .map(([type, t]) => ({ type, count: t.count, executions: t.executions }))
         .sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : 1)),
       agents: period.agents.size,
@@ -88,7 +87,7 @@ export function buildReport(input: ReportInput): Report {
     cost: {
       currency: 'USD',
       pricesAsOf: PRICES_AS_OF,
-      total: costFigures(cost, all.day),
+      total: costFigures(cost, all),
       byModel: cost.byModel,
       byAgent: agentMetrics
         .map((m) => ({ agent: m.agent, usd: m.cost.usd, pricedUsd: m.cost.pricedUsd, unpricedExecutions: m.cost.unpricedExecutions }))
@@ -103,7 +102,7 @@ export function buildReport(input: ReportInput): Report {
   };
 }
 
-function agentMetricsOf(agent: string, day: AgentDay, prices: Readonly<Record<string, ModelPrice>>): AgentMetrics {
+function agentMetricsOf(agent: string, day: PeriodAgent, prices: Readonly<Record<string, ModelPrice>>): AgentMetrics {
   const cost = costOf(day.models, day.longContextModels, prices);
   return {
     agent,
@@ -112,9 +111,9 @@ function agentMetricsOf(agent: string, day: AgentDay, prices: Readonly<Record<st
     partial: day.partial,
     failed: day.failed,
     successRate: percent(day.success, day.executions),
-    avgDuration: roundedMean(sum(day.durations), day.durations.length),
-    p50Duration: percentile(day.durations, 50),
-    p95Duration: percentile(day.durations, 95),
+    avgDuration: day.durations.mean(),
+    p50Duration: day.durations.percentile(50),
+    p95Duration: day.durations.percentile(95),
     tokens: {
       total: day.tokensUsed.total,
       avg: roundedMean(day.tokensUsed.total, day.tokensUsed.executions),
@@ -130,7 +129,7 @@ function agentMetricsOf(agent: string, day: AgentDay, prices: Readonly<Record<st
   };
 }
 
-function costFigures(cost: CostSummary, day: AgentDay): CostFigures {
+function costFigures(cost: CostSummary, day: PeriodAgent): CostFigures {
   return {
     usd: cost.usd,
     pricedUsd: cost.pricedUsd,
@@ -148,39 +147,6 @@ function billed(tokens: TokenSums) {
     cacheRead: tokens.cacheRead,
     total: tokens.input + tokens.output + tokens.cacheCreation + tokens.cacheRead,
   };
-}
-
-interface Combined {
-  day: AgentDay;
-  durations: number[];
-  models: Record<string, TokenSums>;
-  longContextModels: Record<string, TokenSums>;
-}
-
-/** Every agent of the period as one: the summary line. */
-export function combine(agents: PeriodAggregate['agents']): Combined {
-  const day = emptyAgentDay();
-  const models: Record<string, TokenSums> = {};
-  const longContextModels: Record<string, TokenSums> = {};
-  const lists: number[][] = [];
-  for (const agent of agents.values()) {
-    day.executions += agent.executions;
-    day.success += agent.success;
-    day.partial += agent.partial;
-    day.failed += agent.failed;
-    day.tokensUsed.total += agent.tokensUsed.total;
-    day.tokensUsed.executions += agent.tokensUsed.executions;
-    addTokens(day.tokens, agent.tokens);
-    for (const [model, t] of Object.entries(agent.models)) addTokens((models[model] ??= emptyTokens()), t);
-    for (const [model, t] of Object.entries(agent.longContextModels)) addTokens((longContextModels[model] ??= emptyTokens()), t);
-    for (const [type, t] of Object.entries(agent.errors)) {
-      const e = (day.errors[type] ??= { count: 0, executions: 0, sample: t.sample, sampleAt: t.sampleAt, tools: {} });
-      e.count += t.count;
-      e.executions += t.executions;
-    }
-    lists.push(agent.durations);
-  }
-  return { day, durations: mergeSorted(lists), models, longContextModels };
 }
 
 function workflowPatterns(workflows: ReadonlyMap<string, WorkflowTally>): WorkflowPattern[] {

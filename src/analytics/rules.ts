@@ -1,7 +1,8 @@
 import type { ImprovementArea, ImprovementRule, TopPerformer } from '../schema/report.js';
-import type { AgentDay, ErrorTally } from '../schema/summary.js';
+import type { ErrorTally } from '../schema/summary.js';
 import { formatDuration, formatPercent, formatRatio, formatTokens } from './format.js';
-import { median, percent, percentile, round, roundedMean, sum, wilsonLowerBound } from './stats.js';
+import type { PeriodAgent } from './merge.js';
+import { median, percent, round, sum, wilsonLowerBound } from './stats.js';
 
 // Rules that fire on the data. Each finding names the agent, states what the
 // figures show, and carries those figures; the recommendation is built from the
@@ -44,9 +45,9 @@ interface Finding extends ImprovementArea {
 }
 
 export interface RuleInput {
-  agents: ReadonlyMap<string, AgentDay>;
+  agents: ReadonlyMap<string, PeriodAgent>;
   /** The same agents over the window before the period (their own history). */
-  baseline: ReadonlyMap<string, AgentDay>;
+  baseline: ReadonlyMap<string, PeriodAgent>;
   baselineDays: number;
 }
 
@@ -72,22 +73,22 @@ export function improvementAreas(input: RuleInput): ImprovementArea[] {
 }
 
 /** Agents with enough runs, ranked by a success rate that accounts for sample size, then by speed. */
-export function topPerformers(agents: ReadonlyMap<string, AgentDay>, flagged: ReadonlySet<string>): TopPerformer[] {
+export function topPerformers(agents: ReadonlyMap<string, PeriodAgent>, flagged: ReadonlySet<string>): TopPerformer[] {
   return [...agents]
     .filter(([agent, day]) => day.executions >= THRESHOLDS.topPerformersMinRuns && !flagged.has(agent) && day.success > 0)
-    .map(([agent, day]) => ({ agent, day, score: wilsonLowerBound(day.success, day.executions), p50: percentile(day.durations, 50) ?? Infinity }))
+    .map(([agent, day]) => ({ agent, day, score: wilsonLowerBound(day.success, day.executions), p50: day.durations.percentile(50) ?? Infinity }))
     .sort((a, b) => b.score - a.score || a.p50 - b.p50 || (a.agent < b.agent ? -1 : 1))
     .slice(0, THRESHOLDS.topPerformersKept)
     .map(({ agent, day }) => ({
       agent,
       executions: day.executions,
-      avgDuration: roundedMean(sum(day.durations), day.durations.length),
+      avgDuration: day.durations.mean(),
       successRate: percent(day.success, day.executions),
-      p95Duration: percentile(day.durations, 95),
+      p95Duration: day.durations.percentile(95),
     }));
 }
 
-function failureFinding(agent: string, day: AgentDay, base: AgentDay | null): Finding | null {
+function failureFinding(agent: string, day: PeriodAgent, base: PeriodAgent | null): Finding | null {
   const n = day.executions;
   const top = topError(day);
   if (n >= THRESHOLDS.noSuccessRuns && day.success === 0) {
@@ -122,7 +123,7 @@ function failureFinding(agent: string, day: AgentDay, base: AgentDay | null): Fi
   };
 }
 
-function toolFindings(agent: string, day: AgentDay): Finding[] {
+function toolFindings(agent: string, day: PeriodAgent): Finding[] {
   const findings: Finding[] = [];
   for (const [tool, { calls, failures }] of Object.entries(day.toolCalls)) {
     if (calls < THRESHOLDS.failingToolMinCalls || failures / calls < THRESHOLDS.failingToolRate) continue;
@@ -143,7 +144,7 @@ function toolFindings(agent: string, day: AgentDay): Finding[] {
   return findings;
 }
 
-function recurringErrors(agent: string, day: AgentDay, headlineType: string | number | null): Finding[] {
+function recurringErrors(agent: string, day: PeriodAgent, headlineType: string | number | null): Finding[] {
   const findings: Finding[] = [];
   for (const [type, tally] of Object.entries(day.errors)) {
     if (type === headlineType) continue;
@@ -161,13 +162,13 @@ function recurringErrors(agent: string, day: AgentDay, headlineType: string | nu
   return findings;
 }
 
-function slowerFinding(agent: string, day: AgentDay, base: AgentDay | null, baselineDays: number): Finding | null {
-  if (!base || day.durations.length < THRESHOLDS.minRuns || base.durations.length < THRESHOLDS.baselineMinRuns) return null;
-  const p95 = percentile(day.durations, 95)!;
-  const before = percentile(base.durations, 95)!;
+function slowerFinding(agent: string, day: PeriodAgent, base: PeriodAgent | null, baselineDays: number): Finding | null {
+  if (!base || day.durations.count < THRESHOLDS.minRuns || base.durations.count < THRESHOLDS.baselineMinRuns) return null;
+  const p95 = day.durations.percentile(95)!;
+  const before = base.durations.percentile(95)!;
   if (p95 < before * THRESHOLDS.slowerRatio || p95 - before < THRESHOLDS.slowerMinDelta) return null;
-  const p50 = percentile(day.durations, 50)!;
-  const p50Before = percentile(base.durations, 50)!;
+  const p50 = day.durations.percentile(50)!;
+  const p50Before = base.durations.percentile(50)!;
   const ratio = before > 0 ? round(p95 / before, 2) : null;
   const tailOnly = p50 < p50Before * 1.2;
   const slowest = day.slowest.slice(0, 3).map((s) => `${s.id} (${formatDuration(s.duration)})`);
@@ -184,28 +185,28 @@ function slowerFinding(agent: string, day: AgentDay, base: AgentDay | null, base
       ratio,
       p50Duration: p50,
       baselineP50Duration: p50Before,
-      executions: day.durations.length,
-      baselineExecutions: base.durations.length,
+      executions: day.durations.count,
+      baselineExecutions: base.durations.count,
     },
     weight: day.executions,
   };
 }
 
-function billedTotal(day: AgentDay): number {
+function billedTotal(day: PeriodAgent): number {
   return day.tokens.input + day.tokens.output + day.tokens.cacheCreation + day.tokens.cacheRead;
 }
 
-function avgBilled(day: AgentDay): number | null {
+function avgBilled(day: PeriodAgent): number | null {
   return day.tokens.executions >= THRESHOLDS.minRuns ? billedTotal(day) / day.tokens.executions : null;
 }
 
-function fleetMedianBilled(agents: ReadonlyMap<string, AgentDay>): number | null {
+function fleetMedianBilled(agents: ReadonlyMap<string, PeriodAgent>): number | null {
   const averages = [...agents.values()].map(avgBilled).filter((v): v is number => v !== null);
   if (averages.length < THRESHOLDS.tokenHeavyMinAgents) return null;
   return median(averages.sort((a, b) => a - b));
 }
 
-function tokenHeavyFinding(agent: string, day: AgentDay, fleetMedian: number | null, agents: ReadonlyMap<string, AgentDay>): Finding | null {
+function tokenHeavyFinding(agent: string, day: PeriodAgent, fleetMedian: number | null, agents: ReadonlyMap<string, PeriodAgent>): Finding | null {
   const avg = avgBilled(day);
   if (avg === null || fleetMedian === null || fleetMedian === 0 || avg < fleetMedian * THRESHOLDS.tokenHeavyRatio) return null;
   const allBilled = sum([...agents.values()].map(billedTotal));
@@ -233,7 +234,7 @@ function tokenHeavyFinding(agent: string, day: AgentDay, fleetMedian: number | n
   };
 }
 
-function tokenGrowthFinding(agent: string, day: AgentDay, base: AgentDay | null, baselineDays: number): Finding | null {
+function tokenGrowthFinding(agent: string, day: PeriodAgent, base: PeriodAgent | null, baselineDays: number): Finding | null {
   const now = avgBilled(day);
   if (!base || now === null || base.tokens.executions < THRESHOLDS.baselineMinRuns) return null;
   const before = billedTotal(base) / base.tokens.executions;
@@ -261,7 +262,7 @@ function tokenGrowthFinding(agent: string, day: AgentDay, base: AgentDay | null,
   };
 }
 
-function topError(day: AgentDay): [string, ErrorTally] | null {
+function topError(day: PeriodAgent): [string, ErrorTally] | null {
   const entries = Object.entries(day.errors).sort((a, b) => b[1].executions - a[1].executions || b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
   return entries[0] ?? null;
 }

@@ -1,9 +1,9 @@
 import type { ToolUsage } from '../schema/report.js';
-import type { AgentDay } from '../schema/summary.js';
+import type { PeriodAgent } from './merge.js';
 import { percent } from './stats.js';
 
 /** Calls and failure rate per tool, over all agents and per agent; most used first. */
-export function toolUsage(agents: ReadonlyMap<string, AgentDay>): ToolUsage {
+export function toolUsage(agents: ReadonlyMap<string, Pick<PeriodAgent, 'toolCalls'>>): ToolUsage {
   const totals = new Map<string, { calls: number; failures: number; agents: number }>();
   const byAgent: ToolUsage['byAgent'] = [];
   for (const [agent, day] of agents) {

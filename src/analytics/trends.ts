@@ -1,12 +1,11 @@
 import type { ModelPrice } from '../schema/config.js';
 import type { Anomaly, TrendFigures, TrendLine, Trends } from '../schema/report.js';
-import type { AgentDay, DaySummary } from '../schema/summary.js';
+import type { DayFigures } from '../schema/summary.js';
 import { costOf, costWarnings } from './cost.js';
-import { mergeAgentDay, mergeDays } from './merge.js';
+import type { DurationSet } from './durations.js';
+import { combineAgents, mergeDays, periodAgentOf, type PeriodAgent } from './merge.js';
 import { dayCount, daysBetween, periodText, previousPeriod, type Period } from './period.js';
-import { combine } from './report.js';
-import { emptyAgentDay } from './day-summary.js';
-import { mergeSorted, percent, percentile, robustScore, robustSpread, round, slope, type RobustSpread } from './stats.js';
+import { percent, robustScore, robustSpread, round, slope, type RobustSpread } from './stats.js';
 
 // Per-day series per agent over a window, the change against the window just
 // before it, a fitted slope, and anomalies: days or single executions far from
@@ -42,8 +41,8 @@ const METRICS: Metric[] = ['executions', 'successRate', 'p50Duration', 'tokensUs
 
 export interface TrendsInput {
   period: Period;
-  /** Day summaries with data, for the period and the period before it (other days are ignored). */
-  summaries: readonly DaySummary[];
+  /** Figures of the days with data, for the period and the period before it (other days are ignored). */
+  summaries: readonly DayFigures[];
   agents: readonly string[] | null;
   prices: Readonly<Record<string, ModelPrice>>;
   now: number;
@@ -58,21 +57,24 @@ export function buildTrends(input: TrendsInput): Trends {
   const inPeriod = days.flatMap((d) => byDay.get(d) ?? []);
   const inPrevious = daysBetween(before.from, before.to).flatMap((d) => byDay.get(d) ?? []);
 
-  const current = mergeDays(inPeriod, filter, { workflows: false });
-  const previous = mergeDays(inPrevious, filter, { workflows: false });
+  const current = mergeDays(inPeriod, filter);
+  const previous = mergeDays(inPrevious, filter);
   const agentNames = [...new Set([...current.agents.keys(), ...previous.agents.keys()])].sort();
 
   const agents = agentNames.map((agent) => {
-    const series = days.map((d) => byDay.get(d)?.agents[agent] ?? null);
+    const series = days.map((d) => {
+      const day = byDay.get(d)?.agents[agent];
+      return day ? periodAgentOf(day) : null;
+    });
     return { agent, ...lineOf(series, current.agents.get(agent) ?? null, previous.agents.get(agent) ?? null, input.prices) };
   });
   const overallSeries = days.map((d) => {
     const summary = byDay.get(d);
     if (!summary) return null;
-    const selected = new Map(Object.entries(summary.agents).filter(([agent]) => keep(agent)));
-    return selected.size ? combinedDay(selected) : null;
+    const selected = Object.entries(summary.agents).filter(([agent]) => keep(agent));
+    return selected.length ? combineAgents(selected.map(([, day]) => periodAgentOf(day))) : null;
   });
-  const overall = lineOf(overallSeries, combinedDay(current.agents), combinedDay(previous.agents), input.prices);
+  const overall = lineOf(overallSeries, combineAgents(current.agents.values()), combineAgents(previous.agents.values()), input.prices);
 
   const anomalies: Anomaly[] = [];
   for (const { agent, series } of agents) anomalies.push(...dayAnomalies(agent, days, series));
@@ -81,7 +83,7 @@ export function buildTrends(input: TrendsInput): Trends {
   }
   anomalies.sort((a, b) => Math.abs(b.score) - Math.abs(a.score) || (a.day < b.day ? -1 : 1) || (a.agent < b.agent ? -1 : 1));
 
-  const all = combine(current.agents);
+  const all = combineAgents(current.agents.values());
   return {
     schemaVersion: 1,
     kind: 'agent-track/trends',
@@ -113,33 +115,21 @@ function coverageWarnings(input: TrendsInput, before: { from: string; to: string
   return [`records start on ${first}, partway through the previous period (${periodText(before)}): changes against it overstate growth`];
 }
 
-function combinedDay(agents: ReadonlyMap<string, AgentDay>): AgentDay | null {
-  if (agents.size === 0) return null;
-  const day = emptyAgentDay();
-  const lists: number[][] = [];
-  for (const agent of agents.values()) {
-    mergeAgentDay(day, agent);
-    lists.push(agent.durations);
-  }
-  day.durations = mergeSorted(lists);
-  return day;
-}
-
-function figuresOf(day: AgentDay | null, prices: Readonly<Record<string, ModelPrice>>): TrendFigures {
-  if (!day) return { executions: 0, successRate: null, p50Duration: null, tokensUsed: 0, costUsd: 0 };
+function figuresOf(day: PeriodAgent | null, prices: Readonly<Record<string, ModelPrice>>): TrendFigures {
+  if (!day || day.executions === 0) return { executions: 0, successRate: null, p50Duration: null, tokensUsed: 0, costUsd: 0 };
   return {
     executions: day.executions,
     successRate: percent(day.success, day.executions),
-    p50Duration: percentile(day.durations, 50),
+    p50Duration: day.durations.percentile(50),
     tokensUsed: day.tokensUsed.total,
     costUsd: costOf(day.models, day.longContextModels, prices).usd,
   };
 }
 
 function lineOf(
-  days: readonly (AgentDay | null)[],
-  current: AgentDay | null,
-  previous: AgentDay | null,
+  days: readonly (PeriodAgent | null)[],
+  current: PeriodAgent | null,
+  previous: PeriodAgent | null,
   prices: Readonly<Record<string, ModelPrice>>,
 ): TrendLine {
   const daily = days.map((d) => figuresOf(d, prices));
@@ -189,10 +179,9 @@ function dayAnomalies(agent: string, days: readonly string[], series: TrendLine[
 }
 
 /** Executions far slower than the agent's usual; each day keeps its few slowest as candidates. */
-function executionAnomalies(agent: string, days: readonly string[], byDay: ReadonlyMap<string, DaySummary>, durations: number[]): Anomaly[] {
-  if (durations.length < MIN_DURATIONS_FOR_EXECUTION_ANOMALIES) return [];
-  // log() keeps the order, so the ascending durations stay ascending.
-  const spread = robustSpread(durations.map(toLog));
+function executionAnomalies(agent: string, days: readonly string[], byDay: ReadonlyMap<string, DayFigures>, durations: DurationSet): Anomaly[] {
+  if (durations.count < MIN_DURATIONS_FOR_EXECUTION_ANOMALIES) return [];
+  const spread = durations.logSpread();
   if (!spread) return [];
   const found: Anomaly[] = [];
   for (const day of days) {

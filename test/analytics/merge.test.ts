@@ -24,8 +24,9 @@ describe('mergeDays', () => {
     ];
     const merged = mergeDays(byDay(records));
     const agent = merged.agents.get('code-reviewer')!;
-    expect(agent.durations).toEqual([1000, 2000, 3000, 4000, 5000, 6000, 100_000]);
-    expect(percentile(agent.durations, 50)).toBe(4000);
+    expect(agent.durations.sorted()).toEqual([1000, 2000, 3000, 4000, 5000, 6000, 100_000]);
+    expect(agent.durations.percentile(50)).toBe(4000);
+    expect(agent.durations.percentile(50)).toBe(percentile(agent.durations.sorted(), 50));
     expect(agent.executions).toBe(7);
     expect(merged.days).toEqual(['2026-11-18', '2026-11-19']);
   });
@@ -46,7 +47,7 @@ describe('mergeDays', () => {
     const merged = mergeDays(byDay(records));
     const single = summarizeDay('all', records);
     for (const [agent, day] of merged.agents) {
-      expect({ ...day, slowest: day.slowest.slice(0, 5) }).toEqual(single.agents[agent]);
+      expect({ ...day, durations: day.durations.sorted(), slowest: day.slowest.slice(0, 5) }).toEqual(single.agents[agent]);
     }
   });
 
