@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { AgentExecution } from '../src/schema/record.js';
 import { Report, Trends } from '../src/schema/report.js';
-import { DaySummaryFile } from '../src/schema/summary.js';
+import { DaySummaryFile, DayWorkflowsFile } from '../src/schema/summary.js';
 
 // `npm run schema`: the published JSON Schemas, generated from the zod schemas
 // that the code itself uses, so documentation and behaviour cannot drift. A
@@ -13,7 +13,8 @@ const SCHEMAS = {
   'agent-execution.schema.json': { schema: AgentExecution, title: 'agent-track execution record', description: 'One subagent execution: <logs>/YYYY-MM-DD/<agent>/exec-<id>.json' },
   'report.schema.json': { schema: Report, title: 'agent-track report', description: 'agent-track report --json, metrics/weekly-report.json, metrics/weekly/*.json, metrics/monthly/*.json' },
   'trends.schema.json': { schema: Trends, title: 'agent-track trends', description: 'agent-track trends --json, metrics/performance-trends.json' },
-  'day-summary.schema.json': { schema: DaySummaryFile, title: 'agent-track day summary', description: 'The mergeable rollup of one day: <logs>/YYYY-MM-DD/summary.json' },
+  'day-summary.schema.json': { schema: DaySummaryFile, title: 'agent-track day summary', description: 'The mergeable rollup of one day, its per-agent figures: <logs>/YYYY-MM-DD/summary.json' },
+  'day-workflows.schema.json': { schema: DayWorkflowsFile, title: 'agent-track day workflows', description: 'The workflow tallies of one day, written with summary.json: <logs>/YYYY-MM-DD/workflows.json' },
 };
 
 export function schemaFiles(): Record<string, string> {

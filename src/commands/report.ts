@@ -6,7 +6,7 @@ import { trendsDocument } from '../render/trends-view.js';
 import { FORMATS, type Format } from '../render/output.js';
 import { localDay } from '../store/paths.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
-import { emit, refreshMetricsFiles, reportFor, SummarySource, sweep, trendsFor, Warnings } from './reporting.js';
+import { emit, refreshMetricsFiles, Reporter, SummarySource, sweep, Warnings } from './reporting.js';
 
 // `agent-track report`: one report over any period. Flags become a Period
 // here; everything after that is the same pipeline whatever the period.
@@ -64,24 +64,25 @@ function runReport(options: ReportOptions): number {
   const warnings = new Warnings();
   sweep(ctx, warnings);
   const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
+  const reporter = new Reporter(source, ctx.config.prices, ctx.now);
 
   if (options.trends) {
-    const trends = trendsFor(source, period, agents, ctx.config.prices, ctx.now);
+    const trends = reporter.trendsOf(period, agents);
     trends.warnings.forEach((w) => warnings.add(w));
     emit(ctx, source, { format, out: options.out, value: trends, document: () => trendsDocument(trends), empty: trends.overall.current.executions === 0 }, periodText(period));
   } else {
-    const report = reportFor(source, period, agents, ctx.config.prices, ctx.now);
+    const report = reporter.report(period, agents);
     report.warnings.forEach((w) => warnings.add(w));
     emit(ctx, source, { format, out: options.out, value: report, document: () => reportDocument(report), empty: report.summary.totalExecutions === 0 }, periodText(period));
   }
-  if (source.hasData) refreshFiles(ctx, source, today, warnings);
+  if (source.hasData) refreshFiles(ctx, reporter, today, warnings);
   warnings.flush(ctx.stderr);
   return 0;
 }
 
-export function refreshFiles(ctx: ReturnType<typeof createContext>, source: SummarySource, today: string, warnings: Warnings): void {
+export function refreshFiles(ctx: ReturnType<typeof createContext>, reporter: Reporter, today: string, warnings: Warnings): void {
   try {
-    refreshMetricsFiles(ctx, source, today);
+    refreshMetricsFiles(ctx, reporter, today);
   } catch (error) {
     warnings.add(`could not update the metrics files: ${(error as Error).message}`);
   }

@@ -6,11 +6,11 @@ import { buildTrends } from '../analytics/trends.js';
 import { sweepInFlight } from '../capture/sweep.js';
 import type { ModelPrice } from '../schema/config.js';
 import type { Report, Trends } from '../schema/report.js';
-import type { DaySummary } from '../schema/summary.js';
+import type { DayFigures, DaySummary, DayWorkflows } from '../schema/summary.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { metricsDir } from '../store/paths.js';
 import { listDays, type LoadIssue } from '../store/records.js';
-import { daySummaryFor } from '../store/rollup.js';
+import { loadDay, type LoadedDay } from '../store/rollup.js';
 import type { Document } from '../render/document.js';
 import { render, type Format } from '../render/output.js';
 import type { CommandContext } from './context.js';
@@ -29,7 +29,10 @@ const DATED_COPY_DAYS = 35;
 /** Day summaries on demand, each day read once per run whichever windows ask for it. */
 export class SummarySource {
   private readonly days: string[];
-  private readonly cache = new Map<string, DaySummary>();
+  private readonly figures = new Map<string, DayFigures>();
+  private readonly workflows = new Map<string, DayWorkflows | null>();
+  /** Days built from their records in this run (today always is). */
+  readonly rebuilt = new Set<string>();
 
   constructor(
     private readonly logsDir: string,
@@ -51,32 +54,73 @@ export class SummarySource {
     return this.days[this.days.length - 1] ?? null;
   }
 
+  /** Figures of the days from `from` to `to` that have a folder. */
+  figuresOf(from: string, to: string): DayFigures[] {
+    return this.inRange(from, to).map((day) => this.figures.get(day) ?? this.load(day, false).figures);
+  }
+
+  /** Whole summaries (figures and workflows) of the days from `from` to `to`. */
   summaries(from: string, to: string): DaySummary[] {
-    return this.days
-      .filter((day) => day >= from && day <= to)
-      .map((day) => {
-        let summary = this.cache.get(day);
-        if (!summary) this.cache.set(day, (summary = daySummaryFor(this.logsDir, day, this.now, this.onIssue)));
-        return summary;
-      });
+    return this.inRange(from, to).map((day) => {
+      if (!this.workflows.has(day)) this.load(day, true);
+      return { ...this.figures.get(day)!, ...(this.workflows.get(day) ?? { workflows: {}, openPrompts: [] }) };
+    });
+  }
+
+  private inRange(from: string, to: string): string[] {
+    return this.days.filter((day) => day >= from && day <= to);
+  }
+
+  private load(day: string, withWorkflows: boolean): LoadedDay {
+    // Skipped files are reported once per run, by the first load of a day.
+    const seen = this.figures.has(day);
+    const loaded = loadDay(this.logsDir, day, this.now, seen ? () => {} : this.onIssue, withWorkflows);
+    if (loaded.rebuilt) this.rebuilt.add(day);
+    if (!seen || loaded.rebuilt) this.figures.set(day, loaded.figures);
+    if (withWorkflows || loaded.workflows) this.workflows.set(day, loaded.workflows);
+    return loaded;
   }
 }
 
-export function reportFor(source: SummarySource, period: Period, agents: string[] | null, prices: Record<string, ModelPrice>, now: number): Report {
-  return buildReport({
-    period,
-    days: source.summaries(period.from, period.to),
-    baseline: source.summaries(addDays(period.from, -BASELINE_DAYS), addDays(period.from, -1)),
-    baselineDays: BASELINE_DAYS,
-    agents,
-    prices,
-    now,
-  });
-}
+/** Reports and trends of one run, each computed once however many outputs want it. */
+export class Reporter {
+  private readonly reports = new Map<string, Report>();
+  private readonly trends = new Map<string, Trends>();
 
-export function trendsFor(source: SummarySource, period: Period, agents: string[] | null, prices: Record<string, ModelPrice>, now: number): Trends {
-  const before = previousPeriod(period);
-  return buildTrends({ period, summaries: source.summaries(before.from, period.to), agents, prices, now });
+  constructor(
+    readonly source: SummarySource,
+    private readonly prices: Record<string, ModelPrice>,
+    private readonly now: number,
+  ) {}
+
+  report(period: Period, agents: string[] | null): Report {
+    const key = JSON.stringify([period, agents]);
+    let report = this.reports.get(key);
+    if (!report) {
+      report = buildReport({
+        period,
+        days: this.source.summaries(period.from, period.to),
+        baseline: this.source.figuresOf(addDays(period.from, -BASELINE_DAYS), addDays(period.from, -1)),
+        baselineDays: BASELINE_DAYS,
+        agents,
+        prices: this.prices,
+        now: this.now,
+      });
+      this.reports.set(key, report);
+    }
+    return report;
+  }
+
+  trendsOf(period: Period, agents: string[] | null): Trends {
+    const key = JSON.stringify([period, agents]);
+    let trends = this.trends.get(key);
+    if (!trends) {
+      const before = previousPeriod(period);
+      trends = buildTrends({ period, summaries: this.source.figuresOf(before.from, period.to), agents, prices: this.prices, now: this.now });
+      this.trends.set(key, trends);
+    }
+    return trends;
+  }
 }
 
 /** Runs the design document promises to close: every command sweeps in-flight runs first. */
@@ -89,11 +133,11 @@ export function sweep(ctx: CommandContext, warnings: Warnings): void {
  * metrics/weekly-report.json and metrics/performance-trends.json (the design
  * document's files), plus dated copies metrics/weekly/YYYY-Www.json (ISO
  * week) and metrics/monthly/YYYY-MM.json that outlive the day summaries they
- * come from. The current and previous week and month are rewritten on every
- * run; older recent weeks only when missing.
+ * come from. A dated copy is rewritten while its period runs, when it is
+ * missing, or when one of its days was rebuilt in this run; a finished
+ * period's copy otherwise stays as it is.
  */
-export function refreshMetricsFiles(ctx: CommandContext, source: SummarySource, today: string): string[] {
-  const prices = ctx.config.prices;
+export function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: string): string[] {
   const dir = metricsDir(ctx.logsDir);
   const written: string[] = [];
   const write = (relative: string, value: unknown) => {
@@ -101,25 +145,22 @@ export function refreshMetricsFiles(ctx: CommandContext, source: SummarySource, 
     writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
     written.push(path);
   };
-  write('weekly-report.json', reportFor(source, trailingWeek(today, today), null, prices, ctx.now));
-  write('performance-trends.json', trendsFor(source, customPeriod(addDays(today, 1 - TRENDS_FILE_DAYS), today, today), null, prices, ctx.now));
+  write('weekly-report.json', reporter.report(trailingWeek(today, today), null));
+  write('performance-trends.json', reporter.trendsOf(customPeriod(addDays(today, 1 - TRENDS_FILE_DAYS), today, today), null));
 
+  const dated = (relative: string, period: Period) => {
+    const path = join(dir, relative);
+    const touched = [...reporter.source.rebuilt].some((day) => day >= period.from && day <= period.to);
+    if (!touched && isComplete(path)) return;
+    const report = reporter.report(period, null);
+    if (report.summary.totalExecutions > 0) write(relative, report);
+  };
   const weeks = new Set<string>();
   for (let back = 0; back <= DATED_COPY_DAYS; back += 7) weeks.add(isoWeekOf(addDays(today, -back)));
-  weeks.add(isoWeekOf(addDays(today, -DATED_COPY_DAYS)));
-  const recent = new Set([isoWeekOf(today), isoWeekOf(addDays(today, -7))]);
-  for (const week of weeks) {
-    const file = join('weekly', `${week}.json`);
-    if (!recent.has(week) && isComplete(join(dir, file))) continue;
-    const report = reportFor(source, isoWeekPeriod(week, today)!, null, prices, ctx.now);
-    if (report.summary.totalExecutions > 0) write(file, report);
-  }
+  for (const week of [...weeks].sort()) dated(join('weekly', `${week}.json`), isoWeekPeriod(week, today)!);
   const thisMonth = today.slice(0, 7);
   const lastMonth = addDays(`${thisMonth}-01`, -1).slice(0, 7);
-  for (const month of [lastMonth, thisMonth]) {
-    const report = reportFor(source, monthPeriod(month, today)!, null, prices, ctx.now);
-    if (report.summary.totalExecutions > 0) write(join('monthly', `${month}.json`), report);
-  }
+  for (const month of [lastMonth, thisMonth]) dated(join('monthly', `${month}.json`), monthPeriod(month, today)!);
   return written;
 }
 

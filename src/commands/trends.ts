@@ -4,7 +4,7 @@ import { trendsDocument } from '../render/trends-view.js';
 import { localDay } from '../store/paths.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
 import { addOutputOptions, agentsOf, formatOf, periodOf, refreshFiles, type OutputOptions } from './report.js';
-import { emit, SummarySource, sweep, trendsFor, Warnings } from './reporting.js';
+import { emit, Reporter, SummarySource, sweep, Warnings } from './reporting.js';
 
 // `agent-track trends`: per-day series per agent over a window, the change
 // against the window before it, slopes and anomalies.
@@ -50,10 +50,11 @@ function runTrends(options: TrendsOptions): number {
   const warnings = new Warnings();
   sweep(ctx, warnings);
   const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
-  const trends = trendsFor(source, period, agents, ctx.config.prices, ctx.now);
+  const reporter = new Reporter(source, ctx.config.prices, ctx.now);
+  const trends = reporter.trendsOf(period, agents);
   trends.warnings.forEach((w) => warnings.add(w));
   emit(ctx, source, { format, out: options.out, value: trends, document: () => trendsDocument(trends), empty: trends.overall.current.executions === 0 }, periodText(period));
-  if (source.hasData) refreshFiles(ctx, source, today, warnings);
+  if (source.hasData) refreshFiles(ctx, reporter, today, warnings);
   warnings.flush(ctx.stderr);
   return 0;
 }

@@ -102,11 +102,22 @@ export type PromptFragment = z.infer<typeof PromptFragment>;
 
 export const SkippedFile = z.object({ path: z.string(), problem: z.string() });
 
-export const DaySummary = z.object({
+/** The figures of one day: what trends, baselines and retention need. Stored as summary.json. */
+export const DayFigures = z.object({
   schemaVersion: z.literal(1),
   day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
   executions: count(),
   agents: z.record(z.string(), AgentDay),
+  withoutPrompt: described(count(), 'Executions with no prompt id, which belong to no workflow'),
+  skipped: z.object({
+    count: count(),
+    samples: described(z.array(SkippedFile), 'The first few skipped files, relative to the day folder'),
+  }),
+});
+export type DayFigures = z.infer<typeof DayFigures>;
+
+/** The workflows of one day: only reports over a period read them. Stored as workflows.json. */
+export const DayWorkflows = z.object({
   workflows: described(
     z.record(z.string(), WorkflowTally),
     'Workflows (one user prompt each) that lie inside the day, keyed by their shape as JSON: stages of agent types, [agent, stages] for an agent that launched others',
@@ -115,12 +126,11 @@ export const DaySummary = z.object({
     z.array(PromptFragment),
     "Prompts with activity near midnight: kept whole so a report can join them with the neighbouring day's part",
   ),
-  withoutPrompt: described(count(), 'Executions with no prompt id, which belong to no workflow'),
-  skipped: z.object({
-    count: count(),
-    samples: described(z.array(SkippedFile), 'The first few skipped files, relative to the day folder'),
-  }),
 });
+export type DayWorkflows = z.infer<typeof DayWorkflows>;
+
+/** A whole day summary, as built from the records. */
+export const DaySummary = z.object({ ...DayFigures.shape, ...DayWorkflows.shape });
 export type DaySummary = z.infer<typeof DaySummary>;
 
 export const Fingerprint = z.object({
@@ -129,12 +139,16 @@ export const Fingerprint = z.object({
 });
 export type Fingerprint = z.infer<typeof Fingerprint>;
 
-export const DaySummaryFile = z.object({
-  ...DaySummary.shape,
-  source: z.object({
-    builder: described(count(), 'Version of the code that built it; an older one is rebuilt'),
-    builtAt: ms(),
-    fingerprint: described(z.object(Fingerprint.shape), 'State of the inputs, taken before they were read'),
-  }),
+const Source = z.object({
+  builder: described(count(), 'Version of the code that built it; an older one is rebuilt'),
+  builtAt: ms(),
+  fingerprint: described(z.object(Fingerprint.shape), 'State of the inputs, taken before they were read'),
 });
+
+/** <logs>/YYYY-MM-DD/summary.json */
+export const DaySummaryFile = z.object({ ...DayFigures.shape, source: Source });
 export type DaySummaryFile = z.infer<typeof DaySummaryFile>;
+
+/** <logs>/YYYY-MM-DD/workflows.json, written by the same build just before summary.json. */
+export const DayWorkflowsFile = z.object({ schemaVersion: z.literal(1), day: DayFigures.shape.day, ...DayWorkflows.shape, source: Source });
+export type DayWorkflowsFile = z.infer<typeof DayWorkflowsFile>;

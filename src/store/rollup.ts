@@ -3,14 +3,27 @@ import { join, relative } from 'node:path';
 import * as z from 'zod/mini';
 import { emptyDaySummary, summarizeDay, type SkippedFile } from '../analytics/day-summary.js';
 import { memo } from '../schema/memo.js';
-import { DaySummaryFile, type DaySummary, type Fingerprint } from '../schema/summary.js';
+import {
+  DaySummaryFile,
+  DayWorkflowsFile,
+  type DayFigures,
+  type DaySummary,
+  type DayWorkflows,
+  type Fingerprint,
+} from '../schema/summary.js';
 import { writeFileAtomic } from './atomic.js';
-import { COMPLETIONS_FILE, dayDir, localDay, summaryPath } from './paths.js';
+import { COMPLETIONS_FILE, dayDir, localDay, summaryPath, WORKFLOWS_FILE } from './paths.js';
 import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, type IssueSink } from './records.js';
 
-// Day rollups, `<logs>/YYYY-MM-DD/summary.json`: the summary of a closed day,
-// so reports over weeks, months and years read one small file per day instead
-// of every record.
+// Day rollups: the summary of a closed day, so reports over weeks, months and
+// years read a couple of small files per day instead of every record. One
+// build writes two files:
+//   <logs>/YYYY-MM-DD/workflows.json  workflow tallies (only reports over a period read them)
+//   <logs>/YYYY-MM-DD/summary.json    per-agent figures (what trends, baselines and retention read)
+// summary.json is written last and is the commit point; workflows.json counts
+// only when it comes from the same inputs (same fingerprint). They are apart
+// because a year of trends would otherwise parse twice the bytes, most of them
+// workflow tallies it never uses.
 //
 // Freshness. A rollup stores a fingerprint of its inputs, taken BEFORE they
 // were read: the modification time of every record folder (a record written,
@@ -22,12 +35,15 @@ import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, type IssueSink 
 // read: file times are coarse, so a write landing in the same clock tick as
 // the fingerprint could otherwise hide behind an unchanged time.
 //
-// Retention. Once a day's raw records are deleted, its summary.json is kept
-// and trusted as it is: a day folder with a summary and no record files is
+// Retention. Once a day's raw records are deleted, its rollup files are kept
+// and trusted as they are: a day folder with a summary and no record files is
 // "pruned", not stale, and is never rebuilt (there is nothing to rebuild it
 // from). A retention job calls ensureDaySummary(logsDir, day, now, onIssue),
 // checks daySummaryState(logsDir, day) === 'current', and only then deletes
-// the day's record folders (whole folders; completions.jsonl may go too).
+// the day's record folders (whole folders; completions.jsonl may go too),
+// keeping summary.json and workflows.json. Records only reach a closed day
+// through the in-flight sweep, which every command (retention included) runs
+// first, so none arrive after a day was pruned.
 
 /** Bump when the summary builder changes: older rollups are then rebuilt from their records. */
 export const SUMMARY_BUILDER = 1;
@@ -43,44 +59,63 @@ interface Inputs {
   newest: number;
 }
 
-const fileSchema = memo(() => z.compile(DaySummaryFile));
+export interface LoadedDay {
+  figures: DayFigures;
+  /** Given when asked for or when the day was rebuilt anyway; null when not asked for or (on a pruned day) not available. */
+  workflows: DayWorkflows | null;
+  /** Built from the records in this call. */
+  rebuilt: boolean;
+}
 
-/** Whether the day's summary.json can be trusted as it is, without reading a record. */
+const summarySchema = memo(() => z.compile(DaySummaryFile));
+const workflowsSchema = memo(() => z.compile(DayWorkflowsFile));
+
+/** Whether the day's rollup can be trusted as it is, without reading a record. */
 export function daySummaryState(logsDir: string, day: string): DaySummaryState {
   const file = readSummaryFile(logsDir, day, () => {});
   if (!file) return 'missing';
   const inputs = takeInputs(logsDir, day);
   if (!inputs) return 'current';
-  return isCurrent(file, inputs, logsDir, day) ? 'current' : 'stale';
+  if (isCurrent(file, inputs) && readWorkflowsFile(logsDir, day, file, () => {})) return 'current';
+  return isPruned(inputs, logsDir, day) ? 'current' : 'stale';
 }
 
 /**
- * The day's summary: from summary.json when it is current, otherwise built
- * from the records and (when they are settled) written atomically. Files that
- * were skipped are reported through `onIssue` either way.
+ * The day's whole summary: from its rollup when that is current, otherwise
+ * built from the records and (when they are settled) written atomically.
+ * Files that were skipped are reported through `onIssue` either way.
  */
 export function ensureDaySummary(logsDir: string, day: string, now: number, onIssue: IssueSink): DaySummary {
-  const file = readSummaryFile(logsDir, day, onIssue);
-  const inputs = takeInputs(logsDir, day);
-  if (file && (!inputs || isCurrent(file, inputs, logsDir, day))) {
-    replaySkipped(logsDir, day, file, onIssue);
-    return contentOf(file);
-  }
-  if (!inputs) return emptyDaySummary(day);
-  const summary = summarizeRecords(logsDir, day, onIssue);
-  const after = takeInputs(logsDir, day);
-  const untouched = after !== null && sameFingerprint(inputs.fingerprint, after.fingerprint);
-  if (untouched && inputs.newest <= now - SETTLE_MS) {
-    const content: z.infer<typeof DaySummaryFile> = {
-      ...summary,
-      source: { builder: SUMMARY_BUILDER, builtAt: now, fingerprint: inputs.fingerprint },
-    };
-    writeFileAtomic(summaryPath(logsDir, day), JSON.stringify(content), { durable: true });
-  }
-  return summary;
+  const loaded = loadDay(logsDir, day, now, onIssue, true);
+  return { ...loaded.figures, ...(loaded.workflows ?? { workflows: {}, openPrompts: [] }) };
 }
 
-/** The day's summary straight from its records, written nowhere: for today, which is still being written. */
+/** A day as reports use it: a closed day through its rollup, today (or later) from the records, never written. */
+export function loadDay(logsDir: string, day: string, now: number, onIssue: IssueSink, withWorkflows: boolean): LoadedDay {
+  if (day >= localDay(now)) return split(summarizeRecords(logsDir, day, onIssue), withWorkflows, true);
+  const file = readSummaryFile(logsDir, day, onIssue);
+  const inputs = takeInputs(logsDir, day);
+  if (file && (!inputs || isCurrent(file, inputs) || isPruned(inputs, logsDir, day))) {
+    replaySkipped(logsDir, day, file, onIssue);
+    const figures = contentOf(file);
+    if (!withWorkflows) return { figures, workflows: null, rebuilt: false };
+    const workflows = readWorkflowsFile(logsDir, day, file, onIssue);
+    if (workflows) return { figures, workflows, rebuilt: false };
+    if (!inputs || isPruned(inputs, logsDir, day)) {
+      onIssue({ path: join(dayDir(logsDir, day), WORKFLOWS_FILE), problem: 'missing and its records are gone: the workflows of this day are left out' });
+      return { figures, workflows: null, rebuilt: false };
+    }
+  }
+  if (!inputs) return split(emptyDaySummary(day), withWorkflows, false);
+  const summary = summarizeRecords(logsDir, day, onIssue);
+  const after = takeInputs(logsDir, day);
+  if (after !== null && sameFingerprint(inputs.fingerprint, after.fingerprint) && inputs.newest <= now - SETTLE_MS) {
+    write(logsDir, day, summary, { builder: SUMMARY_BUILDER, builtAt: now, fingerprint: inputs.fingerprint }, onIssue);
+  }
+  return split(summary, withWorkflows, true);
+}
+
+/** The day's summary straight from its records, written nowhere. */
 export function summarizeRecords(logsDir: string, day: string, onIssue: IssueSink): DaySummary {
   const skipped: SkippedFile[] = [];
   const dir = dayDir(logsDir, day);
@@ -91,31 +126,57 @@ export function summarizeRecords(logsDir: string, day: string, onIssue: IssueSin
   return summarizeDay(day, records, skipped);
 }
 
-/**
- * Summaries of the given days that have a folder: closed days through their
- * rollups, today (and any later day) from the raw records.
- */
+/** Whole summaries of the given days that have a folder. */
 export function loadDaySummaries(logsDir: string, days: readonly string[], now: number, onIssue: IssueSink): DaySummary[] {
   const wanted = new Set(days);
   return listDays(logsDir)
     .filter((day) => wanted.has(day))
-    .map((day) => daySummaryFor(logsDir, day, now, onIssue));
+    .map((day) => {
+      const loaded = loadDay(logsDir, day, now, onIssue, true);
+      return { ...loaded.figures, ...(loaded.workflows ?? { workflows: {}, openPrompts: [] }) };
+    });
 }
 
-/** One day's summary as reports use it: a closed day through its rollup, today raw. */
-export function daySummaryFor(logsDir: string, day: string, now: number, onIssue: IssueSink): DaySummary {
-  return day >= localDay(now) ? summarizeRecords(logsDir, day, onIssue) : ensureDaySummary(logsDir, day, now, onIssue);
+function split(summary: DaySummary, withWorkflows: boolean, rebuilt: boolean): LoadedDay {
+  const { workflows, openPrompts, ...figures } = summary;
+  return { figures, workflows: withWorkflows || rebuilt ? { workflows, openPrompts } : null, rebuilt };
 }
 
-function isCurrent(file: DaySummaryFile, inputs: Inputs, logsDir: string, day: string): boolean {
-  if (inputs.recordDirs.length === 0) return true; // Pruned: nothing left to rebuild from.
-  if (file.source.builder === SUMMARY_BUILDER && sameFingerprint(file.source.fingerprint, inputs.fingerprint)) return true;
-  // Record folders emptied by retention but left in place: still pruned.
-  return !hasRecordFiles(dayDir(logsDir, day), inputs.recordDirs);
+function write(logsDir: string, day: string, summary: DaySummary, source: DaySummaryFile['source'], onIssue: IssueSink): void {
+  const { workflows, openPrompts, ...figures } = summary;
+  try {
+    // workflows.json first: summary.json is the commit point that says the build is complete.
+    writeFileAtomic(join(dayDir(logsDir, day), WORKFLOWS_FILE), JSON.stringify({ schemaVersion: 1, day, workflows, openPrompts, source }), { durable: true });
+    writeFileAtomic(summaryPath(logsDir, day), JSON.stringify({ ...figures, source }), { durable: true });
+  } catch (error) {
+    // A read-only store still gets correct reports, rebuilt from the records each time.
+    onIssue({ path: summaryPath(logsDir, day), problem: `could not write the day's rollup (${(error as Error).message})` });
+  }
+}
+
+/** Pruned: no record file left to rebuild from, so the rollup is the truth. */
+function isPruned(inputs: Inputs, logsDir: string, day: string): boolean {
+  return inputs.recordDirs.length === 0 || !hasRecordFiles(dayDir(logsDir, day), inputs.recordDirs);
+}
+
+function isCurrent(file: DaySummaryFile, inputs: Inputs): boolean {
+  return file.source.builder === SUMMARY_BUILDER && sameFingerprint(file.source.fingerprint, inputs.fingerprint);
 }
 
 function readSummaryFile(logsDir: string, day: string, onIssue: IssueSink): DaySummaryFile | null {
-  const path = summaryPath(logsDir, day);
+  const parsed = readJson(summaryPath(logsDir, day), summarySchema(), onIssue);
+  return parsed && parsed.day === day ? parsed : null;
+}
+
+/** workflows.json, when it comes from the same build inputs as summary.json. */
+function readWorkflowsFile(logsDir: string, day: string, summary: DaySummaryFile, onIssue: IssueSink): DayWorkflows | null {
+  const parsed = readJson(join(dayDir(logsDir, day), WORKFLOWS_FILE), workflowsSchema(), onIssue);
+  if (!parsed || parsed.day !== day || parsed.source.builder !== summary.source.builder) return null;
+  if (!sameFingerprint(parsed.source.fingerprint, summary.source.fingerprint)) return null;
+  return { workflows: parsed.workflows, openPrompts: parsed.openPrompts };
+}
+
+function readJson<T>(path: string, schema: z.ZodMiniType<T>, onIssue: IssueSink): T | null {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -126,18 +187,18 @@ function readSummaryFile(logsDir: string, day: string, onIssue: IssueSink): DayS
   try {
     json = JSON.parse(text);
   } catch (error) {
-    onIssue({ path, problem: `not readable JSON (${(error as Error).message}); rebuilding it from the records` });
+    onIssue({ path, problem: `not readable JSON (${(error as Error).message}); it is rebuilt from the records` });
     return null;
   }
-  const parsed = fileSchema().safeParse(json);
-  if (parsed.success && parsed.data.day === day) return parsed.data;
-  onIssue({ path, problem: 'not a day summary of this version; rebuilding it from the records' });
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  onIssue({ path, problem: 'not a rollup of this version; it is rebuilt from the records' });
   return null;
 }
 
-function contentOf(file: DaySummaryFile): DaySummary {
-  const { source: _source, ...summary } = file;
-  return summary;
+function contentOf(file: DaySummaryFile): DayFigures {
+  const { source: _source, ...figures } = file;
+  return figures;
 }
 
 function replaySkipped(logsDir: string, day: string, file: DaySummaryFile, onIssue: IssueSink): void {

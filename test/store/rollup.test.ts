@@ -4,9 +4,9 @@ import { describe, expect, test } from 'vitest';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
 import { ingestPayload } from '../../src/capture/ingest.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
-import { DaySummaryFile } from '../../src/schema/summary.js';
+import { DaySummaryFile, DayWorkflowsFile } from '../../src/schema/summary.js';
 import { readDayRecords, type LoadIssue } from '../../src/store/records.js';
-import { daySummaryState, ensureDaySummary, loadDaySummaries, SUMMARY_BUILDER } from '../../src/store/rollup.js';
+import { daySummaryState, ensureDaySummary, loadDay, loadDaySummaries, SUMMARY_BUILDER } from '../../src/store/rollup.js';
 import { summaryPath } from '../../src/store/paths.js';
 import { at, makeRecord } from '../analytics/make-record.js';
 import { isAgentEvent, loadFixture, type FixtureName } from '../support/fixtures.js';
@@ -18,6 +18,10 @@ const none = () => {};
 
 function readFile(logs: string, day = DAY) {
   return DaySummaryFile.parse(JSON.parse(readFileSync(summaryPath(logs, day), 'utf8')));
+}
+
+function readWorkflows(logs: string, day = DAY) {
+  return DayWorkflowsFile.parse(JSON.parse(readFileSync(join(logs, day, 'workflows.json'), 'utf8')));
 }
 
 /** Real records from the three captured sessions, all on DAY, plus hand-made ones. */
@@ -43,14 +47,19 @@ describe('day rollups', () => {
   test('the rollup of a closed day equals a recomputation from its records', () => {
     const logs = realStore();
     const summary = ensureDaySummary(logs, DAY, LATER, none);
-    const { source, ...content } = readFile(logs);
+    const { source, ...figures } = readFile(logs);
+    const { source: workflowSource, schemaVersion: _v, day: _d, ...workflows } = readWorkflows(logs);
     const recomputed = summarizeDay(DAY, readDayRecords(logs, DAY, none));
-    expect(content).toEqual(recomputed);
+    expect({ ...figures, ...workflows }).toEqual(recomputed);
     expect(summary).toEqual(recomputed);
     expect(recomputed.executions).toBe(9);
+    expect(Object.keys(recomputed.workflows).length).toBeGreaterThan(0);
     expect(source.builder).toBe(SUMMARY_BUILDER);
     expect(source.builtAt).toBe(LATER);
+    expect(workflowSource).toEqual(source);
     expect(daySummaryState(logs, DAY)).toBe('current');
+    // A read that does not need workflows never opens workflows.json.
+    expect(loadDay(logs, DAY, LATER, none, false)).toEqual({ figures, workflows: null, rebuilt: false });
   });
 
   test('a record added to a closed day makes its rollup stale, and the next run rebuilds it', () => {
@@ -106,8 +115,20 @@ describe('day rollups', () => {
     expect(daySummaryState(logs, DAY)).toBe('missing');
     const issues: LoadIssue[] = [];
     expect(ensureDaySummary(logs, DAY, LATER, (i) => issues.push(i)).executions).toBe(9);
-    expect(issues.map((i) => i.problem)).toEqual([expect.stringContaining('rebuilding it from the records')]);
+    expect(issues.map((i) => i.problem)).toEqual([expect.stringContaining('it is rebuilt from the records')]);
     expect(daySummaryState(logs, DAY)).toBe('current');
+  });
+
+  test('a workflows.json from other inputs than summary.json makes the day stale', () => {
+    const logs = realStore();
+    ensureDaySummary(logs, DAY, LATER, none);
+    const workflows = readWorkflows(logs);
+    writeFileSync(join(logs, DAY, 'workflows.json'), JSON.stringify({ ...workflows, workflows: {}, source: { ...workflows.source, fingerprint: { agentDirs: {}, completions: null } } }));
+    expect(daySummaryState(logs, DAY)).toBe('stale');
+    expect(Object.keys(ensureDaySummary(logs, DAY, LATER, none).workflows).length).toBeGreaterThan(0);
+    expect(daySummaryState(logs, DAY)).toBe('current');
+    unlinkSync(join(logs, DAY, 'workflows.json'));
+    expect(daySummaryState(logs, DAY)).toBe('stale');
   });
 
   describe('after retention deletes the raw records', () => {
@@ -121,6 +142,18 @@ describe('day rollups', () => {
       expect(daySummaryState(logs, DAY)).toBe('current');
       expect(ensureDaySummary(logs, DAY, LATER, none)).toEqual(before);
       expect(loadDaySummaries(logs, [DAY], LATER, none)).toEqual([before]);
+      expect(Object.keys(before.workflows).length).toBeGreaterThan(0);
+    });
+
+    test('a pruned day without workflows.json keeps its figures and says its workflows are gone', () => {
+      const logs = realStore();
+      const before = ensureDaySummary(logs, DAY, LATER, none);
+      for (const agent of ['general-purpose', 'code-review-specialist', 'test-automation-specialist', 'planner']) rmSync(join(logs, DAY, agent), { recursive: true });
+      unlinkSync(join(logs, DAY, 'workflows.json'));
+      expect(daySummaryState(logs, DAY)).toBe('current');
+      const issues: LoadIssue[] = [];
+      expect(ensureDaySummary(logs, DAY, LATER, (i) => issues.push(i))).toEqual({ ...before, workflows: {}, openPrompts: [] });
+      expect(issues.map((i) => i.problem)).toEqual([expect.stringContaining('the workflows of this day are left out')]);
     });
 
     test('record folders emptied but left in place still count as pruned', () => {
