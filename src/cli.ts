@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UsageError, UserError } from './commands/context.js';
 import { reportCommand } from './commands/report.js';
 import { trendsCommand } from './commands/trends.js';
+import { rollupWorkerCommand } from './commands/rollup-worker.js';
 
 // Commander wiring only: each subcommand lives in src/commands/<name>.ts,
 // exports a function returning its Command, and sets process.exitCode; errors
@@ -25,7 +26,7 @@ program
     require(join(__dirname, 'hook.cjs'));
   });
 
-const commands: Command[] = [reportCommand(), trendsCommand()];
+const commands: Command[] = [reportCommand(), trendsCommand(), rollupWorkerCommand()];
 
 for (const command of commands) {
   command.copyInheritedSettings(program);

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { parseDuration } from '../config/duration.js';
-import { addDays, customPeriod, dailyPeriod, dayNumber, isoWeekPeriod, monthPeriod, periodText, trailingWeek, type Period } from '../analytics/period.js';
+import { addDays, customPeriod, dailyPeriod, dayNumber, isoWeekPeriod, monthPeriod, periodText, previousPeriod, trailingWeek, type Period } from '../analytics/period.js';
 import { reportDocument } from '../render/report-view.js';
 import { trendsDocument } from '../render/trends-view.js';
 import { FORMATS, type Format } from '../render/output.js';
 import { localDay } from '../store/paths.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
-import { emit, refreshMetricsFiles, Reporter, SummarySource, sweep, Warnings } from './reporting.js';
+import { BASELINE_DAYS, emit, metricsWindowStart, refreshMetricsFiles, Reporter, SummarySource, sweep, Warnings } from './reporting.js';
 
 // `agent-track report`: one report over any period. Flags become a Period
 // here; everything after that is the same pipeline whatever the period.
@@ -42,8 +42,8 @@ export function reportCommand(): Command {
       .option('--since <date>', 'first day, YYYY-MM-DD, or a span before --until such as 30d or 2w')
       .option('--until <date>', 'last day, YYYY-MM-DD (default: today)')
       .option('--trends', 'per-day trends over the period instead of the report'),
-  ).action((_options: unknown, command: Command) => {
-    process.exitCode = runReport(command.optsWithGlobals<ReportOptions>());
+  ).action(async (_options: unknown, command: Command) => {
+    process.exitCode = await runReport(command.optsWithGlobals<ReportOptions>());
   });
 }
 
@@ -55,7 +55,7 @@ export function addOutputOptions(command: Command): Command {
     .option('--out <file>', 'write to this file instead of standard output');
 }
 
-function runReport(options: ReportOptions): number {
+async function runReport(options: ReportOptions): Promise<number> {
   const ctx = createContext(options);
   const today = localDay(ctx.now);
   const format = formatOf(options);
@@ -65,6 +65,8 @@ function runReport(options: ReportOptions): number {
   sweep(ctx, warnings);
   const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
   const reporter = new Reporter(source, ctx.config.prices, ctx.now);
+  const needed = options.trends ? previousPeriod(period).from : addDays(period.from, -BASELINE_DAYS);
+  await source.prefetch([needed, metricsWindowStart(today)].sort()[0]!, period.to > today ? period.to : today);
 
   if (options.trends) {
     const trends = reporter.trendsOf(period, agents);

@@ -8,9 +8,10 @@ import type { ModelPrice } from '../schema/config.js';
 import type { Report, Trends } from '../schema/report.js';
 import type { DayFigures, DaySummary, DayWorkflows } from '../schema/summary.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { metricsDir } from '../store/paths.js';
+import { localDay, metricsDir } from '../store/paths.js';
 import { listDays, type LoadIssue } from '../store/records.js';
-import { loadDay, type LoadedDay } from '../store/rollup.js';
+import { loadDay, peekDay, type LoadedDay } from '../store/rollup.js';
+import { rebuildDays } from '../store/rollup-workers.js';
 import type { Document } from '../render/document.js';
 import { render, type Format } from '../render/output.js';
 import type { CommandContext } from './context.js';
@@ -54,6 +55,24 @@ export class SummarySource {
     return this.days[this.days.length - 1] ?? null;
   }
 
+  /**
+   * Loads the figures of every day from `from` to `to` up front, rebuilding
+   * the stale or missing rollups among them in parallel (see rollup-workers).
+   */
+  async prefetch(from: string, to: string): Promise<void> {
+    const today = localDay(this.now);
+    const pending: string[] = [];
+    for (const day of this.inRange(from, to)) {
+      if (this.figures.has(day)) continue;
+      const peeked = day < today ? peekDay(this.logsDir, day, this.now, this.onIssue, false) : null;
+      if (peeked) this.figures.set(day, peeked.figures);
+      else pending.push(day);
+    }
+    const closed = pending.filter((day) => day < today);
+    for (const [day, loaded] of await rebuildDays(this.logsDir, closed, this.now, this.onIssue, false)) this.keep(day, loaded);
+    for (const day of pending.filter((d) => d >= today)) this.load(day, false);
+  }
+
   /** Figures of the days from `from` to `to` that have a folder. */
   figuresOf(from: string, to: string): DayFigures[] {
     return this.inRange(from, to).map((day) => this.figures.get(day) ?? this.load(day, false).figures);
@@ -75,10 +94,14 @@ export class SummarySource {
     // Skipped files are reported once per run, by the first load of a day.
     const seen = this.figures.has(day);
     const loaded = loadDay(this.logsDir, day, this.now, seen ? () => {} : this.onIssue, withWorkflows);
-    if (loaded.rebuilt) this.rebuilt.add(day);
-    if (!seen || loaded.rebuilt) this.figures.set(day, loaded.figures);
-    if (withWorkflows || loaded.workflows) this.workflows.set(day, loaded.workflows);
+    this.keep(day, loaded, withWorkflows);
     return loaded;
+  }
+
+  private keep(day: string, loaded: LoadedDay, withWorkflows = false): void {
+    if (loaded.rebuilt) this.rebuilt.add(day);
+    if (!this.figures.has(day) || loaded.rebuilt) this.figures.set(day, loaded.figures);
+    if (withWorkflows || loaded.workflows) this.workflows.set(day, loaded.workflows);
   }
 }
 
@@ -121,6 +144,14 @@ export class Reporter {
     }
     return trends;
   }
+}
+
+/** The first day the metrics files need (with baselines), so one prefetch covers the whole run. */
+export function metricsWindowStart(today: string): string {
+  const lastMonth = `${addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7)}-01`;
+  const oldestWeek = isoWeekPeriod(isoWeekOf(addDays(today, -DATED_COPY_DAYS)), today)!.from;
+  const earliest = [lastMonth, oldestWeek, addDays(today, 1 - 2 * TRENDS_FILE_DAYS)].sort()[0]!;
+  return addDays(earliest, -BASELINE_DAYS);
 }
 
 /** Runs the design document promises to close: every command sweeps in-flight runs first. */
