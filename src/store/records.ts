@@ -11,7 +11,7 @@ import { DAY_NAME, RECORD_NAME } from './paths.js';
 // (readDayFacts) is the hot path of a rollup rebuild, a million files on a
 // big store, so it reads each file into one reused buffer (no stat, no
 // allocation per file) and validates with a compiled schema of only the
-// fields reports use, without copying the record.
+// fields reports use.
 
 export interface LoadIssue {
   path: string;
@@ -72,9 +72,8 @@ export function readDayFacts(logsDir: string, day: string, onIssue: IssueSink): 
       onIssue({ path, problem: `not readable JSON (${(error as Error).message})` });
       return;
     }
-    // validate() checks without building a copy; only a rejected file pays for the full parse that explains why.
-    if (z.validate(schema, json)) records.push(json as ExecutionFacts);
-    else validated(schema, json, path, onIssue);
+    const record = validated(schema, json, path, onIssue);
+    if (record) records.push(record);
   });
   return records;
 }
