@@ -206,8 +206,8 @@ function readJson<T>(path: string, schema: z.ZodMiniType<T>, onIssue: IssueSink)
     onIssue({ path, problem: `not readable JSON (${(error as Error).message}); it is rebuilt from the records` });
     return null;
   }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
+  // Kept whole once read, so validating without building a copy saves a second copy of every rollup.
+  if (z.validate(schema, json)) return json as T;
   onIssue({ path, problem: 'not a rollup of this version; it is rebuilt from the records' });
   return null;
 }
