@@ -1,10 +1,9 @@
 import { Command } from 'commander';
-import { addDays, customPeriod, periodText, previousPeriod } from '../analytics/period.js';
-import { trendsDocument } from '../render/trends-view.js';
+import { addDays, customPeriod } from '../analytics/period.js';
 import { localDay } from '../store/paths.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
-import { addOutputOptions, agentsOf, formatOf, periodOf, refreshFiles, type OutputOptions } from './report.js';
-import { emit, metricsWindowStart, Reporter, SummarySource, sweep, Warnings } from './reporting.js';
+import { addOutputOptions, agentsOf, formatOf, periodOf, type OutputOptions } from './report.js';
+import { runReporting } from './reporting.js';
 
 // `agent-track trends`: per-day series per agent over a window, the change
 // against the window before it, slopes and anomalies.
@@ -47,15 +46,5 @@ async function runTrends(options: TrendsOptions): Promise<number> {
     const until = periodOf({ until: options.until ?? today }, today).to;
     period = customPeriod(addDays(until, 1 - days), until, today);
   }
-  const warnings = new Warnings();
-  sweep(ctx, warnings);
-  const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
-  const reporter = new Reporter(source, ctx.config.prices, ctx.now);
-  await source.prefetch([previousPeriod(period).from, metricsWindowStart(today)].sort()[0]!, period.to > today ? period.to : today);
-  const trends = reporter.trendsOf(period, agents);
-  trends.warnings.forEach((w) => warnings.add(w));
-  emit(ctx, source, { format, out: options.out, value: trends, document: () => trendsDocument(trends), empty: trends.overall.current.executions === 0 }, periodText(period));
-  if (source.hasData) refreshFiles(ctx, reporter, today, warnings);
-  warnings.flush(ctx.stderr);
-  return 0;
+  return runReporting(ctx, { kind: 'trends', period, agents, format, out: options.out });
 }
