@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { summarizeDay } from '../src/analytics/day-summary.js';
 import { dayDir, RECORD_NAME, SUMMARY_FILE, WORKFLOWS_FILE } from '../src/store/paths.js';
@@ -19,7 +20,7 @@ const ROOT = resolve(__dirname, '..');
 const BIN = join(ROOT, 'bin', 'agent-track');
 const OPTIONS = { executions: Number(process.env.BENCH_EXECUTIONS ?? 1_000_000), days: 365, seed: 42 };
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const SCAN_DAYS = Number(process.env.BENCH_SCAN_DAYS ?? 60);
+const SCAN_DAYS = Number(process.env.BENCH_SCAN_DAYS ?? 30);
 const TARGET_MS = 2_000;
 
 interface Marker {
@@ -53,6 +54,8 @@ export async function run(): Promise<void> {
       `(${Math.round(marker.records / (marker.firstRollupBuildMs / 1000)).toLocaleString('en-US')} records/s, measured ${marker.firstRollupBuildAt}); ${rolled} days have rollups`,
   );
 
+  crossCheck(logs);
+
   console.log('\ncommands (built CLI, child process, median of', RUNS, 'runs):');
   cli(logs, ['report', '--weekly', '--json']); // Settles today's and yesterday's state once before timing.
   const baseline = median(times(() => cli(logs, ['--version'])));
@@ -68,33 +71,73 @@ export async function run(): Promise<void> {
     console.log(`  ${name.padEnd(40)} ${ms(t)}  ${ratio(t / baseline)} baseline  ${t < TARGET_MS ? 'under' : 'OVER'} the 2 s target`);
   }
 
-  console.log(`\nraw scan over per-execution files (${SCAN_DAYS} days, in-process, median of 3):`);
+  console.log(`\nraw scan over per-execution files (${SCAN_DAYS} closed days, median of 3 interleaved rounds, files warm in the page cache):`);
   const days = listDays(logs).slice(-SCAN_DAYS - 1, -1);
-  const files = days.flatMap((day) => listRecordDirs(dayDir(logs, day)).flatMap((dir) => readdirSync(join(logs, day, dir)).filter((n) => RECORD_NAME.test(n)).map((n) => join(logs, day, dir, n))));
-  bareRead(files); // Warm the page cache: both sides then read from memory.
+  const files = days.flatMap((day) =>
+    listRecordDirs(dayDir(logs, day)).flatMap((dir) => readdirSync(join(logs, day, dir)).filter((n) => RECORD_NAME.test(n)).map((n) => join(logs, day, dir, n))),
+  );
   const bare: number[] = [];
   const facts: number[] = [];
   const summaries: number[] = [];
+  const sequential: number[] = [];
+  const parallel: number[] = [];
+  // The product's scan: a report rebuilding these days' rollups after they went stale.
+  const rebuild = (env: Record<string, string>) => {
+    for (const day of days) for (const file of [SUMMARY_FILE, WORKFLOWS_FILE]) rmSync(join(logs, day, file), { force: true });
+    return timed(() => cli(logs, ['report', '--since', days[0]!, '--until', days[days.length - 1]!, '--json'], env));
+  };
+  bareRead(files); // Warm the page cache: every pass then reads from memory.
   for (let round = 0; round < 3; round++) {
     bare.push(timed(() => bareRead(files)));
     facts.push(timed(() => days.forEach((day) => readDayFacts(logs, day, () => {}))));
     summaries.push(timed(() => days.forEach((day) => summarizeDay(day, readDayFacts(logs, day, () => {})))));
+    sequential.push(rebuild({ AGENT_TRACK_WORKERS: '0' }));
+    parallel.push(rebuild({}));
   }
-  const rate = (t: number) => `${Math.round(files.length / (t / 1000)).toLocaleString('en-US')} files/s`;
-  console.log(`  baseline  readFileSync of each file        ${ms(median(bare))}  ${rate(median(bare))}  (${files.length.toLocaleString('en-US')} files)`);
-  console.log(`  loader (read + parse + validate)          ${ms(median(facts))}  ${rate(median(facts))}  ${ratio(median(facts) / median(bare))} baseline`);
-  console.log(`  loader + day summaries (rollup rebuild)   ${ms(median(summaries))}  ${rate(median(summaries))}  ${ratio(median(summaries) / median(bare))} baseline`);
-  const full = timed(() => days.slice(0, 3).forEach((day) => readDayRecords(logs, day, () => {})));
-  const fullFiles = days.slice(0, 3).reduce((n, day) => n + listRecordDirs(dayDir(logs, day)).reduce((m, dir) => m + readdirSync(join(logs, day, dir)).length, 0), 0);
-  console.log(`  for reference: full-record schema loader  ${rate(full * (files.length / fullFiles))}`);
+  const rate = (t: number) => `${Math.round(files.length / (t / 1000)).toLocaleString('en-US').padStart(7)} files/s`;
+  const line = (name: string, t: number) => console.log(`  ${name.padEnd(52)} ${ms(t)}  ${rate(t)}  ${ratio(t / median(bare))} baseline`);
+  console.log(`  baseline  readFileSync of each file (${files.length.toLocaleString('en-US')} files)`.padEnd(55) + ` ${ms(median(bare))}  ${rate(median(bare))}`);
+  line('loader: read + parse + validate (one thread)', median(facts));
+  line('loader + day summaries (one thread)', median(summaries));
+  line('CLI rebuilding these rollups, one thread (whole run)', median(sequential));
+  line(`CLI rebuilding these rollups, ${Math.min(availableParallelism(), 4)} worker threads (whole run)`, median(parallel));
+}
 
-  // The product's scan: rebuilding these days' rollups, as a report does after they went stale.
-  const rebuild: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    for (const day of days) for (const file of [SUMMARY_FILE, WORKFLOWS_FILE]) rmSync(join(logs, day, file), { force: true });
-    rebuild.push(timed(() => cli(logs, ['report', '--since', days[0]!, '--until', days[days.length - 1]!, '--json'])));
+/**
+ * The weekly report against an independent source: completions.jsonl, which
+ * the capture code appends to apart from the records (last line per execution
+ * wins). Counts, statuses, exact percentiles and token totals must agree.
+ */
+function crossCheck(logs: string): void {
+  const result = spawnSync(process.execPath, [BIN, '--logs-dir', logs, 'report', '--weekly', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const report = JSON.parse(result.stdout) as { range: { from: string; to: string }; summary: Record<string, number | null> };
+  const lines = new Map<string, { status: string; duration: number | null; tokensUsed: number | null; revision: number }>();
+  for (const day of listDays(logs).filter((d) => d >= report.range.from && d <= report.range.to)) {
+    for (const line of readFileSync(join(logs, day, 'completions.jsonl'), 'utf8').split('\n')) {
+      if (!line) continue;
+      const c = JSON.parse(line) as { executionId: string; status: string; duration: number | null; tokensUsed: number | null; revision: number };
+      const seen = lines.get(c.executionId);
+      if (!seen || c.revision >= seen.revision) lines.set(c.executionId, c);
+    }
   }
-  console.log(`  rollup rebuild by the CLI (worker threads, whole command)  ${ms(median(rebuild))}  ${rate(median(rebuild))}  ${ratio(median(rebuild) / median(bare))} baseline`);
+  const all = [...lines.values()];
+  const durations = all.flatMap((c) => (c.duration === null ? [] : [Math.round(c.duration)])).sort((a, b) => a - b);
+  const rank = (p: number) => durations[Math.min(durations.length, Math.max(1, Math.ceil((p / 100) * durations.length))) - 1] ?? null;
+  const expected = {
+    totalExecutions: all.length,
+    succeeded: all.filter((c) => c.status === 'success').length,
+    failed: all.filter((c) => c.status === 'failed').length,
+    partial: all.filter((c) => c.status === 'partial').length,
+    p50Duration: rank(50),
+    p95Duration: rank(95),
+    totalTokensUsed: all.reduce((n, c) => n + (c.tokensUsed ?? 0), 0),
+  };
+  const mismatches = Object.entries(expected).filter(([key, value]) => report.summary[key] !== value);
+  console.log(
+    mismatches.length
+      ? `cross-check against completions.jsonl: MISMATCH ${mismatches.map(([k, v]) => `${k} ${report.summary[k]} != ${v}`).join(', ')}`
+      : `cross-check of report --weekly against completions.jsonl: ${expected.totalExecutions.toLocaleString('en-US')} executions, statuses, p50/p95 and tokens all equal`,
+  );
 }
 
 async function ensureStore(): Promise<{ logs: string; marker: Marker }> {
@@ -144,8 +187,8 @@ function validateSample(logs: string): void {
   console.log(`validated ${checked.toLocaleString('en-US')} generated records against the full record schema`);
 }
 
-function cli(logs: string, args: string[]): void {
-  const result = spawnSync(process.execPath, [BIN, '--logs-dir', logs, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+function cli(logs: string, args: string[], env: Record<string, string> = {}): void {
+  const result = spawnSync(process.execPath, [BIN, '--logs-dir', logs, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, ...env } });
   if (result.status !== 0) throw new Error(`agent-track ${args.join(' ')} exited with ${result.status}: ${result.stderr}`);
 }
 
