@@ -4,6 +4,9 @@ import { UsageError, UserError } from './commands/context.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
+import { reportCommand } from './commands/report.js';
+import { rollupWorkerCommand } from './commands/rollup-worker.js';
+import { trendsCommand } from './commands/trends.js';
 
 // Commander wiring only: each subcommand lives in src/commands/<name>.ts,
 // exports a function returning its Command, and sets process.exitCode; errors
@@ -26,7 +29,15 @@ program
     require(join(__dirname, 'hook.cjs'));
   });
 
-const commands: Command[] = [demoCommand(), installCommand(), uninstallCommand(), doctorCommand()];
+const commands: Command[] = [
+  demoCommand(),
+  installCommand(),
+  uninstallCommand(),
+  doctorCommand(),
+  reportCommand(),
+  trendsCommand(),
+  rollupWorkerCommand(),
+];
 
 for (const command of commands) {
   command.copyInheritedSettings(program);

@@ -16,6 +16,8 @@ export const METRICS_DIR = 'metrics';
 export const ERROR_LOG = 'hook-errors.log';
 export const COMPLETIONS_FILE = 'completions.jsonl';
 export const SUMMARY_FILE = 'summary.json';
+/** The day rollup's workflow tallies, written with summary.json (see store/rollup.ts). */
+export const WORKFLOWS_FILE = 'workflows.json';
 
 export const DAY_NAME = /^\d{4}-\d{2}-\d{2}$/;
 export const RECORD_NAME = /^exec-[a-z0-9_-]+\.json$/;

@@ -1,7 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
+import * as z from 'zod/mini';
+import { ExecutionFactsForReading, type ExecutionFacts } from '../schema/facts.js';
+import { memo } from '../schema/memo.js';
 import { AgentExecution } from '../schema/record.js';
 import { DAY_NAME, RECORD_NAME } from './paths.js';
+
+// Reading execution records back. A corrupt or foreign file is reported
+// through the issue sink and skipped, never fatal. The reports' loader
+// (readDayFacts) is the hot path of a rollup rebuild, a million files on a
+// big store, so it reads each file into one reused buffer (no stat, no
+// allocation per file) and validates with a compiled schema of only the
+// fields reports use.
 
 export interface LoadIssue {
   path: string;
@@ -17,20 +27,21 @@ export function listDays(logsDir: string): string[] {
     .sort();
 }
 
-/** Every record of one day. A corrupt or foreign file is reported and skipped, never fatal. */
+/** Record folders of one day (one per agent type), by name. */
+export function listRecordDirs(dayDir: string): string[] {
+  return direntsOrEmpty(dayDir)
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** Every full record of one day. */
 export function readDayRecords(logsDir: string, day: string, onIssue: IssueSink): AgentExecution[] {
   const records: AgentExecution[] = [];
-  const dir = join(logsDir, day);
-  for (const entry of readdirOrEmpty(dir, true)) {
-    if (typeof entry === 'string' || !entry.isDirectory()) continue;
-    const agentDir = join(dir, entry.name);
-    for (const name of readdirOrEmpty(agentDir)) {
-      if (!RECORD_NAME.test(name)) continue;
-      const path = join(agentDir, name);
-      const record = parseRecord(path, onIssue);
-      if (record) records.push(record);
-    }
-  }
+  forEachRecordFile(join(logsDir, day), (path) => {
+    const record = parseRecord(path, onIssue);
+    if (record) records.push(record);
+  });
   return records;
 }
 
@@ -42,20 +53,82 @@ export function parseRecord(path: string, onIssue: IssueSink): AgentExecution | 
     onIssue({ path, problem: `not readable JSON (${(error as Error).message})` });
     return null;
   }
-  const parsed = AgentExecution.safeParse(json);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    onIssue({ path, problem: `not an execution record (${first ? `${first.path.join('.')}: ${first.message}` : 'invalid'})` });
-    return null;
-  }
-  return parsed.data;
+  return validated(AgentExecution, json, path, onIssue);
 }
 
-function readdirOrEmpty(dir: string): string[];
-function readdirOrEmpty(dir: string, withTypes: true): import('node:fs').Dirent[];
-function readdirOrEmpty(dir: string, withTypes = false): (string | import('node:fs').Dirent)[] {
+// Compiling costs a few ms, paid only by commands that read records.
+const compiledFacts = memo(() => z.compile(ExecutionFactsForReading));
+
+/** What reports need of every record of one day. */
+export function readDayFacts(logsDir: string, day: string, onIssue: IssueSink): ExecutionFacts[] {
+  const schema = compiledFacts();
+  const reader = new FileReader();
+  const records: ExecutionFacts[] = [];
+  forEachRecordFile(join(logsDir, day), (path) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(reader.read(path));
+    } catch (error) {
+      onIssue({ path, problem: `not readable JSON (${(error as Error).message})` });
+      return;
+    }
+    const record = validated(schema, json, path, onIssue);
+    if (record) records.push(record);
+  });
+  return records;
+}
+
+/** Whether any record file is left in the day's record folders (retention deletes them). */
+export function hasRecordFiles(dayDir: string, recordDirs: readonly string[]): boolean {
+  return recordDirs.some((dir) => readdirOrEmpty(join(dayDir, dir)).some((name) => RECORD_NAME.test(name)));
+}
+
+function forEachRecordFile(dayDir: string, visit: (path: string) => void): void {
+  for (const dir of listRecordDirs(dayDir)) {
+    const agentDir = join(dayDir, dir);
+    for (const name of readdirOrEmpty(agentDir)) {
+      if (RECORD_NAME.test(name)) visit(join(agentDir, name));
+    }
+  }
+}
+
+function validated<T>(schema: z.ZodMiniType<T>, json: unknown, path: string, onIssue: IssueSink): T | null {
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  onIssue({ path, problem: `not an execution record (${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'})` });
+  return null;
+}
+
+const BUFFER_BYTES = 64 * 1024;
+
+/** Reads whole small files through one buffer; a file that fills it is read again the ordinary way. */
+class FileReader {
+  private buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+
+  read(path: string): string {
+    const fd = openSync(path, 'r');
+    let length: number;
+    try {
+      length = readSync(fd, this.buffer, 0, BUFFER_BYTES, 0);
+    } finally {
+      closeSync(fd);
+    }
+    return length < BUFFER_BYTES ? this.buffer.toString('utf8', 0, length) : readFileSync(path, 'utf8');
+  }
+}
+
+function readdirOrEmpty(dir: string): string[] {
   try {
-    return withTypes ? readdirSync(dir, { withFileTypes: true }) : readdirSync(dir);
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+function direntsOrEmpty(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
   } catch {
     return [];
   }

@@ -1,0 +1,37 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as z from 'zod/mini';
+import { AgentExecution } from '../src/schema/record.js';
+import { Report, Trends } from '../src/schema/report.js';
+import { DaySummaryFile, DayWorkflowsFile } from '../src/schema/summary.js';
+
+// `npm run schema`: the published JSON Schemas, generated from the zod schemas
+// that the code itself uses, so documentation and behaviour cannot drift. A
+// test fails when a committed file is out of date.
+
+const SCHEMAS = {
+  'agent-execution.schema.json': { schema: AgentExecution, title: 'agent-track execution record', description: 'One subagent execution: <logs>/YYYY-MM-DD/<agent>/exec-<id>.json' },
+  'report.schema.json': { schema: Report, title: 'agent-track report', description: 'agent-track report --json, metrics/weekly-report.json, metrics/weekly/*.json, metrics/monthly/*.json' },
+  'trends.schema.json': { schema: Trends, title: 'agent-track trends', description: 'agent-track trends --json, metrics/performance-trends.json' },
+  'day-summary.schema.json': { schema: DaySummaryFile, title: 'agent-track day summary', description: 'The mergeable rollup of one day, its per-agent figures: <logs>/YYYY-MM-DD/summary.json' },
+  'day-workflows.schema.json': { schema: DayWorkflowsFile, title: 'agent-track day workflows', description: 'The workflow tallies of one day, written with summary.json: <logs>/YYYY-MM-DD/workflows.json' },
+};
+
+export function schemaFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const [name, { schema, title, description }] of Object.entries(SCHEMAS)) {
+    const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'output' }) as Record<string, unknown>;
+    const { $schema, ...rest } = json;
+    files[name] = `${JSON.stringify({ $schema, title, description, ...rest }, null, 2)}\n`;
+  }
+  return files;
+}
+
+if (require.main === module) {
+  const dir = join(__dirname, '..', 'schema');
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(schemaFiles())) {
+    writeFileSync(join(dir, name), text);
+    console.log(`schema/${name}`);
+  }
+}

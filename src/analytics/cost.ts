@@ -1,0 +1,126 @@
+import type { ModelPrice } from '../schema/config.js';
+import type { TokenSums } from '../schema/summary.js';
+import { NO_MODEL } from './day-summary.js';
+import { priceFor } from './prices.js';
+import { round } from './stats.js';
+
+// Tokens are summed exactly per model first and priced once, so a month costs
+// the same whether it is priced day by day or in one go (up to the final
+// rounding to a millionth of a dollar). A token we cannot price makes the
+// total unknown (null), never a guess; `pricedUsd` still says what the priced
+// part costs.
+
+export type Unpriced = 'unknown-model' | 'no-model' | 'long-context';
+
+export interface ModelCost {
+  model: string;
+  executions: number;
+  input: number;
+  output: number;
+  cacheCreation: number;
+  cacheRead: number;
+  /** Null when some of this model's executions could not be priced. */
+  usd: number | null;
+  /** USD of the executions that could be priced. */
+  pricedUsd: number;
+  unpricedExecutions: number;
+  unpriced: Unpriced | null;
+}
+
+export interface CostSummary {
+  usd: number | null;
+  pricedUsd: number;
+  pricedExecutions: number;
+  unpricedExecutions: number;
+  byModel: ModelCost[];
+}
+
+export function usdOf(tokens: Omit<TokenSums, 'executions'>, price: ModelPrice): number {
+  return (
+    (tokens.input * price.input + tokens.output * price.output + tokens.cacheCreation * price.cacheWrite + tokens.cacheRead * price.cacheRead) /
+    1_000_000
+  );
+}
+
+export function costOf(
+  models: Readonly<Record<string, TokenSums>>,
+  longContextModels: Readonly<Record<string, TokenSums>>,
+  overrides: Readonly<Record<string, ModelPrice>>,
+): CostSummary {
+  const ids = [...new Set([...Object.keys(models), ...Object.keys(longContextModels)])].sort();
+  const byModel: ModelCost[] = [];
+  let pricedUsd = 0;
+  let pricedExecutions = 0;
+  let unpricedExecutions = 0;
+  for (const model of ids) {
+    const standard = models[model];
+    const long = longContextModels[model];
+    const resolved = model === NO_MODEL ? null : priceFor(model, overrides);
+    let usd = 0;
+    let unpriced: Unpriced | null = null;
+    let unpricedCount = 0;
+    let priced = 0;
+    for (const [tokens, isLong] of [
+      [standard, false],
+      [long, true],
+    ] as const) {
+      if (!tokens || tokens.executions === 0) continue;
+      if (!resolved) {
+        unpriced = model === NO_MODEL ? 'no-model' : 'unknown-model';
+        unpricedCount += tokens.executions;
+      } else if (isLong && resolved.longContext !== 'none') {
+        unpriced ??= 'long-context';
+        unpricedCount += tokens.executions;
+      } else {
+        usd += usdOf(tokens, resolved.price);
+        priced += tokens.executions;
+      }
+    }
+    pricedUsd += usd;
+    pricedExecutions += priced;
+    unpricedExecutions += unpricedCount;
+    byModel.push({
+      model,
+      executions: (standard?.executions ?? 0) + (long?.executions ?? 0),
+      input: (standard?.input ?? 0) + (long?.input ?? 0),
+      output: (standard?.output ?? 0) + (long?.output ?? 0),
+      cacheCreation: (standard?.cacheCreation ?? 0) + (long?.cacheCreation ?? 0),
+      cacheRead: (standard?.cacheRead ?? 0) + (long?.cacheRead ?? 0),
+      usd: unpricedCount > 0 ? null : roundUsd(usd),
+      pricedUsd: roundUsd(usd),
+      unpricedExecutions: unpricedCount,
+      unpriced,
+    });
+  }
+  return {
+    usd: unpricedExecutions > 0 ? null : roundUsd(pricedUsd),
+    pricedUsd: roundUsd(pricedUsd),
+    pricedExecutions,
+    unpricedExecutions,
+    byModel,
+  };
+}
+
+export function roundUsd(usd: number): number {
+  return round(usd, 6);
+}
+
+/** One line per reason some tokens were not priced, naming the models and the fix. */
+export function costWarnings(cost: CostSummary): string[] {
+  const warnings: string[] = [];
+  const unknown = cost.byModel.filter((m) => m.unpriced === 'unknown-model');
+  if (unknown.length) {
+    const list = unknown.map((m) => `${m.model} (${m.unpricedExecutions} executions)`).join(', ');
+    warnings.push(`no price for ${list}: their cost is left out; add it under "prices" in agent-track.json`);
+  }
+  const noModel = cost.byModel.find((m) => m.unpriced === 'no-model');
+  if (noModel) warnings.push(`${noModel.unpricedExecutions} executions have tokens but no recorded model: their cost is left out`);
+  const long = cost.byModel.filter((m) => m.unpriced === 'long-context');
+  if (long.length) {
+    const list = long.map((m) => `${m.model} (${m.unpricedExecutions})`).join(', ');
+    warnings.push(
+      `executions whose context passed 200k tokens are not priced, as long-context rates depend on each request: ${list}; set "prices" in agent-track.json to price them`,
+    );
+  }
+  return warnings;
+}

@@ -1,0 +1,304 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { addDays, customPeriod, isoWeekOf, isoWeekPeriod, monthPeriod, periodText, previousPeriod, trailingWeek, type Period } from '../analytics/period.js';
+import { buildReport } from '../analytics/report.js';
+import { buildTrends } from '../analytics/trends.js';
+import { sweepInFlight } from '../capture/sweep.js';
+import type { ModelPrice } from '../schema/config.js';
+import type { Report, Trends } from '../schema/report.js';
+import type { DayFigures, DaySummary, DayWorkflows } from '../schema/summary.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { localDay, metricsDir } from '../store/paths.js';
+import { listDays, type LoadIssue } from '../store/records.js';
+import { loadDay, peekDay, type LoadedDay } from '../store/rollup.js';
+import { rebuildDays } from '../store/rollup-workers.js';
+import type { Document } from '../render/document.js';
+import { reportDocument } from '../render/report-view.js';
+import { trendsDocument } from '../render/trends-view.js';
+import { render, type Format } from '../render/output.js';
+import type { CommandContext } from './context.js';
+
+// The one reporting pipeline behind `report` and `trends`: the summaries of
+// the days a run needs (each loaded once), the result computed once however
+// many outputs want it, the metrics files every run refreshes, the warnings,
+// and writing the result where it was asked for.
+
+/** Each agent's own history for the rules: this many days before the period. */
+const BASELINE_DAYS = 28;
+/** The window of metrics/performance-trends.json. */
+const TRENDS_FILE_DAYS = 30;
+/** Dated weekly copies are kept current for weeks this recent (retention keeps day summaries 30 days by default). */
+const DATED_COPY_DAYS = 35;
+
+/** Day summaries on demand, each day read once per run whichever windows ask for it. */
+export class SummarySource {
+  private readonly days: string[];
+  private readonly figures = new Map<string, DayFigures>();
+  private readonly workflows = new Map<string, DayWorkflows | null>();
+  /** Days built from their records in this run (today always is). */
+  readonly rebuilt = new Set<string>();
+
+  constructor(
+    private readonly logsDir: string,
+    private readonly now: number,
+    private readonly onIssue: (issue: LoadIssue) => void,
+  ) {
+    this.days = listDays(logsDir);
+  }
+
+  get hasData(): boolean {
+    return this.days.length > 0;
+  }
+
+  get firstDay(): string | null {
+    return this.days[0] ?? null;
+  }
+
+  get lastDay(): string | null {
+    return this.days[this.days.length - 1] ?? null;
+  }
+
+  /**
+   * Loads the figures of every day from `from` to `to` up front, rebuilding
+   * the stale or missing rollups among them in parallel (see rollup-workers).
+   */
+  async prefetch(from: string, to: string): Promise<void> {
+    const today = localDay(this.now);
+    const pending: string[] = [];
+    for (const day of this.inRange(from, to)) {
+      if (this.figures.has(day)) continue;
+      const peeked = day < today ? peekDay(this.logsDir, day, this.now, this.onIssue, false) : null;
+      if (peeked) this.figures.set(day, peeked.figures);
+      else pending.push(day);
+    }
+    const closed = pending.filter((day) => day < today);
+    for (const [day, loaded] of await rebuildDays(this.logsDir, closed, this.now, this.onIssue, false)) this.keep(day, loaded);
+    for (const day of pending.filter((d) => d >= today)) this.load(day, false);
+  }
+
+  /** Figures of the days from `from` to `to` that have a folder. */
+  figuresOf(from: string, to: string): DayFigures[] {
+    return this.inRange(from, to).map((day) => this.figures.get(day) ?? this.load(day, false).figures);
+  }
+
+  /** Whole summaries (figures and workflows) of the days from `from` to `to`. */
+  summaries(from: string, to: string): DaySummary[] {
+    return this.inRange(from, to).map((day) => {
+      if (!this.workflows.has(day)) this.load(day, true);
+      return { ...this.figures.get(day)!, ...(this.workflows.get(day) ?? { workflows: {}, openPrompts: [] }) };
+    });
+  }
+
+  private inRange(from: string, to: string): string[] {
+    return this.days.filter((day) => day >= from && day <= to);
+  }
+
+  private load(day: string, withWorkflows: boolean): LoadedDay {
+    // Skipped files are reported once per run, by the first load of a day.
+    const seen = this.figures.has(day);
+    const loaded = loadDay(this.logsDir, day, this.now, seen ? () => {} : this.onIssue, withWorkflows);
+    this.keep(day, loaded, withWorkflows);
+    return loaded;
+  }
+
+  private keep(day: string, loaded: LoadedDay, withWorkflows = false): void {
+    if (loaded.rebuilt) this.rebuilt.add(day);
+    if (!this.figures.has(day) || loaded.rebuilt) this.figures.set(day, loaded.figures);
+    if (withWorkflows || loaded.workflows) this.workflows.set(day, loaded.workflows);
+  }
+}
+
+/** Reports and trends of one run, each computed once however many outputs want it. */
+export class Reporter {
+  private readonly reports = new Map<string, Report>();
+  private readonly trends = new Map<string, Trends>();
+
+  constructor(
+    readonly source: SummarySource,
+    private readonly prices: Record<string, ModelPrice>,
+    private readonly now: number,
+  ) {}
+
+  report(period: Period, agents: string[] | null): Report {
+    const key = JSON.stringify([period, agents]);
+    let report = this.reports.get(key);
+    if (!report) {
+      report = buildReport({
+        period,
+        days: this.source.summaries(period.from, period.to),
+        baseline: this.source.figuresOf(addDays(period.from, -BASELINE_DAYS), addDays(period.from, -1)),
+        baselineDays: BASELINE_DAYS,
+        agents,
+        prices: this.prices,
+        now: this.now,
+      });
+      this.reports.set(key, report);
+    }
+    return report;
+  }
+
+  trendsOf(period: Period, agents: string[] | null): Trends {
+    const key = JSON.stringify([period, agents]);
+    let trends = this.trends.get(key);
+    if (!trends) {
+      const before = previousPeriod(period);
+      trends = buildTrends({ period, summaries: this.source.figuresOf(before.from, period.to), agents, prices: this.prices, now: this.now });
+      this.trends.set(key, trends);
+    }
+    return trends;
+  }
+}
+
+export interface ReportingRequest {
+  kind: 'report' | 'trends';
+  period: Period;
+  agents: string[] | null;
+  format: Format;
+  out: string | undefined;
+}
+
+/**
+ * One run of `report` or `trends`, whatever the period: sweep in-flight
+ * runs, load the days it needs (rebuilding stale rollups), print the result,
+ * refresh the metrics files, and report warnings on stderr.
+ */
+export async function runReporting(ctx: CommandContext, request: ReportingRequest): Promise<number> {
+  const today = localDay(ctx.now);
+  const warnings = new Warnings();
+  sweep(ctx, warnings);
+  const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
+  const reporter = new Reporter(source, ctx.config.prices, ctx.now);
+  const { period, agents } = request;
+  const first = request.kind === 'trends' ? previousPeriod(period).from : addDays(period.from, -BASELINE_DAYS);
+  await source.prefetch([first, metricsWindowStart(today)].sort()[0]!, [period.to, today].sort()[1]!);
+
+  let output: Output;
+  if (request.kind === 'trends') {
+    const trends = reporter.trendsOf(period, agents);
+    output = { value: trends, document: () => trendsDocument(trends), empty: trends.overall.current.executions === 0, warnings: trends.warnings };
+  } else {
+    const report = reporter.report(period, agents);
+    output = { value: report, document: () => reportDocument(report), empty: report.summary.totalExecutions === 0, warnings: report.warnings };
+  }
+  output.warnings.forEach((w) => warnings.add(w));
+  emit(ctx, source, request, output, periodText(period));
+  if (source.hasData) {
+    try {
+      refreshMetricsFiles(ctx, reporter, today);
+    } catch (error) {
+      warnings.add(`could not update the metrics files: ${(error as Error).message}`);
+    }
+  }
+  warnings.flush(ctx.stderr);
+  return 0;
+}
+
+/** The first day the metrics files need (with baselines), so one prefetch covers the whole run. */
+export function metricsWindowStart(today: string): string {
+  const lastMonth = `${addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7)}-01`;
+  const oldestWeek = isoWeekPeriod(isoWeekOf(addDays(today, -DATED_COPY_DAYS)), today)!.from;
+  const earliest = [lastMonth, oldestWeek, addDays(today, 1 - 2 * TRENDS_FILE_DAYS)].sort()[0]!;
+  return addDays(earliest, -BASELINE_DAYS);
+}
+
+/** Runs the design document promises to close: every command sweeps in-flight runs first. */
+function sweep(ctx: CommandContext, warnings: Warnings): void {
+  const result = sweepInFlight(ctx.logsDir, ctx.config, ctx.now);
+  for (const error of result.errors) warnings.add(`could not close an in-flight run: ${error}`);
+}
+
+/**
+ * metrics/weekly-report.json and metrics/performance-trends.json (the design
+ * document's files), plus dated copies metrics/weekly/YYYY-Www.json (ISO
+ * week) and metrics/monthly/YYYY-MM.json that outlive the day summaries they
+ * come from. A dated copy is rewritten while its period runs, when it is
+ * missing, or when one of its days was rebuilt in this run; a finished
+ * period's copy otherwise stays as it is.
+ */
+function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: string): void {
+  const dir = metricsDir(ctx.logsDir);
+  const write = (relative: string, value: unknown) => writeFileAtomic(join(dir, relative), `${JSON.stringify(value, null, 2)}\n`);
+  write('weekly-report.json', reporter.report(trailingWeek(today, today), null));
+  write('performance-trends.json', reporter.trendsOf(customPeriod(addDays(today, 1 - TRENDS_FILE_DAYS), today, today), null));
+
+  const dated = (relative: string, period: Period) => {
+    const path = join(dir, relative);
+    const touched = [...reporter.source.rebuilt].some((day) => day >= period.from && day <= period.to);
+    if (!touched && isComplete(path)) return;
+    const report = reporter.report(period, null);
+    if (report.summary.totalExecutions > 0) write(relative, report);
+  };
+  const weeks = new Set<string>();
+  for (let back = 0; back <= DATED_COPY_DAYS; back += 7) weeks.add(isoWeekOf(addDays(today, -back)));
+  for (const week of [...weeks].sort()) dated(join('weekly', `${week}.json`), isoWeekPeriod(week, today)!);
+  const thisMonth = today.slice(0, 7);
+  const lastMonth = addDays(`${thisMonth}-01`, -1).slice(0, 7);
+  for (const month of [lastMonth, thisMonth]) dated(join('monthly', `${month}.json`), monthPeriod(month, today)!);
+}
+
+function isComplete(path: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { range?: { complete?: unknown } }).range?.complete === true;
+  } catch {
+    return false;
+  }
+}
+
+/** Warnings for stderr, each once, the first few in full. */
+class Warnings {
+  private readonly lines = new Set<string>();
+  static readonly SHOWN = 10;
+
+  add(line: string): void {
+    this.lines.add(line);
+  }
+
+  readonly issue = (issue: LoadIssue): void => this.add(`skipped ${issue.path}: ${issue.problem}`);
+
+  flush(stderr: NodeJS.WritableStream): void {
+    const all = [...this.lines];
+    for (const line of all.slice(0, Warnings.SHOWN)) stderr.write(`agent-track: warning: ${line}\n`);
+    if (all.length > Warnings.SHOWN) stderr.write(`agent-track: warning: ... and ${all.length - Warnings.SHOWN} more\n`);
+    this.lines.clear();
+  }
+}
+
+interface Output {
+  value: unknown;
+  document: () => Document;
+  /** No execution in the chosen period (or none at all). */
+  empty: boolean;
+  warnings: string[];
+}
+
+/**
+ * Prints (or writes to --out) the result. When there is nothing to show, a
+ * person gets one helpful line instead of a table of dashes; JSON and CSV
+ * still get their (empty) data so scripts keep working.
+ */
+function emit(ctx: CommandContext, source: SummarySource, request: Pick<ReportingRequest, 'format' | 'out'>, output: Output, periodText: string): void {
+  const toFile = request.out !== undefined;
+  const human = request.format === 'table' || request.format === 'markdown';
+  const width = toFile ? Infinity : ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Number(ctx.env.COLUMNS) || Infinity;
+  let text: string;
+  if (!source.hasData || (output.empty && human)) {
+    const message = !source.hasData
+      ? `No subagent executions recorded yet in ${ctx.logsDir}.\nStart tracking with \`agent-track install\`; reports fill in as Claude Code runs subagents.`
+      : `No subagent executions from ${periodText}. Recorded days run from ${source.firstDay} to ${source.lastDay}; try --since ${source.firstDay}.`;
+    if (human) text = `${message}\n`;
+    else {
+      ctx.stderr.write(`agent-track: ${message.replace(/\n/g, ' ')}\n`);
+      text = render(output.value, output.document, request.format, { width, color: false });
+    }
+  } else {
+    text = render(output.value, output.document, request.format, { width, color: ctx.color && !toFile });
+  }
+  if (toFile) {
+    const path = resolve(ctx.cwd, request.out!);
+    writeFileAtomic(path, text);
+    ctx.stderr.write(`agent-track: wrote ${path}\n`);
+  } else {
+    ctx.stdout.write(text);
+  }
+}
+

@@ -1,0 +1,246 @@
+import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
+import type { CostFigures, Report } from '../schema/report.js';
+import type { Cell, Document, Tone } from './document.js';
+
+// The report as a person reads it: headline figures, then one line per agent,
+// then what to improve, tools, workflows and cost. Lists are cut to their top
+// entries here; the JSON keeps everything.
+
+const AGENTS_SHOWN = 25;
+const AREAS_SHOWN = 10;
+const TOOLS_SHOWN = 12;
+const WORKFLOWS_SHOWN = 10;
+
+export function reportDocument(report: Report): Document {
+  const s = report.summary;
+  const title = `Subagent report · ${report.range.label}`;
+  const subtitle = [
+    report.period,
+    report.range.complete ? null : 'so far',
+    report.filter.agents ? `agents: ${report.filter.agents.join(', ')}` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const doc: Document = { title, subtitle, blocks: [], notes: [...report.warnings], csv: csvOf(report) };
+
+  doc.blocks.push({
+    kind: 'facts',
+    items: [
+      ['Executions', formatCount(s.totalExecutions)],
+      ['Success', { text: formatPercent(s.successRate), tone: rateTone(s.successRate) }],
+      ['Failed', { text: formatCount(s.failed), tone: s.failed ? 'bad' : undefined }],
+      ['Partial', formatCount(s.partial)],
+      ['Avg', formatDuration(s.avgDuration)],
+      ['p50', formatDuration(s.p50Duration)],
+      ['p95', formatDuration(s.p95Duration)],
+      ['Tokens used', formatTokens(s.totalTokensUsed)],
+      ['Billed tokens', formatTokens(s.billedTokens.total)],
+      ['Cost', costText(s.cost)],
+    ],
+  });
+
+  if (report.agentMetrics.length) {
+    doc.blocks.push({
+      kind: 'table',
+      title: 'Agents',
+      columns: [
+        { header: 'Agent', flex: true },
+        { header: 'Runs', align: 'right' },
+        { header: 'Success', align: 'right' },
+        { header: 'Failed', align: 'right', priority: 3 },
+        { header: 'Avg', align: 'right', priority: 5 },
+        { header: 'p50', align: 'right', priority: 2 },
+        { header: 'p95', align: 'right', priority: 1 },
+        { header: 'Tokens', align: 'right', priority: 6 },
+        { header: 'Cost', align: 'right', priority: 4 },
+        { header: 'Last success', priority: 8 },
+        { header: 'Top error', priority: 7, flex: true },
+      ],
+      rows: report.agentMetrics.slice(0, AGENTS_SHOWN).map((a) => [
+        a.agent,
+        formatCount(a.executions),
+        { text: formatPercent(a.successRate), tone: rateTone(a.successRate) },
+        { text: formatCount(a.failed), tone: a.failed ? 'bad' : undefined },
+        formatDuration(a.avgDuration),
+        formatDuration(a.p50Duration),
+        formatDuration(a.p95Duration),
+        formatTokens(a.tokens.total),
+        costText(a.cost),
+        a.lastSuccess ? shortTime(a.lastSuccess) : { text: 'none', tone: 'dim' },
+        a.commonErrors[0] ? `${a.commonErrors[0].type} (${a.commonErrors[0].executions})` : '',
+      ]),
+      note: more(report.agentMetrics.length, AGENTS_SHOWN, 'agents'),
+    });
+  }
+
+  if (report.topPerformers.length) {
+    doc.blocks.push({
+      kind: 'table',
+      title: 'Top performers',
+      columns: [
+        { header: 'Agent', flex: true },
+        { header: 'Runs', align: 'right' },
+        { header: 'Success', align: 'right' },
+        { header: 'Avg', align: 'right', priority: 1 },
+        { header: 'p95', align: 'right', priority: 2 },
+      ],
+      rows: report.topPerformers.map((t) => [
+        t.agent,
+        formatCount(t.executions),
+        { text: formatPercent(t.successRate), tone: rateTone(t.successRate) },
+        formatDuration(t.avgDuration),
+        formatDuration(t.p95Duration),
+      ]),
+    });
+  }
+
+  if (report.improvementAreas.length) {
+    doc.blocks.push({
+      kind: 'lines',
+      title: 'Improvement areas',
+      items: report.improvementAreas.slice(0, AREAS_SHOWN).map((area) => ({
+        text: { text: `${area.agent}: ${area.issue}`, tone: area.rule === 'no-success' || area.rule === 'high-failure-rate' ? 'bad' : 'warn' } as Cell,
+        detail: area.recommendation,
+      })),
+      note: more(report.improvementAreas.length, AREAS_SHOWN, 'findings'),
+    });
+  }
+
+  if (report.toolUsage.tools.length) {
+    doc.blocks.push({
+      kind: 'table',
+      title: 'Tools',
+      columns: [
+        { header: 'Tool', flex: true },
+        { header: 'Calls', align: 'right' },
+        { header: 'Failures', align: 'right' },
+        { header: 'Failure rate', align: 'right', priority: 1 },
+        { header: 'Agents', align: 'right', priority: 2 },
+      ],
+      rows: report.toolUsage.tools.slice(0, TOOLS_SHOWN).map((t) => [
+        t.tool,
+        formatCount(t.calls),
+        formatCount(t.failures),
+        { text: formatPercent(t.failureRate), tone: t.failureRate !== null && t.failureRate >= 25 ? 'bad' : undefined },
+        formatCount(t.agents),
+      ]),
+      note: more(report.toolUsage.tools.length, TOOLS_SHOWN, 'tools'),
+    });
+  }
+
+  if (report.workflowPatterns.length) {
+    doc.blocks.push({
+      kind: 'table',
+      title: 'Workflows (agents per user prompt; [a | b] ran in parallel)',
+      columns: [
+        { header: 'Agents', flex: true },
+        { header: 'Prompts', align: 'right' },
+        { header: 'Avg wall time', align: 'right', priority: 1 },
+        { header: 'All succeeded', align: 'right', priority: 2 },
+      ],
+      rows: report.workflowPatterns.slice(0, WORKFLOWS_SHOWN).map((w) => [
+        w.name,
+        formatCount(w.frequency),
+        formatDuration(w.avgTotalDuration),
+        { text: formatPercent(w.successRate), tone: rateTone(w.successRate) },
+      ]),
+      note: more(report.workflowPatterns.length, WORKFLOWS_SHOWN, 'workflows'),
+    });
+  }
+
+  if (report.cost.byModel.length) {
+    doc.blocks.push({
+      kind: 'table',
+      title: `Cost by model (list prices as of ${report.cost.pricesAsOf})`,
+      columns: [
+        { header: 'Model', flex: true },
+        { header: 'Runs', align: 'right', priority: 2 },
+        { header: 'Input', align: 'right', priority: 3 },
+        { header: 'Output', align: 'right', priority: 3 },
+        { header: 'Cache write', align: 'right', priority: 4 },
+        { header: 'Cache read', align: 'right', priority: 4 },
+        { header: 'Cost', align: 'right' },
+      ],
+      rows: report.cost.byModel.map((m) => [
+        m.model,
+        formatCount(m.executions),
+        formatTokens(m.input),
+        formatTokens(m.output),
+        formatTokens(m.cacheCreation),
+        formatTokens(m.cacheRead),
+        m.usd !== null ? formatUsd(m.usd) : m.pricedUsd > 0 ? { text: `≥ ${formatUsd(m.pricedUsd)}`, tone: 'warn' } : { text: 'not priced', tone: 'warn' },
+      ]),
+    });
+  }
+
+  const quality = report.dataQuality;
+  const remarks = [
+    quality.skippedFiles ? `${quality.skippedFiles} unreadable files were left out.` : null,
+    s.cost.executionsWithoutTokens ? `${s.cost.executionsWithoutTokens} executions have no token data.` : null,
+  ].filter((r): r is string => r !== null);
+  if (remarks.length) doc.blocks.push({ kind: 'lines', items: remarks.map((r) => ({ text: { text: r, tone: 'dim' } })) });
+  return doc;
+}
+
+function csvOf(report: Report): Document['csv'] {
+  return {
+    columns: [
+      'agent',
+      'executions',
+      'succeeded',
+      'partial',
+      'failed',
+      'successRate',
+      'avgDurationMs',
+      'p50DurationMs',
+      'p95DurationMs',
+      'tokensUsed',
+      'avgTokensUsed',
+      'billedTokens',
+      'costUsd',
+      'pricedCostUsd',
+      'lastSuccess',
+      'topError',
+    ],
+    rows: report.agentMetrics.map((a) => [
+      a.agent,
+      a.executions,
+      a.succeeded,
+      a.partial,
+      a.failed,
+      a.successRate,
+      a.avgDuration,
+      a.p50Duration,
+      a.p95Duration,
+      a.tokens.total,
+      a.tokens.avg,
+      a.tokens.billed,
+      a.cost.usd,
+      a.cost.pricedUsd,
+      a.lastSuccess,
+      a.commonErrors[0]?.type ?? null,
+    ]),
+  };
+}
+
+/** "$12.34", or "≥ $12.34" with the count of runs that could not be priced. */
+export function costText(cost: CostFigures): Cell {
+  if (cost.usd !== null) return formatUsd(cost.usd);
+  if (cost.pricedExecutions === 0) return { text: 'not priced', tone: 'warn' };
+  return { text: `≥ ${formatUsd(cost.pricedUsd)} (${cost.unpricedExecutions} not priced)`, tone: 'warn' };
+}
+
+export function rateTone(rate: number | null): Tone | undefined {
+  if (rate === null) return undefined;
+  return rate >= 90 ? 'good' : rate >= 75 ? 'warn' : 'bad';
+}
+
+function shortTime(iso: string): string {
+  const date = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+function more(total: number, shown: number, what: string): string | undefined {
+  return total > shown ? `${total - shown} more ${what} in --format json` : undefined;
+}

@@ -1,0 +1,84 @@
+import { describe, expect, test } from 'vitest';
+import { summarizeDay } from '../../src/analytics/day-summary.js';
+import { addDays, customPeriod } from '../../src/analytics/period.js';
+import { buildTrends } from '../../src/analytics/trends.js';
+import { Trends } from '../../src/schema/report.js';
+import type { AgentExecution } from '../../src/schema/record.js';
+import { at, makeRecord } from './make-record.js';
+
+const TODAY = '2026-11-25';
+let seq = 0;
+
+/** `counts[i]` runs of `agent` on day i of the 14 days ending 2026-11-24, each `duration(i)` long. */
+function days(agent: string, counts: number[], duration: (day: number) => number, status: (day: number, run: number) => 'success' | 'failed' = () => 'success') {
+  const out = new Map<string, AgentExecution[]>();
+  counts.forEach((n, i) => {
+    const day = addDays('2026-11-11', i);
+    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+    const records = Array.from({ length: n }, (_, r) =>
+      makeRecord({ id: `t${seq++}`, agent, start: at(y, m, d, 9, r), duration: duration(i), status: status(i, r), promptId: null, tokensUsed: 100 }),
+    );
+    out.set(day, records);
+  });
+  return out;
+}
+
+function summariesOf(...maps: Map<string, AgentExecution[]>[]) {
+  const all = new Map<string, AgentExecution[]>();
+  for (const map of maps) for (const [day, list] of map) all.set(day, [...(all.get(day) ?? []), ...list]);
+  return [...all].map(([day, list]) => summarizeDay(day, list));
+}
+
+describe('buildTrends', () => {
+  const steady = days('steady', [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4], () => 1000);
+  const growing = days('growing', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14], (i) => 1000 + i * 100);
+  const bursty = days('bursty', [5, 5, 5, 5, 5, 5, 5, 60, 5, 5, 5, 5, 5, 5], (i) => (i === 3 ? 90_000 : 2000), (i, r) => (i === 10 && r < 4 ? 'failed' : 'success'));
+  const trends = buildTrends({
+    period: customPeriod('2026-11-18', '2026-11-24', TODAY),
+    summaries: summariesOf(steady, growing, bursty),
+    agents: null,
+    prices: {},
+    now: at(2026, 11, 25, 12),
+  });
+  const byAgent = new Map(trends.agents.map((a) => [a.agent, a]));
+
+  test('gives one value per day and compares with the week before', () => {
+    expect(trends.days).toHaveLength(7);
+    expect(trends.previousPeriod).toBe('2026-11-11 to 2026-11-17');
+    const growingLine = byAgent.get('growing')!;
+    expect(growingLine.series.executions).toEqual([8, 9, 10, 11, 12, 13, 14]);
+    expect(growingLine.change.executions).toEqual({ previous: 28, current: 77, delta: 49, percent: 175 });
+    expect(growingLine.slope.executions).toBe(1);
+    expect(growingLine.slope.p50Duration).toBe(100);
+    expect(byAgent.get('steady')!.slope.executions).toBe(0);
+    expect(Trends.safeParse(trends).success).toBe(true);
+  });
+
+  test('the overall line adds up the agents', () => {
+    expect(trends.overall.series.executions).toEqual(trends.days.map((_, i) => trends.agents.reduce((n, a) => n + a.series.executions[i]!, 0)));
+    expect(trends.overall.current.tokensUsed).toBe(trends.overall.current.executions * 100);
+  });
+
+  test('flags a burst day, a day of failures and a slow day against the agent’s own median', () => {
+    const dayFlags = trends.anomalies.filter((a) => a.kind === 'day').map((a) => [a.agent, a.day, a.metric]);
+    expect(dayFlags).toContainEqual(['bursty', '2026-11-18', 'executions']);
+    expect(dayFlags).toContainEqual(['bursty', '2026-11-21', 'successRate']);
+    expect(dayFlags.filter(([agent]) => agent === 'steady')).toEqual([]);
+  });
+
+  test('flags single executions far slower than usual', () => {
+    const withSlowRun = days('builder', [0, 0, 0, 0, 0, 0, 0, 10, 10, 10, 10, 10, 10, 10], () => 5000);
+    const slowDay = withSlowRun.get('2026-11-20')!;
+    slowDay[0] = makeRecord({ ...slowDay[0]!, id: 'slow-one', start: slowDay[0]!.metrics.startTime, agent: 'builder', duration: 120_000, promptId: null });
+    slowDay[1] = makeRecord({ id: 'bit-slow', start: slowDay[1]!.metrics.startTime, agent: 'builder', duration: 5200, promptId: null });
+    const result = buildTrends({ period: customPeriod('2026-11-18', '2026-11-24', TODAY), summaries: summariesOf(withSlowRun), agents: null, prices: {}, now: 0 });
+    const executions = result.anomalies.filter((a) => a.kind === 'execution');
+    expect(executions.map((a) => [a.executionId, a.value, a.median])).toEqual([['slow-one', 120_000, 5000]]);
+  });
+
+  test('an agent filter keeps the other agents out of the overall line', () => {
+    const only = buildTrends({ period: customPeriod('2026-11-18', '2026-11-24', TODAY), summaries: summariesOf(steady, growing), agents: ['steady'], prices: {}, now: 0 });
+    expect(only.agents.map((a) => a.agent)).toEqual(['steady']);
+    expect(only.overall.series.executions).toEqual([4, 4, 4, 4, 4, 4, 4]);
+  });
+});
