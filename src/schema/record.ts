@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { described } from './describe.js';
 import { ClosedBy, ExecutionStatus, Priority } from './enums.js';
 
 // The one execution record. Types, the reader's validation and the published
@@ -7,7 +8,6 @@ import { ClosedBy, ExecutionStatus, Priority } from './enums.js';
 
 const count = () => z.int().check(z.gte(0));
 const ms = () => z.number().check(z.gte(0));
-const d = (text: string) => z.describe(text);
 
 export { ClosedBy, ExecutionStatus, Priority };
 
@@ -22,10 +22,10 @@ export type TokenBreakdown = z.infer<typeof TokenBreakdown>;
 export const ToolCallCount = z.object({ calls: count(), failures: count() });
 
 export const ExecutionError = z.object({
-  type: z.string().check(d('Category: api_error, tool_error, tool_unavailable, permission_denied, interrupted, unknown_agent_type, agent_failed, timeout, ...')),
-  message: z.string().check(d('Scrubbed and truncated error text')),
+  type: described(z.string(), 'Category: api_error, tool_error, tool_unavailable, permission_denied, interrupted, unknown_agent_type, agent_failed, timeout, ...'),
+  message: described(z.string(), 'Scrubbed and truncated error text'),
   tool: z.nullable(z.string()),
-  recoveryAction: z.nullable(z.string().check(d('What the agent did next: retried, switched tool (<name>), continued, gave up; null when not applicable'))),
+  recoveryAction: z.nullable(described(z.string(), 'What the agent did next: retried, switched tool (<name>), continued, gave up; null when not applicable')),
   at: z.nullable(ms()),
 });
 export type ExecutionError = z.infer<typeof ExecutionError>;
@@ -33,15 +33,15 @@ export type ExecutionError = z.infer<typeof ExecutionError>;
 export const AgentExecution = z.object({
   schemaVersion: z.literal(1),
   id: z.string().check(z.minLength(1)),
-  agentType: z.string().check(d('Exact subagent type as Claude Code named it')),
-  timestamp: z.iso.datetime({ offset: true }).check(d('Start of the execution (ISO 8601)')),
+  agentType: described(z.string(), 'Exact subagent type as Claude Code named it'),
+  timestamp: described(z.iso.datetime({ offset: true }), 'Start of the execution (ISO 8601)'),
   request: z.object({
-    prompt: z.nullable(z.string().check(d('Scrubbed prompt; null when the config stores no prompt text'))),
-    promptHash: z.nullable(z.string().check(d('sha256 of the original prompt'))),
+    prompt: z.nullable(described(z.string(), 'Scrubbed prompt; null when the config stores no prompt text')),
+    promptHash: z.nullable(described(z.string(), 'sha256 of the original prompt')),
     promptLength: z.nullable(count()),
     description: z.nullable(z.string()),
     priority: Priority,
-    triggeredBy: z.string().check(d('"user" or the agent type of the parent execution')),
+    triggeredBy: described(z.string(), '"user" or the agent type of the parent execution'),
     context: z.object({
       sessionId: z.string(),
       promptId: z.nullable(z.string()),
@@ -57,26 +57,26 @@ export const AgentExecution = z.object({
     }),
   }),
   metrics: z.object({
-    startTime: ms().check(d('Unix ms')),
+    startTime: described(ms(), 'Unix ms'),
     endTime: z.nullable(ms()),
-    duration: z.nullable(ms().check(d("ms; Claude Code's totalDurationMs where given"))),
+    duration: z.nullable(described(ms(), "ms; Claude Code's totalDurationMs where given")),
     durationSource: z.nullable(z.enum(['claude-code', 'transcript', 'hooks'])),
-    tokensUsed: z.nullable(count().check(d("Claude Code's totalTokens: the context size of the agent's last API call"))),
-    tokens: z.nullable(TokenBreakdown.check(d("Billed tokens summed over the agent's API calls (each message id once)"))),
+    tokensUsed: z.nullable(described(count(), "Claude Code's totalTokens: the context size of the agent's last API call")),
+    tokens: z.nullable(described(z.object(TokenBreakdown.shape), "Billed tokens summed over the agent's API calls (each message id once)")),
     apiCalls: z.nullable(count()),
-    memoryUsage: z.null().check(d('Not observable from Claude Code hooks; always null')),
-    toolsUsed: z.array(z.string()).check(d('Distinct tool names in order of first use')),
+    memoryUsage: described(z.null(), 'Not observable from Claude Code hooks; always null'),
+    toolsUsed: described(z.array(z.string()), 'Distinct tool names in order of first use'),
     toolCalls: z.record(z.string(), ToolCallCount),
     totalToolUseCount: z.nullable(count()),
   }),
   result: z.object({
     status: ExecutionStatus,
-    outputSize: z.nullable(count().check(d('Characters of the final message'))),
+    outputSize: z.nullable(described(count(), 'Characters of the final message')),
     filesModified: z.nullable(count()),
     modifiedFiles: z.array(z.string()),
-    testsRun: z.nullable(count().check(d('Test-runner commands the agent ran'))),
+    testsRun: z.nullable(described(count(), 'Test-runner commands the agent ran')),
     testCommands: z.array(z.string()),
-    issuesFound: z.nullable(count().check(d('When the final message states a count'))),
+    issuesFound: z.nullable(described(count(), 'When the final message states a count')),
   }),
   errors: z.array(ExecutionError),
   chain: z.object({
@@ -86,7 +86,7 @@ export const AgentExecution = z.object({
   }),
   capture: z.object({
     closedBy: ClosedBy,
-    events: z.array(z.string()).check(d('Kinds of hook events that built this record, in order of arrival')),
+    events: described(z.array(z.string()), 'Kinds of hook events that built this record, in order of arrival'),
     writtenAt: ms(),
   }),
 });

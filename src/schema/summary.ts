@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { described } from './describe.js';
 import { ExecutionStatus } from './enums.js';
 
 // The day rollup, `<logs>/YYYY-MM-DD/summary.json`. It is MERGEABLE: every
@@ -9,16 +10,6 @@ import { ExecutionStatus } from './enums.js';
 
 const count = () => z.int().check(z.gte(0));
 const ms = () => z.number().check(z.gte(0));
-/**
- * Descriptions go to the registry, not into a describe() check: z.compile
- * cannot compile that check and would validate such fields (the big duration
- * lists included) with the slow runtime parser. toJSONSchema reads both.
- */
-const described = <T extends z.ZodMiniType>(schema: T, text: string): T => {
-  z.globalRegistry.add(schema, { description: text });
-  return schema;
-};
-
 export const TokenSums = z.object({
   executions: described(count(), 'Executions whose billed tokens are included'),
   input: count(),

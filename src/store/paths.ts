@@ -33,7 +33,7 @@ export function shortHash(text: string, length = 8): string {
 
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f<>:"/\\|?*]/g;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
-const DAY_FOLDER_ENTRIES = new Set([COMPLETIONS_FILE, SUMMARY_FILE]);
+const DAY_FOLDER_ENTRIES = new Set([COMPLETIONS_FILE, SUMMARY_FILE, WORKFLOWS_FILE]);
 const MAX_DIR_BYTES = 80;
 
 /**
