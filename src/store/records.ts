@@ -1,9 +1,10 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, type Dirent } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { ExecutionFactsForReading, type ExecutionFacts } from '../schema/facts.js';
 import { memo } from '../schema/memo.js';
 import { AgentExecution } from '../schema/record.js';
+import { direntsOrEmpty, readdirOrEmpty } from './fs.js';
 import { DAY_NAME, RECORD_NAME } from './paths.js';
 
 // Reading execution records back. A corrupt or foreign file is reported
@@ -115,21 +116,5 @@ class FileReader {
       closeSync(fd);
     }
     return length < BUFFER_BYTES ? this.buffer.toString('utf8', 0, length) : readFileSync(path, 'utf8');
-  }
-}
-
-function readdirOrEmpty(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function direntsOrEmpty(dir: string): Dirent[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
   }
 }
