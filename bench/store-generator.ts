@@ -361,7 +361,7 @@ function runStep(
   }
   events.sort((a, b) => a.at - b.at);
   const chain: Chain = { parentExecutionId: parent?.id ?? null, childExecutions: children.filter((c) => c.chain.parentExecutionId === id).map((c) => c.id), parallelWith: parallel };
-  const record = assembleExecution({ id, sessionId: base.sessionId, events, transcript, chain, closure, defaultPriority: 'medium', now: end + 5 })!;
+  const record = assembleExecution({ id, sessionId: base.sessionId, events, transcript, chain, closure, spawnDepth: null, defaultPriority: 'medium', now: end + 5 })!;
   return [record, ...children];
 }
 

@@ -1,6 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { join } from 'node:path';
 import { UsageError, UserError } from './commands/context.js';
+import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
+import { installCommand, uninstallCommand } from './commands/install.js';
 import { reportCommand } from './commands/report.js';
 import { trendsCommand } from './commands/trends.js';
 
@@ -25,12 +28,25 @@ program
     require(join(__dirname, 'hook.cjs'));
   });
 
-const commands: Command[] = [reportCommand(), trendsCommand()];
+const commands: Command[] = [
+  demoCommand(),
+  installCommand(),
+  uninstallCommand(),
+  doctorCommand(),
+  reportCommand(),
+  trendsCommand(),
+];
 
 for (const command of commands) {
   command.copyInheritedSettings(program);
   program.addCommand(command);
 }
+
+// `agent-track report | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 async function main(): Promise<number> {
   try {

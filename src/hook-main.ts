@@ -1,4 +1,4 @@
-import { read } from 'node:fs';
+import { constants, fstatSync, openSync, readSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { loadConfig } from './config/load.js';
 import { DEFAULT_CONFIG, type Config } from './schema/config.js';
@@ -6,6 +6,7 @@ import { ingestPayload } from './capture/ingest.js';
 import { appendHookError } from './store/error-log.js';
 import { resolveConfigPath, resolveLogsDir } from './store/location.js';
 import { scrubAndTruncate } from './capture/scrub.js';
+import { sleepSync } from './store/lock.js';
 
 // `agent-track hook`: what Claude Code starts for every subscribed event.
 // Contract: exit 0 always, nothing on stdout or stderr, bounded time. Every
@@ -54,47 +55,80 @@ setTimeout(() => {
   finish();
 }, HARD_DEADLINE_MS).unref();
 
+type StdinDone = (text: string, problem: string | null) => void;
+
 /**
- * stdin through fs.read, not process.stdin: the stream machinery costs a few
- * ms of startup. Some Claude Code versions never close stdin, so reading stops
- * at a complete JSON object, at the size cap, or at the deadline.
+ * Reads the payload synchronously with a size cap and a deadline, stopping at
+ * a complete JSON object because some Claude Code versions never close stdin.
+ * No process.stdin: its stream machinery costs ~8 ms of startup, half the
+ * hook's budget. And no async fs.read: a read blocked on a stdin that stays
+ * open holds a libuv thread that process.exit() then waits for forever.
  */
-function readStdin(onDone: (text: string, problem: string | null) => void): void {
+function readStdin(onDone: StdinDone): void {
+  const { fd, nonBlocking } = openStdin();
   const chunks: Buffer[] = [];
   const buffer = Buffer.allocUnsafe(64 * 1024);
+  const deadline = Date.now() + STDIN_DEADLINE_MS;
   let size = 0;
-  let settled = false;
-  const settle = (problem: string | null) => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    onDone(Buffer.concat(chunks).toString('utf8'), problem);
-  };
-  const timer = setTimeout(() => settle(size ? null : 'no payload on stdin before the deadline'), STDIN_DEADLINE_MS);
-  const next = (): void =>
-    read(0, buffer, 0, buffer.length, null, (error, bytes) => {
-      if (settled) return;
-      if (error) {
-        // A non-blocking stdin with nothing to read yet.
-        if (error.code === 'EAGAIN') return void setTimeout(next, 5);
-        return settle(error.code === 'EOF' ? null : `cannot read stdin: ${error.message}`);
-      }
-      if (bytes === 0) return settle(null);
-      size += bytes;
-      if (size > MAX_PAYLOAD_BYTES) return settle(`payload larger than ${MAX_PAYLOAD_BYTES} bytes; ignored`);
-      chunks.push(Buffer.from(buffer.subarray(0, bytes)));
-      const lastByte = buffer[bytes - 1];
-      if (lastByte === 0x7d /* } */ || lastByte === 0x0a /* \n */) {
-        try {
-          JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          return settle(null);
-        } catch {
-          // Not complete yet.
-        }
-      }
-      next();
-    });
-  next();
+  for (;;) {
+    let bytes: number;
+    try {
+      bytes = readSync(fd, buffer, 0, buffer.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EOF') break;
+      if (code !== 'EAGAIN') return onDone('', `cannot read stdin: ${(error as Error).message}`);
+      if (Date.now() >= deadline) break;
+      sleepSync(1);
+      continue;
+    }
+    if (bytes === 0) break;
+    size += bytes;
+    if (size > MAX_PAYLOAD_BYTES) return onDone('', `payload larger than ${MAX_PAYLOAD_BYTES} bytes; ignored`);
+    chunks.push(Buffer.from(buffer.subarray(0, bytes)));
+    if (isCompleteJson(chunks, buffer[bytes - 1]) || (!nonBlocking && Date.now() >= deadline)) break;
+  }
+  onDone(Buffer.concat(chunks).toString('utf8'), size || Date.now() < deadline ? null : 'no payload on stdin before the deadline');
+}
+
+/**
+ * stdin made non-blocking, so the deadline holds even when a payload is cut off
+ * and stdin stays open. Claude Code hands hooks a socket; a pipe is reopened
+ * through /proc with its own flags. Node has no public fcntl: opening a socket
+ * as a libuv pipe handle sets O_NONBLOCK without loading the net module (~7 ms).
+ * Never on a terminal (that would change the user's shell), and if anything
+ * fails reads simply block: Claude Code closes stdin right after the payload.
+ */
+function openStdin(): { fd: number; nonBlocking: boolean } {
+  try {
+    const stat = fstatSync(0);
+    if (stat.isFIFO()) return { fd: openSync('/proc/self/fd/0', constants.O_RDONLY | constants.O_NONBLOCK), nonBlocking: true };
+    if (stat.isSocket()) {
+      // A documentation-only deprecation; with --pending-deprecation it must still print nothing.
+      process.noDeprecation = true;
+      const { Pipe, constants: pipe } = (process as unknown as { binding(name: string): PipeWrap }).binding('pipe_wrap');
+      new Pipe(pipe.SOCKET).open(0);
+      return { fd: 0, nonBlocking: true };
+    }
+  } catch {
+    // Fall through to plain blocking reads.
+  }
+  return { fd: 0, nonBlocking: false };
+}
+
+interface PipeWrap {
+  Pipe: new (type: number) => { open(fd: number): void };
+  constants: { SOCKET: number };
+}
+
+function isCompleteJson(chunks: Buffer[], lastByte: number | undefined): boolean {
+  if (lastByte !== 0x7d /* } */ && lastByte !== 0x0a /* \n */) return false;
+  try {
+    JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 readStdin((text, problem) => {

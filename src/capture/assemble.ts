@@ -1,6 +1,7 @@
 import type { AgentExecution, ClosedBy, ExecutionError, ExecutionStatus, Priority } from '../schema/record.js';
 import type { StoredEvent } from './events.js';
 import { classifyAgentFailure, countIssues } from './outcome.js';
+import { shortenHome } from './scrub.js';
 import type { TranscriptSummary } from './transcript.js';
 
 // Pure: the events of one execution (+ its transcript summary and chain) in,
@@ -25,6 +26,8 @@ export interface AssemblyInput {
   events: StoredEvent[];
   transcript: TranscriptSummary | null;
   chain: Chain;
+  /** From Claude Code's meta file of the agent (1 = launched by the main thread). */
+  spawnDepth: number | null;
   closure: Closure | null;
   defaultPriority: Priority;
   now: number;
@@ -124,9 +127,9 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
         parentAgentId: pre?.launcher?.agentId ?? null,
         model: transcript?.model ?? (resolvedModel ? resolvedModel.replace(/\[[^\]]*\]$/, '') : null) ?? pre?.request?.model ?? null,
         background: pre?.request?.background === true || launched !== undefined,
-        cwd: pick((e) => e.cwd),
+        cwd: pick((e) => (e.cwd ? shortenHome(e.cwd) : null)),
         permissionMode: pick((e) => e.permissionMode),
-        spawnDepth: start?.meta?.spawnDepth ?? null,
+        spawnDepth: input.spawnDepth ?? start?.meta?.spawnDepth ?? null,
         claudeCodeVersion: transcript?.claudeCodeVersion ?? null,
       },
     },
@@ -160,7 +163,8 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
     },
     capture: {
       closedBy: terminal ? closedByOf(terminal) : input.closure!.by,
-      events: events.map((e) => e.kind),
+      // A kind seen twice is a duplicate delivery (or a resumed background agent stopping again).
+      events: [...new Set(events.map((e) => e.kind))],
       writtenAt: input.now,
     },
   };

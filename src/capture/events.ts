@@ -79,7 +79,8 @@ export interface SubagentMeta {
 export function toStoredEvent(payload: HookPayload, at: number, config: Config, meta: SubagentMeta | null): StoredEvent {
   const base = {
     v: 1 as const,
-    at,
+    // Whole milliseconds: event file names sort by this number.
+    at: Math.round(at),
     sessionId: payload.session_id,
     promptId: payload.prompt_id ?? null,
     toolUseId: null as string | null,

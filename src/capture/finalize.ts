@@ -8,6 +8,7 @@ import { completionsPath, executionId, localDay, recordPath } from '../store/pat
 import { assembleExecution, terminalEvent, type Chain, type Closure } from './assemble.js';
 import { readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
 import type { StoredEvent } from './events.js';
+import { linkAgents } from './links.js';
 import { execKeyForAgent, execKeyForToolUse, type EventName, type SessionState } from './state.js';
 import { readTranscript } from './transcript.js';
 
@@ -21,6 +22,12 @@ export interface FinalizeContext {
 
 export type FinalizeResult = 'written' | 'pending';
 
+interface Written {
+  record: AgentExecution;
+  /** Other executions of the session (lineage excluded), each with whether it overlapped this one; and the parent. */
+  related: { peers: Map<string, boolean>; parentKey: string | null };
+}
+
 /**
  * Write (or rewrite) the record of one execution from all its events, under
  * its lock. `closeAs` closes a run that has no terminal event: at SessionEnd,
@@ -31,17 +38,35 @@ export function finalizeExecution(
   execKey: string,
   ctx: FinalizeContext,
   closeAs: 'timeout' | null = null,
+  followUps = true,
 ): FinalizeResult {
-  return withLock(state.lockPath(execKey), ctx.deadline, () => {
+  const written = withLock(state.lockPath(execKey), ctx.deadline, () => {
     // An event that lands while we write is either seen by this loop or its own
     // hook process finds our marker and finalizes again after us.
+    let last: Written | null = null;
     for (let round = 0; round < 5; round++) {
       const names = state.eventNames(execKey);
-      const result = writeOnce(state, execKey, names, ctx, closeAs);
-      if (result === 'pending' || sameNames(names, state.eventNames(execKey))) return result;
+      last = writeOnce(state, execKey, names, ctx, closeAs);
+      if (!last || sameNames(names, state.eventNames(execKey))) break;
     }
-    return 'written';
+    return last;
   });
+  if (!written) return 'pending';
+  if (!followUps) return 'written';
+  // Hook processes can finish in any order: a peer or parent written before
+  // this run's events existed is rewritten so links stay symmetric. Done
+  // outside our lock, so two runs fixing each other cannot deadlock, and one
+  // level deep: overlap is symmetric, so a rewritten peer agrees with us.
+  const { record, related } = written;
+  for (const [key, overlaps] of related.peers) {
+    const marker = state.readWritten(key);
+    if (marker?.parallelWith && marker.parallelWith.includes(record.id) !== overlaps) finalizeExecution(state, key, ctx, closeAs, false);
+  }
+  if (related.parentKey) {
+    const marker = state.readWritten(related.parentKey);
+    if (marker?.childExecutions && !marker.childExecutions.includes(record.id)) finalizeExecution(state, related.parentKey, ctx, closeAs, false);
+  }
+  return 'written';
 }
 
 function writeOnce(
@@ -50,31 +75,45 @@ function writeOnce(
   names: EventName[],
   ctx: FinalizeContext,
   closeAs: 'timeout' | null,
-): FinalizeResult {
+): Written | null {
   const events = state.readEvents(execKey);
-  const agentId = events.find((e) => e.agentId)?.agentId ?? null;
+  let agentId = events.find((e) => e.agentId)?.agentId ?? null;
+  if (!agentId && execKey.startsWith('t-')) {
+    // No event named the agent (an interrupted run): link it now, guessing only when closing.
+    linkAgents(state, terminalEvent(events) !== null || closeAs !== null || hasSessionEnd(state));
+    agentId = state.agentOfExec(execKey);
+  }
   const orphanKey = agentId && execKey.startsWith('t-') ? execKeyForAgent(agentId) : null;
   const orphanEvents = orphanKey ? state.readEvents(orphanKey) : [];
   events.push(...orphanEvents);
   events.sort((a, b) => a.at - b.at);
 
   const closure = terminalEvent(events) ? null : closureOf(state, ctx, closeAs);
-  if (!terminalEvent(events) && !closure) return 'pending';
+  if (!terminalEvent(events) && !closure) return null;
 
   const sessionId = state.sessionId;
+  const links = chainOf(state, execKey, events, agentId, closure);
+  // Claude Code writes the meta file after SubagentStart: read it now for the spawn depth.
+  const transcriptPath = events.find((e) => e.transcriptPath)?.transcriptPath ?? undefined;
+  const meta = agentId ? readSubagentMeta(transcriptPath, sessionId, agentId) : null;
   const record = assembleExecution({
     id: executionId(sessionId, execKey),
     sessionId,
     events,
     transcript: transcriptOf(events, sessionId, agentId),
-    chain: chainOf(state, execKey, events, agentId, closure),
+    chain: links.chain,
+    spawnDepth: meta?.spawnDepth ?? null,
     closure,
     defaultPriority: ctx.config.priority.default,
     now: ctx.now,
   })!;
   writeRecord(state, execKey, record, names, ctx);
   if (orphanKey && orphanEvents.length) retireOrphan(state, orphanKey, ctx);
-  return 'written';
+  return { record, related: { peers: links.peers, parentKey: links.parentKey } };
+}
+
+function hasSessionEnd(state: SessionState): boolean {
+  return state.sessionEvents().some((e) => e.kind === 'end');
 }
 
 function closureOf(state: SessionState, ctx: FinalizeContext, closeAs: 'timeout' | null): Closure | null {
@@ -102,15 +141,26 @@ interface Range {
   end: number | null;
 }
 
-function rangeOf(names: EventName[]): Range | null {
+/**
+ * When a run was alive, judged the same way for every run of the session so
+ * that "A overlapped B" and "B overlapped A" always agree. A run without a
+ * terminal event ends at SessionEnd, or is still running.
+ */
+function rangeOf(names: EventName[], sessionEnd: number | null): Range | null {
   const starts = names.filter((n) => n.kind === 'pre' || n.kind === 'start').map((n) => n.at);
   if (!starts.length) return null;
   const launched = names.some((n) => n.kind === 'launched');
   const terminal = names.find((n) => n.kind === 'done' || n.kind === 'fail' || (launched && n.kind === 'stop'));
-  return { start: Math.min(...starts), end: terminal?.at ?? null };
+  return { start: Math.min(...starts), end: terminal?.at ?? sessionEnd };
 }
 
-function chainOf(state: SessionState, execKey: string, events: StoredEvent[], agentId: string | null, closure: Closure | null): Chain {
+interface Links {
+  chain: Chain;
+  peers: Map<string, boolean>;
+  parentKey: string | null;
+}
+
+function chainOf(state: SessionState, execKey: string, events: StoredEvent[], agentId: string | null, closure: Closure | null): Links {
   const sessionId = state.sessionId;
   const launchers = state.launchers();
   const parentKeyOf = (key: string): string | null => {
@@ -125,24 +175,36 @@ function chainOf(state: SessionState, execKey: string, events: StoredEvent[], ag
   };
 
   const parentKey = parentKeyOf(execKey);
-  const own = rangeOf(state.eventNames(execKey));
+  const sessionEnd = closure?.by === 'SessionEnd' ? closure.at : state.sessionEvents().find((e) => e.kind === 'end')?.at ?? null;
+  // A start filed under its agent id counts towards the Agent call it is linked to.
+  const orphanOf = new Map<string, string>();
+  for (const key of state.execKeys()) {
+    if (!key.startsWith('a-')) continue;
+    const linked = state.execKeyOfAgent(key.slice(2));
+    if (linked) orphanOf.set(linked, key);
+  }
+  const namesOf = (key: string) => [...state.eventNames(key), ...(orphanOf.has(key) ? state.eventNames(orphanOf.get(key)!) : [])];
+  const linkedOrphans = new Set(orphanOf.values());
+  const own = rangeOf(namesOf(execKey), sessionEnd);
   const ownEnd = own?.end ?? closure?.at ?? null;
   const myAncestors = ancestors(execKey);
-  const parallelWith: string[] = [];
+  const peers = new Map<string, boolean>();
   if (own && ownEnd !== null) {
     for (const key of state.execKeys()) {
-      if (key === execKey || (agentId && key === execKeyForAgent(agentId)) || myAncestors.includes(key)) continue;
+      if (key === execKey || (agentId && key === execKeyForAgent(agentId)) || linkedOrphans.has(key) || myAncestors.includes(key)) continue;
       if (ancestors(key).includes(execKey)) continue;
-      const other = rangeOf(state.eventNames(key));
-      if (other && other.start < ownEnd && (other.end === null || other.end > own.start)) {
-        parallelWith.push(executionId(sessionId, key));
-      }
+      const other = rangeOf(namesOf(key), sessionEnd);
+      peers.set(key, other !== null && other.start < ownEnd && (other.end === null || other.end > own.start));
     }
   }
   return {
-    parentExecutionId: parentKey ? executionId(sessionId, parentKey) : null,
-    childExecutions: agentId ? state.childExecKeys(agentId).map((key) => executionId(sessionId, key)) : [],
-    parallelWith,
+    chain: {
+      parentExecutionId: parentKey ? executionId(sessionId, parentKey) : null,
+      childExecutions: agentId ? state.childExecKeys(agentId).map((key) => executionId(sessionId, key)) : [],
+      parallelWith: [...peers].filter(([, overlaps]) => overlaps).map(([key]) => executionId(sessionId, key)),
+    },
+    peers,
+    parentKey,
   };
 }
 
@@ -170,6 +232,8 @@ function writeRecord(state: SessionState, execKey: string, record: AgentExecutio
     events: names.map((n) => n.name),
     completionLogged: true,
     revision,
+    parallelWith: record.chain.parallelWith,
+    childExecutions: record.chain.childExecutions,
   });
 }
 

@@ -2,6 +2,7 @@ import type { Config } from '../schema/config.js';
 import { readSubagentMeta } from './claude-paths.js';
 import { toStoredEvent, type SubagentMeta } from './events.js';
 import { finalizeExecution, type FinalizeContext } from './finalize.js';
+import { isLinkedOrphan, linkAgents } from './links.js';
 import { AGENT_TOOLS, HANDLED_EVENTS, parsePayload } from './payload.js';
 import { execKeyForAgent, execKeyForToolUse, SessionState } from './state.js';
 
@@ -66,8 +67,9 @@ export function ingestPayload(raw: unknown, ctx: IngestContext): IngestOutcome {
     }
     case 'SessionEnd': {
       state.writeEvent(null, toStoredEvent(payload, ctx.now, ctx.config, null));
+      linkAgents(state, true);
       for (const key of state.execKeys()) {
-        if (!state.readWritten(key)) finalizeExecution(state, key, ctx);
+        if (!state.readWritten(key) && !isLinkedOrphan(state, key)) finalizeExecution(state, key, ctx);
       }
       return 'finalized';
     }

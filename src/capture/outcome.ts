@@ -52,7 +52,7 @@ export function isTestCommand(command: string): boolean {
 export function classifyToolError(text: string): string {
   if (/No such tool available|is not available in this session/i.test(text)) return 'tool_unavailable';
   if (/permission|not allowed|denied|haven't granted/i.test(text)) return 'permission_denied';
-  if (/interrupted/i.test(text)) return 'interrupted';
+  if (/interrupted|doesn't want to proceed|rejected/i.test(text)) return 'interrupted';
   if (/timed? ?out/i.test(text)) return 'timeout';
   if (/Exit code \d+|exited with code/i.test(text)) return 'command_failed';
   if (/does not exist|no such file|not found|ENOENT/i.test(text)) return 'not_found';

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { memo } from '../schema/memo.js';
+import { describeIssues } from '../schema/issues.js';
 
 // What Claude Code sends on stdin (observed on 2.1.197, see docs/claude-code.md).
 // Identity fields are required; descriptive fields fall back to undefined when
@@ -136,5 +137,5 @@ export function parsePayload(raw: Record<string, unknown>): PayloadCheck {
   const parsed = schema().safeParse(raw);
   return parsed.success
     ? { success: true, data: parsed.data as HookPayload }
-    : { success: false, error: z.prettifyError(parsed.error).replace(/\n/g, '; ') };
+    : { success: false, error: describeIssues(parsed.error) };
 }

@@ -79,3 +79,10 @@ export function scrubAndTruncate(text: string, max: number): string {
   const clean = scrub(text);
   return clean.length > max ? `${clean.slice(0, max)}… [truncated]` : clean;
 }
+
+/** A path with the user's home folder shown as ~: the user name in it is personal data. */
+export function shortenHome(path: string, home = process.env.HOME): string {
+  if (!home || home === '/' || !path.startsWith(home)) return path;
+  const rest = path.slice(home.length);
+  return rest === '' ? '~' : rest.startsWith('/') ? `~${rest}` : path;
+}

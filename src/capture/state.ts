@@ -43,6 +43,9 @@ export interface WrittenMarker {
   events: string[];
   completionLogged: boolean;
   revision: number;
+  /** The record's links, so a peer can tell without reading the record whether it must be rewritten. */
+  parallelWith?: string[];
+  childExecutions?: string[];
 }
 
 export class SessionState {
@@ -113,6 +116,31 @@ export class SessionState {
     } catch {
       return null;
     }
+  }
+
+  /** Execution keys some agent id is mapped to. */
+  linkedExecKeys(): string[] {
+    const dir = join(this.dir, 'agents');
+    return listDir(dir).flatMap((name) => {
+      try {
+        return [readFileSync(join(dir, name), 'utf8')];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** The agent id mapped to an execution key, if any. */
+  agentOfExec(execKey: string): string | null {
+    const dir = join(this.dir, 'agents');
+    for (const name of listDir(dir)) {
+      try {
+        if (readFileSync(join(dir, name), 'utf8') === execKey) return name;
+      } catch {
+        // Being written: not ours to read yet.
+      }
+    }
+    return null;
   }
 
   linkChild(parentAgentId: string, childExecKey: string): void {

@@ -4,7 +4,8 @@ import { executionId } from '../store/paths.js';
 import { terminalEvent } from './assemble.js';
 import { subagentTranscriptPath } from './claude-paths.js';
 import { finalizeExecution } from './finalize.js';
-import { SessionState, type EventName } from './state.js';
+import { findLinks, isLinkedOrphan, linkAgents } from './links.js';
+import { execKeyForAgent, SessionState, type EventName } from './state.js';
 
 // Runs that never got a terminal event (a killed session, a hook process that
 // died) are closed by whichever command runs next: at once when their
@@ -35,7 +36,10 @@ function* pendingExecutions(logsDir: string): Generator<Pending> {
   for (const dirName of SessionState.list(logsDir)) {
     const state = SessionState.fromDirName(logsDir, dirName);
     if (!state) continue;
+    linkAgents(state, false);
     for (const key of state.execKeys()) {
+      // An agent filed under its own id and since linked is part of its Agent call's record.
+      if (isLinkedOrphan(state, key)) continue;
       const names = state.eventNames(key);
       const marker = state.readWritten(key);
       // Settled: the record was written from exactly these events.
@@ -51,8 +55,14 @@ export function sweepInFlight(logsDir: string, config: Config, now: number): Swe
   const ctx = { logsDir, config, now, deadline: now + 5_000 };
   for (const { state, key, names } of pendingExecutions(logsDir)) {
     try {
+      if (isLinkedOrphan(state, key)) continue;
       const wasWritten = state.readWritten(key) !== null;
       const stale = now - lastActivity(state, key, names) > config.inFlightTimeoutMs;
+      // Closing time: agents nobody linked yet are paired with their Agent calls first.
+      if (stale || state.sessionEvents().some((e) => e.kind === 'end')) {
+        linkAgents(state, true);
+        if (isLinkedOrphan(state, key)) continue;
+      }
       const outcome = finalizeExecution(state, key, ctx, stale ? 'timeout' : null);
       if (outcome === 'written') {
         if (wasWritten) result.repaired++;
@@ -68,8 +78,12 @@ export function sweepInFlight(logsDir: string, config: Config, now: number): Swe
 /** Runs started and not finished, and not yet past the in-flight timeout. */
 export function listInFlight(logsDir: string, config: Config, now: number): InFlightExecution[] {
   const active: InFlightExecution[] = [];
+  const guessed = new Map<SessionState['dir'], Set<string>>();
   for (const { state, key, names } of pendingExecutions(logsDir)) {
     if (state.readWritten(key)) continue;
+    // A just-started agent whose Agent call is listed already (its meta file is not written yet).
+    if (!guessed.has(state.dir)) guessed.set(state.dir, new Set([...findLinks(state, true).keys()].map((agentId) => execKeyForAgent(agentId))));
+    if (guessed.get(state.dir)!.has(key)) continue;
     const events = state.readEvents(key);
     if (terminalEvent(events) || state.sessionEvents().some((e) => e.kind === 'end')) continue;
     const last = lastActivity(state, key, names);

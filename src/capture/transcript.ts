@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import type { ExecutionError, TokenBreakdown } from '../schema/record.js';
 import { classifyToolError, isTestCommand } from './outcome.js';
-import { scrub, scrubAndTruncate } from './scrub.js';
+import { scrub, scrubAndTruncate, shortenHome } from './scrub.js';
 
 // One read of a subagent transcript (<session>/subagents/agent-<id>.jsonl)
 // gives everything the per-tool hooks would have, without a hook process per
@@ -163,13 +163,17 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
       summary.testCommands.push(scrubAndTruncate(command, COMMAND_MAX));
     }
   }
-  const toolErrors = failures.map(({ use, text, at }) => ({
-    type: classifyToolError(text),
-    message: scrubAndTruncate(text, MESSAGE_MAX),
-    tool: use.name,
-    recoveryAction: recoveryAfter(use, toolUses),
-    at,
-  }));
+  const toolErrors = failures.map(({ use, text, at }) => {
+    const type = classifyToolError(text);
+    return {
+      type,
+      message: scrubAndTruncate(text, MESSAGE_MAX),
+      tool: use.name,
+      // An interrupted call was the user's decision, not the agent's: nothing to report.
+      recoveryAction: type === 'interrupted' ? null : recoveryAfter(use, toolUses),
+      at,
+    };
+  });
   summary.errors = [...toolErrors, ...summary.errors].sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
   return summary;
 }
@@ -198,9 +202,7 @@ export function displayPath(path: string, projectDir: string | null): string {
     const rel = relative(projectDir, path);
     if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return scrub(rel);
   }
-  const home = process.env.HOME;
-  if (home && home !== '/' && path.startsWith(`${home}/`)) return scrub(`~/${path.slice(home.length + 1)}`);
-  return scrub(path);
+  return scrub(shortenHome(path));
 }
 
 interface Block {

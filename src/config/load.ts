@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import * as z from 'zod/mini';
 import { configFileSchema, DEFAULT_CONFIG, resolveConfig, type Config } from '../schema/config.js';
+import { describeIssues } from '../schema/issues.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -27,6 +27,6 @@ export function loadConfig(path: string): Config {
     throw new ConfigError(path, `not valid JSON (${(error as Error).message})`);
   }
   const parsed = configFileSchema().safeParse(json);
-  if (!parsed.success) throw new ConfigError(path, z.prettifyError(parsed.error).replace(/\n/g, '; '));
+  if (!parsed.success) throw new ConfigError(path, describeIssues(parsed.error));
   return resolveConfig(parsed.data);
 }

@@ -86,7 +86,7 @@ export const AgentExecution = z.object({
   }),
   capture: z.object({
     closedBy: ClosedBy,
-    events: z.array(z.string()).check(d('Hook events that built this record, in order')),
+    events: z.array(z.string()).check(d('Kinds of hook events that built this record, in order of arrival')),
     writtenAt: ms(),
   }),
 });

@@ -1,0 +1,72 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { sweepInFlight } from '../capture/sweep.js';
+import { feedSessions, writeSessionFiles } from '../demo/generate-io.js';
+import { generateSessions } from '../demo/generate.js';
+import { DEFAULT_CONFIG } from '../schema/config.js';
+import { listDays, readDayRecords } from '../store/records.js';
+import { UsageError } from './context.js';
+
+interface DemoOptions {
+  days: string;
+  promptsPerDay: string;
+  seed: string;
+  dir?: string;
+}
+
+function positiveInt(value: string, flag: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got "${value}"`);
+  return n;
+}
+
+export function demoCommand(): Command {
+  return new Command('demo')
+    .description('feed a realistic generated month of subagent activity through the real ingest path into a temporary logs folder, and show what was captured')
+    .option('--days <n>', 'days of activity, ending today', '30')
+    .option('--prompts-per-day <n>', 'user prompts per working day', '25')
+    .option('--seed <n>', 'random seed (same seed, same activity)', '1')
+    .option('--dir <path>', 'folder to create the demo project in (default: a new temporary folder)')
+    .action((options: DemoOptions) => {
+      const days = positiveInt(options.days, '--days', 400);
+      const promptsPerDay = positiveInt(options.promptsPerDay, '--prompts-per-day', 2_000);
+      const seed = positiveInt(options.seed, '--seed', 2 ** 31);
+      const root = options.dir ? resolve(options.dir) : mkdtempSync(join(tmpdir(), 'agent-track-demo-'));
+      const claudeHome = join(root, 'claude-home');
+      const projectDir = join(root, 'project');
+      const logsDir = join(projectDir, '.claude', 'execution-logs');
+      mkdirSync(projectDir, { recursive: true });
+
+      const today = new Date();
+      const startDay = new Date(today.getFullYear(), today.getMonth(), today.getDate() - (days - 1)).getTime();
+      const started = Date.now();
+      const sessions = generateSessions({ startDay, days, promptsPerDay, seed, projectDir, claudeHome, regressionDays: Math.min(7, Math.ceil(days / 4)) });
+      writeSessionFiles(claudeHome, sessions);
+      const payloads = feedSessions(logsDir, sessions, DEFAULT_CONFIG);
+      sweepInFlight(logsDir, DEFAULT_CONFIG, Date.now());
+      const elapsed = Date.now() - started;
+
+      const issues: string[] = [];
+      const records = listDays(logsDir).flatMap((day) => readDayRecords(logsDir, day, (issue) => issues.push(issue.path)));
+      const out = process.stdout;
+      out.write(`Fed ${payloads} hook payloads from ${sessions.length} Claude Code sessions (${days} days) through agent-track's ingest in ${(elapsed / 1000).toFixed(1)} s.\n`);
+      out.write(`Captured ${records.length} subagent executions into ${logsDir}\n\n`);
+      out.write(captureTable(records));
+      out.write(`\nExplore it:\n  agent-track --logs-dir ${logsDir} doctor\n  ls ${logsDir}\n`);
+    });
+}
+
+function captureTable(records: { agentType: string; result: { status: string }; metrics: { duration: number | null; tokensUsed: number | null } }[]): string {
+  const byAgent = new Map<string, typeof records>();
+  for (const record of records) byAgent.set(record.agentType, [...(byAgent.get(record.agentType) ?? []), record]);
+  const rows = [...byAgent].sort((a, b) => b[1].length - a[1].length);
+  const width = Math.max(10, ...rows.map(([agent]) => agent.length));
+  const lines = [`${'agent'.padEnd(width)}  runs  success  partial  failed`];
+  for (const [agent, list] of rows) {
+    const count = (status: string) => list.filter((r) => r.result.status === status).length;
+    lines.push(`${agent.padEnd(width)}  ${String(list.length).padStart(4)}  ${String(count('success')).padStart(7)}  ${String(count('partial')).padStart(7)}  ${String(count('failed')).padStart(6)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

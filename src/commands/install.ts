@@ -1,0 +1,146 @@
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, relative } from 'node:path';
+import { Command } from 'commander';
+import { createTwoFilesPatch } from 'diff';
+import {
+  hookCommand,
+  InvalidSettingsError,
+  TRACKED_EVENTS,
+  withAgentTrack,
+  withoutAgentTrack,
+  type Settings,
+} from '../install/hook-entries.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { resolveLogsDir } from '../store/location.js';
+import { UsageError, UserError } from './context.js';
+
+interface ScopeOptions {
+  user?: boolean;
+  local?: boolean;
+  dryRun?: boolean;
+}
+
+export function settingsPath(options: ScopeOptions, cwd: string): string {
+  if (options.user && options.local) throw new UsageError('choose one of --user and --local');
+  if (options.user) return join(homedir(), '.claude', 'settings.json');
+  return join(cwd, '.claude', options.local ? 'settings.local.json' : 'settings.json');
+}
+
+interface SettingsFile {
+  path: string;
+  text: string | null;
+  settings: Settings;
+  mode: number | undefined;
+}
+
+/** The settings file as it is; a file that is not valid JSON is refused, never rewritten. */
+function readSettings(path: string): SettingsFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, text: null, settings: {}, mode: undefined };
+    throw new UserError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  let settings: unknown;
+  try {
+    settings = text.trim() ? JSON.parse(text) : {};
+  } catch (error) {
+    throw new UserError(`${path} is not valid JSON (${(error as Error).message}). Fix it first; nothing was changed.`);
+  }
+  if (!settings || typeof settings !== 'object' || Array.isArray(settings)) {
+    throw new UserError(`${path} is not a JSON object. Fix it first; nothing was changed.`);
+  }
+  return { path, text, settings: settings as Settings, mode: statSync(path).mode & 0o777 };
+}
+
+function render(settings: Settings): string {
+  return `${JSON.stringify(settings, null, 2)}\n`;
+}
+
+function applyChange(file: SettingsFile, next: Settings, dryRun: boolean, out: NodeJS.WritableStream): boolean {
+  const before = file.text ?? '';
+  const after = render(next);
+  if (file.text !== null && JSON.stringify(file.settings) === JSON.stringify(next)) return false;
+  if (dryRun) {
+    out.write(createTwoFilesPatch(file.path, file.path, before, after, file.text === null ? '(new file)' : '', '', { context: 3 }));
+    out.write('(dry run: nothing was changed)\n');
+    return true;
+  }
+  writeFileAtomic(file.path, after, { mode: file.mode ?? 0o644 });
+  return true;
+}
+
+function edit(file: SettingsFile, change: (settings: Settings) => Settings): Settings {
+  try {
+    return change(file.settings);
+  } catch (error) {
+    if (error instanceof InvalidSettingsError) throw new UserError(`${file.path}: ${error.message}. Fix it first; nothing was changed.`);
+    throw error;
+  }
+}
+
+/** The launcher this CLI was started from: dist/cli.cjs -> ../bin/agent-track. */
+function binPath(): string {
+  return realpathSync(join(__dirname, '..', 'bin', 'agent-track'));
+}
+
+export function installCommand(): Command {
+  return new Command('install')
+    .description('add the agent-track hooks to Claude Code settings (project .claude/settings.json by default)')
+    .option('--user', 'install in ~/.claude/settings.json (every project)')
+    .option('--local', 'install in .claude/settings.local.json (this project, not committed)')
+    .option('--dry-run', 'show the change as a diff and change nothing')
+    .action((options: ScopeOptions, command: Command) => {
+      const cwd = process.cwd();
+      const out = process.stdout;
+      const file = readSettings(settingsPath(options, cwd));
+      const bin = binPath();
+      const next = edit(file, (s) => withAgentTrack(s, hookCommand(process.execPath, bin)));
+      const changed = applyChange(file, next, options.dryRun === true, out);
+      if (options.dryRun) {
+        if (!changed) out.write(`agent-track is already installed in ${file.path}; nothing to change.\n`);
+        return;
+      }
+      if (!changed) {
+        out.write(`agent-track is already installed in ${file.path}.\n`);
+        return;
+      }
+      const logsDir = options.user ? '<each project>/.claude/execution-logs' : resolveLogsDir({ flag: command.optsWithGlobals().logsDir, env: {}, cwd });
+      out.write(
+        [
+          `Installed agent-track hooks in ${file.path}`,
+          `  events: ${TRACKED_EVENTS.map((e) => e.event).join(', ')}`,
+          `  runs:   ${process.execPath} ${bin} hook`,
+          `Claude Code picks them up in its next session. Records go to ${logsDir}.`,
+          'Check the wiring any time with `agent-track doctor`.',
+          '',
+        ].join('\n'),
+      );
+      if (/[\\/]_npx[\\/]/.test(bin)) {
+        out.write(
+          `warning: this agent-track runs from npx's cache (${relative(homedir(), bin)}), which npx may clear.\n` +
+            '         Install it for good (npm install -g agent-track, or as a project dev dependency) and run install again.\n',
+        );
+      }
+    });
+}
+
+export function uninstallCommand(): Command {
+  return new Command('uninstall')
+    .description('remove the agent-track hooks from Claude Code settings, leaving everything else as it was')
+    .option('--user', 'remove from ~/.claude/settings.json')
+    .option('--local', 'remove from .claude/settings.local.json')
+    .option('--dry-run', 'show the change as a diff and change nothing')
+    .action((options: ScopeOptions) => {
+      const out = process.stdout;
+      const file = readSettings(settingsPath(options, process.cwd()));
+      const next = edit(file, withoutAgentTrack);
+      if (file.text === null || !applyChange(file, next, options.dryRun === true, out)) {
+        out.write(`agent-track hooks are not installed in ${file.path}; nothing to remove.\n`);
+        return;
+      }
+      if (!options.dryRun) out.write(`Removed the agent-track hooks from ${file.path}. Recorded executions are kept.\n`);
+    });
+}

@@ -1,0 +1,53 @@
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { runCli } from '../support/cli';
+
+function project() {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-track-doctor-'));
+  const home = mkdtempSync(join(tmpdir(), 'agent-track-doctor-home-'));
+  return { dir, env: { HOME: home } };
+}
+
+describe('agent-track doctor', () => {
+  test('says tracking is not wired up, and how to fix it, before install', () => {
+    const { dir, env } = project();
+    const run = runCli(['doctor'], { cwd: dir, env });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('✗ Hooks not installed');
+    expect(run.stdout).toContain('agent-track install');
+    expect(run.stdout).toContain('✓ Hook self-test');
+  });
+
+  test('is happy after install, and reports what it found as JSON', () => {
+    const { dir, env } = project();
+    runCli(['install'], { cwd: dir, env });
+    const run = runCli(['doctor', '--json'], { cwd: dir, env });
+    expect(run.status).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.ok).toBe(true);
+    expect(report.checks.find((c: { title: string }) => c.title === 'Hooks installed').level).toBe('ok');
+  });
+
+  test('notices hooks pointing at a binary that no longer exists', () => {
+    const { dir, env } = project();
+    runCli(['install'], { cwd: dir, env });
+    const path = join(dir, '.claude', 'settings.json');
+    writeFileSync(path, readFileSync(path, 'utf8').split(JSON.stringify(join(process.cwd(), 'bin', 'agent-track'))).join('"/gone/agent-track/bin/agent-track"'));
+    const run = runCli(['doctor'], { cwd: dir, env });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain('/gone/agent-track/bin/agent-track, which does not exist');
+  });
+
+  test('shows recent hook errors', () => {
+    const { dir, env } = project();
+    runCli(['install'], { cwd: dir, env });
+    const logs = join(dir, '.claude', 'execution-logs');
+    mkdirSync(logs, { recursive: true });
+    appendFileSync(join(logs, 'hook-errors.log'), `${JSON.stringify({ at: new Date().toISOString(), pid: 1, event: 'PreToolUse', message: 'invalid hook payload: session_id missing' })}\n`);
+    const run = runCli(['doctor'], { cwd: dir, env });
+    expect(run.stdout).toContain('! Recent hook errors');
+    expect(run.stdout).toContain('invalid hook payload: session_id missing');
+  });
+});

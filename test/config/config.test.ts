@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { parseDuration } from '../../src/config/duration';
+import { ConfigError, loadConfig } from '../../src/config/load';
+import { priorityFor } from '../../src/capture/priority';
+import { DEFAULT_CONFIG } from '../../src/schema/config';
+
+const file = (content: string) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'agent-track-config-')), 'agent-track.json');
+  writeFileSync(path, content);
+  return path;
+};
+
+describe('config', () => {
+  test('no file means the defaults (the design document policy)', () => {
+    expect(loadConfig('/nonexistent/agent-track.json')).toEqual(DEFAULT_CONFIG);
+    expect(DEFAULT_CONFIG.retention.rawMs).toBe(7 * 86_400_000);
+  });
+
+  test('reads every key', () => {
+    const config = loadConfig(
+      file(JSON.stringify({ storePrompts: false, inFlightTimeout: '30m', retention: { raw: '14d' }, priority: { default: 'low', rules: [{ priority: 'high', agentType: 'security*' }] }, prices: { 'my-model': { input: 1, output: 2, cacheWrite: 1.25, cacheRead: 0.1 } } })),
+    );
+    expect(config.storePrompts).toBe(false);
+    expect(config.inFlightTimeoutMs).toBe(30 * 60_000);
+    expect(config.retention.rawMs).toBe(14 * 86_400_000);
+    expect(config.retention.dailySummariesMs).toBe(30 * 86_400_000);
+    expect(config.prices['my-model']!.output).toBe(2);
+  });
+
+  test.each([
+    ['{not json', 'not valid JSON'],
+    ['{"retention":{"raw":"forever"}}', 'retention.raw'],
+    ['{"storePrompts":"no"}', 'storePrompts'],
+    ['{"unknownKey":1}', 'unknownKey'],
+    ['{"priority":{"rules":[{"priority":"urgent"}]}}', 'priority'],
+    ['{"priority":{"rules":[{"priority":"high","promptMatches":"(("}]}}', 'not a valid regular expression'],
+  ])('a broken file is a clear error: %s', (content, mention) => {
+    const path = file(content);
+    expect(() => loadConfig(path)).toThrow(ConfigError);
+    expect(() => loadConfig(path)).toThrow(mention);
+  });
+
+  test('durations', () => {
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('2h')).toBe(7_200_000);
+    expect(parseDuration('7d')).toBe(604_800_000);
+    expect(parseDuration('1.5h')).toBe(5_400_000);
+    expect(parseDuration('7')).toBeNull();
+    expect(parseDuration('d7')).toBeNull();
+  });
+});
+
+describe('priority rules', () => {
+  const rules = {
+    default: 'medium' as const,
+    rules: [
+      { priority: 'high' as const, agentType: 'security:*' },
+      { priority: 'high' as const, promptMatches: '\\b(urgent|hotfix|prod(uction)? down)\\b' },
+      { priority: 'low' as const, agentType: 'doc-*' },
+    ],
+  };
+  test.each([
+    [{ agentType: 'security:auditor', prompt: 'look', description: null }, 'high'],
+    [{ agentType: 'general-purpose', prompt: 'URGENT: fix login', description: null }, 'high'],
+    [{ agentType: 'general-purpose', prompt: 'x', description: 'hotfix for prod' }, 'high'],
+    [{ agentType: 'doc-writer', prompt: 'write docs', description: null }, 'low'],
+    [{ agentType: 'general-purpose', prompt: 'refactor', description: null }, 'medium'],
+  ])('%j -> %s', (input, expected) => {
+    expect(priorityFor(input, rules)).toBe(expected);
+  });
+});

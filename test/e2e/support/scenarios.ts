@@ -1,0 +1,273 @@
+/**
+ * Scripted sessions for the API stand-in. Each scenario is a main-thread prompt plus one
+ * ConversationScript per conversation it causes (the main thread and each subagent),
+ * and the custom agents / plugin it needs. Markers (RUN-..., SUB-...) are unique across
+ * scenarios, so ALL_SCRIPTS can serve every scenario from one fake server.
+ *
+ * Token usage is the default of fake-anthropic (input 100+step, cache read 50, output 20).
+ */
+import {
+  agent,
+  bash,
+  fail,
+  reply,
+  say,
+  text,
+  toolUse,
+  type ConversationScript,
+} from './fake-anthropic.js';
+import type { AgentFile, PluginOptions } from './claude-session.js';
+
+export interface Scenario {
+  name: string;
+  /** The `claude -p` prompt. */
+  prompt: string;
+  scripts: ConversationScript[];
+  /** Custom agent files the project needs (.claude/agents/<name>.md). */
+  agents?: (string | AgentFile)[];
+  /** A plugin the session needs (`--plugin-dir`). */
+  plugin?: PluginOptions;
+}
+
+/** The custom agents used by the scenarios (as in the captured fixtures). */
+export const CUSTOM_AGENTS: AgentFile[] = [
+  { name: 'code-review-specialist', description: 'Reviews code for problems' },
+  { name: 'test-automation-specialist', description: 'Writes and runs tests' },
+];
+
+/** One general-purpose agent: Bash, then Write, then answers. */
+export const single: Scenario = {
+  name: 'single',
+  prompt: 'RUN-SINGLE go',
+  scripts: [
+    {
+      name: 'main-single',
+      match: 'RUN-SINGLE',
+      steps: [
+        say(
+          text('Delegating.'),
+          agent({ description: 'Write a file', prompt: 'SUB-WRITE please write notes.txt', subagent_type: 'general-purpose' }),
+        ),
+        reply('All done.'),
+      ],
+    },
+    {
+      name: 'sub-write',
+      match: 'SUB-WRITE',
+      steps: [
+        say(bash('echo hi', 'say hi')),
+        say(toolUse('Write', { file_path: 'notes.txt', content: 'hello\n' })),
+        reply('Wrote notes.txt'),
+      ],
+    },
+  ],
+};
+
+/**
+ * Two custom agents in parallel (one has a failing `exit 3`), then an agent whose
+ * first API call fails with HTTP 400.
+ */
+export const fanout: Scenario = {
+  name: 'fanout',
+  prompt: 'RUN-FANOUT go',
+  agents: CUSTOM_AGENTS,
+  scripts: [
+    {
+      name: 'main-fanout',
+      match: 'RUN-FANOUT',
+      steps: [
+        say(
+          agent({ description: 'Write tests', prompt: 'SUB-TESTS write tests', subagent_type: 'test-automation-specialist' }),
+          agent({ description: 'Review code', prompt: 'SUB-REVIEW review src', subagent_type: 'code-review-specialist' }),
+        ),
+        say(agent({ description: 'Failing review', prompt: 'SUB-FAIL this one fails', subagent_type: 'code-review-specialist' })),
+        reply('All done.'),
+      ],
+    },
+    {
+      name: 'sub-tests',
+      match: 'SUB-TESTS',
+      steps: [
+        say(toolUse('Write', { file_path: 'a.test.js', content: "test('x',()=>{})\n" })),
+        say(bash('exit 3', 'run failing tests')),
+        reply('Tests written; 1 failing.'),
+      ],
+    },
+    {
+      name: 'sub-review',
+      match: 'SUB-REVIEW',
+      steps: [
+        // Two tools in parallel in one message. (No Grep: 2.1.197 offers no Grep/Glob tool.)
+        say(toolUse('Read', { file_path: '.claude/settings.json' }), bash('ls .claude', 'list')),
+        reply('Found 2 issues.'),
+      ],
+    },
+    {
+      name: 'sub-fail',
+      match: 'SUB-FAIL',
+      steps: [fail(400, 'scripted failure')],
+    },
+  ],
+};
+
+/** A foreground agent that launches a nested agent. */
+export const nested: Scenario = {
+  name: 'nested',
+  prompt: 'RUN-NESTED go',
+  agents: CUSTOM_AGENTS,
+  scripts: [
+    {
+      name: 'main-nested',
+      match: 'RUN-NESTED',
+      steps: [
+        say(agent({ description: 'Nested parent', prompt: 'SUB-PARENT do nested', subagent_type: 'general-purpose' })),
+        reply('All done.'),
+      ],
+    },
+    {
+      name: 'sub-parent',
+      match: 'SUB-PARENT',
+      steps: [
+        say(agent({ description: 'Nested child', prompt: 'SUB-CHILD nested child', subagent_type: 'code-review-specialist' })),
+        reply('Parent done.'),
+      ],
+    },
+    {
+      name: 'sub-child',
+      match: 'SUB-CHILD',
+      steps: [say(bash('echo child', 'child')), reply('Child done.')],
+    },
+  ],
+};
+
+/**
+ * A background agent (`run_in_background: true`) that is still running when the main
+ * turn ends: its last API answer is held back for BG_DELAY_MS.
+ */
+export const BG_DELAY_MS = 1200;
+export const background: Scenario = {
+  name: 'background',
+  prompt: 'RUN-BACKGROUND go',
+  agents: CUSTOM_AGENTS,
+  scripts: [
+    {
+      name: 'main-background',
+      match: 'RUN-BACKGROUND',
+      steps: [
+        say(
+          agent({
+            description: 'Background tests',
+            prompt: 'SUB-BG run in bg',
+            subagent_type: 'test-automation-specialist',
+            run_in_background: true,
+          }),
+        ),
+        reply('Waiting done.'),
+        // Answers the <task-notification> Claude Code injects when the agent finishes.
+        reply('All done 2.'),
+      ],
+    },
+    {
+      name: 'sub-bg',
+      match: 'SUB-BG',
+      steps: [say(bash('echo bg', 'bg')), { ...reply('BG done.'), delayMs: BG_DELAY_MS }],
+    },
+  ],
+};
+
+/** An Agent call with a subagent_type that does not exist. */
+export const unknownType: Scenario = {
+  name: 'unknown-type',
+  prompt: 'RUN-UNKNOWN go',
+  scripts: [
+    {
+      name: 'main-unknown',
+      match: 'RUN-UNKNOWN',
+      steps: [
+        say(agent({ description: 'Ghost agent', prompt: 'SUB-NOPE never runs', subagent_type: 'no-such-agent' })),
+        reply('Handled the error.'),
+      ],
+    },
+    { name: 'sub-nope', match: 'SUB-NOPE', steps: [reply('should not run')] },
+  ],
+};
+
+/** An agent runs `sleep 30`; the test signals the claude process meanwhile. */
+export const interrupted: Scenario = {
+  name: 'interrupted',
+  prompt: 'RUN-INTERRUPT go',
+  scripts: [
+    {
+      name: 'main-interrupt',
+      match: 'RUN-INTERRUPT',
+      steps: [
+        say(agent({ description: 'Long sleeper', prompt: 'SUB-SLEEP sleep long', subagent_type: 'general-purpose' })),
+        // After SIGTERM the main loop goes on with this call while Claude Code shuts down;
+        // held back like a real API call so that the shutdown wins the race (see docs).
+        { ...reply('Done.'), delayMs: 3000 },
+      ],
+    },
+    {
+      name: 'sub-sleep',
+      match: 'SUB-SLEEP',
+      steps: [say(bash('sleep 30', 'sleep long')), reply('Slept.')],
+    },
+  ],
+};
+
+/** Name of the plugin of the `plugin` scenario; its agent type is `e2e-plugin:x`. */
+export const PLUGIN_NAME = 'e2e-plugin';
+/** An agent type that comes from a plugin (`<plugin>:<agent>`, with a colon). */
+export const pluginAgent: Scenario = {
+  name: 'plugin-agent',
+  prompt: 'RUN-PLUGIN go',
+  plugin: { name: PLUGIN_NAME, agents: [{ name: 'x', description: 'Plugin test agent' }] },
+  scripts: [
+    {
+      name: 'main-plugin',
+      match: 'RUN-PLUGIN',
+      steps: [
+        say(agent({ description: 'Plugin agent', prompt: 'SUB-PLUGIN-X go', subagent_type: `${PLUGIN_NAME}:x` })),
+        reply('All done.'),
+      ],
+    },
+    {
+      name: 'sub-plugin-x',
+      match: 'SUB-PLUGIN-X',
+      steps: [say(bash('echo plugin', 'plugin')), reply('Plugin agent done.')],
+    },
+  ],
+};
+
+/**
+ * Three agent types at once (custom, plugin, default general-purpose): for matcher
+ * experiments. Needs CUSTOM_AGENTS and the plugin of `pluginAgent`.
+ */
+export const mixedTypes: Scenario = {
+  name: 'mixed-types',
+  prompt: 'RUN-MIX go',
+  agents: CUSTOM_AGENTS,
+  plugin: pluginAgent.plugin!,
+  scripts: [
+    {
+      name: 'main-mix',
+      match: 'RUN-MIX',
+      steps: [
+        say(
+          agent({ description: 'Review code', prompt: 'SUB-MIX-REVIEW go', subagent_type: 'code-review-specialist' }),
+          agent({ description: 'Plugin agent', prompt: 'SUB-MIX-PLUGIN go', subagent_type: `${PLUGIN_NAME}:x` }),
+          agent({ description: 'Default agent', prompt: 'SUB-MIX-DEFAULT go' }),
+        ),
+        reply('All done.'),
+      ],
+    },
+    { name: 'sub-mix-review', match: 'SUB-MIX-REVIEW', steps: [reply('reviewed')] },
+    { name: 'sub-mix-plugin', match: 'SUB-MIX-PLUGIN', steps: [reply('plugged')] },
+    { name: 'sub-mix-default', match: 'SUB-MIX-DEFAULT', steps: [reply('defaulted')] },
+  ],
+};
+
+export const SCENARIOS = [single, fanout, nested, background, unknownType, interrupted, pluginAgent, mixedTypes];
+
+/** Every script of every scenario (markers are unique). */
+export const ALL_SCRIPTS: ConversationScript[] = SCENARIOS.flatMap((s) => s.scripts);

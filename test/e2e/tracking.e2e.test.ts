@@ -1,0 +1,253 @@
+// agent-track as users run it: `agent-track install` in a project (or the repo
+// as a plugin with --plugin-dir), then the real Claude Code 2.1.197 runs
+// sessions against the API stand-in. The records must equal the client's own
+// numbers: the Agent tool_response totals (seen by a raw capture hook
+// installed next to ours), the subagent transcripts, and the session result.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AgentExecution } from '../../src/schema/record';
+import { listDays, readDayRecords } from '../../src/store/records';
+import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic.js';
+import {
+  captureHooks,
+  cleanup,
+  createPlugin,
+  createProject,
+  readCapture,
+  REPO_ROOT,
+  runClaude,
+  subagentsDir,
+  transcriptUsage,
+  type CaptureRecord,
+  type SessionDirs,
+  type SessionOptions,
+  type SessionResult,
+} from './support/claude-session.js';
+import { ALL_SCRIPTS, background, fanout, interrupted, nested, pluginAgent, single, unknownType, type Scenario } from './support/scenarios.js';
+
+const BIN = path.join(REPO_ROOT, 'bin', 'agent-track');
+const CAPTURED = ['PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'SubagentStart', 'SubagentStop', 'SessionEnd'];
+const KEEP = process.env.E2E_KEEP === '1';
+
+let api: FakeAnthropic;
+const toClean: SessionDirs[] = [];
+const tmpDirs: string[] = [];
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'hook.cjs'))) throw new Error('dist/ missing: run `npm run build` (npm test does)');
+  api = await startFakeAnthropic({ scripts: ALL_SCRIPTS });
+});
+afterAll(async () => {
+  await api?.close();
+  if (!KEEP) {
+    toClean.forEach(cleanup);
+    tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+  }
+});
+afterEach(() => api.clearLog());
+
+function agentTrack(args: string[], dirs: SessionDirs) {
+  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: dirs.project, env: { ...process.env, HOME: dirs.home, NO_COLOR: '1' }, encoding: 'utf8' });
+  return run;
+}
+
+interface Tracked {
+  r: SessionResult;
+  dirs: SessionDirs;
+  logsDir: string;
+  records: AgentExecution[];
+  captured: CaptureRecord[];
+}
+
+function loadRecords(logsDir: string): AgentExecution[] {
+  const problems: string[] = [];
+  const records = listDays(logsDir).flatMap((day) => readDayRecords(logsDir, day, (p) => problems.push(`${p.path}: ${p.problem}`)));
+  expect(problems).toEqual([]);
+  return records.sort((a, b) => a.metrics.startTime - b.metrics.startTime);
+}
+
+async function track(sc: Scenario, options: Partial<SessionOptions> & { viaPlugin?: boolean; config?: object } = {}): Promise<Tracked> {
+  const pluginDirs: string[] = [];
+  if (sc.plugin) {
+    const d = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), 'at-e2e-plugin-'));
+    tmpDirs.push(d);
+    pluginDirs.push(createPlugin(d, sc.plugin));
+  }
+  // A raw capture hook beside ours records what Claude Code itself reported.
+  const dirs = createProject({ agents: sc.agents, hooks: captureHooks(CAPTURED) });
+  toClean.push(dirs);
+  if (options.config) fs.writeFileSync(path.join(dirs.project, '.claude', 'agent-track.json'), JSON.stringify(options.config));
+  if (options.viaPlugin) pluginDirs.push(REPO_ROOT);
+  else {
+    const install = agentTrack(['install'], dirs);
+    expect(install.status, install.stderr).toBe(0);
+  }
+  const { viaPlugin: _v, config: _c, ...rest } = options;
+  const r = await runClaude({ dirs, apiUrl: api.url, prompt: sc.prompt, pluginDirs, ...rest });
+  const logsDir = path.join(dirs.project, '.claude', 'execution-logs');
+  const errors = path.join(logsDir, 'hook-errors.log');
+  expect(fs.existsSync(errors) ? fs.readFileSync(errors, 'utf8') : '').toBe('');
+  return { r, dirs, logsDir, records: fs.existsSync(logsDir) ? loadRecords(logsDir) : [], captured: readCapture(dirs.captureFile) };
+}
+
+const payloads = (t: Tracked, event: string) => t.captured.filter((c) => c.payload?.hook_event_name === event).map((c) => c.payload);
+const agentResults = (t: Tracked) => payloads(t, 'PostToolUse').filter((p) => p.tool_name === 'Agent').map((p) => p.tool_response);
+const transcriptOf = (t: Tracked, agentId: string) => transcriptUsage(path.join(subagentsDir(t.dirs, t.r.sessionId!), `agent-${agentId}.jsonl`));
+const completions = (t: Tracked) =>
+  listDays(t.logsDir).flatMap((day) => {
+    const file = path.join(t.logsDir, day, 'completions.jsonl');
+    return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)) : [];
+  });
+
+/** Billed tokens of the records plus the main thread's (its transcript) equal Claude Code's session totals. */
+function expectSessionTotals(t: Tracked) {
+  const [usage] = Object.values(t.r.result!.modelUsage) as Record<string, number>[];
+  const sum = (pick: (r: AgentExecution) => number) => t.records.reduce((s, r) => s + pick(r), 0);
+  const main = transcriptUsage(path.join(t.dirs.transcriptsDir, `${t.r.sessionId}.jsonl`)).sum;
+  expect(sum((r) => r.metrics.tokens?.input ?? 0) + main.input_tokens).toBe(usage!.inputTokens);
+  expect(sum((r) => r.metrics.tokens?.output ?? 0) + main.output_tokens).toBe(usage!.outputTokens);
+  expect(sum((r) => r.metrics.tokens?.cacheRead ?? 0) + main.cache_read_input_tokens).toBe(usage!.cacheReadInputTokens);
+  expect(sum((r) => r.metrics.tokens?.cacheCreation ?? 0) + main.cache_creation_input_tokens).toBe(usage!.cacheCreationInputTokens);
+}
+
+describe('records written by agent-track under the real Claude Code', () => {
+  it('single agent: one record with Claude Code totals, transcript detail and a completion line', async () => {
+    const t = await track(single);
+    expect(t.r.exitCode).toBe(0);
+    expect(t.records).toHaveLength(1);
+    const [record] = t.records;
+    const [result] = agentResults(t);
+    const transcript = transcriptOf(t, result.agentId);
+    expect(record).toMatchObject({
+      agentType: 'general-purpose',
+      request: { prompt: 'SUB-WRITE please write notes.txt', description: 'Write a file', triggeredBy: 'user', context: { sessionId: t.r.sessionId, agentId: result.agentId, background: false, claudeCodeVersion: '2.1.197' } },
+      metrics: { duration: result.totalDurationMs, durationSource: 'claude-code', tokensUsed: result.totalTokens, totalToolUseCount: result.totalToolUseCount, toolsUsed: ['Bash', 'Write'], apiCalls: transcript.messages },
+      result: { status: 'success', filesModified: 1, modifiedFiles: ['notes.txt'], outputSize: 'Wrote notes.txt'.length },
+      capture: { closedBy: 'PostToolUse', events: ['pre', 'start', 'stop', 'done'] },
+    });
+    expect(record!.metrics.tokens).toEqual({
+      input: transcript.sum.input_tokens,
+      output: transcript.sum.output_tokens,
+      cacheCreation: transcript.sum.cache_creation_input_tokens,
+      cacheRead: transcript.sum.cache_read_input_tokens,
+    });
+    expectSessionTotals(t);
+    expect(completions(t)).toEqual([expect.objectContaining({ executionId: record!.id, status: 'success', duration: result.totalDurationMs })]);
+    const file = path.join(t.logsDir, listDays(t.logsDir)[0]!, 'general-purpose', `exec-${record!.id}.json`);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).id).toBe(record!.id);
+  });
+
+  it('parallel fan-out with a failing tool and an API failure: three records, parallel links, right statuses', async () => {
+    const t = await track(fanout);
+    expect(t.records).toHaveLength(3);
+    const by = (description: string) => t.records.find((r) => r.request.description === description)!;
+    const tests = by('Write tests');
+    const review = by('Review code');
+    const failing = by('Failing review');
+    expect(tests.result.status).toBe('partial');
+    expect(tests.errors).toEqual([expect.objectContaining({ type: 'command_failed', tool: 'Bash', message: 'Exit code 3' })]);
+    expect(review.result).toMatchObject({ status: 'success', issuesFound: 2 });
+    expect(review.metrics.toolsUsed.sort()).toEqual(['Bash', 'Read']);
+    expect(failing.result.status).toBe('failed');
+    expect(failing.errors[0]).toMatchObject({ type: 'api_error' });
+    expect(failing.errors[0]!.message).toMatch(/^API Error: 400/);
+    expect(tests.chain.parallelWith).toEqual([review.id]);
+    expect(review.chain.parallelWith).toEqual([tests.id]);
+    expect(failing.chain.parallelWith).toEqual([]);
+    for (const result of agentResults(t)) {
+      const record = t.records.find((r) => r.request.context.agentId === result.agentId)!;
+      expect(record.metrics.tokensUsed).toBe(result.totalTokens);
+      expect(record.metrics.duration).toBe(result.totalDurationMs);
+    }
+    expectSessionTotals(t);
+  });
+
+  it('nested: the child points at its parent, the parent lists the child', async () => {
+    const t = await track(nested);
+    expect(t.records).toHaveLength(2);
+    const parent = t.records.find((r) => r.agentType === 'general-purpose')!;
+    const child = t.records.find((r) => r.agentType === 'code-review-specialist')!;
+    expect(child.chain.parentExecutionId).toBe(parent.id);
+    expect(parent.chain.childExecutions).toEqual([child.id]);
+    expect(child.request).toMatchObject({ triggeredBy: 'general-purpose', context: { parentAgentId: parent.request.context.agentId, spawnDepth: 2 } });
+    expect(parent.metrics.toolsUsed).toEqual(['Agent']);
+    expectSessionTotals(t);
+  });
+
+  it('background: completed at its SubagentStop, with totals from its transcript', async () => {
+    const t = await track(background);
+    expect(t.records).toHaveLength(1);
+    const [record] = t.records;
+    const stop = payloads(t, 'SubagentStop')[0];
+    const transcript = transcriptOf(t, stop.agent_id);
+    expect(record).toMatchObject({
+      request: { context: { background: true, agentId: stop.agent_id } },
+      metrics: { tokensUsed: transcript.lastTotal, durationSource: 'transcript', toolsUsed: ['Bash'] },
+      result: { status: 'success', outputSize: 'BG done.'.length },
+      capture: { closedBy: 'SubagentStop' },
+    });
+    expect(record!.metrics.tokens!.input).toBe(transcript.sum.input_tokens);
+    expect(record!.metrics.duration).toBe(Date.parse(transcript.lastTimestamp!) - Date.parse(transcript.firstTimestamp!));
+    expectSessionTotals(t);
+  });
+
+  it('unknown agent type: one failed record, no agent ever started', async () => {
+    const t = await track(unknownType);
+    expect(t.records).toHaveLength(1);
+    expect(t.records[0]).toMatchObject({
+      agentType: 'no-such-agent',
+      result: { status: 'failed' },
+      capture: { closedBy: 'PostToolUseFailure', events: ['pre', 'fail'] },
+      errors: [expect.objectContaining({ type: 'unknown_agent_type' })],
+    });
+  });
+
+  it('interrupted session (SIGTERM mid-run): one failed record, closed as interrupted, with its start', async () => {
+    const t = await track(interrupted, {
+      interrupt: { signal: 'SIGTERM', when: () => api.waitForRequest((q) => q.script === 'sub-sleep' && q.status === 200), delayMs: 600 },
+      settleMs: 500,
+    });
+    expect(t.r.exitCode).toBe(143);
+    expect(t.records).toHaveLength(1);
+    expect(t.records[0]).toMatchObject({ agentType: 'general-purpose', result: { status: 'failed' }, capture: { closedBy: 'PostToolUseFailure' } });
+    // The Bash call the user's interrupt rejected (from the transcript), then the Agent call's failure.
+    expect(t.records[0]!.errors).toEqual([
+      expect.objectContaining({ type: 'interrupted', tool: 'Bash', recoveryAction: null }),
+      expect.objectContaining({ type: 'interrupted', tool: null, message: '[Request interrupted by user for tool use]' }),
+    ]);
+    expect(t.records[0]!.capture.events).toEqual(expect.arrayContaining(['pre', 'start']));
+    expect(t.records[0]!.request.context.agentId).toMatch(/^a/);
+  });
+
+  it('killed with SIGINT (no hook fires at all): the next command closes the run once the timeout passes', async () => {
+    const t = await track(interrupted, {
+      interrupt: { signal: 'SIGINT', when: () => api.waitForRequest((q) => q.script === 'sub-sleep' && q.status === 200), delayMs: 600 },
+      settleMs: 300,
+      config: { inFlightTimeout: '1s' },
+    });
+    expect(t.records).toHaveLength(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(agentTrack(['doctor'], t.dirs).stdout).toContain('closed 1 run(s)');
+    const records = loadRecords(t.logsDir);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ result: { status: 'failed' }, capture: { closedBy: 'timeout' } });
+  });
+
+  it('plugin agent type with a colon: exact type in the record, a safe folder on disk', async () => {
+    const t = await track(pluginAgent);
+    expect(t.records).toHaveLength(1);
+    expect(t.records[0]!.agentType).toBe('e2e-plugin:x');
+    const day = listDays(t.logsDir)[0]!;
+    expect(fs.readdirSync(path.join(t.logsDir, day)).filter((f) => f !== 'completions.jsonl')).toEqual([expect.stringMatching(/^e2e-plugin_x-[0-9a-f]{8}$/)]);
+  });
+
+  it('the repo as a plugin (claude --plugin-dir): tracks without install', async () => {
+    const t = await track(single, { viaPlugin: true });
+    expect(fs.readFileSync(path.join(t.dirs.project, '.claude', 'settings.json'), 'utf8')).not.toContain('agent-track');
+    expect(t.records).toHaveLength(1);
+    expect(t.records[0]).toMatchObject({ agentType: 'general-purpose', result: { status: 'success' } });
+    expect(t.records[0]!.metrics.tokensUsed).toBe(agentResults(t)[0].totalTokens);
+  });
+});
