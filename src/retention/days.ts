@@ -11,10 +11,11 @@ import { diskSpace, entriesOf, type Entry, errorText, isAside, removeEmptyDir, r
 
 /**
  * Deletes a day's raw records, keeping summary.json and workflows.json.
- * Order matters: the rollup is brought up to date, the files are listed, the
- * rollup is checked again (so what was listed is exactly what it counts),
- * the day is marked pruned (its rollup is final from then on), and only the
- * listed files are removed, each only if it is still the file listed.
+ * Order matters: the files are listed, the rollup is brought up to date and
+ * found current (so every file listed is counted, or was replaced since and
+ * is told apart by its inode), the day is marked pruned (its rollup is final
+ * from then on), and only the listed files are removed, each only if it is
+ * still the very file listed.
  */
 export function pruneRawRecords(ctx: RunContext, day: string, running: number): void {
   const { root, ledger } = ctx;
@@ -32,14 +33,12 @@ export function pruneRawRecords(ctx: RunContext, day: string, running: number): 
     return;
   }
 
-  if (!ctx.dryRun && !summaryIsCurrent(ctx, day, true)) return;
-  const summaryFirst = ctx.dryRun && daySummaryState(root, day) !== 'current';
-
   const doomed: Entry[] = [];
   const emptied: string[] = [];
   for (const recordDir of recordDirs) {
     const inner = listOrReport(ctx, recordDir.path);
-    if (!inner) continue;
+    // The rollup silently skips a folder it cannot read: the day is not pruned until it can be.
+    if (!inner) return;
     let all = true;
     for (const entry of inner) {
       if (entry.kind === 'file' && (RECORD_NAME.test(entry.name) || isAside(entry.name) || isAbandonedTemp(entry, ctx.now))) {
@@ -54,11 +53,8 @@ export function pruneRawRecords(ctx: RunContext, day: string, running: number): 
   }
   if (completions) doomed.push(completions);
 
-  if (!ctx.dryRun) {
-    // What was listed must be exactly what the rollup counted: a record landing since makes it stale.
-    if (!summaryIsCurrent(ctx, day, false)) return;
-    if (!markPruned(ctx, dir, entries)) return;
-  }
+  const summaryFirst = ctx.dryRun && daySummaryState(root, day) !== 'current';
+  if (!ctx.dryRun && !(summaryIsCurrent(ctx, day) && markPruned(ctx, dir, entries))) return;
 
   const marker = entries.find((e) => e.name === PRUNED_MARKER && e.kind === 'file');
   const late = marker ? doomed.filter((e) => RECORD_NAME.test(e.name) && e.stat.mtimeMs > marker.stat.mtimeMs).length : 0;
@@ -107,23 +103,21 @@ export function pruneRawRecords(ctx: RunContext, day: string, running: number): 
 }
 
 /**
- * The day's rollup is current (first time: built if needed). When it is not,
- * the records stay: a failure to write it is a failure, records still
- * changing are just kept for the next run.
+ * Brings the day's rollup up to date. When it cannot be made current, the
+ * records stay: a failure to write it is a failure, records still changing
+ * are just kept for the next run.
  */
-function summaryIsCurrent(ctx: RunContext, day: string, build: boolean): boolean {
+function summaryIsCurrent(ctx: RunContext, day: string): boolean {
   const dir = join(ctx.root, day);
   const rollupFiles = new Set([join(dir, SUMMARY_FILE), join(dir, WORKFLOWS_FILE)]);
   const problems: string[] = [];
-  if (build) {
-    try {
-      ensureDaySummary(ctx.root, day, ctx.now, (issue) => {
-        if (rollupFiles.has(issue.path)) problems.push(issue.problem);
-      });
-    } catch (error) {
-      ctx.ledger.fail(dir, `raw records kept: the day's summary could not be built (${errorText(error)})`);
-      return false;
-    }
+  try {
+    ensureDaySummary(ctx.root, day, ctx.now, (issue) => {
+      if (rollupFiles.has(issue.path)) problems.push(issue.problem);
+    });
+  } catch (error) {
+    ctx.ledger.fail(dir, `raw records kept: the day's summary could not be built (${errorText(error)})`);
+    return false;
   }
   if (daySummaryState(ctx.root, day) === 'current') return true;
   if (problems.length) ctx.ledger.fail(dir, `raw records kept: the day's summary could not be brought up to date (${problems.join('; ')})`);

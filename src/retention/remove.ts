@@ -139,7 +139,9 @@ export function moveAside(path: string, prefix: string): string {
   return aside;
 }
 
-/** An fs error as one line: Node's messages already name the call and the path. */
+/** An fs error as one line: "EACCES: permission denied (rename)", without the paths Node puts in its message. */
 export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (!(error instanceof Error)) return String(error);
+  const e = error as NodeJS.ErrnoException;
+  return e.code && e.syscall ? `${e.message.split(`, ${e.syscall}`)[0]} (${e.syscall})` : e.message;
 }
