@@ -9,6 +9,18 @@ import { diskSpace, entriesOf, type Entry, errorText, isAside, removeEmptyDir, r
 // folders and completions.jsonl), only once its rollup is current; later the
 // whole folder, once its summary is past retention too.
 
+/** What a day's raw records come to once checked: the files that may go. */
+export interface RawRemoval {
+  day: string;
+  dir: string;
+  /** Files listed before the rollup was found current: only these may be removed. */
+  doomed: Entry[];
+  /** Record folders; in a dry run, only those that would end up empty. */
+  folders: string[];
+  /** Dry run: the rollup is not current yet and would be brought up to date first. */
+  summaryFirst: boolean;
+}
+
 /**
  * Deletes a day's raw records, keeping summary.json and workflows.json.
  * Order matters: the files are listed, the rollup is brought up to date and
@@ -17,20 +29,30 @@ import { diskSpace, entriesOf, type Entry, errorText, isAside, removeEmptyDir, r
  * from then on), and only the listed files are removed, each only if it is
  * still the very file listed.
  */
-export function pruneRawRecords(ctx: RunContext, day: string, running: number): void {
+export function pruneRawRecords(ctx: RunContext, day: string, running: number, folderGoes: boolean): void {
+  const removal = prepareRawRemoval(ctx, day, running, folderGoes);
+  if (removal) removeRaw(ctx, removal);
+}
+
+/**
+ * Everything up to the first removal: list, bring the rollup up to date, mark
+ * the day. Null when nothing may go. `folderGoes`: the whole folder goes next
+ * (records arriving late need no word then, they go with it).
+ */
+export function prepareRawRemoval(ctx: RunContext, day: string, running: number, folderGoes = false): RawRemoval | null {
   const { root, ledger } = ctx;
   const dir = join(root, day);
   const entries = listOrReport(ctx, dir);
-  if (!entries) return;
+  if (!entries) return null;
   const recordDirs = entries.filter((e) => e.kind === 'dir' && !e.name.startsWith('.'));
   const completions = entries.find((e) => e.name === COMPLETIONS_FILE && e.kind === 'file');
   for (const entry of entries) {
     if (entry.kind === 'symlink' || (entry.name === COMPLETIONS_FILE && entry.kind !== 'file')) ledger.leaveAlone(entry.path, notOursReason(entry));
   }
-  if (!recordDirs.length && !completions) return;
+  if (!recordDirs.length && !completions) return null;
   if (running > 0) {
     ledger.keep(dir, `raw records kept: ${plural(running, 'execution')} started that day ${running === 1 ? 'is' : 'are'} still running`);
-    return;
+    return null;
   }
 
   const doomed: Entry[] = [];
@@ -38,7 +60,7 @@ export function pruneRawRecords(ctx: RunContext, day: string, running: number): 
   for (const recordDir of recordDirs) {
     const inner = listOrReport(ctx, recordDir.path);
     // The rollup silently skips a folder it cannot read: the day is not pruned until it can be.
-    if (!inner) return;
+    if (!inner) return null;
     let all = true;
     for (const entry of inner) {
       if (entry.kind === 'file' && (RECORD_NAME.test(entry.name) || isAside(entry.name) || isAbandonedTemp(entry, ctx.now))) {
@@ -53,15 +75,31 @@ export function pruneRawRecords(ctx: RunContext, day: string, running: number): 
   }
   if (completions) doomed.push(completions);
 
-  const summaryFirst = ctx.dryRun && daySummaryState(root, day) !== 'current';
-  if (!ctx.dryRun && !(summaryIsCurrent(ctx, day) && markPruned(ctx, dir, entries))) return;
-
+  // Written after the day was pruned: its final rollup does not count them, so they stay until the folder goes.
   const marker = entries.find((e) => e.name === PRUNED_MARKER && e.kind === 'file');
-  const late = marker ? doomed.filter((e) => RECORD_NAME.test(e.name) && e.stat.mtimeMs > marker.stat.mtimeMs).length : 0;
+  const late = marker ? doomed.filter((e) => !isAside(e.name) && e.stat.mtimeMs > marker.stat.mtimeMs) : [];
+  if (late.length) {
+    if (!folderGoes) ledger.keep(dir, `${lateText(late)} after the day was pruned: its summary does not count ${late.length === 1 ? 'it, so it stays' : 'them, so they stay'} until the day folder goes`);
+    for (const entry of late) {
+      doomed.splice(doomed.indexOf(entry), 1);
+      const folder = emptied.indexOf(join(entry.path, '..'));
+      if (folder >= 0) emptied.splice(folder, 1);
+    }
+  }
+  if (!doomed.length) return null;
+  const removal = { day, dir, doomed, summaryFirst: false };
+  if (ctx.dryRun) return { ...removal, folders: emptied, summaryFirst: daySummaryState(root, day) !== 'current' };
+  if (!(summaryIsCurrent(ctx, day) && markPruned(ctx, dir, entries))) return null;
+  return { ...removal, folders: recordDirs.map((d) => d.path) };
+}
+
+/** Removes the listed files that are still as listed, then the record folders left empty. */
+export function removeRaw(ctx: RunContext, removal: RawRemoval): void {
+  const { ledger } = ctx;
   let files = 0;
   let bytes = 0;
   let changed = 0;
-  for (const entry of doomed) {
+  for (const entry of removal.doomed) {
     if (ctx.dryRun) {
       ledger.wouldBeGone.add(entry.path);
       files++;
@@ -80,26 +118,22 @@ export function pruneRawRecords(ctx: RunContext, day: string, running: number): 
       ledger.fail(entry.path, errorText(error));
     }
   }
-  for (const path of ctx.dryRun ? emptied : recordDirs.map((d) => d.path)) {
+  for (const folder of removal.folders) {
     if (ctx.dryRun) {
-      ledger.wouldBeGone.add(path);
+      ledger.wouldBeGone.add(folder);
       continue;
     }
     try {
-      removeEmptyDir(path);
+      removeEmptyDir(folder);
     } catch (error) {
-      ledger.fail(path, errorText(error));
+      ledger.fail(folder, errorText(error));
     }
   }
-  if (changed) ledger.keep(dir, `${plural(changed, 'file')} changed by a hook while pruning kept; the next run removes ${changed === 1 ? 'it' : 'them'}`);
-  if (files) {
-    const detail = late
-      ? `${plural(late, 'record')} arrived after the day was pruned and ${late === 1 ? 'is' : 'are'} not counted in its summary`
-      : summaryFirst
-        ? 'its summary is brought up to date first'
-        : null;
-    ledger.remove('rawRecords', dir, files, bytes, detail);
+  if (changed) {
+    const them = changed === 1 ? 'it stays' : 'they stay';
+    ledger.keep(removal.dir, `${plural(changed, 'file')} changed by a hook while pruning: written after the day's summary, ${them} until the day folder goes`);
   }
+  if (files) ledger.remove('rawRecords', removal.dir, files, bytes, removal.summaryFirst ? 'its summary is brought up to date first' : null);
 }
 
 /**
@@ -141,26 +175,37 @@ const ROLLUP_FILES = new Set([SUMMARY_FILE, WORKFLOWS_FILE, PRUNED_MARKER]);
 
 /**
  * Removes a whole day folder whose summary is past retention, only when it
- * holds nothing but agent-track's own files. The summary goes last: a prune
- * killed midway leaves a folder that still reads as a pruned day.
+ * holds nothing but agent-track's own files. Records still in it are the ones
+ * that arrived after the day was pruned (raw records are otherwise gone by
+ * now): they go with the summary. Anything else keeps the folder. The summary
+ * goes last, so a prune killed midway leaves a folder that still reads as a
+ * pruned day.
  */
 export function removeDayFolder(ctx: RunContext, day: string): void {
   const { ledger } = ctx;
   const dir = join(ctx.root, day);
   const entries = listOrReport(ctx, dir);
   if (!entries) return;
+  const marked = entries.some((e) => e.name === PRUNED_MARKER && e.kind === 'file');
+  const ours = (e: Entry) => e.kind === 'file' && (isAside(e.name) || isAbandonedTemp(e, ctx.now));
   const files: Entry[] = [];
   const folders: string[] = [];
   let blocked = false;
   for (const entry of entries) {
     if (ledger.wouldBeGone.has(entry.path)) continue;
-    if (entry.kind === 'file' && (ROLLUP_FILES.has(entry.name) || isAside(entry.name) || isAbandonedTemp(entry, ctx.now))) {
+    if (entry.kind === 'file' && (ROLLUP_FILES.has(entry.name) || (marked && entry.name === COMPLETIONS_FILE) || ours(entry))) {
       files.push(entry);
-    } else if (entry.kind === 'dir' && !entry.name.startsWith('.') && isEmpty(ctx, entry.path)) {
-      folders.push(entry.path);
+    } else if (entry.kind === 'dir' && !entry.name.startsWith('.')) {
+      const inner = contentsOf(ctx, entry.path);
+      if (inner && inner.every((e) => ours(e) || (marked && e.kind === 'file' && RECORD_NAME.test(e.name)))) {
+        files.push(...inner);
+        folders.push(entry.path);
+      } else {
+        blocked = true;
+      }
     } else {
       blocked = true;
-      if (!(entry.kind === 'dir' && !entry.name.startsWith('.')) && entry.name !== COMPLETIONS_FILE) ledger.leaveAlone(entry.path, notOursReason(entry));
+      if (entry.name !== COMPLETIONS_FILE) ledger.leaveAlone(entry.path, notOursReason(entry));
     }
   }
   if (blocked) {
@@ -169,19 +214,22 @@ export function removeDayFolder(ctx: RunContext, day: string): void {
     }
     return;
   }
-  files.sort((a, b) => Number(a.name === SUMMARY_FILE) - Number(b.name === SUMMARY_FILE));
-  const bytes = files.reduce((sum, e) => sum + diskSpace(e), 0);
+  // Records and logs first, the summary last.
+  const rank = (e: Entry) => (e.name === SUMMARY_FILE ? 2 : ROLLUP_FILES.has(e.name) ? 1 : 0);
+  files.sort((a, b) => rank(a) - rank(b));
+  const lateRecords = files.filter((e) => RECORD_NAME.test(e.name)).length;
+  const detail = lateRecords ? `with ${plural(lateRecords, 'record')} that arrived after the day was pruned` : null;
   if (ctx.dryRun) {
-    ledger.remove('daySummary', dir, files.length, bytes);
+    ledger.remove('daySummary', dir, files.length, files.reduce((sum, e) => sum + diskSpace(e), 0), detail);
     return;
   }
   let removed = 0;
-  let removedBytes = 0;
+  let bytes = 0;
   for (const entry of files) {
     try {
-      if (removeIfUnchanged(entry) === 'removed') {
+      if (removeIfUnchanged(entry, { appendOnly: entry.name === COMPLETIONS_FILE }) === 'removed') {
         removed++;
-        removedBytes += diskSpace(entry);
+        bytes += diskSpace(entry);
       }
     } catch (error) {
       ledger.fail(entry.path, errorText(error));
@@ -193,13 +241,21 @@ export function removeDayFolder(ctx: RunContext, day: string): void {
   } catch (error) {
     ledger.fail(dir, errorText(error));
   }
-  ledger.remove('daySummary', dir, removed, removedBytes);
+  ledger.remove('daySummary', dir, removed, bytes, detail);
 }
 
-function isEmpty(ctx: RunContext, dir: string): boolean {
+/** A record folder's entries not already gone (in a dry run), or null when it cannot be read. */
+function contentsOf(ctx: RunContext, dir: string): Entry[] | null {
   try {
-    return entriesOf(dir).every((e) => ctx.ledger.wouldBeGone.has(e.path));
-  } catch {
-    return false;
+    return entriesOf(dir).filter((e) => !ctx.ledger.wouldBeGone.has(e.path));
+  } catch (error) {
+    ctx.ledger.fail(dir, errorText(error));
+    return null;
   }
+}
+
+function lateText(late: Entry[]): string {
+  const records = late.filter((e) => RECORD_NAME.test(e.name)).length;
+  const log = late.some((e) => e.name === COMPLETIONS_FILE);
+  return [records ? plural(records, 'record') : '', log ? 'completions' : ''].filter(Boolean).join(' and ') + ' written';
 }

@@ -54,10 +54,10 @@ export function prune(input: PruneInput): PruneResult {
   const running = runningByDay(input.logsDir, input.config, now);
 
   const days = dayFolders(ctx);
-  for (const day of days.filter((d) => rawExpired(d, cutoffs))) {
-    step(ctx, day, () => pruneRawRecords(ctx, day, running.get(day) ?? 0));
-  }
   const folders = days.filter((d) => dayFolderExpired(d, cutoffs));
+  for (const day of days.filter((d) => rawExpired(d, cutoffs))) {
+    step(ctx, day, () => pruneRawRecords(ctx, day, running.get(day) ?? 0, folders.includes(day)));
+  }
   const withoutReport = ensureReports(ctx, folders, cutoffs, input.writeReport);
   for (const day of folders) {
     const missing = withoutReport.get(day);

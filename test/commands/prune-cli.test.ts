@@ -46,7 +46,7 @@ const json = (run: Run) => JSON.parse(run.stdout) as Record<string, unknown> & {
 
 describe('agent-track prune', () => {
   test('a normal run prints what it removed and the space it freed', () => {
-    const store = generatedStore({ days: 12, seed: 21 });
+    const store = generatedStore({ days: 14, promptsPerDay: 6, seed: 21 });
     const run = prune(store);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -57,7 +57,7 @@ describe('agent-track prune', () => {
   });
 
   test('--json gives the same as data, with stable keys', () => {
-    const store = generatedStore({ days: 12, seed: 22 });
+    const store = generatedStore({ days: 14, promptsPerDay: 6, seed: 22 });
     const dry = prune(store, ['--dry-run', '--json']);
     expect(dry.status).toBe(0);
     const data = json(dry);
@@ -161,7 +161,7 @@ describe('two prunes at once', () => {
   });
 
   test('the lock of a killed prune is taken over', () => {
-    const store = generatedStore({ days: 12, seed: 26 });
+    const store = generatedStore({ days: 14, promptsPerDay: 6, seed: 26 });
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     writeFileSync(join(store.logsDir, '.prune.lock'), `${dead.stdout} ${Date.now()} killed`);
     const run = prune(store);
@@ -187,7 +187,7 @@ describe('two prunes at once', () => {
 
 describe('permission errors', () => {
   test('are reported, the rest of the work still happens, and the exit code is 1', () => {
-    const store = generatedStore({ days: 24, promptsPerDay: 4, seed: 28 });
+    const store = generatedStore({ days: 24, promptsPerDay: 6, seed: 28 });
     // A record folder whose files cannot be removed, and one that cannot even be read.
     const day = dayWithRecords(store, 8, 13);
     const [stuckAgent] = readdirSync(join(store.logsDir, day)).filter((n) => !n.includes('.'));

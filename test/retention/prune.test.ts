@@ -123,7 +123,7 @@ describe('prune on a realistic store', () => {
 
 describe("a day's raw records go only once its summary counts them", () => {
   test('a day whose summary cannot be written keeps its records, the failure is reported, and the rest is done', () => {
-    const store = generatedStore({ days: 12, seed: 6 });
+    const store = generatedStore({ days: 12, promptsPerDay: 6, seed: 6 });
     const broken = dayWithRecords(store, 8, 11);
     const records = recordFiles(store.logsDir, broken);
     expect(records.length).toBeGreaterThan(0);
@@ -139,7 +139,7 @@ describe("a day's raw records go only once its summary counts them", () => {
   });
 
   test('records still being written keep their day for a later run, which is not a failure', () => {
-    const store = generatedStore({ days: 12, seed: 6 });
+    const store = generatedStore({ days: 12, promptsPerDay: 6, seed: 6 });
     const busy = dayWithRecords(store, 8, 11);
     const [agent] = readdirSync(join(store.logsDir, busy)).filter((n) => !n.includes('.'));
     // A record written a moment ago: the rollup waits for its inputs to settle.
@@ -152,12 +152,13 @@ describe("a day's raw records go only once its summary counts them", () => {
     expect(removedOf(run(store).result, 'rawRecords')).toEqual([busy]);
   });
 
-  test('a record corrected after its day was pruned leaves the summary as it was; the next prune removes it', () => {
-    const store = generatedStore({ days: 12, seed: 8 });
-    const day = dayWithRecords(store, 8, 11);
+  test('a record corrected after its day was pruned stays, uncounted, until the day folder goes with its summary', () => {
+    const store = generatedStore({ days: 40, promptsPerDay: 5, seed: 8 });
+    const day = dayWithRecords(store, 32, 38);
+    const keepFolders = { ...DEFAULT_CONFIG.retention, dailySummariesMs: 90 * DAY_MS };
     const [first] = recordFiles(store.logsDir, day);
     const record = AgentExecution.parse(JSON.parse(readFileSync(join(store.logsDir, day, first!), 'utf8')));
-    run(store);
+    run(store, { policy: keepFolders });
     const pruned = ensureDaySummary(store.logsDir, day, Date.now(), none);
     expect(pruned.executions).toBeGreaterThan(1);
 
@@ -167,12 +168,18 @@ describe("a day's raw records go only once its summary counts them", () => {
     expect(daySummaryState(store.logsDir, day)).toBe('current');
     expect(ensureDaySummary(store.logsDir, day, Date.now(), none)).toEqual(pruned);
 
-    const { result } = run(store);
-    expect(result.removed).toEqual([
-      { kind: 'rawRecords', path: day, files: 1, bytes: expect.any(Number), detail: '1 record arrived after the day was pruned and is not counted in its summary' },
+    // Its summary will never count it, so no prune removes it before the summary goes.
+    const second = run(store, { policy: keepFolders }).result;
+    expect(second.removed).toEqual([]);
+    expect(second.kept).toEqual([{ path: day, reason: '1 record written after the day was pruned: its summary does not count it, so it stays until the day folder goes' }]);
+    expect(recordFiles(store.logsDir, day)).toEqual([first]);
+
+    const third = run(store).result;
+    expect(third.kept).toEqual([]);
+    expect(third.removed.filter((r) => r.path === day)).toEqual([
+      { kind: 'daySummary', path: day, files: 4, bytes: expect.any(Number), detail: 'with 1 record that arrived after the day was pruned' },
     ]);
-    expect(recordFiles(store.logsDir, day)).toEqual([]);
-    expect(ensureDaySummary(store.logsDir, day, Date.now(), none)).toEqual(pruned);
+    expect(existsSync(join(store.logsDir, day))).toBe(false);
   });
 });
 
@@ -280,7 +287,7 @@ describe('dated reports', () => {
 
 describe('never follows a symbolic link', () => {
   test('a symlinked date folder, record file or record folder is left alone, and what it points to is untouched', () => {
-    const store = generatedStore({ days: 40, seed: 13 });
+    const store = generatedStore({ days: 40, promptsPerDay: 5, seed: 13 });
     const outside = join(store.root, 'outside');
     const outsideDay = join(outside, 'day');
     mkdirSync(join(outsideDay, 'reviewer'), { recursive: true });
@@ -317,7 +324,7 @@ describe('never follows a symbolic link', () => {
 
 describe('odd names', () => {
   test('are reported and left alone, and the rest of the work still happens', () => {
-    const store = generatedStore({ days: 40, seed: 14 });
+    const store = generatedStore({ days: 40, promptsPerDay: 5, seed: 14 });
     mkdirSync(join(store.logsDir, '2019-02-30'));
     writeFileSync(join(store.logsDir, '2019-03-01'), 'a file with a date for a name');
     const folderDay = dayWithRecords(store, 32, 38);
