@@ -155,7 +155,7 @@ function summaryIsCurrent(ctx: RunContext, day: string): boolean {
   }
   if (daySummaryState(ctx.root, day) === 'current') return true;
   if (problems.length) ctx.ledger.fail(dir, `raw records kept: the day's summary could not be brought up to date (${problems.join('; ')})`);
-  else ctx.ledger.keep(dir, 'raw records kept: they changed while pruning, so the summary does not count them all yet; a later run removes them');
+  else ctx.ledger.keep(dir, 'raw records kept: written to moments ago, so the summary cannot count them all yet; a later run removes them');
   return false;
 }
 
@@ -218,7 +218,12 @@ export function removeDayFolder(ctx: RunContext, day: string): void {
   const rank = (e: Entry) => (e.name === SUMMARY_FILE ? 2 : ROLLUP_FILES.has(e.name) ? 1 : 0);
   files.sort((a, b) => rank(a) - rank(b));
   const lateRecords = files.filter((e) => RECORD_NAME.test(e.name)).length;
-  const detail = lateRecords ? `with ${plural(lateRecords, 'record')} that arrived after the day was pruned` : null;
+  const noSummaryYet = ctx.dryRun && !files.some((e) => e.name === SUMMARY_FILE);
+  const detail = lateRecords
+    ? `with ${plural(lateRecords, 'record')} that arrived after the day was pruned`
+    : noSummaryYet
+      ? 'its summary is built first, for the dated reports'
+      : null;
   if (ctx.dryRun) {
     ledger.remove('daySummary', dir, files.length, files.reduce((sum, e) => sum + diskSpace(e), 0), detail);
     return;

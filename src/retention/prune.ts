@@ -61,6 +61,8 @@ export function prune(input: PruneInput): PruneResult {
   const withoutReport = ensureReports(ctx, folders, cutoffs, input.writeReport);
   for (const day of folders) {
     const missing = withoutReport.get(day);
+    // A run still going writes its record into its start day's folder: that folder stays (the raw step said why).
+    if (running.has(day)) continue;
     if (missing) ledger.fail(join(root, day), `day folder kept: ${missing}`);
     else step(ctx, day, () => removeDayFolder(ctx, day));
   }
