@@ -7,6 +7,7 @@ import { installCommand, uninstallCommand } from './commands/install.js';
 import { pruneCommand } from './commands/prune.js';
 import { reportCommand } from './commands/report.js';
 import { trendsCommand } from './commands/trends.js';
+import { rollupWorkerCommand } from './commands/rollup-worker.js';
 
 // Commander wiring only: each subcommand lives in src/commands/<name>.ts,
 // exports a function returning its Command, and sets process.exitCode; errors
@@ -36,6 +37,7 @@ const commands: Command[] = [
   doctorCommand(),
   reportCommand(),
   trendsCommand(),
+  rollupWorkerCommand(),
   pruneCommand(),
 ];
 

@@ -29,13 +29,6 @@ export function emptyPeriodAgent(): PeriodAgent {
   return { ...emptyAgentDay(), durations: new DurationSet() };
 }
 
-/** One day of one agent as a period of one day (its lists are shared, not copied). */
-export function periodAgentOf(day: AgentDay): PeriodAgent {
-  const agent = emptyPeriodAgent();
-  mergeAgentDay(agent, day);
-  return agent;
-}
-
 /** `agents`: keep only these agent types (and workflows that involve one of them); null keeps all. */
 export function mergeDays(summaries: readonly DayInput[], agents: ReadonlySet<string> | null = null): PeriodAggregate {
   const keep = (agent: string) => agents === null || agents.has(agent);

@@ -150,16 +150,19 @@ function billed(tokens: TokenSums) {
 }
 
 function workflowPatterns(workflows: ReadonlyMap<string, WorkflowTally>): WorkflowPattern[] {
+  // Ranked on the tallies, ties by shape key, so only the kept few are decoded into names.
   return [...workflows]
-    .map(([key, tally]) => ({ info: describeWorkflow(key), tally }))
-    .sort((a, b) => b.tally[0] - a.tally[0] || (a.info.name < b.info.name ? -1 : a.info.name > b.info.name ? 1 : 0))
+    .sort((a, b) => b[1][0] - a[1][0] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .slice(0, WORKFLOW_PATTERNS_KEPT)
-    .map(({ info, tally: [runs, succeeded, , wallTime] }) => ({
-      name: info.name,
-      frequency: runs,
-      agentSequence: info.stages.flat(),
-      stages: info.stages,
-      avgTotalDuration: Math.round(wallTime / runs),
-      successRate: percent(succeeded, runs),
-    }));
+    .map(([key, [runs, succeeded, , wallTime]]) => {
+      const info = describeWorkflow(key);
+      return {
+        name: info.name,
+        frequency: runs,
+        agentSequence: info.stages.flat(),
+        stages: info.stages,
+        avgTotalDuration: Math.round(wallTime / runs),
+        successRate: percent(succeeded, runs),
+      };
+    });
 }

@@ -1,9 +1,9 @@
 import type { ModelPrice } from '../schema/config.js';
 import type { Anomaly, TrendFigures, TrendLine, Trends } from '../schema/report.js';
-import type { DayFigures } from '../schema/summary.js';
+import type { AgentDay, DayFigures, TokenSums } from '../schema/summary.js';
 import { costOf, costWarnings } from './cost.js';
-import type { DurationSet } from './durations.js';
-import { combineAgents, mergeDays, periodAgentOf, type PeriodAgent } from './merge.js';
+import { addTokens, emptyTokens } from './day-summary.js';
+import { DurationSet } from './durations.js';
 import { dayCount, daysBetween, periodText, previousPeriod, type Period } from './period.js';
 import { percent, robustScore, robustSpread, round, slope, type RobustSpread } from './stats.js';
 
@@ -54,36 +54,41 @@ export function buildTrends(input: TrendsInput): Trends {
   const days = daysBetween(input.period.from, input.period.to);
   const before = previousPeriod(input.period);
   const byDay = new Map(input.summaries.map((s) => [s.day, s]));
-  const inPeriod = days.flatMap((d) => byDay.get(d) ?? []);
-  const inPrevious = daysBetween(before.from, before.to).flatMap((d) => byDay.get(d) ?? []);
-
-  const current = mergeDays(inPeriod, filter);
-  const previous = mergeDays(inPrevious, filter);
-  const agentNames = [...new Set([...current.agents.keys(), ...previous.agents.keys()])].sort();
+  const current = new Map<string, Tally>();
+  const previous = new Map<string, Tally>();
+  const overallCurrent = emptyTally();
+  const overallPrevious = emptyTally();
+  const add = (into: Map<string, Tally>, overall: Tally, day: string) => {
+    for (const [agent, figures] of Object.entries(byDay.get(day)?.agents ?? {})) {
+      if (!keep(agent)) continue;
+      let tally = into.get(agent);
+      if (!tally) into.set(agent, (tally = emptyTally()));
+      addDay(tally, figures);
+      addDay(overall, figures);
+    }
+  };
+  for (const day of days) add(current, overallCurrent, day);
+  for (const day of daysBetween(before.from, before.to)) add(previous, overallPrevious, day);
+  const agentNames = [...new Set([...current.keys(), ...previous.keys()])].sort();
 
   const agents = agentNames.map((agent) => {
     const series = days.map((d) => {
-      const day = byDay.get(d)?.agents[agent];
-      return day ? periodAgentOf(day) : null;
+      const figures = byDay.get(d)?.agents[agent];
+      return figures ? tallyOf([figures]) : null;
     });
-    return { agent, ...lineOf(series, current.agents.get(agent) ?? null, previous.agents.get(agent) ?? null, input.prices) };
+    return { agent, ...lineOf(series, current.get(agent) ?? null, previous.get(agent) ?? null, input.prices) };
   });
   const overallSeries = days.map((d) => {
-    const summary = byDay.get(d);
-    if (!summary) return null;
-    const selected = Object.entries(summary.agents).filter(([agent]) => keep(agent));
-    return selected.length ? combineAgents(selected.map(([, day]) => periodAgentOf(day))) : null;
+    const selected = Object.entries(byDay.get(d)?.agents ?? {}).filter(([agent]) => keep(agent));
+    return selected.length ? tallyOf(selected.map(([, figures]) => figures)) : null;
   });
-  const overall = lineOf(overallSeries, combineAgents(current.agents.values()), combineAgents(previous.agents.values()), input.prices);
+  const overall = lineOf(overallSeries, overallCurrent, overallPrevious, input.prices);
 
   const anomalies: Anomaly[] = [];
   for (const { agent, series } of agents) anomalies.push(...dayAnomalies(agent, days, series));
-  for (const agent of current.agents.keys()) {
-    anomalies.push(...executionAnomalies(agent, days, byDay, current.agents.get(agent)!.durations));
-  }
+  for (const [agent, tally] of current) anomalies.push(...executionAnomalies(agent, days, byDay, tally.durations));
   anomalies.sort((a, b) => Math.abs(b.score) - Math.abs(a.score) || (a.day < b.day ? -1 : 1) || (a.agent < b.agent ? -1 : 1));
 
-  const all = combineAgents(current.agents.values());
   return {
     schemaVersion: 1,
     kind: 'agent-track/trends',
@@ -103,8 +108,44 @@ export function buildTrends(input: TrendsInput): Trends {
     overall,
     agents,
     anomalies: anomalies.slice(0, ANOMALIES_KEPT),
-    warnings: [...coverageWarnings(input, before), ...costWarnings(costOf(all.models, all.longContextModels, input.prices))],
+    warnings: [...coverageWarnings(input, before), ...costWarnings(costOf(overallCurrent.models, overallCurrent.longContextModels, input.prices))],
   };
+}
+
+/** Only what trends show, added up over days and agents: cheaper than a full period merge over a year. */
+interface Tally {
+  executions: number;
+  success: number;
+  tokensUsed: number;
+  models: Record<string, TokenSums>;
+  longContextModels: Record<string, TokenSums>;
+  durations: DurationSet;
+}
+
+function emptyTally(): Tally {
+  return { executions: 0, success: 0, tokensUsed: 0, models: {}, longContextModels: {}, durations: new DurationSet() };
+}
+
+function addDay(tally: Tally, day: AgentDay): void {
+  tally.executions += day.executions;
+  tally.success += day.success;
+  tally.tokensUsed += day.tokensUsed.total;
+  for (const [model, tokens] of Object.entries(day.models)) addTokens((tally.models[model] ??= emptyTokens()), tokens);
+  for (const [model, tokens] of Object.entries(day.longContextModels)) addTokens((tally.longContextModels[model] ??= emptyTokens()), tokens);
+  tally.durations.add(day.durations);
+}
+
+function tallyOf(days: readonly AgentDay[]): Tally {
+  if (days.length === 1) {
+    // One day of one agent: its own objects, nothing to add up.
+    const [day] = days as [AgentDay];
+    const durations = new DurationSet();
+    durations.add(day.durations);
+    return { executions: day.executions, success: day.success, tokensUsed: day.tokensUsed.total, models: day.models, longContextModels: day.longContextModels, durations };
+  }
+  const tally = emptyTally();
+  for (const day of days) addDay(tally, day);
+  return tally;
 }
 
 /** The change against the previous period means little if records only start partway through it. */
@@ -115,21 +156,21 @@ function coverageWarnings(input: TrendsInput, before: { from: string; to: string
   return [`records start on ${first}, partway through the previous period (${periodText(before)}): changes against it overstate growth`];
 }
 
-function figuresOf(day: PeriodAgent | null, prices: Readonly<Record<string, ModelPrice>>): TrendFigures {
+function figuresOf(day: Tally | null, prices: Readonly<Record<string, ModelPrice>>): TrendFigures {
   if (!day || day.executions === 0) return { executions: 0, successRate: null, p50Duration: null, tokensUsed: 0, costUsd: 0 };
   return {
     executions: day.executions,
     successRate: percent(day.success, day.executions),
     p50Duration: day.durations.percentile(50),
-    tokensUsed: day.tokensUsed.total,
+    tokensUsed: day.tokensUsed,
     costUsd: costOf(day.models, day.longContextModels, prices).usd,
   };
 }
 
 function lineOf(
-  days: readonly (PeriodAgent | null)[],
-  current: PeriodAgent | null,
-  previous: PeriodAgent | null,
+  days: readonly (Tally | null)[],
+  current: Tally | null,
+  previous: Tally | null,
   prices: Readonly<Record<string, ModelPrice>>,
 ): TrendLine {
   const daily = days.map((d) => figuresOf(d, prices));

@@ -1,12 +1,10 @@
 import { Command } from 'commander';
 import { parseDuration } from '../config/duration.js';
-import { addDays, customPeriod, dailyPeriod, dayNumber, isoWeekPeriod, monthPeriod, periodText, trailingWeek, type Period } from '../analytics/period.js';
-import { reportDocument } from '../render/report-view.js';
-import { trendsDocument } from '../render/trends-view.js';
+import { addDays, customPeriod, dailyPeriod, dayNumber, isoWeekPeriod, monthPeriod, trailingWeek, type Period } from '../analytics/period.js';
 import { FORMATS, type Format } from '../render/output.js';
 import { localDay } from '../store/paths.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
-import { emit, refreshMetricsFiles, Reporter, SummarySource, sweep, Warnings } from './reporting.js';
+import { runReporting } from './reporting.js';
 
 // `agent-track report`: one report over any period. Flags become a Period
 // here; everything after that is the same pipeline whatever the period.
@@ -42,8 +40,8 @@ export function reportCommand(): Command {
       .option('--since <date>', 'first day, YYYY-MM-DD, or a span before --until such as 30d or 2w')
       .option('--until <date>', 'last day, YYYY-MM-DD (default: today)')
       .option('--trends', 'per-day trends over the period instead of the report'),
-  ).action((_options: unknown, command: Command) => {
-    process.exitCode = runReport(command.optsWithGlobals<ReportOptions>());
+  ).action(async (_options: unknown, command: Command) => {
+    process.exitCode = await runReport(command.optsWithGlobals<ReportOptions>());
   });
 }
 
@@ -55,37 +53,12 @@ export function addOutputOptions(command: Command): Command {
     .option('--out <file>', 'write to this file instead of standard output');
 }
 
-function runReport(options: ReportOptions): number {
+async function runReport(options: ReportOptions): Promise<number> {
   const ctx = createContext(options);
-  const today = localDay(ctx.now);
   const format = formatOf(options);
-  const period = periodOf(options, today);
+  const period = periodOf(options, localDay(ctx.now));
   const agents = agentsOf(options);
-  const warnings = new Warnings();
-  sweep(ctx, warnings);
-  const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
-  const reporter = new Reporter(source, ctx.config.prices, ctx.now);
-
-  if (options.trends) {
-    const trends = reporter.trendsOf(period, agents);
-    trends.warnings.forEach((w) => warnings.add(w));
-    emit(ctx, source, { format, out: options.out, value: trends, document: () => trendsDocument(trends), empty: trends.overall.current.executions === 0 }, periodText(period));
-  } else {
-    const report = reporter.report(period, agents);
-    report.warnings.forEach((w) => warnings.add(w));
-    emit(ctx, source, { format, out: options.out, value: report, document: () => reportDocument(report), empty: report.summary.totalExecutions === 0 }, periodText(period));
-  }
-  if (source.hasData) refreshFiles(ctx, reporter, today, warnings);
-  warnings.flush(ctx.stderr);
-  return 0;
-}
-
-export function refreshFiles(ctx: ReturnType<typeof createContext>, reporter: Reporter, today: string, warnings: Warnings): void {
-  try {
-    refreshMetricsFiles(ctx, reporter, today);
-  } catch (error) {
-    warnings.add(`could not update the metrics files: ${(error as Error).message}`);
-  }
+  return runReporting(ctx, { kind: options.trends ? 'trends' : 'report', period, agents, format, out: options.out });
 }
 
 export function formatOf(options: OutputOptions): Format {

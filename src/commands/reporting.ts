@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { addDays, customPeriod, isoWeekOf, isoWeekPeriod, monthPeriod, previousPeriod, trailingWeek, type Period } from '../analytics/period.js';
+import { addDays, customPeriod, isoWeekOf, isoWeekPeriod, monthPeriod, periodText, previousPeriod, trailingWeek, type Period } from '../analytics/period.js';
 import { buildReport } from '../analytics/report.js';
 import { buildTrends } from '../analytics/trends.js';
 import { sweepInFlight } from '../capture/sweep.js';
@@ -8,21 +8,25 @@ import type { ModelPrice } from '../schema/config.js';
 import type { Report, Trends } from '../schema/report.js';
 import type { DayFigures, DaySummary, DayWorkflows } from '../schema/summary.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { metricsDir } from '../store/paths.js';
+import { localDay, metricsDir } from '../store/paths.js';
 import { listDays, type LoadIssue } from '../store/records.js';
-import { loadDay, type LoadedDay } from '../store/rollup.js';
+import { loadDay, peekDay, type LoadedDay } from '../store/rollup.js';
+import { rebuildDays } from '../store/rollup-workers.js';
 import type { Document } from '../render/document.js';
+import { reportDocument } from '../render/report-view.js';
+import { trendsDocument } from '../render/trends-view.js';
 import { render, type Format } from '../render/output.js';
 import type { CommandContext } from './context.js';
 
-// What `report` and `trends` share: the summaries of the days they need
-// (each day loaded once per run), the metrics files every run refreshes, the
-// warnings, and writing the result where it was asked for.
+// The one reporting pipeline behind `report` and `trends`: the summaries of
+// the days a run needs (each loaded once), the result computed once however
+// many outputs want it, the metrics files every run refreshes, the warnings,
+// and writing the result where it was asked for.
 
 /** Each agent's own history for the rules: this many days before the period. */
-export const BASELINE_DAYS = 28;
+const BASELINE_DAYS = 28;
 /** The window of metrics/performance-trends.json. */
-export const TRENDS_FILE_DAYS = 30;
+const TRENDS_FILE_DAYS = 30;
 /** Dated weekly copies are kept current for weeks this recent (retention keeps day summaries 30 days by default). */
 const DATED_COPY_DAYS = 35;
 
@@ -54,6 +58,24 @@ export class SummarySource {
     return this.days[this.days.length - 1] ?? null;
   }
 
+  /**
+   * Loads the figures of every day from `from` to `to` up front, rebuilding
+   * the stale or missing rollups among them in parallel (see rollup-workers).
+   */
+  async prefetch(from: string, to: string): Promise<void> {
+    const today = localDay(this.now);
+    const pending: string[] = [];
+    for (const day of this.inRange(from, to)) {
+      if (this.figures.has(day)) continue;
+      const peeked = day < today ? peekDay(this.logsDir, day, this.now, this.onIssue, false) : null;
+      if (peeked) this.figures.set(day, peeked.figures);
+      else pending.push(day);
+    }
+    const closed = pending.filter((day) => day < today);
+    for (const [day, loaded] of await rebuildDays(this.logsDir, closed, this.now, this.onIssue, false)) this.keep(day, loaded);
+    for (const day of pending.filter((d) => d >= today)) this.load(day, false);
+  }
+
   /** Figures of the days from `from` to `to` that have a folder. */
   figuresOf(from: string, to: string): DayFigures[] {
     return this.inRange(from, to).map((day) => this.figures.get(day) ?? this.load(day, false).figures);
@@ -75,10 +97,14 @@ export class SummarySource {
     // Skipped files are reported once per run, by the first load of a day.
     const seen = this.figures.has(day);
     const loaded = loadDay(this.logsDir, day, this.now, seen ? () => {} : this.onIssue, withWorkflows);
-    if (loaded.rebuilt) this.rebuilt.add(day);
-    if (!seen || loaded.rebuilt) this.figures.set(day, loaded.figures);
-    if (withWorkflows || loaded.workflows) this.workflows.set(day, loaded.workflows);
+    this.keep(day, loaded, withWorkflows);
     return loaded;
+  }
+
+  private keep(day: string, loaded: LoadedDay, withWorkflows = false): void {
+    if (loaded.rebuilt) this.rebuilt.add(day);
+    if (!this.figures.has(day) || loaded.rebuilt) this.figures.set(day, loaded.figures);
+    if (withWorkflows || loaded.workflows) this.workflows.set(day, loaded.workflows);
   }
 }
 
@@ -123,8 +149,60 @@ export class Reporter {
   }
 }
 
+export interface ReportingRequest {
+  kind: 'report' | 'trends';
+  period: Period;
+  agents: string[] | null;
+  format: Format;
+  out: string | undefined;
+}
+
+/**
+ * One run of `report` or `trends`, whatever the period: sweep in-flight
+ * runs, load the days it needs (rebuilding stale rollups), print the result,
+ * refresh the metrics files, and report warnings on stderr.
+ */
+export async function runReporting(ctx: CommandContext, request: ReportingRequest): Promise<number> {
+  const today = localDay(ctx.now);
+  const warnings = new Warnings();
+  sweep(ctx, warnings);
+  const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
+  const reporter = new Reporter(source, ctx.config.prices, ctx.now);
+  const { period, agents } = request;
+  const first = request.kind === 'trends' ? previousPeriod(period).from : addDays(period.from, -BASELINE_DAYS);
+  await source.prefetch([first, metricsWindowStart(today)].sort()[0]!, [period.to, today].sort()[1]!);
+
+  let output: Output;
+  if (request.kind === 'trends') {
+    const trends = reporter.trendsOf(period, agents);
+    output = { value: trends, document: () => trendsDocument(trends), empty: trends.overall.current.executions === 0, warnings: trends.warnings };
+  } else {
+    const report = reporter.report(period, agents);
+    output = { value: report, document: () => reportDocument(report), empty: report.summary.totalExecutions === 0, warnings: report.warnings };
+  }
+  output.warnings.forEach((w) => warnings.add(w));
+  emit(ctx, source, request, output, periodText(period));
+  if (source.hasData) {
+    try {
+      refreshMetricsFiles(ctx, reporter, today);
+    } catch (error) {
+      warnings.add(`could not update the metrics files: ${(error as Error).message}`);
+    }
+  }
+  warnings.flush(ctx.stderr);
+  return 0;
+}
+
+/** The first day the metrics files need (with baselines), so one prefetch covers the whole run. */
+export function metricsWindowStart(today: string): string {
+  const lastMonth = `${addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7)}-01`;
+  const oldestWeek = isoWeekPeriod(isoWeekOf(addDays(today, -DATED_COPY_DAYS)), today)!.from;
+  const earliest = [lastMonth, oldestWeek, addDays(today, 1 - 2 * TRENDS_FILE_DAYS)].sort()[0]!;
+  return addDays(earliest, -BASELINE_DAYS);
+}
+
 /** Runs the design document promises to close: every command sweeps in-flight runs first. */
-export function sweep(ctx: CommandContext, warnings: Warnings): void {
+function sweep(ctx: CommandContext, warnings: Warnings): void {
   const result = sweepInFlight(ctx.logsDir, ctx.config, ctx.now);
   for (const error of result.errors) warnings.add(`could not close an in-flight run: ${error}`);
 }
@@ -137,14 +215,9 @@ export function sweep(ctx: CommandContext, warnings: Warnings): void {
  * missing, or when one of its days was rebuilt in this run; a finished
  * period's copy otherwise stays as it is.
  */
-export function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: string): string[] {
+function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: string): void {
   const dir = metricsDir(ctx.logsDir);
-  const written: string[] = [];
-  const write = (relative: string, value: unknown) => {
-    const path = join(dir, relative);
-    writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
-    written.push(path);
-  };
+  const write = (relative: string, value: unknown) => writeFileAtomic(join(dir, relative), `${JSON.stringify(value, null, 2)}\n`);
   write('weekly-report.json', reporter.report(trailingWeek(today, today), null));
   write('performance-trends.json', reporter.trendsOf(customPeriod(addDays(today, 1 - TRENDS_FILE_DAYS), today, today), null));
 
@@ -161,7 +234,6 @@ export function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, tod
   const thisMonth = today.slice(0, 7);
   const lastMonth = addDays(`${thisMonth}-01`, -1).slice(0, 7);
   for (const month of [lastMonth, thisMonth]) dated(join('monthly', `${month}.json`), monthPeriod(month, today)!);
-  return written;
 }
 
 function isComplete(path: string): boolean {
@@ -173,7 +245,7 @@ function isComplete(path: string): boolean {
 }
 
 /** Warnings for stderr, each once, the first few in full. */
-export class Warnings {
+class Warnings {
   private readonly lines = new Set<string>();
   static readonly SHOWN = 10;
 
@@ -191,13 +263,12 @@ export class Warnings {
   }
 }
 
-export interface Output {
-  format: Format;
-  out: string | undefined;
+interface Output {
   value: unknown;
   document: () => Document;
   /** No execution in the chosen period (or none at all). */
   empty: boolean;
+  warnings: string[];
 }
 
 /**
@@ -205,9 +276,9 @@ export interface Output {
  * person gets one helpful line instead of a table of dashes; JSON and CSV
  * still get their (empty) data so scripts keep working.
  */
-export function emit(ctx: CommandContext, source: SummarySource, output: Output, periodText: string): void {
-  const toFile = output.out !== undefined;
-  const human = output.format === 'table' || output.format === 'markdown';
+function emit(ctx: CommandContext, source: SummarySource, request: Pick<ReportingRequest, 'format' | 'out'>, output: Output, periodText: string): void {
+  const toFile = request.out !== undefined;
+  const human = request.format === 'table' || request.format === 'markdown';
   const width = toFile ? Infinity : ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Number(ctx.env.COLUMNS) || Infinity;
   let text: string;
   if (!source.hasData || (output.empty && human)) {
@@ -217,13 +288,13 @@ export function emit(ctx: CommandContext, source: SummarySource, output: Output,
     if (human) text = `${message}\n`;
     else {
       ctx.stderr.write(`agent-track: ${message.replace(/\n/g, ' ')}\n`);
-      text = render(output.value, output.document, output.format, { width, color: false });
+      text = render(output.value, output.document, request.format, { width, color: false });
     }
   } else {
-    text = render(output.value, output.document, output.format, { width, color: ctx.color && !toFile });
+    text = render(output.value, output.document, request.format, { width, color: ctx.color && !toFile });
   }
   if (toFile) {
-    const path = resolve(ctx.cwd, output.out!);
+    const path = resolve(ctx.cwd, request.out!);
     writeFileAtomic(path, text);
     ctx.stderr.write(`agent-track: wrote ${path}\n`);
   } else {

@@ -1,10 +1,9 @@
 import { Command } from 'commander';
-import { addDays, customPeriod, periodText } from '../analytics/period.js';
-import { trendsDocument } from '../render/trends-view.js';
+import { addDays, customPeriod } from '../analytics/period.js';
 import { localDay } from '../store/paths.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
-import { addOutputOptions, agentsOf, formatOf, periodOf, refreshFiles, type OutputOptions } from './report.js';
-import { emit, Reporter, SummarySource, sweep, Warnings } from './reporting.js';
+import { addOutputOptions, agentsOf, formatOf, periodOf, type OutputOptions } from './report.js';
+import { runReporting } from './reporting.js';
 
 // `agent-track trends`: per-day series per agent over a window, the change
 // against the window before it, slopes and anomalies.
@@ -25,12 +24,12 @@ export function trendsCommand(): Command {
       .option('--days <n>', `the n days ending --until (default: ${DEFAULT_TREND_DAYS})`)
       .option('--since <date>', 'first day, YYYY-MM-DD, or a span such as 90d')
       .option('--until <date>', 'last day, YYYY-MM-DD (default: today)'),
-  ).action((_options: unknown, command: Command) => {
-    process.exitCode = runTrends(command.optsWithGlobals<TrendsOptions>());
+  ).action(async (_options: unknown, command: Command) => {
+    process.exitCode = await runTrends(command.optsWithGlobals<TrendsOptions>());
   });
 }
 
-function runTrends(options: TrendsOptions): number {
+async function runTrends(options: TrendsOptions): Promise<number> {
   const ctx = createContext(options);
   const today = localDay(ctx.now);
   const format = formatOf(options);
@@ -47,14 +46,5 @@ function runTrends(options: TrendsOptions): number {
     const until = periodOf({ until: options.until ?? today }, today).to;
     period = customPeriod(addDays(until, 1 - days), until, today);
   }
-  const warnings = new Warnings();
-  sweep(ctx, warnings);
-  const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
-  const reporter = new Reporter(source, ctx.config.prices, ctx.now);
-  const trends = reporter.trendsOf(period, agents);
-  trends.warnings.forEach((w) => warnings.add(w));
-  emit(ctx, source, { format, out: options.out, value: trends, document: () => trendsDocument(trends), empty: trends.overall.current.executions === 0 }, periodText(period));
-  if (source.hasData) refreshFiles(ctx, reporter, today, warnings);
-  warnings.flush(ctx.stderr);
-  return 0;
+  return runReporting(ctx, { kind: 'trends', period, agents, format, out: options.out });
 }

@@ -10,6 +10,37 @@ import { AgentExecution, ExecutionError } from './record.js';
 
 const S = AgentExecution.shape;
 
+/**
+ * The same schema without its describe() checks, all the way down. z.compile
+ * cannot compile that check and runs every described field through the slow
+ * runtime parser instead, which doubles the validation cost per record (and
+ * much more in a cold process). Descriptions matter to the published JSON
+ * Schema, not to reading records back.
+ */
+export function withoutDescriptions<T extends z.ZodMiniType>(schema: T): T {
+  const def = schema.def as unknown as Record<string, unknown> & { type: string; checks?: { _zod: { def: { check: string } } }[] };
+  const next: Record<string, unknown> = { ...def };
+  if (def.checks) next.checks = def.checks.filter((check) => check._zod.def.check !== 'describe');
+  const strip = (key: string) => (next[key] = withoutDescriptions(def[key] as z.ZodMiniType));
+  switch (def.type) {
+    case 'object':
+      next.shape = Object.fromEntries(Object.entries(def.shape as Record<string, z.ZodMiniType>).map(([k, v]) => [k, withoutDescriptions(v)]));
+      break;
+    case 'nullable':
+    case 'optional':
+      strip('innerType');
+      break;
+    case 'array':
+      strip('element');
+      break;
+    case 'record':
+      strip('keyType');
+      strip('valueType');
+      break;
+  }
+  return schema.clone(next as unknown as T['def']);
+}
+
 export const ExecutionFacts = z.object({
   schemaVersion: S.schemaVersion,
   id: S.id,
@@ -32,3 +63,6 @@ export const ExecutionFacts = z.object({
   capture: z.pick(S.capture, { writtenAt: true }),
 });
 export type ExecutionFacts = z.infer<typeof ExecutionFacts>;
+
+/** What the loader validates with: ExecutionFacts, fully compilable. */
+export const ExecutionFactsForReading = withoutDescriptions(ExecutionFacts);

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
-import { ExecutionFacts } from '../schema/facts.js';
+import { ExecutionFactsForReading, type ExecutionFacts } from '../schema/facts.js';
 import { memo } from '../schema/memo.js';
 import { AgentExecution } from '../schema/record.js';
 import { DAY_NAME, RECORD_NAME } from './paths.js';
@@ -57,7 +57,7 @@ export function parseRecord(path: string, onIssue: IssueSink): AgentExecution | 
 }
 
 // Compiling costs a few ms, paid only by commands that read records.
-const compiledFacts = memo(() => z.compile(ExecutionFacts));
+const compiledFacts = memo(() => z.compile(ExecutionFactsForReading));
 
 /** What reports need of every record of one day. */
 export function readDayFacts(logsDir: string, day: string, onIssue: IssueSink): ExecutionFacts[] {

@@ -93,25 +93,41 @@ export function ensureDaySummary(logsDir: string, day: string, now: number, onIs
 
 /** A day as reports use it: a closed day through its rollup, today (or later) from the records, never written. */
 export function loadDay(logsDir: string, day: string, now: number, onIssue: IssueSink, withWorkflows: boolean): LoadedDay {
-  if (day >= localDay(now)) return split(summarizeRecords(logsDir, day, onIssue), withWorkflows, true);
+  return peekDay(logsDir, day, now, onIssue, withWorkflows) ?? rebuildDay(logsDir, day, now, onIssue, withWorkflows);
+}
+
+/**
+ * The day from its rollup when that can be used as it is; null when the day
+ * has to be read from its records (today, or a stale or missing rollup).
+ */
+export function peekDay(logsDir: string, day: string, now: number, onIssue: IssueSink, withWorkflows: boolean): LoadedDay | null {
+  if (day >= localDay(now)) return null;
   const file = readSummaryFile(logsDir, day, onIssue);
   const inputs = takeInputs(logsDir, day);
-  if (file && (!inputs || isCurrent(file, inputs) || isPruned(inputs, logsDir, day))) {
+  if (!file) return inputs ? null : split(emptyDaySummary(day), withWorkflows, false);
+  if (inputs && !isCurrent(file, inputs) && !isPruned(inputs, logsDir, day)) return null;
+  const figures = contentOf(file);
+  if (!withWorkflows) {
     replaySkipped(logsDir, day, file, onIssue);
-    const figures = contentOf(file);
-    if (!withWorkflows) return { figures, workflows: null, rebuilt: false };
-    const workflows = readWorkflowsFile(logsDir, day, file, onIssue);
-    if (workflows) return { figures, workflows, rebuilt: false };
-    if (!inputs || isPruned(inputs, logsDir, day)) {
-      onIssue({ path: join(dayDir(logsDir, day), WORKFLOWS_FILE), problem: 'missing and its records are gone: the workflows of this day are left out' });
-      return { figures, workflows: null, rebuilt: false };
-    }
+    return { figures, workflows: null, rebuilt: false };
   }
-  if (!inputs) return split(emptyDaySummary(day), withWorkflows, false);
+  const workflows = readWorkflowsFile(logsDir, day, file, onIssue);
+  if (!workflows && inputs && !isPruned(inputs, logsDir, day)) return null;
+  replaySkipped(logsDir, day, file, onIssue);
+  if (!workflows) onIssue({ path: join(dayDir(logsDir, day), WORKFLOWS_FILE), problem: 'missing and its records are gone: the workflows of this day are left out' });
+  return { figures, workflows, rebuilt: false };
+}
+
+/** The day read from its records; a closed day's rollup is written when its records are settled. */
+export function rebuildDay(logsDir: string, day: string, now: number, onIssue: IssueSink, withWorkflows: boolean): LoadedDay {
+  const open = day >= localDay(now);
+  const inputs = open ? null : takeInputs(logsDir, day);
   const summary = summarizeRecords(logsDir, day, onIssue);
-  const after = takeInputs(logsDir, day);
-  if (after !== null && sameFingerprint(inputs.fingerprint, after.fingerprint) && inputs.newest <= now - SETTLE_MS) {
-    write(logsDir, day, summary, { builder: SUMMARY_BUILDER, builtAt: now, fingerprint: inputs.fingerprint }, onIssue);
+  if (inputs) {
+    const after = takeInputs(logsDir, day);
+    if (after !== null && sameFingerprint(inputs.fingerprint, after.fingerprint) && inputs.newest <= now - SETTLE_MS) {
+      write(logsDir, day, summary, { builder: SUMMARY_BUILDER, builtAt: now, fingerprint: inputs.fingerprint }, onIssue);
+    }
   }
   return split(summary, withWorkflows, true);
 }
@@ -192,8 +208,8 @@ function readJson<T>(path: string, schema: z.ZodMiniType<T>, onIssue: IssueSink)
     onIssue({ path, problem: `not readable JSON (${(error as Error).message}); it is rebuilt from the records` });
     return null;
   }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
+  // Kept whole once read, so validating without building a copy saves a second copy of every rollup.
+  if (z.validate(schema, json)) return json as T;
   onIssue({ path, problem: 'not a rollup of this version; it is rebuilt from the records' });
   return null;
 }

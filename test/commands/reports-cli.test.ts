@@ -3,7 +3,9 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, sta
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { addDays, isoWeekOf } from '../../src/analytics/period.js';
+import { addDays, customPeriod, isoWeekOf } from '../../src/analytics/period.js';
+import { buildReport } from '../../src/analytics/report.js';
+import { summarizeRecords } from '../../src/store/rollup.js';
 import { ingestPayload } from '../../src/capture/ingest.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import { Report, Trends } from '../../src/schema/report.js';
@@ -211,6 +213,26 @@ describe('agent-track report', () => {
     const after = DaySummaryFile.parse(JSON.parse(readFileSync(summaryPath(logs, day), 'utf8')));
     expect(after.executions).toBe(7);
     expect(after.agents.planner!.durations).toContain(9000);
+  });
+
+  test('rollups rebuilt by worker threads give the same report as the records themselves', () => {
+    const logs = store();
+    const strip = (text: string) => ({ ...(JSON.parse(text) as Record<string, unknown>), generatedAt: null });
+    const first = run(logs, ['report', '--since', addDays(today, -9), '--json']);
+    expect(readdirSync(logs).filter((n) => /^\d{4}-/.test(n) && n < today && existsSync(summaryPath(logs, n))).length).toBe(9);
+    const second = run(logs, ['report', '--since', addDays(today, -9), '--json']);
+    expect(strip(second.stdout)).toEqual(strip(first.stdout));
+    const days = readdirSync(logs).filter((n) => /^\d{4}-/.test(n)).map((day) => summarizeRecords(logs, day, () => {}));
+    const direct = buildReport({
+      period: customPeriod(addDays(today, -9), today, today),
+      days,
+      baseline: [],
+      baselineDays: 28,
+      agents: null,
+      prices: {},
+      now: Date.parse(JSON.parse(first.stdout).generatedAt),
+    });
+    expect(JSON.parse(first.stdout)).toEqual(JSON.parse(JSON.stringify(direct)));
   });
 
   test('--trends gives the trends of the chosen period', () => {

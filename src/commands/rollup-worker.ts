@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { ROLLUP_WORKER_COMMAND, runRollupWorker } from '../store/rollup-workers.js';
+import { UsageError } from './context.js';
+
+/** Not for people: report and trends start it in worker threads to rebuild day rollups in parallel. */
+export function rollupWorkerCommand(): Command {
+  const command = new Command(ROLLUP_WORKER_COMMAND).description('(internal) rebuild day rollups in a worker thread').action(() => {
+    try {
+      runRollupWorker();
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+  });
+  // Commander hides a command only through addCommand's options, which the CLI's command list does not pass.
+  (command as unknown as { _hidden: boolean })._hidden = true;
+  return command;
+}
