@@ -44,7 +44,7 @@ export interface PruneResult {
   reportsWritten: string[];
   /** In a dry run: what would be removed. */
   removed: Removed[];
-  /** Due for removal but kept for safety; a later run retries. */
+  /** Due for removal but kept for safety (records still changing, a run still going, records its summary never counted). */
   kept: Note[];
   /** Not agent-track's to remove: symbolic links, unknown files, odd names. */
   leftAlone: Note[];

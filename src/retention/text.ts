@@ -38,7 +38,7 @@ export function pruneText(result: PruneResult, at: Date): string {
     for (const item of details) lines.push(`  ${item.path}: ${item.detail}`);
     lines.push(`${result.dryRun ? 'Would free' : 'Freed'} ${formatBytes(result.totals.bytes)} in ${plural(result.totals.files, 'file')}.`);
   }
-  section(lines, 'Kept for now (a later run retries):', result.kept.map((n) => `${n.path}: ${n.reason}`));
+  section(lines, 'Kept:', result.kept.map((n) => `${n.path}: ${n.reason}`));
   section(lines, 'Left alone:', result.leftAlone.map((n) => `${n.path}: ${n.reason}`));
   section(lines, `Failed (${result.failed.length}):`, result.failed.map((f) => `${f.path}: ${f.error}`));
   return `${lines.join('\n')}\n`;
