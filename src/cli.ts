@@ -4,6 +4,7 @@ import { UsageError, UserError } from './commands/context.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
+import { pruneCommand } from './commands/prune.js';
 import { reportCommand } from './commands/report.js';
 import { rollupWorkerCommand } from './commands/rollup-worker.js';
 import { trendsCommand } from './commands/trends.js';
@@ -37,6 +38,7 @@ const commands: Command[] = [
   reportCommand(),
   trendsCommand(),
   rollupWorkerCommand(),
+  pruneCommand(),
 ];
 
 for (const command of commands) {
