@@ -205,7 +205,7 @@ function readJson<T>(path: string, schema: z.ZodMiniType<T>, onIssue: IssueSink)
   try {
     json = JSON.parse(text);
   } catch (error) {
-    onIssue({ path, problem: `not readable JSON (${(error as Error).message}); it is rebuilt from the records` });
+    onIssue({ path, problem: 'not valid JSON; it is rebuilt from the records' });
     return null;
   }
   // Kept whole once read, so validating without building a copy saves a second copy of every rollup.
