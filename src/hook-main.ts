@@ -16,7 +16,11 @@ const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 const STDIN_DEADLINE_MS = 3_000;
 const HARD_DEADLINE_MS = 8_000;
 
-const startedAt = Date.now();
+// An event's time is when Claude Code started this process, not when Node got
+// to run our code: on a loaded machine startup takes anything from 0.1 to 0.5 s,
+// enough to put a PostToolUse after the next agent's PreToolUse and call two
+// sequential agents parallel.
+const startedAt = Math.round(performance.timeOrigin);
 // Each schema parses one payload per process: compiling a fast parser first would cost more than it saves.
 z.config({ jitless: true });
 const argv = process.argv.slice(3);
