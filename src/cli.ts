@@ -6,6 +6,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
 import { reportCommand } from './commands/report.js';
 import { rollupWorkerCommand } from './commands/rollup-worker.js';
+import { statusCommand } from './commands/status.js';
 import { trendsCommand } from './commands/trends.js';
 
 // Commander wiring only: each subcommand lives in src/commands/<name>.ts,
@@ -36,6 +37,7 @@ const commands: Command[] = [
   doctorCommand(),
   reportCommand(),
   trendsCommand(),
+  statusCommand(),
   rollupWorkerCommand(),
 ];
 
