@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { join } from 'node:path';
 import { UsageError, UserError } from './commands/context.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
@@ -38,6 +39,7 @@ const commands: Command[] = [
   reportCommand(),
   trendsCommand(),
   statusCommand(),
+  dashboardCommand(),
   rollupWorkerCommand(),
 ];
 
