@@ -142,8 +142,9 @@ export function stackedColumns(spec: ColumnsSpec, width: number, height = 240): 
       open = true;
     });
     root.append(s('path', { class: `line ${line.cls}`, d }));
+    // Dots only where there is room between them; the column's hover text has the rate anyway.
     line.values.forEach((v, i) => {
-      if (v !== null) root.append(s('circle', { class: `dot ${line.cls}`, cx: x(i), cy: ly(v), r: 2.5 }, tip(`${spec.categories[i]}: ${line.label} ${line.format(v)}`)));
+      if (v !== null && band >= 10) root.append(s('circle', { class: `dot ${line.cls}`, cx: x(i), cy: ly(v), r: 2.5 }, tip(`${spec.categories[i]}: ${line.label} ${line.format(v)}`)));
     });
   }
   return root;

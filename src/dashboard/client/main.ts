@@ -37,7 +37,7 @@ function main(): void {
       ...agentSeriesCards(data),
       chartCard('tools', 'Tools', 'Calls per tool; the red end of each bar is the failed calls.', toolChart(data), null, toolTable(data)),
       card('Recommendations', "What the report's rules found, with what to try.", recommendations(report), 'recommendations-card'),
-      card('Workflows', 'Agents launched per user prompt, in order; [a | b] boxes ran in parallel, a(b) means a launched b.', workflows(report), 'workflows-card'),
+      card('Workflows', 'Agents launched per user prompt, in order. Agents in one dashed box ran in parallel; a(b) means a launched b.', workflows(report), 'workflows-card'),
       card('Anomalies', "Days and runs far from the agent's own median (robust spreads; durations on a log scale).", anomalies(data), 'anomalies-card'),
       card('Agents', 'Every agent over the period.', agentsTable(report), 'agents-card', true),
       card('Recent executions', '', recentTable(data.recent.executions, data.recent.total, data.recent.days), 'recent-card', true),

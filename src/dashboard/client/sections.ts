@@ -226,7 +226,7 @@ export function emptyState(data: DashboardData): HTMLElement {
       h('pre', {}, h('code', {}, 'npx agent-track install')),
       h('p', {}, 'Then use Claude Code as usual (any prompt that launches a subagent) and make this page again:'),
       h('pre', {}, h('code', {}, 'npx agent-track dashboard --open')),
-      h('p', { class: 'hint' }, 'To look around first, `npx agent-track demo` generates a month of realistic activity.'),
+      h('p', { class: 'hint' }, 'To look around first, ', h('code', {}, 'npx agent-track demo'), ' generates a month of realistic activity.'),
     );
   }
   const { first, last } = data.recordedDays;

@@ -25,8 +25,8 @@ const STATUS_ORDER: Record<RecentExecution['status'], number> = { failed: 0, par
 
 const COLUMNS: Column[] = [
   { key: 'startTime', label: 'Started', numeric: true, cell: (r) => h('time', { datetime: r.startTime }, localTime(r.startTime)) },
-  { key: 'agent', label: 'Agent', numeric: false, cell: (r) => (r.background ? h('span', {}, r.agent, h('span', { class: 'muted' }, ' · bg')) : r.agent) },
   { key: 'status', label: 'Status', numeric: false, cell: (r) => h('span', { class: `pill s-${r.status}` }, r.status) },
+  { key: 'agent', label: 'Agent', numeric: false, cell: (r) => (r.background ? h('span', {}, r.agent, h('span', { class: 'muted' }, ' · bg')) : r.agent) },
   { key: 'duration', label: 'Duration', numeric: true, right: true, cell: (r) => formatDuration(r.duration) },
   { key: 'tokensUsed', label: 'Tokens', numeric: true, right: true, cell: (r) => formatTokens(r.tokensUsed) },
   {
