@@ -102,6 +102,7 @@ async function watch(base: CommandContext, seconds: number, json: boolean): Prom
   let last: { status: Status; hasData: boolean } | null = null;
   const note = `every ${seconds} s · Ctrl-C to stop`;
   const folders = new RecordFolderCache();
+  let held: Warnings | null = null;
   const draw = () => {
     if (!last) return;
     const width = screen.width;
@@ -119,8 +120,9 @@ async function watch(base: CommandContext, seconds: number, json: boolean): Prom
       if (stopped) break;
       if (json) base.stdout.write(`${JSON.stringify(last.status)}\n`);
       else draw();
-      // Warnings would scroll a redrawn screen: they go to stderr only when it is not the terminal being drawn.
+      // Warnings would scroll a redrawn screen: on a terminal, the last refresh's are shown once it is given back.
       if (!screen.interactive || json) warnings.flush(base.stderr);
+      else held = warnings;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, seconds * 1000);
         wake = () => {
@@ -134,6 +136,7 @@ async function watch(base: CommandContext, seconds: number, json: boolean): Prom
     process.off('SIGTERM', stop);
     base.stdout.off('resize', onResize);
     screen.close();
+    held?.flush(base.stderr);
   }
   return 0;
 }
