@@ -4,6 +4,7 @@ import { assembleExecution, type Chain, type Closure } from '../src/capture/asse
 import type { StoredEvent } from '../src/capture/events.js';
 import type { TranscriptSummary } from '../src/capture/transcript.js';
 import type { AgentExecution } from '../src/schema/record.js';
+import { completionLine } from '../src/store/completions.js';
 import { COMPLETIONS_FILE, localDay, safeAgentDir } from '../src/store/paths.js';
 
 // A realistic execution store for benchmarks: a heavy team's year. Records
@@ -162,19 +163,7 @@ export function generateStore(logsDir: string, options: StoreOptions, progress?:
     }
     writeFileSync(join(dir, `exec-${record.id}.json`), `${JSON.stringify(record)}\n`);
     const lines = pending.get(day) ?? [];
-    lines.push(
-      JSON.stringify({
-        executionId: record.id,
-        agentType: record.agentType,
-        status: record.result.status,
-        timestamp: new Date(record.metrics.endTime ?? record.metrics.startTime).toISOString(),
-        startTime: record.timestamp,
-        duration: record.metrics.duration,
-        tokensUsed: record.metrics.tokensUsed,
-        closedBy: record.capture.closedBy,
-        revision: 1,
-      }),
-    );
+    lines.push(completionLine(record, 1));
     pending.set(day, lines);
     written++;
     if (progress && written % 50_000 === 0) progress(written);

@@ -5,6 +5,7 @@ import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
+import { pruneCommand } from './commands/prune.js';
 import { reportCommand } from './commands/report.js';
 import { rollupWorkerCommand } from './commands/rollup-worker.js';
 import { statusCommand } from './commands/status.js';
@@ -41,6 +42,7 @@ const commands: Command[] = [
   statusCommand(),
   dashboardCommand(),
   rollupWorkerCommand(),
+  pruneCommand(),
 ];
 
 for (const command of commands) {

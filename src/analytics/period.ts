@@ -125,3 +125,15 @@ export function previousPeriod(period: Pick<Period, 'from' | 'to'>): { from: str
 export function periodText(period: Pick<Period, 'from' | 'to'>): string {
   return `${period.from} to ${period.to}`;
 }
+
+/** The `range` object of report and trends JSON. */
+export function periodRange(period: Period) {
+  return {
+    kind: period.kind,
+    label: period.label,
+    from: period.from,
+    to: period.to,
+    days: dayCount(period.from, period.to),
+    complete: period.complete,
+  };
+}

@@ -3,7 +3,7 @@ import type { AgentMetrics, CostFigures, Report, WorkflowPattern } from '../sche
 import type { DayFigures, DaySummary, TokenSums, WorkflowTally } from '../schema/summary.js';
 import { costOf, costWarnings, type CostSummary } from './cost.js';
 import { combineAgents, mergeDays, type PeriodAgent } from './merge.js';
-import { dayCount, periodText, type Period } from './period.js';
+import { periodRange, periodText, type Period } from './period.js';
 import { PRICES_AS_OF } from './prices.js';
 import { improvementAreas, topPerformers } from './rules.js';
 import { percent, roundedMean } from './stats.js';
@@ -53,14 +53,7 @@ export function buildReport(input: ReportInput): Report {
     kind: 'agent-track/report',
     generatedAt: new Date(input.now).toISOString(),
     period: periodText(input.period),
-    range: {
-      kind: input.period.kind,
-      label: input.period.label,
-      from: input.period.from,
-      to: input.period.to,
-      days: dayCount(input.period.from, input.period.to),
-      complete: input.period.complete,
-    },
+    range: periodRange(input.period),
     filter: { agents: input.agents ? [...input.agents] : null },
     summary: {
       totalExecutions: all.executions,

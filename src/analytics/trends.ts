@@ -4,7 +4,7 @@ import type { AgentDay, DayFigures, TokenSums } from '../schema/summary.js';
 import { costOf, costWarnings } from './cost.js';
 import { addTokens, emptyTokens } from './day-summary.js';
 import { DurationSet } from './durations.js';
-import { dayCount, daysBetween, periodText, previousPeriod, type Period } from './period.js';
+import { daysBetween, periodRange, periodText, previousPeriod, type Period } from './period.js';
 import { percent, robustScore, robustSpread, round, slope, type RobustSpread } from './stats.js';
 
 // Per-day series per agent over a window, the change against the window just
@@ -94,14 +94,7 @@ export function buildTrends(input: TrendsInput): Trends {
     kind: 'agent-track/trends',
     generatedAt: new Date(input.now).toISOString(),
     period: periodText(input.period),
-    range: {
-      kind: input.period.kind,
-      label: input.period.label,
-      from: input.period.from,
-      to: input.period.to,
-      days: dayCount(input.period.from, input.period.to),
-      complete: input.period.complete,
-    },
+    range: periodRange(input.period),
     previousPeriod: periodText(before),
     filter: { agents: input.agents ? [...input.agents] : null },
     days,

@@ -1,10 +1,11 @@
-import { appendFileSync, mkdirSync, unlinkSync } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
+import { unlinkSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import type { Config } from '../schema/config.js';
 import type { AgentExecution } from '../schema/record.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
-import { completionsPath, executionId, localDay, recordPath } from '../store/paths.js';
+import { appendCompletion } from '../store/completions.js';
+import { executionId, localDay, recordPath } from '../store/paths.js';
 import { assembleExecution, terminalEvent, type Chain, type Closure } from './assemble.js';
 import { readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
 import type { StoredEvent } from './events.js';
@@ -235,28 +236,6 @@ function writeRecord(state: SessionState, execKey: string, record: AgentExecutio
     parallelWith: record.chain.parallelWith,
     childExecutions: record.chain.childExecutions,
   });
-}
-
-/**
- * One line per finished execution. A later correction that changes the status
- * appends a line with a higher revision; readers keep the last line per id.
- */
-function appendCompletion(logsDir: string, day: string, record: AgentExecution, revision: number): void {
-  const path = completionsPath(logsDir, day);
-  mkdirSync(dirname(path), { recursive: true });
-  const line = {
-    executionId: record.id,
-    agentType: record.agentType,
-    status: record.result.status,
-    timestamp: new Date(record.metrics.endTime ?? record.metrics.startTime).toISOString(),
-    startTime: record.timestamp,
-    duration: record.metrics.duration,
-    tokensUsed: record.metrics.tokensUsed,
-    closedBy: record.capture.closedBy,
-    revision,
-  };
-  // One write() of a short line with O_APPEND: concurrent appenders never interleave.
-  appendFileSync(path, `${JSON.stringify(line)}\n`);
 }
 
 /** An orphan key (events filed under the agent id before its Agent call was known) merged into its real execution. */

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid/non-secure';
 import { isTempFile, writeFileAtomic } from '../store/atomic.js';
+import { readdirOrEmpty } from '../store/fs.js';
 import { shortHash, stateRoot } from '../store/paths.js';
 import { storedEventSchema, type EventKind, type StoredEvent } from './events.js';
 
@@ -70,7 +71,7 @@ export class SessionState {
   }
 
   static list(logsDir: string): string[] {
-    return listDir(stateRoot(logsDir));
+    return readdirOrEmpty(stateRoot(logsDir));
   }
 
   execDir(execKey: string): string {
@@ -85,7 +86,7 @@ export class SessionState {
   }
 
   execKeys(): string[] {
-    return listDir(this.dir)
+    return readdirOrEmpty(this.dir)
       .filter((name) => name.startsWith('x-'))
       .map((name) => name.slice(2));
   }
@@ -121,7 +122,7 @@ export class SessionState {
   /** Execution keys some agent id is mapped to. */
   linkedExecKeys(): string[] {
     const dir = join(this.dir, 'agents');
-    return listDir(dir).flatMap((name) => {
+    return readdirOrEmpty(dir).flatMap((name) => {
       try {
         return [readFileSync(join(dir, name), 'utf8')];
       } catch {
@@ -133,7 +134,7 @@ export class SessionState {
   /** The agent id mapped to an execution key, if any. */
   agentOfExec(execKey: string): string | null {
     const dir = join(this.dir, 'agents');
-    for (const name of listDir(dir)) {
+    for (const name of readdirOrEmpty(dir)) {
       try {
         if (readFileSync(join(dir, name), 'utf8') === execKey) return name;
       } catch {
@@ -150,14 +151,14 @@ export class SessionState {
   }
 
   childExecKeys(agentId: string): string[] {
-    return listDir(join(this.dir, 'children', safeName(agentId)));
+    return readdirOrEmpty(join(this.dir, 'children', safeName(agentId)));
   }
 
   /** child exec key -> launching agent id, for the whole session. */
   launchers(): Map<string, string> {
     const map = new Map<string, string>();
-    for (const parent of listDir(join(this.dir, 'children'))) {
-      for (const child of listDir(join(this.dir, 'children', parent))) map.set(child, parent);
+    for (const parent of readdirOrEmpty(join(this.dir, 'children'))) {
+      for (const child of readdirOrEmpty(join(this.dir, 'children', parent))) map.set(child, parent);
     }
     return map;
   }
@@ -180,7 +181,7 @@ export class SessionState {
 }
 
 function listEvents(dir: string): EventName[] {
-  return listDir(dir)
+  return readdirOrEmpty(dir)
     .filter((name) => !isTempFile(name))
     .map(parseEventName)
     .filter((e): e is EventName => e !== null)
@@ -191,14 +192,6 @@ function readEvent(path: string): StoredEvent[] {
   try {
     const parsed = storedEventSchema().safeParse(JSON.parse(readFileSync(path, 'utf8')));
     return parsed.success ? [parsed.data] : [];
-  } catch {
-    return [];
-  }
-}
-
-function listDir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
   } catch {
     return [];
   }

@@ -6,8 +6,11 @@ import { sweepInFlight } from '../capture/sweep.js';
 import { feedSessions, writeSessionFiles } from '../demo/generate-io.js';
 import { generateSessions } from '../demo/generate.js';
 import { DEFAULT_CONFIG } from '../schema/config.js';
+import { customPeriod } from '../analytics/period.js';
+import { localDay } from '../store/paths.js';
 import { listDays, readDayRecords } from '../store/records.js';
-import { UsageError } from './context.js';
+import { createContext, UsageError } from './context.js';
+import { runReporting } from './reporting.js';
 
 interface DemoOptions {
   days: string;
@@ -29,7 +32,7 @@ export function demoCommand(): Command {
     .option('--prompts-per-day <n>', 'user prompts per working day', '25')
     .option('--seed <n>', 'random seed (same seed, same activity)', '1')
     .option('--dir <path>', 'folder to create the demo project in (default: a new temporary folder)')
-    .action((options: DemoOptions) => {
+    .action(async (options: DemoOptions) => {
       const days = positiveInt(options.days, '--days', 400);
       const promptsPerDay = positiveInt(options.promptsPerDay, '--prompts-per-day', 2_000);
       const seed = positiveInt(options.seed, '--seed', 2 ** 31);
@@ -52,21 +55,20 @@ export function demoCommand(): Command {
       const records = listDays(logsDir).flatMap((day) => readDayRecords(logsDir, day, (issue) => issues.push(issue.path)));
       const out = process.stdout;
       out.write(`Fed ${payloads} hook payloads from ${sessions.length} Claude Code sessions (${days} days) through agent-track's ingest in ${(elapsed / 1000).toFixed(1)} s.\n`);
-      out.write(`Captured ${records.length} subagent executions into ${logsDir}\n\n`);
-      out.write(captureTable(records));
-      out.write(`\nExplore it:\n  agent-track --logs-dir ${logsDir} doctor\n  ls ${logsDir}\n`);
+      out.write(`Captured ${records.length} subagent executions into ${logsDir}\n`);
+      out.write('Here is the report over those days, as `agent-track report` shows it:\n\n');
+      const ctx = createContext({ logsDir });
+      const lastDay = localDay(ctx.now);
+      await runReporting(ctx, { kind: 'report', period: customPeriod(localDay(startDay), lastDay, lastDay), agents: null, format: 'table', out: undefined });
+      out.write(
+        [
+          '',
+          'Explore it:',
+          `  agent-track --logs-dir ${logsDir} report --weekly`,
+          `  agent-track --logs-dir ${logsDir} trends --days ${days}`,
+          `  ls ${logsDir}`,
+          '',
+        ].join('\n'),
+      );
     });
-}
-
-function captureTable(records: { agentType: string; result: { status: string }; metrics: { duration: number | null; tokensUsed: number | null } }[]): string {
-  const byAgent = new Map<string, typeof records>();
-  for (const record of records) byAgent.set(record.agentType, [...(byAgent.get(record.agentType) ?? []), record]);
-  const rows = [...byAgent].sort((a, b) => b[1].length - a[1].length);
-  const width = Math.max(10, ...rows.map(([agent]) => agent.length));
-  const lines = [`${'agent'.padEnd(width)}  runs  success  partial  failed`];
-  for (const [agent, list] of rows) {
-    const count = (status: string) => list.filter((r) => r.result.status === status).length;
-    lines.push(`${agent.padEnd(width)}  ${String(list.length).padStart(4)}  ${String(count('success')).padStart(7)}  ${String(count('partial')).padStart(7)}  ${String(count('failed')).padStart(6)}`);
-  }
-  return `${lines.join('\n')}\n`;
 }

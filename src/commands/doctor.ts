@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { listInFlight, sweepInFlight } from '../capture/sweep.js';
 import { installedEvents, TRACKED_EVENTS, type Settings } from '../install/hook-entries.js';
+import { readdirOrEmpty } from '../store/fs.js';
 import { errorLogPath, localDay, RECORD_NAME } from '../store/paths.js';
 import { listDays } from '../store/records.js';
 import { createContext, type CommandContext } from './context.js';
@@ -123,7 +124,7 @@ function logsCheck(ctx: CommandContext): Check {
   const today = localDay(ctx.now);
   const countDay = (day: string) => {
     let n = 0;
-    for (const agent of safeReaddir(join(ctx.logsDir, day))) n += safeReaddir(join(ctx.logsDir, day, agent)).filter((f) => RECORD_NAME.test(f)).length;
+    for (const agent of readdirOrEmpty(join(ctx.logsDir, day))) n += readdirOrEmpty(join(ctx.logsDir, day, agent)).filter((f) => RECORD_NAME.test(f)).length;
     return n;
   };
   const recent = days.filter((d) => d >= localDay(ctx.now - 6 * 86_400_000));
@@ -160,7 +161,7 @@ function selfTest(): Check {
         return { level: 'fail', title: 'Hook self-test failed', details: [`exit ${run.status}, stdout ${JSON.stringify(run.stdout.toString().slice(0, 200))}, stderr ${JSON.stringify(run.stderr.toString().slice(0, 200))}`] };
       }
     }
-    const recorded = listDays(scratch).some((day) => safeReaddir(join(scratch, day, 'doctor')).some((f) => RECORD_NAME.test(f)));
+    const recorded = listDays(scratch).some((day) => readdirOrEmpty(join(scratch, day, 'doctor')).some((f) => RECORD_NAME.test(f)));
     const errors = existsSync(errorLogPath(scratch)) ? readFileSync(errorLogPath(scratch), 'utf8').trim() : '';
     if (!recorded) return { level: 'fail', title: 'Hook self-test wrote no record', details: errors ? [errors] : [] };
     return { level: 'ok', title: 'Hook self-test', details: [`a synthetic subagent run was recorded; hook processes took ${times.map((t) => `${Math.round(t)} ms`).join(' and ')}`] };
@@ -207,14 +208,6 @@ function errorsCheck(ctx: CommandContext): Check {
   const details = [`${errorLogPath(ctx.logsDir)}: ${all.length} in total, ${recent.length} in the last 24 hours`];
   for (const e of all.slice(-5)) details.push(`  ${e.at}  ${e.event ?? '-'}  ${e.message.slice(0, 160)}`);
   return { level: recent.length ? 'warn' : 'ok', title: all.length ? 'Recent hook errors' : 'No hook errors', details: all.length ? details : [] };
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
 }
 
 const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗' };

@@ -11,9 +11,8 @@ import { nanoid } from 'nanoid/non-secure';
  */
 export function writeFileAtomic(path: string, data: string, options: { durable?: boolean; mode?: number } = {}): void {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${nanoid(8)}.tmp`);
-  const fd = openSync(tmp, 'wx', options.mode ?? 0o644);
+  const fd = openCreating(dir, tmp, options.mode ?? 0o644);
   try {
     writeSync(fd, data);
     if (options.durable) fsyncSync(fd);
@@ -34,4 +33,20 @@ export function writeFileAtomic(path: string, data: string, options: { durable?:
 
 export function isTempFile(name: string): boolean {
   return name.startsWith('.') && name.endsWith('.tmp');
+}
+
+/**
+ * Retention removes empty record and day folders, so one can vanish between
+ * our mkdir and our open: make it again. Once the temp file exists the folder
+ * is not empty and stays until the rename.
+ */
+function openCreating(dir: string, tmp: string, mode: number): number {
+  for (let attempt = 0; ; attempt++) {
+    mkdirSync(dir, { recursive: true });
+    try {
+      return openSync(tmp, 'wx', mode);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 4) throw error;
+    }
+  }
 }

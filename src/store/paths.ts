@@ -6,9 +6,11 @@ import { sha256Hex } from './hash.js';
 //   <logs>/YYYY-MM-DD/<agent-dir>/exec-<id>.json   one record per execution
 //   <logs>/YYYY-MM-DD/completions.jsonl            one line per finished execution
 //   <logs>/YYYY-MM-DD/summary.json                 the day's rollup
-//   <logs>/metrics/                                reports
+//   <logs>/YYYY-MM-DD/.pruned                      retention deleted its records: the rollup is final
+//   <logs>/metrics/                                reports (dated: weekly/YYYY-Www.json, monthly/YYYY-MM.json)
 //   <logs>/.state/                                 in-flight hook state
 //   <logs>/hook-errors.log                         what the hook could not handle
+//   <logs>/.prune.lock, prune.log                  retention's lock, and its log when run from cron
 
 export const LOGS_SUBDIR = join('.claude', 'execution-logs');
 export const STATE_DIR = '.state';
@@ -18,6 +20,18 @@ export const COMPLETIONS_FILE = 'completions.jsonl';
 export const SUMMARY_FILE = 'summary.json';
 /** The day rollup's workflow tallies, written with summary.json (see store/rollup.ts). */
 export const WORKFLOWS_FILE = 'workflows.json';
+
+/**
+ * Written by retention before it deletes a day's records, once the rollup is
+ * current: from then on the rollup is final, and a record arriving late cannot
+ * make it be rebuilt from that record alone. A dot name, so no agent folder
+ * (safeAgentDir strips leading dots) can ever be called that.
+ */
+export const PRUNED_MARKER = '.pruned';
+export const PRUNE_LOCK = '.prune.lock';
+export const PRUNE_LOG = 'prune.log';
+export const WEEKLY_REPORTS_DIR = 'weekly';
+export const MONTHLY_REPORTS_DIR = 'monthly';
 
 export const DAY_NAME = /^\d{4}-\d{2}-\d{2}$/;
 export const RECORD_NAME = /^exec-[a-z0-9_-]+\.json$/;
@@ -95,4 +109,14 @@ export function errorLogPath(logsDir: string): string {
 
 export function metricsDir(logsDir: string): string {
   return join(logsDir, METRICS_DIR);
+}
+
+/** The dated copy of an ISO week's report, "2026-W47". */
+export function weeklyReportPath(logsDir: string, week: string): string {
+  return join(logsDir, METRICS_DIR, WEEKLY_REPORTS_DIR, `${week}.json`);
+}
+
+/** The dated copy of a month's report, "2026-11". */
+export function monthlyReportPath(logsDir: string, month: string): string {
+  return join(logsDir, METRICS_DIR, MONTHLY_REPORTS_DIR, `${month}.json`);
 }

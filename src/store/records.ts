@@ -1,9 +1,10 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, type Dirent } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { ExecutionFactsForReading, type ExecutionFacts } from '../schema/facts.js';
 import { memo } from '../schema/memo.js';
 import { AgentExecution } from '../schema/record.js';
+import { direntsOrEmpty, readdirOrEmpty } from './fs.js';
 import { DAY_NAME, RECORD_NAME } from './paths.js';
 
 // Reading execution records back. A corrupt or foreign file is reported
@@ -50,7 +51,7 @@ export function parseRecord(path: string, onIssue: IssueSink): AgentExecution | 
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    onIssue({ path, problem: `not readable JSON (${(error as Error).message})` });
+    onIssue({ path, problem: jsonProblem(error) });
     return null;
   }
   return validated(AgentExecution, json, path, onIssue);
@@ -69,7 +70,7 @@ export function readDayFacts(logsDir: string, day: string, onIssue: IssueSink): 
     try {
       json = JSON.parse(reader.read(path));
     } catch (error) {
-      onIssue({ path, problem: `not readable JSON (${(error as Error).message})` });
+      onIssue({ path, problem: jsonProblem(error) });
       return;
     }
     const record = validated(schema, json, path, onIssue);
@@ -83,13 +84,20 @@ export function hasRecordFiles(dayDir: string, recordDirs: readonly string[]): b
   return recordDirs.some((dir) => readdirOrEmpty(join(dayDir, dir)).some((name) => RECORD_NAME.test(name)));
 }
 
+/** Regular files only: a symlink planted in the logs folder is never followed (its target could be any file). */
 function forEachRecordFile(dayDir: string, visit: (path: string) => void): void {
   for (const dir of listRecordDirs(dayDir)) {
     const agentDir = join(dayDir, dir);
-    for (const name of readdirOrEmpty(agentDir)) {
-      if (RECORD_NAME.test(name)) visit(join(agentDir, name));
+    for (const entry of direntsOrEmpty(agentDir)) {
+      if (entry.isFile() && RECORD_NAME.test(entry.name)) visit(join(agentDir, entry.name));
     }
   }
+}
+
+/** Why a file is not JSON, without quoting it: V8's message includes the start of the text. */
+function jsonProblem(error: unknown): string {
+  const position = /position (\d+)/.exec((error as Error).message)?.[1];
+  return position !== undefined ? `not valid JSON (at character ${position})` : 'not valid JSON';
 }
 
 function validated<T>(schema: z.ZodMiniType<T>, json: unknown, path: string, onIssue: IssueSink): T | null {
@@ -115,21 +123,5 @@ class FileReader {
       closeSync(fd);
     }
     return length < BUFFER_BYTES ? this.buffer.toString('utf8', 0, length) : readFileSync(path, 'utf8');
-  }
-}
-
-function readdirOrEmpty(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-function direntsOrEmpty(dir: string): Dirent[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return [];
   }
 }

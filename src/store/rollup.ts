@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as z from 'zod/mini';
 import { emptyDaySummary, summarizeDay, type SkippedFile } from '../analytics/day-summary.js';
@@ -12,7 +12,7 @@ import {
   type Fingerprint,
 } from '../schema/summary.js';
 import { writeFileAtomic } from './atomic.js';
-import { COMPLETIONS_FILE, dayDir, localDay, summaryPath, WORKFLOWS_FILE } from './paths.js';
+import { COMPLETIONS_FILE, dayDir, localDay, PRUNED_MARKER, summaryPath, WORKFLOWS_FILE } from './paths.js';
 import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, type IssueSink } from './records.js';
 
 // Day rollups: the summary of a closed day, so reports over weeks, months and
@@ -41,9 +41,10 @@ import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, type IssueSink 
 // from). A retention job calls ensureDaySummary(logsDir, day, now, onIssue),
 // checks daySummaryState(logsDir, day) === 'current', and only then deletes
 // the day's record folders (whole folders; completions.jsonl may go too),
-// keeping summary.json and workflows.json. Records only reach a closed day
-// through the in-flight sweep, which every command (retention included) runs
-// first, so none arrive after a day was pruned.
+// keeping summary.json and workflows.json. A record can still reach a
+// pruned day later (a late event corrects a run that started that day), so
+// retention first writes a PRUNED_MARKER: with it the rollup is final, and
+// the late record alone never replaces it (retention deletes it in turn).
 
 /** Bump when the summary builder changes: older rollups are then rebuilt from their records. */
 export const SUMMARY_BUILDER = 1;
@@ -170,9 +171,10 @@ function write(logsDir: string, day: string, summary: DaySummary, source: DaySum
   }
 }
 
-/** Pruned: no record file left to rebuild from, so the rollup is the truth. */
+/** Pruned: no record file left to rebuild from, or retention marked the rollup final; the rollup is the truth. */
 function isPruned(inputs: Inputs, logsDir: string, day: string): boolean {
-  return inputs.recordDirs.length === 0 || !hasRecordFiles(dayDir(logsDir, day), inputs.recordDirs);
+  if (inputs.recordDirs.length === 0 || existsSync(join(dayDir(logsDir, day), PRUNED_MARKER))) return true;
+  return !hasRecordFiles(dayDir(logsDir, day), inputs.recordDirs);
 }
 
 function isCurrent(file: DaySummaryFile, inputs: Inputs): boolean {
@@ -203,7 +205,7 @@ function readJson<T>(path: string, schema: z.ZodMiniType<T>, onIssue: IssueSink)
   try {
     json = JSON.parse(text);
   } catch (error) {
-    onIssue({ path, problem: `not readable JSON (${(error as Error).message}); it is rebuilt from the records` });
+    onIssue({ path, problem: 'not valid JSON; it is rebuilt from the records' });
     return null;
   }
   // Kept whole once read, so validating without building a copy saves a second copy of every rollup.

@@ -161,7 +161,7 @@ describe('agent-track report', () => {
     writeFileSync(join(logs, addDays(today, -1), 'planner', 'exec-foreign.json'), '{"name":"something else"}');
     const result = run(logs, ['report', '--json']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/warning: skipped .*exec-broken\.json: not readable JSON/);
+    expect(result.stderr).toMatch(/warning: skipped .*exec-broken\.json: not valid JSON/);
     expect(result.stderr).toMatch(/warning: skipped .*exec-foreign\.json: not an execution record/);
     expect(Report.parse(JSON.parse(result.stdout)).dataQuality.skippedFiles).toBe(2);
   });

@@ -57,7 +57,7 @@ describe('record loader', () => {
     expect(issues.map((i) => [i.path.split('/').pop(), i.problem.split(' (')[0]]).sort()).toEqual([
       ['exec-foreign.json', 'not an execution record'],
       ['exec-future.json', 'not an execution record'],
-      ['exec-truncated.json', 'not readable JSON'],
+      ['exec-truncated.json', 'not valid JSON'],
     ]);
     expect(issues.find((i) => i.path.endsWith('exec-foreign.json'))!.problem).toContain('schemaVersion');
   });
@@ -75,5 +75,26 @@ describe('record loader', () => {
     for (const name of ['2026-11-21', '2026-11-02', 'metrics', '.state', '2026-1-1']) mkdirSync(join(logs, name));
     expect(listDays(logs)).toEqual(['2026-11-02', '2026-11-21']);
     expect(listDays(join(logs, 'missing'))).toEqual([]);
+  });
+});
+
+describe('files that are not what they seem', () => {
+  test('a symlinked record file is not followed, and a broken file is reported without quoting it', async () => {
+    const { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { readDayRecords } = await import('../../src/store/records');
+    const logs = mkdtempSync(join(tmpdir(), 'agent-track-links-'));
+    const secret = join(logs, '..', `secret-${Date.now()}.txt`);
+    writeFileSync(secret, 'root:x:0:0:root:/root:/bin/bash');
+    mkdirSync(join(logs, '2026-11-01', 'reviewer'), { recursive: true });
+    symlinkSync(secret, join(logs, '2026-11-01', 'reviewer', 'exec-link.json'));
+    writeFileSync(join(logs, '2026-11-01', 'reviewer', 'exec-broken.json'), 'password=hunter2 {');
+    const issues: string[] = [];
+    expect(readDayRecords(logs, '2026-11-01', (i) => issues.push(`${i.path}: ${i.problem}`))).toEqual([]);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toContain('exec-broken.json: not valid JSON');
+    expect(issues.join('\n')).not.toContain('hunter2');
+    expect(issues.join('\n')).not.toContain('root:x');
   });
 });

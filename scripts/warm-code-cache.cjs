@@ -1,8 +1,9 @@
 'use strict';
-// Runs the freshly built hook through one whole subagent run (PreToolUse,
-// SubagentStart, SubagentStop, PostToolUse) in a throwaway logs folder, so
-// the V8 code cache written next to dist/hook.cjs holds every function the hook
-// runs, compiled. Part of `npm run build`.
+// Writes the V8 code caches next to dist/hook.cjs and dist/cli.cjs (part of
+// `npm run build`): the hook runs through one whole subagent run (PreToolUse,
+// SubagentStart, SubagentStop, PostToolUse) and the CLI through a one-day
+// demo with its report, in throwaway folders, so each cache holds the
+// functions they run, compiled.
 const { spawnSync } = require('child_process');
 const { mkdtempSync, rmSync } = require('fs');
 const { tmpdir } = require('os');
@@ -31,6 +32,10 @@ try {
     const result = spawnSync(process.execPath, [bin, 'hook'], { input: JSON.stringify(event), env });
     if (result.status !== 0) throw new Error(`warm-up hook exited ${result.status}`);
   });
+  const demo = spawnSync(process.execPath, [bin, 'demo', '--days', '1', '--dir', join(logs, 'demo')], {
+    env: { ...process.env, AGENT_TRACK_CODE_CACHE: 'refresh', NO_COLOR: '1' },
+  });
+  if (demo.status !== 0) throw new Error(`warm-up demo exited ${demo.status}: ${demo.stderr}`);
 } finally {
   rmSync(logs, { recursive: true, force: true });
 }

@@ -1,0 +1,29 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AgentExecution } from '../schema/record.js';
+import { completionsPath } from './paths.js';
+
+// YYYY-MM-DD/completions.jsonl: one line per finished execution. A later
+// correction that changes the status appends a line with a higher revision;
+// readers keep the last line per executionId.
+
+export function completionLine(record: AgentExecution, revision: number): string {
+  return JSON.stringify({
+    executionId: record.id,
+    agentType: record.agentType,
+    status: record.result.status,
+    timestamp: new Date(record.metrics.endTime ?? record.metrics.startTime).toISOString(),
+    startTime: record.timestamp,
+    duration: record.metrics.duration,
+    tokensUsed: record.metrics.tokensUsed,
+    closedBy: record.capture.closedBy,
+    revision,
+  });
+}
+
+export function appendCompletion(logsDir: string, day: string, record: AgentExecution, revision: number): void {
+  const path = completionsPath(logsDir, day);
+  mkdirSync(dirname(path), { recursive: true });
+  // One write() of a short line with O_APPEND: concurrent appenders never interleave.
+  appendFileSync(path, `${completionLine(record, revision)}\n`);
+}
