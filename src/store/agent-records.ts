@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { ExecutionFactsForReading, type ExecutionFacts } from '../schema/facts.js';
 import { memo } from '../schema/memo.js';
+import { direntsOrEmpty } from './fs.js';
 import { dayDir, RECORD_NAME, safeAgentDir } from './paths.js';
 import { listRecordDirs, type IssueSink } from './records.js';
 
@@ -19,24 +20,23 @@ export function readAgentDayFacts(logsDir: string, day: string, agentType: strin
   return readRecordFolder(join(dayDir(logsDir, day), safeAgentDir(agentType)), onIssue).filter((r) => r.agentType === agentType);
 }
 
-/** Every record in one record folder; none when it does not exist. */
+/**
+ * Every record in one record folder; none when it does not exist. As the
+ * reports' loader does (store/records.ts): regular files only, so a symlink
+ * planted in the logs folder is never followed, and a broken file is reported
+ * by where it breaks, never by quoting it.
+ */
 export function readRecordFolder(dir: string, onIssue: IssueSink): ExecutionFacts[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
   const schema = compiledFacts();
   const records: ExecutionFacts[] = [];
-  for (const name of names) {
-    if (!RECORD_NAME.test(name)) continue;
-    const path = join(dir, name);
+  for (const entry of direntsOrEmpty(dir)) {
+    if (!entry.isFile() || !RECORD_NAME.test(entry.name)) continue;
+    const path = join(dir, entry.name);
     let json: unknown;
     try {
       json = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
-      onIssue({ path, problem: `not readable JSON (${(error as Error).message})` });
+      onIssue({ path, problem: jsonProblem(error) });
       continue;
     }
     const parsed = schema.safeParse(json);
@@ -47,6 +47,12 @@ export function readRecordFolder(dir: string, onIssue: IssueSink): ExecutionFact
     }
   }
   return records;
+}
+
+/** V8's JSON error quotes the start of the text, which may be anything: only its position is kept. */
+function jsonProblem(error: unknown): string {
+  const position = /position (\d+)/.exec((error as Error).message)?.[1];
+  return position !== undefined ? `not valid JSON (at character ${position})` : 'not valid JSON';
 }
 
 /** A folder changed this recently may still change within the same clock tick: it is read again next time. */

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -112,8 +112,22 @@ describe('agent-track status', () => {
     writeFileSync(join(dir, 'exec-broken.json'), '{"schemaVersion": 1, "id": ');
     const run = status(logs, ['--json']);
     expect(run.status).toBe(0);
-    expect(run.stderr).toMatch(/warning: skipped .*exec-broken\.json: not readable JSON/);
+    expect(run.stderr).toMatch(/warning: skipped .*exec-broken\.json: not valid JSON/);
     expect(parsed(run.stdout).warnings.join('\n')).toContain('exec-broken.json');
+  });
+
+  test('never follows a symlink planted among the records, and never quotes a broken file', () => {
+    const logs = busyStore();
+    const dir = join(logs, localDay(now - HOUR), 'tester');
+    const outside = join(mkdtempSync(join(tmpdir(), 'agent-track-outside-')), 'secret.json');
+    writeFileSync(outside, JSON.stringify(makeRecord({ id: 'planted', agent: 'tester', start: now - HOUR, status: 'failed' })));
+    symlinkSync(outside, join(dir, 'exec-planted.json'));
+    writeFileSync(join(dir, 'exec-leaky.json'), 'password=hunter2 {');
+    const run = status(logs, ['--json']);
+    expect(run.status).toBe(0);
+    expect(parsed(run.stdout).last24Hours.executionCount).toBe(10);
+    expect(run.stderr).toContain('exec-leaky.json: not valid JSON');
+    expect(run.stderr).not.toContain('hunter2');
   });
 
   test('a bad --watch value is a usage error (exit 2)', () => {
