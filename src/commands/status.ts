@@ -23,6 +23,7 @@ const DEFAULT_WATCH_SECONDS = 2;
 
 interface StatusOptions extends GlobalOptions {
   json?: boolean;
+  format?: string;
   watch?: string | true;
 }
 
@@ -41,7 +42,8 @@ last ${T.historyDays} days; "unknown" when it has none.`;
 export function statusCommand(): Command {
   return new Command('status')
     .description('what runs now and when it should be done, the last 24 hours, and every agent\'s health')
-    .option('--json', 'print JSON (activeAgents, last24Hours, agentHealth)')
+    .option('--format <format>', 'table or json (default: table)')
+    .option('--json', 'short for --format json (activeAgents, last24Hours, agentHealth)')
     .option('--watch [seconds]', `redraw every n seconds until Ctrl-C (default: ${DEFAULT_WATCH_SECONDS})`)
     .addHelpText('after', HEALTH_HELP)
     .action(async (_options: unknown, command: Command) => {
@@ -51,11 +53,12 @@ export function statusCommand(): Command {
 
 async function runStatus(options: StatusOptions): Promise<number> {
   const ctx = createContext(options);
+  const json = formatOf(options) === 'json';
   const seconds = watchSeconds(options.watch);
   if (seconds === null) {
     const warnings = new Warnings();
     const { status, hasData } = await collectStatus(ctx, warnings);
-    if (options.json) {
+    if (json) {
       if (!hasData) ctx.stderr.write(`agent-track: ${emptyMessage(ctx).replace(/\n/g, ' ')}\n`);
       ctx.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     } else {
@@ -64,7 +67,15 @@ async function runStatus(options: StatusOptions): Promise<number> {
     warnings.flush(ctx.stderr);
     return 0;
   }
-  return watch(ctx, seconds, options.json === true);
+  return watch(ctx, seconds, json);
+}
+
+/** The status is a table or JSON; Markdown and CSV are for reports. */
+function formatOf(options: StatusOptions): 'table' | 'json' {
+  const format = options.json ? (options.format ?? 'json') : (options.format ?? 'table');
+  if (options.json && format !== 'json') throw new UsageError(`--json and --format ${format} contradict each other`);
+  if (format !== 'table' && format !== 'json') throw new UsageError(`unknown format "${format}" for status: use table or json`);
+  return format;
 }
 
 export function watchSeconds(value: string | true | undefined): number | null {

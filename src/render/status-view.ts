@@ -99,7 +99,7 @@ export function statusDocument(status: Status, options: StatusViewOptions = {}):
         h.lastSuccess ? clock(Date.parse(h.lastSuccess), now, false) : { text: 'none', tone: 'dim' },
         h.reason,
       ]),
-      note: `Judged on each agent's last ${t.recentRuns} runs within ${t.recentDays} days; thresholds: agent-track status --help`,
+      note: `Each on its last ${t.recentRuns} runs within ${t.recentDays} days; thresholds: agent-track status --help`,
     });
   } else {
     doc.blocks.push({ kind: 'lines', title: 'Agent health', items: [{ text: { text: `No runs in the last ${t.recentDays} days.`, tone: 'dim' } }] });

@@ -130,10 +130,13 @@ describe('agent-track status', () => {
     expect(run.stderr).not.toContain('hunter2');
   });
 
-  test('a bad --watch value is a usage error (exit 2)', () => {
+  test('bad flags are usage errors (exit 2)', () => {
     const run = status(tempLogs(), ['--watch', 'soon']);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--watch expects a number of seconds');
+    expect(status(tempLogs(), ['--format', 'csv']).status).toBe(2);
+    expect(status(tempLogs(), ['--json', '--format', 'table']).status).toBe(2);
+    expect(status(tempLogs(), ['--format', 'json']).stdout).toContain('"activeAgents"');
   });
 });
 
