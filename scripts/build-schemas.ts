@@ -2,7 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { AgentExecution } from '../src/schema/record.js';
+import { DashboardData } from '../src/schema/dashboard.js';
 import { Report, Trends } from '../src/schema/report.js';
+import { Status } from '../src/schema/status.js';
 import { DaySummaryFile, DayWorkflowsFile } from '../src/schema/summary.js';
 
 // `npm run schema`: the published JSON Schemas, generated from the zod schemas
@@ -14,6 +16,8 @@ const SCHEMAS = {
   'report.schema.json': { schema: Report, title: 'agent-track report', description: 'agent-track report --json, metrics/weekly-report.json, metrics/weekly/*.json, metrics/monthly/*.json' },
   'trends.schema.json': { schema: Trends, title: 'agent-track trends', description: 'agent-track trends --json, metrics/performance-trends.json' },
   'day-summary.schema.json': { schema: DaySummaryFile, title: 'agent-track day summary', description: 'The mergeable rollup of one day, its per-agent figures: <logs>/YYYY-MM-DD/summary.json' },
+  'status.schema.json': { schema: Status, title: 'agent-track status', description: 'agent-track status --json: active agents, the last 24 hours, agent health' },
+  'dashboard.schema.json': { schema: DashboardData, title: 'agent-track dashboard data', description: 'The data embedded in the HTML page agent-track dashboard writes (<script id="agent-track-data">)' },
   'day-workflows.schema.json': { schema: DayWorkflowsFile, title: 'agent-track day workflows', description: 'The workflow tallies of one day, written with summary.json: <logs>/YYYY-MM-DD/workflows.json' },
 };
 

@@ -1,12 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { join } from 'node:path';
 import { UsageError, UserError } from './commands/context.js';
+import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
 import { pruneCommand } from './commands/prune.js';
 import { reportCommand } from './commands/report.js';
 import { rollupWorkerCommand } from './commands/rollup-worker.js';
+import { statusCommand } from './commands/status.js';
 import { trendsCommand } from './commands/trends.js';
 
 // Commander wiring only: each subcommand lives in src/commands/<name>.ts,
@@ -37,6 +39,8 @@ const commands: Command[] = [
   doctorCommand(),
   reportCommand(),
   trendsCommand(),
+  statusCommand(),
+  dashboardCommand(),
   rollupWorkerCommand(),
   pruneCommand(),
 ];

@@ -202,7 +202,7 @@ export function metricsWindowStart(today: string): string {
 }
 
 /** Runs the design document promises to close: every command sweeps in-flight runs first. */
-function sweep(ctx: CommandContext, warnings: Warnings): void {
+export function sweep(ctx: CommandContext, warnings: Warnings): void {
   const result = sweepInFlight(ctx.logsDir, ctx.config, ctx.now);
   for (const error of result.errors) warnings.add(`could not close an in-flight run: ${error}`);
 }
@@ -245,7 +245,7 @@ function isComplete(path: string): boolean {
 }
 
 /** Warnings for stderr, each once, the first few in full. */
-class Warnings {
+export class Warnings {
   private readonly lines = new Set<string>();
   static readonly SHOWN = 10;
 
@@ -254,6 +254,11 @@ class Warnings {
   }
 
   readonly issue = (issue: LoadIssue): void => this.add(`skipped ${issue.path}: ${issue.problem}`);
+
+  /** The warnings so far, for results that carry them in their JSON too. */
+  list(): string[] {
+    return [...this.lines];
+  }
 
   flush(stderr: NodeJS.WritableStream): void {
     const all = [...this.lines];

@@ -1,0 +1,154 @@
+import { spawn } from 'node:child_process';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { dailySummaries, recentExecutions } from '../analytics/dashboard.js';
+import { formatCount } from '../analytics/format.js';
+import { addDays, customPeriod, previousPeriod, type Period } from '../analytics/period.js';
+import { PAGE_ASSETS } from '../dashboard/assets.js';
+import { dashboardHtml } from '../dashboard/page.js';
+import type { DashboardData } from '../schema/dashboard.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { localDay, LOGS_SUBDIR, metricsDir } from '../store/paths.js';
+import { listDays } from '../store/records.js';
+import { createContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
+import { periodOf } from './report.js';
+import { Reporter, SummarySource, Warnings } from './reporting.js';
+import { collectStatus, dayReader } from './status.js';
+
+// `agent-track dashboard`: one self-contained HTML file with charts, made of
+// the JSON the other commands print (report, trends, daily report summaries,
+// status) plus the latest executions. Closed days come from their rollups;
+// only the latest recorded days are read record by record, for the table.
+
+export const DEFAULT_DASHBOARD_DAYS = 30;
+const MAX_DASHBOARD_DAYS = 366;
+/** The recent-executions table reads at most this many of the latest recorded days. */
+const RECENT_DAYS_READ = 2;
+/** The baseline the report rules compare each agent with (as `report` uses). */
+const BASELINE_DAYS = 28;
+
+interface DashboardOptions extends GlobalOptions {
+  out?: string;
+  open?: boolean;
+  days?: string;
+  since?: string;
+  until?: string;
+}
+
+export function dashboardCommand(): Command {
+  return new Command('dashboard')
+    .description('write a self-contained HTML dashboard with charts: runs, outcomes, durations, tokens, cost, tools, workflows, health')
+    .option('--out <file>', 'write it here (default: <logs>/metrics/dashboard.html)')
+    .option('--open', 'open it in the default browser afterwards ($BROWSER, open, or xdg-open)')
+    .option('--days <n>', `the n days ending --until (default: ${DEFAULT_DASHBOARD_DAYS})`)
+    .option('--since <date>', 'first day, YYYY-MM-DD, or a span such as 90d')
+    .option('--until <date>', 'last day, YYYY-MM-DD (default: today)')
+    .action(async (_options: unknown, command: Command) => {
+      process.exitCode = await runDashboard(command.optsWithGlobals<DashboardOptions>());
+    });
+}
+
+async function runDashboard(options: DashboardOptions): Promise<number> {
+  const ctx = createContext(options);
+  const period = dashboardPeriod(options, localDay(ctx.now));
+  const warnings = new Warnings();
+  const data = await dashboardData(ctx, period, warnings);
+  const path = resolve(ctx.cwd, options.out ?? join(metricsDir(ctx.logsDir), 'dashboard.html'));
+  const html = dashboardHtml(data, PAGE_ASSETS);
+  writeFileAtomic(path, html);
+
+  const runs = data.report.summary.totalExecutions;
+  if (data.recordedDays === null) {
+    ctx.stdout.write(`No subagent executions recorded yet in ${ctx.logsDir}: wrote an empty dashboard that says how to start (agent-track install).\n`);
+  } else {
+    ctx.stdout.write(`Dashboard of ${formatCount(runs)} executions from ${period.from} to ${period.to} (${kilobytes(html)}):\n`);
+  }
+  ctx.stdout.write(`${path}\n`);
+  if (options.open) await openInBrowser(path, ctx);
+  warnings.flush(ctx.stderr);
+  return 0;
+}
+
+export function dashboardPeriod(options: Pick<DashboardOptions, 'days' | 'since' | 'until'>, today: string): Period {
+  if (options.days !== undefined && options.since !== undefined) throw new UsageError('choose one: --days or --since');
+  if (options.since !== undefined) return periodOf({ since: options.since, until: options.until }, today);
+  const days = options.days === undefined ? DEFAULT_DASHBOARD_DAYS : Number(options.days);
+  if (!Number.isInteger(days) || days < 1 || days > MAX_DASHBOARD_DAYS) {
+    throw new UsageError(`--days expects a whole number from 1 to ${MAX_DASHBOARD_DAYS}, not "${options.days}"`);
+  }
+  const until = periodOf({ until: options.until ?? today }, today).to;
+  return customPeriod(addDays(until, 1 - days), until, today);
+}
+
+/** Everything the page shows, from the same builders as `report`, `trends` and `status`. */
+export async function dashboardData(ctx: CommandContext, period: Period, warnings: Warnings): Promise<DashboardData> {
+  const today = localDay(ctx.now);
+  const readDay = dayReader(ctx, warnings);
+  // Status first: it sweeps in-flight runs, as every command does before reading.
+  const { status } = await collectStatus(ctx, warnings, readDay);
+
+  const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
+  const reporter = new Reporter(source, ctx.config.prices, ctx.now);
+  const first = [previousPeriod(period).from, addDays(period.from, -BASELINE_DAYS)].sort()[0]!;
+  await source.prefetch(first, period.to);
+  const report = reporter.report(period, null);
+  const trends = reporter.trendsOf(period, null);
+  const daily = dailySummaries(period, source.figuresOf(period.from, period.to), ctx.config.prices, today, ctx.now);
+
+  const days = listDays(ctx.logsDir);
+  const recentDays = days.filter((day) => day >= period.from && day <= period.to).slice(-RECENT_DAYS_READ);
+  const records = recentDays.flatMap((day) => readDay(day));
+
+  return {
+    schemaVersion: 1,
+    kind: 'agent-track/dashboard',
+    generatedAt: new Date(ctx.now).toISOString(),
+    version: require('../../package.json').version as string,
+    project: projectName(ctx.logsDir),
+    recordedDays: days.length ? { first: days[0]!, last: days[days.length - 1]! } : null,
+    report,
+    trends,
+    daily,
+    recent: { days: recentDays, total: records.length, executions: recentExecutions(records) },
+    status,
+  };
+}
+
+/** "shop-api" for /home/dev/shop-api/.claude/execution-logs; the folder's own name for a logs folder elsewhere. */
+function projectName(logsDir: string): string {
+  const normal = resolve(logsDir);
+  return normal.endsWith(LOGS_SUBDIR) ? basename(dirname(dirname(normal))) : basename(normal);
+}
+
+function kilobytes(text: string): string {
+  return `${Math.round(Buffer.byteLength(text) / 1024).toLocaleString('en-US')} KB`;
+}
+
+/**
+ * The platform's way to open a file in the default browser. A machine
+ * without one (a server, a container) is not an error: the path is printed
+ * and the user opens it where they can.
+ */
+async function openInBrowser(path: string, ctx: CommandContext): Promise<void> {
+  const [command, args] = opener(path, ctx.env);
+  const problem = await new Promise<string | null>((done) => {
+    try {
+      const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+      child.once('error', (error: NodeJS.ErrnoException) => done(error.code === 'ENOENT' ? `${command} is not installed` : error.message));
+      child.once('spawn', () => {
+        child.unref();
+        done(null);
+      });
+    } catch (error) {
+      done((error as Error).message);
+    }
+  });
+  if (problem) ctx.stderr.write(`agent-track: could not open it (${problem}); open ${path} in a browser.\n`);
+}
+
+function opener(path: string, env: NodeJS.ProcessEnv): [string, string[]] {
+  if (env.BROWSER) return [env.BROWSER, [path]];
+  if (process.platform === 'darwin') return ['open', [path]];
+  if (process.platform === 'win32') return ['cmd', ['/c', 'start', '""', path]];
+  return ['xdg-open', [path]];
+}

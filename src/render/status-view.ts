@@ -1,0 +1,136 @@
+import { formatCount, formatDuration, formatPercent } from '../analytics/format.js';
+import type { HealthStatus, Status } from '../schema/status.js';
+import type { Cell, Document, Tone } from './document.js';
+
+// The live status as a person reads it at a terminal: what runs now and when
+// it should be done, the last 24 hours, then every agent's health with the
+// reason for it. Times are local clock times.
+
+const ERRORS_SHOWN = 5;
+const HEALTH_TONE: Record<HealthStatus, Tone> = { healthy: 'good', degraded: 'warn', failed: 'bad' };
+
+export interface StatusViewOptions {
+  /** Shown under the title, e.g. "refreshing every 2 s · Ctrl-C to stop". */
+  note?: string;
+}
+
+export function statusDocument(status: Status, options: StatusViewOptions = {}): Document {
+  const now = Date.parse(status.generatedAt);
+  const doc: Document = {
+    title: 'Subagent status',
+    subtitle: [`as of ${clock(now, now, true)}`, options.note].filter(Boolean).join(' · '),
+    blocks: [],
+    notes: [...status.warnings],
+    csv: { columns: [], rows: [] },
+  };
+
+  const active = status.activeAgents;
+  if (active.length === 0) {
+    doc.blocks.push({ kind: 'lines', title: 'Running now', items: [{ text: { text: 'Nothing running.', tone: 'dim' } }] });
+  } else {
+    doc.blocks.push({
+      kind: 'table',
+      title: `Running now (${active.length})`,
+      columns: [
+        { header: 'Agent', flex: true },
+        { header: 'Started' },
+        { header: 'Running', align: 'right' },
+        { header: 'Expected done', priority: 1 },
+        { header: 'Usually takes', align: 'right', priority: 2 },
+        { header: 'Session', priority: 3 },
+      ],
+      rows: active.map((a): Cell[] => [
+        a.background ? `${a.agentType} (background)` : a.agentType,
+        clock(Date.parse(a.startTime), now, true),
+        formatDuration(a.runningFor),
+        expected(a.estimatedCompletion, a.overdue, now),
+        formatDuration(a.typicalDuration),
+        a.sessionId.slice(0, 8),
+      ]),
+    });
+  }
+
+  const day = status.last24Hours;
+  doc.blocks.push({
+    kind: 'facts',
+    title: 'Last 24 hours',
+    items: [
+      ['Executions', formatCount(day.executionCount)],
+      ['Succeeded', formatCount(day.succeeded)],
+      ['Partial', formatCount(day.partial)],
+      ['Failed', { text: formatCount(day.failed), tone: day.failed ? 'bad' : undefined }],
+      ['Avg response', formatDuration(day.avgResponseTime)],
+      ['Error rate', { text: formatPercent(day.errorRate), tone: errorTone(day.errorRate, status.thresholds.degradedErrorRate) }],
+    ],
+  });
+  if (day.topErrors.length) {
+    doc.blocks.push({
+      kind: 'table',
+      title: 'Top errors',
+      columns: [
+        { header: 'Error' },
+        { header: 'Runs', align: 'right' },
+        { header: 'Agents', flex: true, priority: 2 },
+        { header: 'Latest', flex: true, priority: 1 },
+      ],
+      rows: day.topErrors.slice(0, ERRORS_SHOWN).map((e) => [e.type, formatCount(e.executions), e.agents.join(', '), oneLine(e.sample)]),
+    });
+  }
+
+  const health = Object.entries(status.agentHealth);
+  const t = status.thresholds;
+  if (health.length) {
+    doc.blocks.push({
+      kind: 'table',
+      title: 'Agent health',
+      columns: [
+        { header: 'Agent', flex: true },
+        { header: 'Health' },
+        { header: 'Error rate', align: 'right' },
+        { header: 'Avg', align: 'right', priority: 3 },
+        { header: 'Last success', priority: 2 },
+        { header: 'Why', flex: true, priority: 1 },
+      ],
+      rows: health.map(([agent, h]): Cell[] => [
+        agent,
+        { text: h.status, tone: HEALTH_TONE[h.status] },
+        { text: formatPercent(h.recentErrorRate), tone: errorTone(h.recentErrorRate, t.degradedErrorRate) },
+        formatDuration(h.avgDuration),
+        h.lastSuccess ? clock(Date.parse(h.lastSuccess), now, false) : { text: 'none', tone: 'dim' },
+        h.reason,
+      ]),
+      note: `Each on its last ${t.recentRuns} runs within ${t.recentDays} days; thresholds: agent-track status --help`,
+    });
+  } else {
+    doc.blocks.push({ kind: 'lines', title: 'Agent health', items: [{ text: { text: `No runs in the last ${t.recentDays} days.`, tone: 'dim' } }] });
+  }
+  return doc;
+}
+
+/** Error messages can span lines ("Exit code 127\ncommand not found"); a table cell cannot. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function expected(iso: string | null, overdue: boolean, now: number): Cell {
+  if (iso === null) return { text: 'unknown (no history)', tone: 'dim' };
+  const at = Date.parse(iso);
+  if (overdue) return { text: `overdue by ${formatDuration(now - at)}`, tone: 'warn' };
+  return `${clock(at, now, true)} (in ${formatDuration(at - now)})`;
+}
+
+/** Red from the rate that makes an agent degraded, green at none. */
+function errorTone(rate: number | null, degraded: number): Tone | undefined {
+  if (rate === null) return undefined;
+  return rate >= degraded ? 'bad' : rate === 0 ? 'good' : undefined;
+}
+
+/** "17:40:12" today, "11-24 17:40" on another day. */
+function clock(ms: number, now: number, seconds: boolean): string {
+  const d = new Date(ms);
+  const n = new Date(now);
+  const pad = (v: number) => String(v).padStart(2, '0');
+  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}${seconds ? `:${pad(d.getSeconds())}` : ''}`;
+  const sameDay = d.getFullYear() === n.getFullYear() && d.getMonth() === n.getMonth() && d.getDate() === n.getDate();
+  return sameDay ? time : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+}

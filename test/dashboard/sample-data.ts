@@ -1,0 +1,32 @@
+import { dailySummaries, recentExecutions } from '../../src/analytics/dashboard.js';
+import { summarizeDay } from '../../src/analytics/day-summary.js';
+import { customPeriod } from '../../src/analytics/period.js';
+import { buildReport } from '../../src/analytics/report.js';
+import { buildStatus } from '../../src/analytics/status.js';
+import { buildTrends } from '../../src/analytics/trends.js';
+import type { DashboardData } from '../../src/schema/dashboard.js';
+import type { AgentExecution } from '../../src/schema/record.js';
+import { localDay } from '../../src/store/paths.js';
+
+/** The dashboard's data for hand-made records, from the same pure builders the command uses. */
+export function sampleData(records: AgentExecution[], from: string, to: string, now: number, project = 'shop-api'): DashboardData {
+  const byDay = new Map<string, AgentExecution[]>();
+  for (const r of records) byDay.set(localDay(r.metrics.startTime), [...(byDay.get(localDay(r.metrics.startTime)) ?? []), r]);
+  const days = [...byDay].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, list]) => summarizeDay(day, list));
+  const today = localDay(now);
+  const period = customPeriod(from, to, today);
+  const report = buildReport({ period, days, baseline: [], baselineDays: 28, agents: null, prices: {}, now });
+  return {
+    schemaVersion: 1,
+    kind: 'agent-track/dashboard',
+    generatedAt: new Date(now).toISOString(),
+    version: '0.0.0-test',
+    project,
+    recordedDays: days.length ? { first: days[0]!.day, last: days[days.length - 1]!.day } : null,
+    report,
+    trends: buildTrends({ period, summaries: days, agents: null, prices: {}, now }),
+    daily: dailySummaries(period, days, {}, today, now),
+    recent: { days: days.slice(-2).map((d) => d.day), total: records.length, executions: recentExecutions(records) },
+    status: buildStatus({ now, active: [], history: days, records }),
+  };
+}

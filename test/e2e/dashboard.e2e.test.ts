@@ -1,0 +1,249 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } from '../../src/analytics/format.js';
+import { DATA_ELEMENT_ID } from '../../src/dashboard/page.js';
+import type { DashboardData } from '../../src/schema/dashboard.js';
+import type { Report, Trends } from '../../src/schema/report.js';
+import { BIN, REPO } from '../support/cli.js';
+import { CHROMIUM_ARGS, ensureChromium } from './support/chromium.js';
+
+// The dashboard in a real browser: Debian's headless Chromium opens the file
+// `agent-track dashboard` wrote for a generated month (agent-track demo) and
+// the test checks what a person would see against what `agent-track report`
+// and `trends` print for the same days. Any console error, failed request or
+// attempt to reach the network fails it. Screenshots (light and dark, laptop
+// and phone) go to test-artifacts/dashboard/.
+
+const ARTIFACTS = join(REPO, 'test-artifacts', 'dashboard');
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+let root: string;
+let browser: Browser;
+let page: string;
+let emptyPage: string;
+let data: DashboardData;
+let report: Report;
+let trends: Trends;
+/** What went wrong in the pages of the current test. */
+let problems: string[] = [];
+
+function cli(args: string[]): string {
+  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
+  if (run.status !== 0) throw new Error(`agent-track ${args.join(' ')} exited with ${run.status}: ${run.stderr}`);
+  return run.stdout;
+}
+
+beforeAll(async () => {
+  const executablePath = ensureChromium();
+  root = mkdtempSync(join(tmpdir(), 'agent-track-dashboard-e2e-'));
+  mkdirSync(ARTIFACTS, { recursive: true });
+  cli(['demo', '--dir', join(root, 'demo'), '--days', '30']);
+  const logs = join(root, 'demo', 'project', '.claude', 'execution-logs');
+  page = join(root, 'dashboard.html');
+  cli(['--logs-dir', logs, 'dashboard', '--out', page]);
+  const html = readFileSync(page, 'utf8');
+  data = JSON.parse(new RegExp(`<script type="application/json" id="${DATA_ELEMENT_ID}">([^<]*)</script>`).exec(html)![1]!) as DashboardData;
+  const { from, to } = data.report.range;
+  report = JSON.parse(cli(['--logs-dir', logs, 'report', '--since', from, '--until', to, '--json'])) as Report;
+  trends = JSON.parse(cli(['--logs-dir', logs, 'trends', '--since', from, '--until', to, '--json'])) as Trends;
+
+  const empty = join(root, 'empty', '.claude', 'execution-logs');
+  mkdirSync(empty, { recursive: true });
+  emptyPage = join(root, 'empty.html');
+  cli(['--logs-dir', empty, 'dashboard', '--out', emptyPage]);
+
+  browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+}, 900_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (root && !process.env.E2E_KEEP) rmSync(root, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  const found = problems;
+  problems = [];
+  expect(found, 'console errors, failed requests or network access').toEqual([]);
+});
+
+async function open(file: string, options: BrowserContextOptions = DESKTOP, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const context = await browser.newContext({ ...options, colorScheme });
+  const tab = await context.newPage();
+  tab.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+  });
+  tab.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  tab.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText ?? ''}`));
+  tab.on('request', (request) => {
+    if (!request.url().startsWith('file:')) problems.push(`network request: ${request.url()}`);
+  });
+  await tab.goto(pathToFileURL(file).href);
+  await tab.waitForLoadState('load');
+  return tab;
+}
+
+async function close(tab: Page): Promise<void> {
+  await tab.context().close();
+}
+
+describe('the dashboard in Chromium', () => {
+  test('draws every chart, each with a non-zero size', async () => {
+    const tab = await open(page);
+    for (const id of ['daily', 'durations', 'tokens', 'cost', 'tools']) {
+      const chart = tab.locator(`#chart-${id} svg.chart`);
+      await chart.waitFor();
+      const box = await chart.boundingBox();
+      expect(box && box.width > 100 && box.height > 50, `#chart-${id} has a size`).toBe(true);
+      expect(await tab.locator(`#chart-${id} svg :is(rect:not(.hit), circle, line.range)`).count(), `#chart-${id} has shapes`).toBeGreaterThan(0);
+      expect(await chart.getAttribute('aria-label'), `#chart-${id} is labelled`).toBeTruthy();
+    }
+    expect(await tab.locator('#workflows li').count()).toBe(Math.min(10, report.workflowPatterns.length));
+    expect(await tab.locator('#health li').count()).toBe(Object.keys(data.status.agentHealth).length);
+    expect(await tab.locator('#recommendations li').count()).toBe(Math.min(12, report.improvementAreas.length));
+    expect(await tab.locator('#anomalies li').count()).toBe(Math.min(12, trends.anomalies.length));
+    await close(tab);
+  });
+
+  test('shows the headline figures of `agent-track report --json`', async () => {
+    const tab = await open(page);
+    const s = report.summary;
+    const expected: [string, number | null, string][] = [
+      ['totalExecutions', s.totalExecutions, formatCount(s.totalExecutions)],
+      ['successRate', s.successRate, formatPercent(s.successRate)],
+      ['partial', s.partial, formatCount(s.partial)],
+      ['failed', s.failed, formatCount(s.failed)],
+      ['p50Duration', s.p50Duration, formatDuration(s.p50Duration)],
+      ['p95Duration', s.p95Duration, formatDuration(s.p95Duration)],
+      ['totalTokensUsed', s.totalTokensUsed, formatTokens(s.totalTokensUsed)],
+      ['costUsd', s.cost.usd, formatUsd(s.cost.usd)],
+    ];
+    for (const [key, value, text] of expected) {
+      const kpi = tab.locator(`[data-kpi="${key}"]`);
+      expect(await kpi.getAttribute('data-value'), key).toBe(String(value));
+      expect(await kpi.locator('.kpi-value').textContent(), key).toBe(text);
+    }
+    await close(tab);
+  });
+
+  test('per-agent figures, durations and tools equal the report', async () => {
+    const tab = await open(page);
+    for (const agent of report.agentMetrics) {
+      const row = tab.locator(`#agents-table tr[data-agent="${agent.agent}"]`);
+      const value = (field: string) => row.locator(`[data-field="${field}"]`).getAttribute('data-value');
+      expect(await value('executions')).toBe(String(agent.executions));
+      expect(await value('failed')).toBe(String(agent.failed));
+      expect(await value('successRate')).toBe(String(agent.successRate));
+      expect(await row.locator('[data-field="p95Duration"]').textContent()).toBe(formatDuration(agent.p95Duration));
+    }
+    await tab.locator('#chart-durations svg').waitFor();
+    const ranges = await tab.locator('#chart-durations g.row').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-agent'), Number(r.getAttribute('data-p50')), Number(r.getAttribute('data-p95'))]));
+    expect(ranges).toEqual(report.agentMetrics.slice(0, ranges.length).map((a) => [a.agent, a.p50Duration, a.p95Duration]));
+    const tools = await tab.locator('#chart-tools g.row').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-tool'), Number(r.getAttribute('data-calls')), Number(r.getAttribute('data-failures'))]));
+    expect(tools).toEqual(report.toolUsage.tools.slice(0, 12).map((t) => [t.tool, t.calls, t.failures]));
+    const workflows = await tab.locator('#workflows li').evaluateAll((items) => items.map((i) => [i.getAttribute('data-name'), Number(i.getAttribute('data-frequency'))]));
+    expect(workflows).toEqual(report.workflowPatterns.slice(0, 10).map((w) => [w.name, w.frequency]));
+    await close(tab);
+  });
+
+  test('the days add up to the report, each day is its daily report, and the tokens per day are the trends series', async () => {
+    const tab = await open(page);
+    await tab.locator('#chart-daily svg').waitFor();
+    const segments = await tab.locator('#chart-daily rect[data-day]').evaluateAll((rects) =>
+      rects.map((r) => ({ day: r.getAttribute('data-day')!, status: r.getAttribute('data-status')!, value: Number(r.getAttribute('data-value')) })),
+    );
+    const total = (status: string) => segments.filter((s) => s.status === status).reduce((n, s) => n + s.value, 0);
+    expect([total('succeeded'), total('partial'), total('failed')]).toEqual([report.summary.succeeded, report.summary.partial, report.summary.failed]);
+    const busiest = data.daily.reduce((a, b) => (b.summary.totalExecutions > a.summary.totalExecutions ? b : a)).day;
+    const daily = JSON.parse(cli(['--logs-dir', join(root, 'demo', 'project', '.claude', 'execution-logs'), 'report', '--daily', busiest, '--json'])) as Report;
+    const of = (status: string) => segments.find((s) => s.day === busiest && s.status === status)!.value;
+    expect([of('succeeded'), of('partial'), of('failed')]).toEqual([daily.summary.succeeded, daily.summary.partial, daily.summary.failed]);
+
+    const tokens = await tab.locator('#chart-tokens rect[data-day]').evaluateAll((rects) => rects.map((r) => ({ day: r.getAttribute('data-day')!, value: Number(r.getAttribute('data-value')) })));
+    const perDay = trends.days.map((day) => tokens.filter((t) => t.day === day).reduce((n, t) => n + t.value, 0));
+    expect(perDay).toEqual(trends.overall.series.tokensUsed);
+    await close(tab);
+  });
+
+  test('sorts and filters the recent executions', async () => {
+    const tab = await open(page);
+    const rows = tab.locator('#recent-table tbody tr[data-id]');
+    const all = data.recent.executions;
+    expect(await tab.locator('#recent-count').textContent()).toBe(`${formatCount(all.length)} of ${formatCount(all.length)}`);
+
+    const header = tab.locator('#recent-table th:has(button[data-sort="duration"])');
+    await header.locator('button').click();
+    expect(await header.getAttribute('aria-sort')).toBe('descending');
+    let durations = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-duration') || -1)));
+    expect(durations[0]).toBe(Math.max(...all.map((e) => e.duration ?? -1)));
+    expect(durations).toEqual([...durations].sort((a, b) => b - a));
+    await header.locator('button').click();
+    expect(await header.getAttribute('aria-sort')).toBe('ascending');
+    durations = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-duration') || -1)));
+    expect(durations).toEqual([...durations].sort((a, b) => a - b));
+
+    await tab.selectOption('#recent-status', 'failed');
+    const failed = all.filter((e) => e.status === 'failed');
+    expect(await tab.locator('#recent-count').textContent()).toBe(`${formatCount(failed.length)} of ${formatCount(all.length)}`);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).toEqual(failed.slice(0, 50).map(() => 'failed'));
+
+    await tab.selectOption('#recent-status', '');
+    const agent = all[all.length - 1]!.agent;
+    await tab.fill('#recent-filter', agent);
+    const matching = all.filter((e) => e.agent.toLowerCase().includes(agent.toLowerCase()));
+    expect(await tab.locator('#recent-count').textContent()).toBe(`${formatCount(matching.length)} of ${formatCount(all.length)}`);
+    const agents = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-agent')!));
+    expect(agents.length).toBe(Math.min(50, matching.length));
+    expect(agents.every((a) => a.toLowerCase().includes(agent.toLowerCase()))).toBe(true);
+
+    await tab.fill('#recent-filter', 'no agent is called this');
+    expect(await rows.count()).toBe(0);
+    expect(await tab.locator('#recent-table td.empty').textContent()).toContain('No execution matches');
+    await close(tab);
+  });
+
+  test('fits a phone: nothing scrolls sideways but the tables', async () => {
+    const tab = await open(page, PHONE);
+    await tab.locator('#chart-daily svg').waitFor();
+    // Expressions as strings: they run in the page, where the DOM is (this file is typed for Node).
+    const widths = (await tab.evaluate('({ page: document.documentElement.scrollWidth, viewport: innerWidth })')) as { page: number; viewport: number };
+    expect(widths.page).toBeLessThanOrEqual(widths.viewport);
+    for (const id of ['daily', 'durations', 'tokens', 'cost', 'tools']) {
+      const box = (await tab.locator(`#chart-${id} svg`).boundingBox())!;
+      expect(box.x + box.width, `#chart-${id} fits`).toBeLessThanOrEqual(widths.viewport);
+    }
+    await close(tab);
+  });
+
+  test('without records the page says how to start tracking', async () => {
+    const tab = await open(emptyPage);
+    const text = await tab.locator('#empty-state').textContent();
+    expect(text).toContain('No subagent executions recorded yet');
+    expect(text).toContain('npx agent-track install');
+    await tab.screenshot({ path: join(ARTIFACTS, 'empty-light-desktop.png'), fullPage: true });
+    await close(tab);
+  });
+
+  test('screenshots: light and dark, laptop and phone', async () => {
+    for (const [name, options] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
+      for (const scheme of ['light', 'dark'] as const) {
+        const tab = await open(page, options, scheme);
+        await tab.locator('#chart-daily svg').waitFor();
+        // Dark really is dark, light really is light.
+        const background = (await tab.evaluate('getComputedStyle(document.body).backgroundColor')) as string;
+        const [r, g, b] = background.match(/\d+/g)!.map(Number);
+        expect((r! + g! + b!) / 3 > 128, `${scheme} background ${background}`).toBe(scheme === 'light');
+        await tab.screenshot({ path: join(ARTIFACTS, `${scheme}-${name}.png`), fullPage: true });
+        await close(tab);
+      }
+    }
+  });
+});
