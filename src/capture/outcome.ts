@@ -5,26 +5,42 @@ const NUMBER_WORDS: Record<string, number> = {
   zero: 0, no: 0, one: 1, a: 1, an: 1, single: 1, two: 2, three: 3, four: 4, five: 5,
   six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
 };
-const ISSUE_NOUN =
-  '(?:issues?|problems?|bugs?|findings?|vulnerabilit(?:y|ies)|defects?|concerns?|errors?|warnings?|violations?|smells?)';
-const COUNT = '(\\d{1,6}|zero|no|one|an?|single|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)';
-// "Found 2 issues", "3 potential security issues", "no bugs", "two problems"
-const ISSUES_STATED = new RegExp(`\\b${COUNT}\\s+(?:[a-z-]+\\s+){0,2}?${ISSUE_NOUN}\\b`, 'i');
-// "Issues found: 3" (not "Error: 400", which is a status code, not a count)
-const ISSUES_LABELLED = /\b(?:issues|problems|bugs|findings|vulnerabilities)(?:\s+found)?\s*:\s*(\d{1,6})\b/i;
+const ISSUE_NOUN = /^(?:issues?|problems?|bugs?|findings?|vulnerabilit(?:y|ies)|defects?|concerns?|errors?|warnings?|violations?|smells?)$/;
+// Only these may carry a count after a colon ("Issues found: 3"); "Error: 400" is a status code.
+const LABEL_NOUN = /^(?:issues|problems|bugs|findings|vulnerabilities)$/;
+const WORD = /[a-z0-9]+(?:-[a-z0-9]+)*|:/g;
 
-/** The count a final message states ("Found 2 issues."), or null when it states none. */
+/**
+ * The count a final message states ("Found 2 issues.", "3 potential security
+ * issues", "no bugs", "Issues found: 7"), or null when it states none. A single
+ * pass over the words: a count up to two words before an issue noun, or a
+ * number after "<noun> [found]:". (A regex for the same costs a hook process
+ * milliseconds to compile and backtracks on long messages.)
+ */
 export function countIssues(text: string | null | undefined): number | null {
   if (!text) return null;
-  const stated = ISSUES_STATED.exec(text);
-  if (stated) return toNumber(stated[1]!);
-  const labelled = ISSUES_LABELLED.exec(text);
-  return labelled ? Number(labelled[1]) : null;
+  const words = text.toLowerCase().match(WORD) ?? [];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (ISSUE_NOUN.test(word)) {
+      for (let back = 1; back <= 3 && i - back >= 0; back++) {
+        const count = countOf(words[i - back]!);
+        if (count !== null) return count;
+        if (words[i - back] === ':') break;
+      }
+    }
+    if (LABEL_NOUN.test(word)) {
+      let j = i + 1;
+      if (words[j] === 'found') j++;
+      if (words[j] === ':' && /^\d{1,6}$/.test(words[j + 1] ?? '')) return Number(words[j + 1]);
+    }
+  }
+  return null;
 }
 
-function toNumber(word: string): number {
-  const lower = word.toLowerCase();
-  return lower in NUMBER_WORDS ? NUMBER_WORDS[lower]! : Number(lower);
+function countOf(word: string): number | null {
+  if (/^\d{1,6}$/.test(word)) return Number(word);
+  return word in NUMBER_WORDS ? NUMBER_WORDS[word]! : null;
 }
 
 const TEST_COMMAND = new RegExp(
