@@ -1,14 +1,15 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 import { dashboardAssets } from './scripts/dashboard-assets';
 
 // Two CommonJS bundles with every dependency inlined:
 // - hook.cjs is what Claude Code starts for every subagent event. CommonJS loads
 //   ~9 ms faster than ESM on Node 20 and the bundle holds only the capture path
 //   (zod/mini, no commander), so a hook costs little more than a bare `node`.
+//   Minified: half the bytes to read and to load from the code cache. (Not
+//   keepNames: its helper runs for every function at load, ~2 ms.)
 // - cli.cjs is every interactive command, the dashboard page's script and
 //   stylesheet included as strings (see scripts/dashboard-assets.ts).
-export default defineConfig({
-  entry: { hook: 'src/hook-main.ts', cli: 'src/cli.ts' },
+const common: Options = {
   format: ['cjs'],
   outExtension: () => ({ js: '.cjs' }),
   platform: 'node',
@@ -16,8 +17,10 @@ export default defineConfig({
   noExternal: [/.*/],
   splitting: false,
   sourcemap: false,
-  minify: false,
-  clean: true,
   treeshake: true,
-  esbuildPlugins: [dashboardAssets()],
-});
+};
+
+export default defineConfig([
+  { ...common, entry: { hook: 'src/hook-main.ts' }, minify: true, clean: false },
+  { ...common, entry: { cli: 'src/cli.ts' }, minify: false, clean: false, esbuildPlugins: [dashboardAssets()] },
+]);

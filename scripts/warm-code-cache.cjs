@@ -5,25 +5,42 @@
 // demo with its report, in throwaway folders, so each cache holds the
 // functions they run, compiled.
 const { spawnSync } = require('child_process');
-const { mkdtempSync, rmSync } = require('fs');
+const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('fs');
 const { tmpdir } = require('os');
 const { join } = require('path');
 
 const bin = join(__dirname, '..', 'bin', 'agent-track');
 const logs = mkdtempSync(join(tmpdir(), 'agent-track-warm-'));
-const common = { session_id: 'warm-session', transcript_path: join(logs, 'none.jsonl'), cwd: logs, prompt_id: 'warm-prompt' };
+// A transcript and meta file like Claude Code's, so finalizing reads and summarizes one.
+const subagents = join(logs, 'warm-session', 'subagents');
+mkdirSync(subagents, { recursive: true });
+writeFileSync(join(subagents, 'agent-awarm.meta.json'), JSON.stringify({ agentType: 'general-purpose', description: 'warm up', toolUseId: 'toolu_warm', spawnDepth: 1 }));
+const line = (type, message, extra = {}) => JSON.stringify({ type, message, timestamp: new Date().toISOString(), version: 'warm', ...extra });
+const usage = { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 3 };
+writeFileSync(
+  join(subagents, 'agent-awarm.jsonl'),
+  [
+    line('user', { role: 'user', content: 'warm up the code cache' }),
+    line('assistant', { id: 'm1', model: 'claude-warm', usage, content: [{ type: 'tool_use', id: 't1', name: 'Bash', input: { command: 'npm test' } }] }),
+    line('user', { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'Exit code 1', is_error: true }] }),
+    line('assistant', { id: 'm2', model: 'claude-warm', usage, content: [{ type: 'tool_use', id: 't2', name: 'Write', input: { file_path: join(logs, 'a.txt'), content: 'x' } }] }),
+    line('user', { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't2', content: 'ok' }] }),
+    line('assistant', { id: 'm3', model: 'claude-warm', usage, content: [{ type: 'text', text: 'Found 1 issue.' }] }),
+  ].join('\n') + '\n',
+);
+const common = { session_id: 'warm-session', transcript_path: join(logs, 'warm-session.jsonl'), cwd: logs, prompt_id: 'warm-prompt' };
 const input = { description: 'warm up', prompt: 'warm up the code cache', subagent_type: 'general-purpose' };
 const events = [
   { ...common, hook_event_name: 'PreToolUse', tool_name: 'Agent', tool_use_id: 'toolu_warm', tool_input: input },
   { ...common, hook_event_name: 'SubagentStart', agent_id: 'awarm', agent_type: 'general-purpose' },
-  { ...common, hook_event_name: 'SubagentStop', agent_id: 'awarm', agent_type: 'general-purpose', last_assistant_message: 'Found 1 issue.' },
+  { ...common, hook_event_name: 'SubagentStop', agent_id: 'awarm', agent_type: 'general-purpose', last_assistant_message: 'Found 1 issue.', agent_transcript_path: join(subagents, 'agent-awarm.jsonl') },
   {
     ...common,
     hook_event_name: 'PostToolUse',
     tool_name: 'Agent',
     tool_use_id: 'toolu_warm',
     tool_input: input,
-    tool_response: { status: 'completed', agentId: 'awarm', agentType: 'general-purpose', content: [{ type: 'text', text: 'Found 1 issue.' }], totalDurationMs: 10, totalTokens: 10, totalToolUseCount: 0 },
+    tool_response: { status: 'completed', agentId: 'awarm', agentType: 'general-purpose', content: [{ type: 'text', text: 'Found 1 issue.' }], totalDurationMs: 10, totalTokens: 18, totalToolUseCount: 2 },
   },
 ];
 try {

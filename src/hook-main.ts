@@ -20,7 +20,9 @@ const HARD_DEADLINE_MS = 8_000;
 // to run our code: on a loaded machine startup takes anything from 0.1 to 0.5 s,
 // enough to put a PostToolUse after the next agent's PreToolUse and call two
 // sequential agents parallel.
-const startedAt = Math.round(performance.timeOrigin);
+// (process.uptime, not performance.timeOrigin: touching `performance` loads
+// perf_hooks and ten internal modules, ~2 ms.)
+const startedAt = Math.round(Date.now() - process.uptime() * 1000);
 // Each schema parses one payload per process: compiling a fast parser first would cost more than it saves.
 z.config({ jitless: true });
 const argv = process.argv.slice(3);

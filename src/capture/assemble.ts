@@ -143,7 +143,8 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
       apiCalls: transcript?.apiCalls ?? null,
       memoryUsage: null,
       toolsUsed: transcript ? [...transcript.toolsUsed] : [],
-      toolCalls: transcript ? structuredClone(transcript.toolCalls) : {},
+      // Not structuredClone: its first call costs a hook process ~4 ms.
+      toolCalls: transcript ? Object.fromEntries(Object.entries(transcript.toolCalls).map(([tool, n]) => [tool, { ...n }])) : {},
       totalToolUseCount: done?.response?.totalToolUseCount ?? transcript?.toolUseCount ?? null,
     },
     result: {

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { Priority } from '../schema/enums.js';
 import type { Config } from '../schema/config.js';
 import { countIssues } from './outcome.js';
-import { agentToolResponse, type HookPayload } from './payload.js';
+import { agentToolInput, agentToolResponse, count, identifier, text, type HookPayload } from './payload.js';
 import { memo } from '../schema/memo.js';
 import { sha256Hex } from '../store/hash.js';
 import { priorityFor } from './priority.js';
@@ -66,6 +66,14 @@ export const storedEventSchema = memo(() => z.object({
 }));
 export type StoredEvent = z.infer<ReturnType<typeof storedEventSchema>>;
 
+/**
+ * What reading an event back checks: its envelope. The rest is our own
+ * format, written by this code; the full schema above documents it, and the
+ * tests hold every event written to it. Building that schema would cost every
+ * finalizing hook process ~2 ms.
+ */
+export const storedEventEnvelope = memo(() => z.looseObject({ v: z.literal(1), kind: EventKind, at: z.number(), sessionId: z.string() }));
+
 const PROMPT_MAX = 10_000;
 const TEXT_MAX = 2_000;
 
@@ -82,60 +90,59 @@ export function toStoredEvent(payload: HookPayload, at: number, config: Config, 
     // Whole milliseconds: event file names sort by this number.
     at: Math.round(at),
     sessionId: payload.session_id,
-    promptId: payload.prompt_id ?? null,
+    promptId: text(payload.prompt_id) ?? null,
     toolUseId: null as string | null,
     agentId: null as string | null,
     agentType: null as string | null,
-    cwd: payload.cwd ?? null,
-    transcriptPath: payload.transcript_path ?? null,
-    permissionMode: payload.permission_mode ?? null,
+    cwd: text(payload.cwd) ?? null,
+    transcriptPath: text(payload.transcript_path) ?? null,
+    permissionMode: text(payload.permission_mode) ?? null,
   };
   switch (payload.hook_event_name) {
     case 'PreToolUse': {
-      const input = payload.tool_input;
-      const agentType = input.subagent_type || 'general-purpose';
+      const input = agentToolInput(payload.tool_input);
+      const agentType = input.subagentType || 'general-purpose';
       const prompt = input.prompt ?? null;
+      const launcher = identifier(payload.agent_id);
       return {
         ...base,
         kind: 'pre',
         toolUseId: payload.tool_use_id,
         agentType,
-        ...(payload.agent_id ? { launcher: { agentId: payload.agent_id, agentType: payload.agent_type ?? null } } : {}),
+        ...(launcher ? { launcher: { agentId: launcher, agentType: text(payload.agent_type) ?? null } } : {}),
         request: {
           prompt: prompt !== null && config.storePrompts ? scrubAndTruncate(prompt, PROMPT_MAX) : null,
           promptHash: prompt !== null ? sha256Hex(prompt) : null,
           promptLength: prompt !== null ? prompt.length : null,
           description: input.description !== undefined ? scrubAndTruncate(input.description, TEXT_MAX) : null,
           model: input.model ?? null,
-          background: input.run_in_background === true,
+          background: input.runInBackground === true,
           name: scrubNullable(input.name),
           priority: priorityFor({ agentType, prompt, description: input.description ?? null }, config.priority),
         },
       };
     }
     case 'PostToolUse': {
-      const parsed = agentToolResponse().safeParse(payload.tool_response);
-      const response = parsed.success ? parsed.data : {};
-      const text = typeof payload.tool_response === 'string' ? payload.tool_response : joinText(response.content);
+      const response = agentToolResponse(payload.tool_response);
       const launched = response.status === 'async_launched';
       // An API failure inside the subagent still arrives as "completed".
-      const apiError = text !== null && /^API Error/i.test(text) ? scrubAndTruncate(text, TEXT_MAX) : null;
+      const apiError = response.text !== null && /^API Error/i.test(response.text) ? scrubAndTruncate(response.text, TEXT_MAX) : null;
       return {
         ...base,
         kind: launched ? 'launched' : 'done',
         toolUseId: payload.tool_use_id,
         agentId: response.agentId ?? null,
-        agentType: response.agentType ?? payload.tool_input?.subagent_type ?? null,
+        agentType: response.agentType ?? agentToolInput(payload.tool_input).subagentType ?? null,
         response: {
           status: response.status ?? null,
           resolvedModel: response.resolvedModel ?? null,
           totalDurationMs: response.totalDurationMs ?? null,
           totalTokens: response.totalTokens ?? null,
           totalToolUseCount: response.totalToolUseCount ?? null,
-          textLength: launched || text === null ? null : text.length,
-          issuesFound: launched || apiError ? null : countIssues(text),
+          textLength: launched || response.text === null ? null : response.text.length,
+          issuesFound: launched || apiError ? null : countIssues(response.text),
           apiError,
-          durationMs: payload.duration_ms ?? null,
+          durationMs: count(payload.duration_ms) ?? null,
         },
       };
     }
@@ -144,11 +151,11 @@ export function toStoredEvent(payload: HookPayload, at: number, config: Config, 
         ...base,
         kind: 'fail',
         toolUseId: payload.tool_use_id,
-        agentType: payload.tool_input?.subagent_type || null,
+        agentType: agentToolInput(payload.tool_input).subagentType || null,
         failure: {
-          error: scrubAndTruncate(payload.error, TEXT_MAX),
+          error: scrubAndTruncate(text(payload.error) ?? 'unknown error', TEXT_MAX),
           isInterrupt: payload.is_interrupt === true,
-          durationMs: payload.duration_ms ?? null,
+          durationMs: count(payload.duration_ms) ?? null,
         },
       };
     case 'SubagentStart':
@@ -157,31 +164,25 @@ export function toStoredEvent(payload: HookPayload, at: number, config: Config, 
         kind: 'start',
         toolUseId: meta?.toolUseId ?? null,
         agentId: payload.agent_id,
-        agentType: payload.agent_type ?? null,
+        agentType: text(payload.agent_type) ?? null,
         meta: { spawnDepth: meta?.spawnDepth ?? null, description: scrubNullable(meta?.description) },
       };
     case 'SubagentStop': {
-      const last = payload.last_assistant_message ?? null;
+      const last = text(payload.last_assistant_message) ?? null;
       return {
         ...base,
         kind: 'stop',
         toolUseId: meta?.toolUseId ?? null,
         agentId: payload.agent_id,
-        agentType: payload.agent_type ?? null,
+        agentType: text(payload.agent_type) ?? null,
         stop: {
-          agentTranscriptPath: payload.agent_transcript_path ?? null,
+          agentTranscriptPath: text(payload.agent_transcript_path) ?? null,
           lastMessageLength: last === null ? null : last.length,
           issuesFound: countIssues(last),
         },
       };
     }
     case 'SessionEnd':
-      return { ...base, kind: 'end', reason: payload.reason ?? null };
+      return { ...base, kind: 'end', reason: text(payload.reason) ?? null };
   }
-}
-
-function joinText(content: { type?: string | undefined; text?: string | undefined }[] | undefined): string | null {
-  if (!content) return null;
-  const texts = content.filter((block) => block.type === 'text' && typeof block.text === 'string').map((b) => b.text!);
-  return texts.length ? texts.join('\n') : null;
 }

@@ -3,7 +3,7 @@ import { readSubagentMeta } from './claude-paths.js';
 import { toStoredEvent, type SubagentMeta } from './events.js';
 import { finalizeExecution, type FinalizeContext } from './finalize.js';
 import { isLinkedOrphan, linkAgents } from './links.js';
-import { AGENT_TOOLS, HANDLED_EVENTS, parsePayload } from './payload.js';
+import { AGENT_TOOLS, HANDLED_EVENTS, identifier, parsePayload, text } from './payload.js';
 import { execKeyForAgent, execKeyForToolUse, SessionState } from './state.js';
 
 export class InvalidPayloadError extends Error {}
@@ -34,14 +34,15 @@ export function ingestPayload(raw: unknown, ctx: IngestContext): IngestOutcome {
   switch (payload.hook_event_name) {
     case 'PreToolUse': {
       const key = execKeyForToolUse(payload.tool_use_id);
-      if (payload.agent_id) state.linkChild(payload.agent_id, key);
+      const launcher = identifier(payload.agent_id);
+      if (launcher) state.linkChild(launcher, key);
       state.writeEvent(key, toStoredEvent(payload, ctx.now, ctx.config, null));
       // Normally first; if its process ran late, the record already written gets corrected.
       return state.readWritten(key) ? finalize(state, key, ctx) : 'recorded';
     }
     case 'SubagentStart':
     case 'SubagentStop': {
-      const { key, meta } = resolveAgent(state, payload.agent_id, payload.transcript_path);
+      const { key, meta } = resolveAgent(state, payload.agent_id, text(payload.transcript_path));
       state.writeEvent(key, toStoredEvent(payload, ctx.now, ctx.config, meta));
       // A foreground run finishes at the Agent call's PostToolUse; only a
       // background run (already "launched") or a record already written needs work now.

@@ -1,141 +1,99 @@
 import * as z from 'zod/mini';
-import { memo } from '../schema/memo.js';
 import { describeIssues } from '../schema/issues.js';
+import { memo } from '../schema/memo.js';
 
-// What Claude Code sends on stdin (observed on 2.1.197, see docs/claude-code.md).
-// Identity fields are required; descriptive fields fall back to undefined when
-// a future version changes their type, so one odd field never loses an event.
-// Each schema is built on first use: a hook process needs only its event's.
+// What Claude Code sends on stdin (observed on 2.1.197, see
+// docs/claude-code-observations.md). zod checks what identifies an event:
+// its name, session, Agent call and agent ids. Descriptive fields (prompt,
+// model, totals, ...) are read with the lenient readers below: a field a
+// future version sends with another type counts as absent, so one odd field
+// never loses an event. Small schemas also keep a hook process fast: each
+// zod schema object costs startup time, and every subagent run pays it four
+// times.
 
 const id = () => z.string().check(z.minLength(1), z.maxLength(512));
-const lenient = <T extends z.ZodMiniType>(schema: T) => z.catch(z.optional(schema), undefined);
 
-const base = () => ({
-  session_id: id(),
-  transcript_path: lenient(z.string()),
-  cwd: lenient(z.string()),
-  prompt_id: lenient(z.string()),
-  permission_mode: lenient(z.string()),
-  // Present only when the event fires inside a subagent.
-  agent_id: lenient(id()),
-  agent_type: lenient(z.string()),
-});
-
-export const AGENT_TOOLS = new Set(['Agent', 'Task']);
-export const HANDLED_EVENTS = new Set(['PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'SubagentStart', 'SubagentStop', 'SessionEnd']);
-
-const agentToolInput = memo(() =>
-  z.looseObject({
-    description: lenient(z.string()),
-    prompt: lenient(z.string()),
-    subagent_type: lenient(z.string()),
-    model: lenient(z.string()),
-    run_in_background: lenient(z.boolean()),
-    name: lenient(z.string()),
-  }),
-);
-
-export const agentToolResponse = memo(() =>
-  z.looseObject({
-    status: lenient(z.string()),
-    agentId: lenient(z.string()),
-    agentType: lenient(z.string()),
-    content: lenient(z.array(z.looseObject({ type: lenient(z.string()), text: lenient(z.string()) }))),
-    resolvedModel: lenient(z.string()),
-    totalDurationMs: lenient(z.number()),
-    totalTokens: lenient(z.number()),
-    totalToolUseCount: lenient(z.number()),
-  }),
-);
-export type AgentToolResponse = z.infer<ReturnType<typeof agentToolResponse>>;
-
-const preToolUse = memo(() =>
-  z.looseObject({
-    ...base(),
-    hook_event_name: z.literal('PreToolUse'),
-    tool_name: z.string(),
-    tool_use_id: id(),
-    tool_input: agentToolInput(),
-  }),
-);
-
-const postToolUse = memo(() =>
-  z.looseObject({
-    ...base(),
-    hook_event_name: z.literal('PostToolUse'),
-    tool_name: z.string(),
-    tool_use_id: id(),
-    tool_input: lenient(agentToolInput()),
-    // Parsed leniently by agentToolResponse(): an older version may send text.
-    tool_response: z.unknown(),
-    duration_ms: lenient(z.number()),
-  }),
-);
-
-const postToolUseFailure = memo(() =>
-  z.looseObject({
-    ...base(),
-    hook_event_name: z.literal('PostToolUseFailure'),
-    tool_name: z.string(),
-    tool_use_id: id(),
-    tool_input: lenient(agentToolInput()),
-    error: z.catch(z.string(), 'unknown error'),
-    is_interrupt: lenient(z.boolean()),
-    duration_ms: lenient(z.number()),
-  }),
-);
-
-const subagentStart = memo(() =>
-  z.looseObject({
-    ...base(),
-    hook_event_name: z.literal('SubagentStart'),
-    agent_id: id(),
-  }),
-);
-
-const subagentStop = memo(() =>
-  z.looseObject({
-    ...base(),
-    hook_event_name: z.literal('SubagentStop'),
-    agent_id: id(),
-    agent_transcript_path: lenient(z.string()),
-    last_assistant_message: lenient(z.string()),
-  }),
-);
-
-const sessionEnd = memo(() =>
-  z.looseObject({
-    ...base(),
-    hook_event_name: z.literal('SessionEnd'),
-    reason: lenient(z.string()),
-  }),
-);
+const toolEvent = <N extends string>(name: N) =>
+  memo(() => z.looseObject({ hook_event_name: z.literal(name), session_id: id(), tool_name: z.string(), tool_use_id: id() }));
+const agentEvent = <N extends string>(name: N) => memo(() => z.looseObject({ hook_event_name: z.literal(name), session_id: id(), agent_id: id() }));
 
 const SCHEMAS = {
-  PreToolUse: preToolUse,
-  PostToolUse: postToolUse,
-  PostToolUseFailure: postToolUseFailure,
-  SubagentStart: subagentStart,
-  SubagentStop: subagentStop,
-  SessionEnd: sessionEnd,
+  // The launch must say what it launches: a tool_input that is not an object would leave the agent type a guess.
+  PreToolUse: memo(() =>
+    z.looseObject({ hook_event_name: z.literal('PreToolUse'), session_id: id(), tool_name: z.string(), tool_use_id: id(), tool_input: z.looseObject({}) }),
+  ),
+  PostToolUse: toolEvent('PostToolUse'),
+  PostToolUseFailure: toolEvent('PostToolUseFailure'),
+  SubagentStart: agentEvent('SubagentStart'),
+  SubagentStop: agentEvent('SubagentStop'),
+  SessionEnd: memo(() => z.looseObject({ hook_event_name: z.literal('SessionEnd'), session_id: id() })),
 };
 
-export type HookPayload =
-  | z.infer<ReturnType<typeof preToolUse>>
-  | z.infer<ReturnType<typeof postToolUse>>
-  | z.infer<ReturnType<typeof postToolUseFailure>>
-  | z.infer<ReturnType<typeof subagentStart>>
-  | z.infer<ReturnType<typeof subagentStop>>
-  | z.infer<ReturnType<typeof sessionEnd>>;
+type Schemas = typeof SCHEMAS;
+export type HookPayload = { [K in keyof Schemas]: z.infer<ReturnType<Schemas[K]>> }[keyof Schemas];
+
+export const AGENT_TOOLS = new Set(['Agent', 'Task']);
+export const HANDLED_EVENTS = new Set(Object.keys(SCHEMAS));
 
 export type PayloadCheck = { success: true; data: HookPayload } | { success: false; error: string };
 
 /** Validate a payload whose event name is one we handle. */
 export function parsePayload(raw: Record<string, unknown>): PayloadCheck {
-  const schema = SCHEMAS[raw.hook_event_name as keyof typeof SCHEMAS];
+  const schema = SCHEMAS[raw.hook_event_name as keyof Schemas];
   if (!schema) return { success: false, error: `unhandled event ${String(raw.hook_event_name)}` };
   const parsed = schema().safeParse(raw);
-  return parsed.success
-    ? { success: true, data: parsed.data as HookPayload }
-    : { success: false, error: describeIssues(parsed.error) };
+  return parsed.success ? { success: true, data: parsed.data as HookPayload } : { success: false, error: describeIssues(parsed.error) };
+}
+
+// Lenient readers for descriptive fields.
+
+export function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function count(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+export function flag(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+/** An optional id (e.g. the launching agent's `agent_id` on PreToolUse). */
+export function identifier(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 && value.length <= 512 ? value : undefined;
+}
+
+export function fields(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The Agent tool's input: `tool_input` of PreToolUse and PostToolUse(Failure). */
+export function agentToolInput(value: unknown) {
+  const input = fields(value);
+  return {
+    description: text(input.description),
+    prompt: text(input.prompt),
+    subagentType: text(input.subagent_type),
+    model: text(input.model),
+    runInBackground: flag(input.run_in_background),
+    name: text(input.name),
+  };
+}
+
+/** The Agent tool's result (`tool_response` of PostToolUse); older versions may send plain text. */
+export function agentToolResponse(value: unknown) {
+  const response = fields(value);
+  const blocks = Array.isArray(response.content) ? response.content.map(fields) : [];
+  const texts = blocks.filter((b) => b.type === 'text').map((b) => text(b.text)).filter((t): t is string => t !== undefined);
+  return {
+    status: text(response.status),
+    agentId: identifier(response.agentId),
+    agentType: text(response.agentType),
+    resolvedModel: text(response.resolvedModel),
+    totalDurationMs: count(response.totalDurationMs),
+    totalTokens: count(response.totalTokens),
+    totalToolUseCount: count(response.totalToolUseCount),
+    text: typeof value === 'string' ? value : texts.length ? texts.join('\n') : null,
+  };
 }

@@ -4,7 +4,7 @@ import { nanoid } from 'nanoid/non-secure';
 import { isTempFile, writeFileAtomic } from '../store/atomic.js';
 import { readdirOrEmpty } from '../store/fs.js';
 import { shortHash, stateRoot } from '../store/paths.js';
-import { storedEventSchema, type EventKind, type StoredEvent } from './events.js';
+import { storedEventEnvelope, type EventKind, type StoredEvent } from './events.js';
 
 // In-flight state of one Claude Code session:
 //   .state/<session>/x-<exec>/<at>-<kind>-<rand>.json   events of one execution
@@ -190,8 +190,8 @@ function listEvents(dir: string): EventName[] {
 
 function readEvent(path: string): StoredEvent[] {
   try {
-    const parsed = storedEventSchema().safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? [parsed.data] : [];
+    const parsed = storedEventEnvelope().safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? [parsed.data as StoredEvent] : [];
   } catch {
     return [];
   }

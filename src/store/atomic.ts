@@ -36,17 +36,18 @@ export function isTempFile(name: string): boolean {
 }
 
 /**
- * Retention removes empty record and day folders, so one can vanish between
- * our mkdir and our open: make it again. Once the temp file exists the folder
- * is not empty and stays until the rename.
+ * Open first, make the folder only when it is missing: most writes go to a
+ * folder that exists. Retention removes empty record and day folders, so one
+ * can also vanish between our mkdir and our open: make it again. Once the temp
+ * file exists the folder is not empty and stays until the rename.
  */
 function openCreating(dir: string, tmp: string, mode: number): number {
   for (let attempt = 0; ; attempt++) {
-    mkdirSync(dir, { recursive: true });
     try {
       return openSync(tmp, 'wx', mode);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 4) throw error;
     }
+    mkdirSync(dir, { recursive: true });
   }
 }

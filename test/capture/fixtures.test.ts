@@ -194,3 +194,20 @@ describe('nested and background session', () => {
     expect(parent.metrics.startTime).toBeGreaterThanOrEqual(BASE_TIME);
   });
 });
+
+describe('in-flight state', () => {
+  test('every event file written holds the full stored-event format', async () => {
+    const { readFileSync: read } = await import('node:fs');
+    const { storedEventSchema } = await import('../../src/capture/events');
+    const { filesUnder } = await import('../support/replay');
+    for (const name of ['single', 'fanout', 'nested-background'] as const) {
+      const run = replayFixture(name);
+      const events = filesUnder(run.logsDir).filter((f) => /^\.state\/.*\/\d{13}-[a-z]+-[^/]+\.json$/.test(f));
+      expect(events.length).toBeGreaterThan(3);
+      for (const file of events) {
+        const parsed = storedEventSchema().safeParse(JSON.parse(read(join(run.logsDir, file), 'utf8')));
+        expect(parsed.success, `${file}: ${parsed.success ? '' : JSON.stringify(parsed.error.issues[0])}`).toBe(true);
+      }
+    }
+  });
+});
