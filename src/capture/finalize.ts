@@ -11,7 +11,7 @@ import { readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
 import type { StoredEvent } from './events.js';
 import { linkAgents } from './links.js';
 import { execKeyForAgent, execKeyForToolUse, type EventName, type SessionState } from './state.js';
-import { readTranscript } from './transcript.js';
+import { readSettledTranscript, type TranscriptSummary } from './transcript.js';
 
 export interface FinalizeContext {
   logsDir: string;
@@ -97,18 +97,19 @@ function writeOnce(
   // Claude Code writes the meta file after SubagentStart: read it now for the spawn depth.
   const transcriptPath = events.find((e) => e.transcriptPath)?.transcriptPath ?? undefined;
   const meta = agentId ? readSubagentMeta(transcriptPath, sessionId, agentId) : null;
+  const transcript = transcriptOf(events, sessionId, agentId, closure, ctx.deadline);
   const record = assembleExecution({
     id: executionId(sessionId, execKey),
     sessionId,
     events,
-    transcript: transcriptOf(events, sessionId, agentId),
+    transcript: transcript?.read?.summary ?? null,
     chain: links.chain,
     spawnDepth: meta?.spawnDepth ?? null,
     closure,
     defaultPriority: ctx.config.priority.default,
     now: ctx.now,
   })!;
-  writeRecord(state, execKey, record, names, ctx);
+  writeRecord(state, execKey, record, names, ctx, transcript && { path: transcript.path, bytes: transcript.read?.bytes ?? 0 });
   if (orphanKey && orphanEvents.length) retireOrphan(state, orphanKey, ctx);
   return { record, related: { peers: links.peers, parentKey: links.parentKey } };
 }
@@ -129,12 +130,41 @@ function closureOf(state: SessionState, ctx: FinalizeContext, closeAs: 'timeout'
   return null;
 }
 
-function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null) {
+function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null, closure: Closure | null, deadline: number) {
   const fromStop = events.findLast((e) => e.stop?.agentTranscriptPath)?.stop?.agentTranscriptPath ?? null;
   const sessionTranscript = events.find((e) => e.transcriptPath)?.transcriptPath ?? null;
   const path = fromStop ?? (sessionTranscript && agentId ? subagentTranscriptPath(sessionTranscript, sessionId, agentId) : null);
   if (!path) return null;
-  return readTranscript(path, events.find((e) => e.cwd)?.cwd ?? null);
+  const terminal = terminalEvent(events);
+  // A run closed by timeout ended at its last event, not when a command noticed.
+  const since = terminal?.at ?? (closure?.by === 'SessionEnd' ? closure.at : Math.max(0, ...events.map((e) => e.at)));
+  const read = readSettledTranscript(path, events.find((e) => e.cwd)?.cwd ?? null, {
+    expect: terminal ? transcriptAgrees(terminal) : null,
+    since,
+    until: Math.min(deadline, since + SETTLE_MAX_MS),
+  });
+  return { path, read };
+}
+
+/** How long a hook waits at most for a transcript to catch up with the event that ended its run. */
+const SETTLE_MAX_MS = 1_500;
+
+/**
+ * What the ending event says the complete transcript holds. The Agent result
+ * carries Claude Code's totals (its tool count, and totalTokens, the context
+ * size of the last API call); SubagentStop the final message.
+ */
+function transcriptAgrees(terminal: StoredEvent): ((t: TranscriptSummary) => boolean) | null {
+  const response = terminal.kind === 'done' ? terminal.response : undefined;
+  if (response) {
+    return (t) =>
+      (response.totalToolUseCount === null || t.toolUseCount >= response.totalToolUseCount) &&
+      (!response.totalTokens || t.lastCallTokens === response.totalTokens) &&
+      (response.textLength === null || t.finalText?.length === response.textLength);
+  }
+  const stopLength = terminal.kind === 'stop' ? terminal.stop?.lastMessageLength ?? null : null;
+  if (stopLength !== null) return (t) => t.finalText?.length === stopLength;
+  return null;
 }
 
 interface Range {
@@ -216,7 +246,14 @@ function metaKey(events: StoredEvent[], sessionId: string, agentId: string): str
   return toolUseId ? execKeyForToolUse(toolUseId) : null;
 }
 
-function writeRecord(state: SessionState, execKey: string, record: AgentExecution, names: EventName[], ctx: FinalizeContext): void {
+function writeRecord(
+  state: SessionState,
+  execKey: string,
+  record: AgentExecution,
+  names: EventName[],
+  ctx: FinalizeContext,
+  transcript: { path: string; bytes: number } | null,
+): void {
   const day = localDay(record.metrics.startTime);
   const path = recordPath(ctx.logsDir, day, record.agentType, record.id);
   const previous = state.readWritten(execKey);
@@ -235,6 +272,7 @@ function writeRecord(state: SessionState, execKey: string, record: AgentExecutio
     revision,
     parallelWith: record.chain.parallelWith,
     childExecutions: record.chain.childExecutions,
+    ...(transcript ? { transcript } : {}),
   });
 }
 

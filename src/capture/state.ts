@@ -47,6 +47,8 @@ export interface WrittenMarker {
   /** The record's links, so a peer can tell without reading the record whether it must be rewritten. */
   parallelWith?: string[];
   childExecutions?: string[];
+  /** The transcript the record was built from and how much of it was read: one that grew since was read too early. */
+  transcript?: { path: string; bytes: number };
 }
 
 export class SessionState {

@@ -5,7 +5,7 @@ import { terminalEvent } from './assemble.js';
 import { subagentTranscriptPath } from './claude-paths.js';
 import { finalizeExecution } from './finalize.js';
 import { findLinks, isLinkedOrphan, linkAgents } from './links.js';
-import { execKeyForAgent, SessionState, type EventName } from './state.js';
+import { execKeyForAgent, SessionState, type EventName, type WrittenMarker } from './state.js';
 
 // Runs that never got a terminal event (a killed session, a hook process that
 // died) are closed by whichever command runs next: at once when their
@@ -42,14 +42,14 @@ function* pendingExecutions(logsDir: string): Generator<Pending> {
       if (isLinkedOrphan(state, key)) continue;
       const names = state.eventNames(key);
       const marker = state.readWritten(key);
-      // Settled: the record was written from exactly these events.
-      if (marker && marker.events.length === names.length && marker.events.every((n, i) => n === names[i]!.name)) continue;
+      // Settled: the record was written from exactly these events and all of its transcript.
+      if (marker && marker.events.length === names.length && marker.events.every((n, i) => n === names[i]!.name) && !transcriptGrew(marker)) continue;
       yield { state, key, names };
     }
   }
 }
 
-/** Close what can be closed, and rewrite records whose events changed after a writer was killed. */
+/** Close what can be closed, and rewrite records whose events changed after a writer was killed or whose transcript was read too early. */
 export function sweepInFlight(logsDir: string, config: Config, now: number): SweepResult {
   const result: SweepResult = { closed: 0, repaired: 0, errors: [] };
   const ctx = { logsDir, config, now, deadline: now + 5_000 };
@@ -100,6 +100,16 @@ export function listInFlight(logsDir: string, config: Config, now: number): InFl
     });
   }
   return active.sort((a, b) => a.startTime - b.startTime);
+}
+
+/** Claude Code wrote more of the transcript after the record was built from it (its writes lag the hooks). */
+function transcriptGrew(marker: WrittenMarker): boolean {
+  if (!marker.transcript) return false;
+  try {
+    return statSync(marker.transcript.path).size > marker.transcript.bytes;
+  } catch {
+    return false;
+  }
 }
 
 /** The last sign of life: its newest event, or its transcript still being written. */

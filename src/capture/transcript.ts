@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { sleepSync } from '../store/lock.js';
 import { isAbsolute, relative } from 'node:path';
 import type { ExecutionError, TokenBreakdown } from '../schema/record.js';
 import { classifyToolError, isTestCommand } from './outcome.js';
@@ -187,13 +188,65 @@ function recoveryAfter(failed: ToolUse, toolUses: ToolUse[]): string {
 }
 
 export function readTranscript(path: string, projectDir: string | null): TranscriptSummary | null {
-  let text: string;
+  return readTranscriptFile(path, projectDir)?.summary ?? null;
+}
+
+export interface TranscriptRead {
+  summary: TranscriptSummary;
+  /** Bytes read: a transcript that grows past this later was read before Claude Code finished writing it. */
+  bytes: number;
+}
+
+export interface SettleOptions {
+  /** What the event that ended the run says the transcript must show (Claude Code's own totals), if it says anything. */
+  expect: ((summary: TranscriptSummary) => boolean) | null;
+  /** When that event happened: lines Claude Code queued before it are on disk within a flush interval or two. */
+  since: number;
+  /** Give up waiting then, and use what is there. */
+  until: number;
+}
+
+// Claude Code appends transcript lines from a write queue drained every 100 ms
+// (FLUSH_INTERVAL_MS in 2.1.197), so a hook can run before the agent's last
+// lines are on disk. Waiting until the file has been quiet this long after the
+// event covers a drain and its write on a loaded machine.
+const QUIET_MS = 250;
+const POLL_MS = 15;
+
+/**
+ * Reads a transcript once it has caught up with the event that ended the run:
+ * at once when it agrees with Claude Code's totals, else when it has been
+ * quiet for QUIET_MS since the event, or at `until`. A run that ended long ago
+ * costs one read.
+ */
+export function readSettledTranscript(path: string, projectDir: string | null, settle: SettleOptions): TranscriptRead | null {
+  for (;;) {
+    const read = readTranscriptFile(path, projectDir);
+    const now = Date.now();
+    if (read && settle.expect?.(read.summary)) return read;
+    const lastWrite = read ? read.mtimeMs : 0;
+    if (now >= settle.until || now - Math.max(settle.since, lastWrite) >= QUIET_MS) return read;
+    sleepSync(POLL_MS);
+  }
+}
+
+function readTranscriptFile(path: string, projectDir: string | null): (TranscriptRead & { mtimeMs: number }) | null {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
   } catch {
     return null;
   }
-  return summarizeTranscript(text, projectDir);
+  try {
+    // The time before the read: a write that lands during it makes the next poll read again.
+    const { mtimeMs } = fstatSync(fd);
+    const bytes = readFileSync(fd);
+    return { summary: summarizeTranscript(bytes.toString('utf8'), projectDir), bytes: bytes.length, mtimeMs };
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Paths inside the project are stored relative to it; others keep their shape with secrets scrubbed. */
