@@ -4,7 +4,7 @@ import type { Config } from '../schema/config.js';
 import type { AgentExecution } from '../schema/record.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
-import { appendCompletion } from '../store/completions.js';
+import { appendCompletion, completionFields } from '../store/completions.js';
 import { executionId, localDay, recordPath } from '../store/paths.js';
 import { assembleExecution, terminalEvent, type Chain, type Closure } from './assemble.js';
 import { readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
@@ -261,7 +261,10 @@ function writeRecord(
   if (previous && previous.recordPath && previous.recordPath !== path) removeInside(ctx.logsDir, previous.recordPath);
 
   const revision = (previous?.revision ?? 0) + 1;
-  const logged = previous?.completionLogged === true && previous.status === record.result.status && previous.recordPath === path;
+  const completion = JSON.stringify(completionFields(record));
+  // Markers written before `completion` was kept compare the status alone.
+  const unchanged = previous?.completion !== undefined ? previous.completion === completion : previous?.status === record.result.status;
+  const logged = previous?.completionLogged === true && unchanged && previous.recordPath === path;
   if (!logged) appendCompletion(ctx.logsDir, day, record, previous ? revision : 1);
   state.writeWritten(execKey, {
     recordPath: path,
@@ -269,6 +272,7 @@ function writeRecord(
     closedBy: record.capture.closedBy,
     events: names.map((n) => n.name),
     completionLogged: true,
+    completion,
     revision,
     parallelWith: record.chain.parallelWith,
     childExecutions: record.chain.childExecutions,

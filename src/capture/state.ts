@@ -43,6 +43,8 @@ export interface WrittenMarker {
   closedBy: string;
   events: string[];
   completionLogged: boolean;
+  /** The last completion line written for it, revision aside. */
+  completion?: string;
   revision: number;
   /** The record's links, so a peer can tell without reading the record whether it must be rewritten. */
   parallelWith?: string[];

@@ -4,11 +4,16 @@ import type { AgentExecution } from '../schema/record.js';
 import { completionsPath } from './paths.js';
 
 // YYYY-MM-DD/completions.jsonl: one line per finished execution. A later
-// correction that changes the status appends a line with a higher revision;
-// readers keep the last line per executionId.
+// correction that changes any of the line's figures appends a line with a
+// higher revision; readers keep the last line per executionId.
 
 export function completionLine(record: AgentExecution, revision: number): string {
-  return JSON.stringify({
+  return JSON.stringify({ ...completionFields(record), revision });
+}
+
+/** What a completion line says of a record, revision aside: when it changes, a new line is due. */
+export function completionFields(record: AgentExecution) {
+  return {
     executionId: record.id,
     agentType: record.agentType,
     status: record.result.status,
@@ -17,8 +22,7 @@ export function completionLine(record: AgentExecution, revision: number): string
     duration: record.metrics.duration,
     tokensUsed: record.metrics.tokensUsed,
     closedBy: record.capture.closedBy,
-    revision,
-  });
+  };
 }
 
 export function appendCompletion(logsDir: string, day: string, record: AgentExecution, revision: number): void {

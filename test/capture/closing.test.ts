@@ -75,8 +75,11 @@ describe('a session that ends while an agent runs', () => {
       metrics: { duration: 4_000, durationSource: 'claude-code' },
     });
     expect(records[0]!.errors).toEqual([expect.objectContaining({ type: 'interrupted', message: 'Interrupted by user' })]);
-    // Same status, so no second completion line.
-    expect(completionLines(logsDir)).toHaveLength(1);
+    // Same status, but its duration and closer changed: a correction line says so.
+    expect(completionLines(logsDir).map((l) => [l.status, l.closedBy, l.duration, l.revision])).toEqual([
+      ['failed', 'SessionEnd', 2_000, 1],
+      ['failed', 'PostToolUseFailure', 4_000, 2],
+    ]);
   });
 
   test('a late success after SessionEnd appends a correction line with a higher revision', () => {
