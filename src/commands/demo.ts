@@ -63,10 +63,15 @@ export function demoCommand(): Command {
       out.write(
         [
           '',
-          'Explore it:',
-          `  agent-track --logs-dir ${logsDir} report --weekly`,
-          `  agent-track --logs-dir ${logsDir} trends --days ${days}`,
+          // From a clone the binary is not on PATH: npx finds this package's own.
+          'Explore it (from this folder):',
+          `  npx agent-track --logs-dir ${logsDir} report --weekly`,
+          `  npx agent-track --logs-dir ${logsDir} trends --days ${days}`,
+          `  npx agent-track --logs-dir ${logsDir} status`,
+          `  npx agent-track --logs-dir ${logsDir} dashboard --open`,
           `  ls ${logsDir}`,
+          '',
+          'Track your own project: cd into it and run `npx agent-track install` (see README).',
           '',
         ].join('\n'),
       );
