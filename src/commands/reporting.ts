@@ -12,7 +12,7 @@ import { localDay, metricsDir } from '../store/paths.js';
 import { listDays, type LoadIssue } from '../store/records.js';
 import { loadDay, peekDay, type LoadedDay } from '../store/rollup.js';
 import { rebuildDays } from '../store/rollup-workers.js';
-import type { Document } from '../render/document.js';
+import { printable, type Document } from '../render/document.js';
 import { reportDocument } from '../render/report-view.js';
 import { trendsDocument } from '../render/trends-view.js';
 import { render, type Format } from '../render/output.js';
@@ -262,7 +262,8 @@ export class Warnings {
 
   flush(stderr: NodeJS.WritableStream): void {
     const all = [...this.lines];
-    for (const line of all.slice(0, Warnings.SHOWN)) stderr.write(`agent-track: warning: ${line}\n`);
+    // Warnings quote model ids and paths from the records; they reach a terminal too.
+    for (const line of all.slice(0, Warnings.SHOWN)) stderr.write(`agent-track: warning: ${printable(line)}\n`);
     if (all.length > Warnings.SHOWN) stderr.write(`agent-track: warning: ... and ${all.length - Warnings.SHOWN} more\n`);
     this.lines.clear();
   }

@@ -1,4 +1,4 @@
-import { cellText, toneOf, type Block, type Cell, type Column, type Document, type Facts, type Lines, type Table, type Tone } from './document.js';
+import { cellText, printableDocument, toneOf, type Block, type Cell, type Column, type Document, type Facts, type Lines, type Table, type Tone } from './document.js';
 import { sparkline } from './sparkline.js';
 
 // A Document for a person at a terminal: tables fit the width by dropping
@@ -26,7 +26,8 @@ const ANSI: Record<Tone | 'header', [number, number]> = {
   header: [1, 22],
 };
 
-export function renderTerminal(doc: Document, options: TerminalOptions): string {
+export function renderTerminal(document: Document, options: TerminalOptions): string {
+  const doc = printableDocument(document);
   const paint = (text: string, tone: Tone | 'header' | undefined) =>
     options.color && tone && text ? `\u001b[${ANSI[tone][0]}m${text}\u001b[${ANSI[tone][1]}m` : text;
   const out: string[] = [paint(doc.title, 'strong')];

@@ -63,6 +63,31 @@ describe('terminal tables', () => {
   });
 });
 
+describe('record text from a hostile or broken capture', () => {
+  const hostile = 'boom\u001b[2J\u001b]0;pwned\u0007\u001b[31m\u009b1m\u202eevil\nnext\tline';
+  const poisoned = doc([
+    { kind: 'facts', title: `Facts ${hostile}`, items: [[`label ${hostile}`, { text: hostile, tone: 'bad' }]] },
+    { kind: 'lines', items: [{ text: hostile, detail: hostile }], note: hostile },
+    { ...table, rows: [[hostile, '1', '2', '3', hostile]], note: hostile },
+  ]);
+
+  test('reaches the terminal without control characters, line breaks turned into spaces', () => {
+    for (const color of [false, true]) {
+      const text = renderTerminal({ ...poisoned, title: hostile, subtitle: hostile }, { width: 200, color });
+      // Colour codes are the renderer's own; strip them to see what came from the record.
+      const fromRecords = text.replace(/\u001b\[\d+m/g, '');
+      expect(fromRecords).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+      expect(fromRecords).toContain('boom[2J]0;pwned[31m1mevil next line');
+    }
+  });
+
+  test('reaches Markdown without control characters', () => {
+    const md = renderMarkdown({ ...poisoned, title: hostile, notes: [hostile] });
+    expect(md).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(md).toContain('boom[2J]0;pwned[31m1mevil next line');
+  });
+});
+
 test('markdown escapes pipes and keeps every column', () => {
   const md = renderMarkdown(doc([{ ...table, rows: [['a|b', '1', '2', '3', '4']] }]));
   expect(md).toContain('| Agent | Runs | p95 | Last success | Top error |');
