@@ -9,6 +9,8 @@ export type Cell = string | { text: string; tone?: Tone | undefined } | { spark:
 
 export interface Column {
   header: string;
+  /** The column's name where its header leans on its neighbour ("vs prev"), e.g. in the list of hidden columns. */
+  label?: string;
   align?: 'left' | 'right';
   /**
    * 0: always shown. Higher numbers are dropped first when the terminal is too

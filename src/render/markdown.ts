@@ -2,7 +2,7 @@ import { cellText, printableDocument, type Block, type Cell, type Document } fro
 import { sparkline } from './sparkline.js';
 
 // A Document as GitHub-flavoured Markdown, to paste into a pull request:
-// every column, no colour, pipes escaped.
+// every column and every day of a sparkline, no colour, pipes escaped.
 
 export function renderMarkdown(document: Document): string {
   const doc = printableDocument(document);
@@ -34,7 +34,7 @@ function renderBlock(block: Block): string[] {
 }
 
 function text(cell: Cell): string {
-  if (typeof cell === 'object' && 'spark' in cell) return sparkline(cell.spark, 40, cell.zeroBased);
+  if (typeof cell === 'object' && 'spark' in cell) return sparkline(cell.spark, cell.zeroBased);
   return escape(cellText(cell));
 }
 
