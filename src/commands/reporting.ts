@@ -142,7 +142,14 @@ export class Reporter {
     let trends = this.trends.get(key);
     if (!trends) {
       const before = previousPeriod(period);
-      trends = buildTrends({ period, summaries: this.source.figuresOf(before.from, period.to), agents, prices: this.prices, now: this.now });
+      trends = buildTrends({
+        period,
+        summaries: this.source.figuresOf(before.from, period.to),
+        agents,
+        prices: this.prices,
+        now: this.now,
+        today: localDay(this.now),
+      });
       this.trends.set(key, trends);
     }
     return trends;

@@ -241,6 +241,13 @@ export const Trends = z.object({
   previousPeriod: z.string(),
   filter: z.object({ agents: z.nullable(z.array(z.string())) }),
   days: z.array(day()),
+  partialDay: z.nullable(
+    day().check(
+      d(
+        'The day still running (today) when the window holds it: its runs so far are in the series, the totals and the change against the previous period, but not in the slopes or the day anomalies',
+      ),
+    ),
+  ),
   overall: TrendLine,
   agents: z.array(z.object({ agent: z.string(), ...TrendLine.shape })),
   anomalies: z.array(Anomaly),

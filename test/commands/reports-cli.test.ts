@@ -251,6 +251,8 @@ describe('agent-track trends', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('Subagent trends');
     expect(table.stdout).toMatch(/planner .*[▁▂▃▄▅▆▇█]/);
+    // The window ends today, which is not over yet.
+    expect(table.stdout).toContain(`${today} is today so far: not in slopes or day anomalies`);
     const trends = Trends.parse(JSON.parse(run(logs, ['trends', '--days', '10', '--json']).stdout));
     expect(trends.agents.find((a) => a.agent === 'planner')!.series.executions).toEqual(Array(10).fill(3));
   });
@@ -258,7 +260,10 @@ describe('agent-track trends', () => {
   test('csv has one row per day and agent', () => {
     const logs = store();
     const lines = run(logs, ['trends', '--days', '3', '--format', 'csv', '--agent', 'planner']).stdout.trim().split('\r\n');
-    expect(lines[0]).toBe('day,agent,executions,successRate,p50DurationMs,tokensUsed,costUsd');
+    expect(lines[0]).toBe('day,agent,executions,successRate,p50DurationMs,tokensUsed,costUsd,partialDay');
+    expect(lines.slice(1).map((l) => `${l.split(',')[0]} ${l.split(',').at(-1)}`)).toEqual(
+      [addDays(today, -2), addDays(today, -2), addDays(today, -1), addDays(today, -1), today, today].map((d) => `${d} ${d === today}`),
+    );
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual([
       `${addDays(today, -2)},(all),3`,
       `${addDays(today, -2)},planner,3`,
