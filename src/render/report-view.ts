@@ -149,9 +149,12 @@ export function reportDocument(report: Report): Document {
   }
 
   if (report.cost.byModel.length) {
+    // The title names the price list only when every priced model used it; a config price is marked per model.
+    const configured = report.cost.byModel.filter((m) => m.priceSource === 'config').map((m) => m.model);
+    const listed = report.cost.byModel.some((m) => m.priceSource === 'list');
     doc.blocks.push({
       kind: 'table',
-      title: `Cost by model (list prices as of ${report.cost.pricesAsOf})`,
+      title: configured.length ? 'Cost by model' : `Cost by model (list prices as of ${report.cost.pricesAsOf})`,
       columns: [
         { header: 'Model', flex: true },
         { header: 'Runs', align: 'right', priority: 2 },
@@ -162,7 +165,7 @@ export function reportDocument(report: Report): Document {
         { header: 'Cost', align: 'right' },
       ],
       rows: report.cost.byModel.map((m) => [
-        m.model,
+        m.priceSource === 'config' ? `${m.model} *` : m.model,
         formatCount(m.executions),
         formatTokens(m.input),
         formatTokens(m.output),
@@ -170,6 +173,9 @@ export function reportDocument(report: Report): Document {
         formatTokens(m.cacheRead),
         m.usd !== null ? formatUsd(m.usd) : m.pricedUsd > 0 ? { text: `≥ ${formatUsd(m.pricedUsd)}`, tone: 'warn' } : { text: 'not priced', tone: 'warn' },
       ]),
+      note: configured.length
+        ? `* priced from "prices" in agent-track.json${listed ? `; the others at list prices as of ${report.cost.pricesAsOf}` : ''}`
+        : undefined,
     });
   }
 

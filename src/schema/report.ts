@@ -145,11 +145,14 @@ export const ModelCostRow = z.object({
   pricedUsd: z.number(),
   unpricedExecutions: count(),
   unpriced: z.nullable(z.enum(['unknown-model', 'no-model', 'long-context'])),
+  priceSource: z.nullable(
+    z.enum(['list', 'config']).check(d('list: the built-in list prices dated pricesAsOf; config: "prices" in agent-track.json. Null for a model with no price')),
+  ),
 });
 
 export const CostReport = z.object({
   currency: z.literal('USD'),
-  pricesAsOf: z.string().check(d('Date of the built-in price table')),
+  pricesAsOf: z.string().check(d('Date of the built-in price table (models priced from the config say so in byModel[].priceSource)')),
   total: CostFigures,
   byModel: z.array(ModelCostRow),
   byAgent: z.array(z.object({ agent: z.string(), usd: z.nullable(z.number()), pricedUsd: z.number(), unpricedExecutions: count() })),
