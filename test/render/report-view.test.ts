@@ -45,6 +45,24 @@ describe('report views', () => {
   const table = renderTerminal(reportDocument(report), { width: Infinity, color: false });
   const markdown = renderMarkdown(reportDocument(report));
 
+  test('show failures by type, counted in runs like the Agents table', () => {
+    expect(table).toMatch(/Failures by type\ncommand_failed 2 runs {3}api_error 1 run\n/);
+    expect(markdown).toContain('### Failures by type\n\n- **command_failed:** 2 runs\n- **api_error:** 1 run');
+  });
+
+  test('show which agents use each tool most, from toolUsage.byAgent', () => {
+    expect(table).toMatch(/\nRead +24 +1 +4\.2% +4 +planner 20, tester 2, extra 1, \+1 more\n/);
+    expect(table).toMatch(/\nBash +7 +2 +28\.6% +1 +tester 7\n/);
+    expect(markdown).toContain('| Top agents (calls) |');
+    expect(markdown).toContain('| planner 20, tester 2, extra 1, +1 more |');
+  });
+
+  test('show each agent’s average tokens', () => {
+    expect(table).toMatch(/\nAgent +Runs .* Tokens +Avg tokens +Cost/);
+    expect(table).toMatch(/\ntester +2 .* 4k +2k +\$/);
+    expect(markdown).toMatch(/\| tester \| 2 \| .* \| 4k \| 2k \| \$/);
+  });
+
   test('the cost table names the list prices only when every model used them', () => {
     expect(table).toContain(`Cost by model (list prices as of ${PRICES_AS_OF})`);
     expect(table).not.toContain('agent-track.json');
