@@ -235,6 +235,24 @@ describe('agent-track report', () => {
     expect(JSON.parse(first.stdout)).toEqual(JSON.parse(JSON.stringify(direct)));
   });
 
+  test('an --agent that matched nothing names the agents that did run, with a hint for a name in another case', () => {
+    const logs = store();
+    const typo = run(logs, ['report', '--agent', 'Planner']);
+    expect(typo.code).toBe(0);
+    expect(typo.stdout).toContain(`No runs of "Planner" from ${addDays(today, -6)} to ${today}, though`);
+    expect(typo.stdout).toContain('Did you mean --agent "planner"? Agent names are case-sensitive.');
+    expect(typo.stdout).toMatch(/Agents with runs in that period, closest first: planner \(21\), test-runner \(21\)/);
+    expect(typo.stdout).not.toContain('--since');
+
+    const unknown = run(logs, ['report', '--agent', 'nosuch']);
+    expect(unknown.stdout).toMatch(/most runs first: (planner|test-runner) \(21\)/);
+    expect(unknown.stdout).not.toContain('Did you mean');
+
+    const json = run(logs, ['trends', '--agent', 'Planner', '--json']);
+    expect(Trends.parse(JSON.parse(json.stdout)).overall.current.executions).toBe(0);
+    expect(json.stderr).toContain('Did you mean --agent "planner"?');
+  });
+
   test('--trends gives the trends of the chosen period', () => {
     const logs = store();
     const result = run(logs, ['report', '--weekly', '--trends', '--json']);
