@@ -25,6 +25,8 @@ export interface ModelCost {
   pricedUsd: number;
   unpricedExecutions: number;
   unpriced: Unpriced | null;
+  /** Where its price came from: the built-in list prices or the config; null when it has none. */
+  priceSource: 'list' | 'config' | null;
 }
 
 export interface CostSummary {
@@ -90,6 +92,7 @@ export function costOf(
       pricedUsd: roundUsd(usd),
       unpricedExecutions: unpricedCount,
       unpriced,
+      priceSource: resolved === null ? null : resolved.source === 'config' ? 'config' : 'list',
     });
   }
   return {

@@ -3,16 +3,20 @@
 
 export function formatDuration(ms: number | null): string {
   if (ms === null) return '—';
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${trim(ms / 1_000, ms < 10_000 ? 2 : 1)} s`;
-  if (ms < 3_600_000) {
-    const minutes = Math.floor(ms / 60_000);
-    const seconds = Math.round((ms % 60_000) / 1_000);
-    return seconds === 60 ? `${minutes + 1} min` : `${minutes} min ${seconds} s`;
-  }
-  const hours = Math.floor(ms / 3_600_000);
-  const minutes = Math.round((ms % 3_600_000) / 60_000);
-  return minutes === 60 ? `${hours + 1} h` : `${hours} h ${minutes} min`;
+  // Each unit is chosen after rounding, so 59.96 s reads "1 min", not "60 s",
+  // and a zero remainder is left out ("1 h", not "1 h 0 min").
+  if (Math.round(ms) < 1_000) return `${Math.round(ms)} ms`;
+  const decimals = ms < 10_000 ? 2 : 1;
+  const seconds = Number((ms / 1_000).toFixed(decimals));
+  if (seconds < 60) return `${trim(seconds, decimals)} s`;
+  const wholeSeconds = Math.round(ms / 1_000);
+  if (wholeSeconds < 3_600) return withRest(Math.floor(wholeSeconds / 60), 'min', wholeSeconds % 60, 's');
+  const wholeMinutes = Math.round(ms / 60_000);
+  return withRest(Math.floor(wholeMinutes / 60), 'h', wholeMinutes % 60, 'min');
+}
+
+function withRest(whole: number, unit: string, rest: number, restUnit: string): string {
+  return rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${rest} ${restUnit}`;
 }
 
 export function formatCount(n: number | null): string {
@@ -33,11 +37,16 @@ export function formatPercent(rate: number | null): string {
   return rate === null ? '—' : `${rate.toFixed(1)}%`;
 }
 
+/**
+ * Cents below $100 ("$99.50"), whole dollars from $100 ("$112"), four decimals
+ * below a cent. The rounding happens before the rule is chosen, so $99.996
+ * reads "$100", never "$100.00".
+ */
 export function formatUsd(usd: number | null): string {
   if (usd === null) return '—';
   if (usd === 0) return '$0';
-  if (usd < 0.01) return `$${usd.toFixed(4)}`;
-  if (usd < 100) return `$${usd.toFixed(2)}`;
+  if (Number(usd.toFixed(4)) < 0.01) return `$${usd.toFixed(4)}`;
+  if (Number(usd.toFixed(2)) < 100) return `$${usd.toFixed(2)}`;
   return `$${Math.round(usd).toLocaleString('en-US')}`;
 }
 

@@ -46,6 +46,8 @@ export interface TrendsInput {
   agents: readonly string[] | null;
   prices: Readonly<Record<string, ModelPrice>>;
   now: number;
+  /** The local day `now` falls in: if the window holds it, that day is still open. */
+  today: string;
 }
 
 export function buildTrends(input: TrendsInput): Trends {
@@ -54,6 +56,9 @@ export function buildTrends(input: TrendsInput): Trends {
   const days = daysBetween(input.period.from, input.period.to);
   const before = previousPeriod(input.period);
   const byDay = new Map(input.summaries.map((s) => [s.day, s]));
+  // Today's runs so far would read as a quiet day: they stay in the series and
+  // totals but not in the slopes or the day anomalies.
+  const open = days.indexOf(input.today);
   const current = new Map<string, Tally>();
   const previous = new Map<string, Tally>();
   const overallCurrent = emptyTally();
@@ -76,16 +81,16 @@ export function buildTrends(input: TrendsInput): Trends {
       const figures = byDay.get(d)?.agents[agent];
       return figures ? tallyOf([figures]) : null;
     });
-    return { agent, ...lineOf(series, current.get(agent) ?? null, previous.get(agent) ?? null, input.prices) };
+    return { agent, ...lineOf(series, current.get(agent) ?? null, previous.get(agent) ?? null, input.prices, open) };
   });
   const overallSeries = days.map((d) => {
     const selected = Object.entries(byDay.get(d)?.agents ?? {}).filter(([agent]) => keep(agent));
     return selected.length ? tallyOf(selected.map(([, figures]) => figures)) : null;
   });
-  const overall = lineOf(overallSeries, overallCurrent, overallPrevious, input.prices);
+  const overall = lineOf(overallSeries, overallCurrent, overallPrevious, input.prices, open);
 
   const anomalies: Anomaly[] = [];
-  for (const { agent, series } of agents) anomalies.push(...dayAnomalies(agent, days, series));
+  for (const { agent, series } of agents) anomalies.push(...dayAnomalies(agent, days, series, open));
   for (const [agent, tally] of current) anomalies.push(...executionAnomalies(agent, days, byDay, tally.durations));
   anomalies.sort((a, b) => Math.abs(b.score) - Math.abs(a.score) || (a.day < b.day ? -1 : 1) || (a.agent < b.agent ? -1 : 1));
 
@@ -98,6 +103,7 @@ export function buildTrends(input: TrendsInput): Trends {
     previousPeriod: periodText(before),
     filter: { agents: input.agents ? [...input.agents] : null },
     days,
+    partialDay: open === -1 ? null : input.today,
     overall,
     agents,
     anomalies: anomalies.slice(0, ANOMALIES_KEPT),
@@ -165,6 +171,8 @@ function lineOf(
   current: Tally | null,
   previous: Tally | null,
   prices: Readonly<Record<string, ModelPrice>>,
+  /** Index of the day still open, or -1. */
+  open: number,
 ): TrendLine {
   const daily = days.map((d) => figuresOf(d, prices));
   const now = figuresOf(current, prices);
@@ -184,16 +192,16 @@ function lineOf(
     const b = now[metric];
     const delta = a === null || b === null ? null : round(b - a, decimals[metric]);
     change[metric] = { previous: a, current: b, delta, percent: delta === null || !a ? null : round((delta / a) * 100, 1) };
-    const s = slope(series[metric]);
+    const s = slope(open === -1 ? series[metric] : series[metric].map((v, i) => (i === open ? null : v)));
     fitted[metric] = s === null ? null : round(s, decimals[metric] + 1);
   }
   return { current: now, previous: then, change, slope: fitted, series };
 }
 
-function dayAnomalies(agent: string, days: readonly string[], series: TrendLine['series']): Anomaly[] {
+function dayAnomalies(agent: string, days: readonly string[], series: TrendLine['series'], open: number): Anomaly[] {
   const found: Anomaly[] = [];
   const check = (metric: Anomaly['metric'], values: (number | null)[], counts: readonly number[], minRuns: number, log: boolean) => {
-    const points = values.map((v, i) => (v !== null && counts[i]! >= minRuns ? { day: days[i]!, value: v } : null)).filter((p) => p !== null);
+    const points = values.map((v, i) => (v !== null && i !== open && counts[i]! >= minRuns ? { day: days[i]!, value: v } : null)).filter((p) => p !== null);
     if (points.length < MIN_DAYS_FOR_DAY_ANOMALIES) return;
     const scale = log ? toLog : (v: number) => v;
     const spread = robustSpread(points.map((p) => scale(p.value)).sort((a, b) => a - b));

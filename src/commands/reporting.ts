@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { addDays, customPeriod, isoWeekOf, isoWeekPeriod, monthPeriod, periodText, previousPeriod, trailingWeek, type Period } from '../analytics/period.js';
 import { buildReport } from '../analytics/report.js';
+import { suggestAgents } from '../analytics/agent-names.js';
 import { buildTrends } from '../analytics/trends.js';
 import { sweepInFlight } from '../capture/sweep.js';
 import type { ModelPrice } from '../schema/config.js';
@@ -12,7 +13,7 @@ import { localDay, metricsDir } from '../store/paths.js';
 import { listDays, type LoadIssue } from '../store/records.js';
 import { loadDay, peekDay, type LoadedDay } from '../store/rollup.js';
 import { rebuildDays } from '../store/rollup-workers.js';
-import type { Document } from '../render/document.js';
+import { printable, type Document } from '../render/document.js';
 import { reportDocument } from '../render/report-view.js';
 import { trendsDocument } from '../render/trends-view.js';
 import { render, type Format } from '../render/output.js';
@@ -142,7 +143,14 @@ export class Reporter {
     let trends = this.trends.get(key);
     if (!trends) {
       const before = previousPeriod(period);
-      trends = buildTrends({ period, summaries: this.source.figuresOf(before.from, period.to), agents, prices: this.prices, now: this.now });
+      trends = buildTrends({
+        period,
+        summaries: this.source.figuresOf(before.from, period.to),
+        agents,
+        prices: this.prices,
+        now: this.now,
+        today: localDay(this.now),
+      });
       this.trends.set(key, trends);
     }
     return trends;
@@ -175,13 +183,25 @@ export async function runReporting(ctx: CommandContext, request: ReportingReques
   let output: Output;
   if (request.kind === 'trends') {
     const trends = reporter.trendsOf(period, agents);
-    output = { value: trends, document: () => trendsDocument(trends), empty: trends.overall.current.executions === 0, warnings: trends.warnings };
+    output = {
+      value: trends,
+      document: () => trendsDocument(trends),
+      empty: trends.overall.current.executions === 0,
+      warnings: trends.warnings,
+      agentsInPeriod: () => reporter.trendsOf(period, null).agents.filter((a) => a.current.executions > 0).map((a) => ({ agent: a.agent, executions: a.current.executions })),
+    };
   } else {
     const report = reporter.report(period, agents);
-    output = { value: report, document: () => reportDocument(report), empty: report.summary.totalExecutions === 0, warnings: report.warnings };
+    output = {
+      value: report,
+      document: () => reportDocument(report),
+      empty: report.summary.totalExecutions === 0,
+      warnings: report.warnings,
+      agentsInPeriod: () => reporter.report(period, null).agentMetrics.map((a) => ({ agent: a.agent, executions: a.executions })),
+    };
   }
   output.warnings.forEach((w) => warnings.add(w));
-  emit(ctx, source, request, output, periodText(period));
+  emit(ctx, source, request, output, periodText(period), agents);
   if (source.hasData) {
     try {
       refreshMetricsFiles(ctx, reporter, today);
@@ -262,7 +282,8 @@ export class Warnings {
 
   flush(stderr: NodeJS.WritableStream): void {
     const all = [...this.lines];
-    for (const line of all.slice(0, Warnings.SHOWN)) stderr.write(`agent-track: warning: ${line}\n`);
+    // Warnings quote model ids and paths from the records; they reach a terminal too.
+    for (const line of all.slice(0, Warnings.SHOWN)) stderr.write(`agent-track: warning: ${printable(line)}\n`);
     if (all.length > Warnings.SHOWN) stderr.write(`agent-track: warning: ... and ${all.length - Warnings.SHOWN} more\n`);
     this.lines.clear();
   }
@@ -274,6 +295,33 @@ interface Output {
   /** No execution in the chosen period (or none at all). */
   empty: boolean;
   warnings: string[];
+  /** The agents with runs in the period, whatever --agent asked for. */
+  agentsInPeriod: () => { agent: string; executions: number }[];
+}
+
+const AGENTS_SUGGESTED = 8;
+
+/**
+ * Why a period came out empty. When --agent matched nothing but other agents
+ * ran, --since would not help: name the agents that did run, closest first.
+ */
+export function emptyMessage(periodText: string, firstDay: string | null, lastDay: string | null, agents: readonly string[] | null, inPeriod: () => { agent: string; executions: number }[]): string {
+  const ran = agents ? inPeriod() : [];
+  if (!agents || ran.length === 0) {
+    return `No subagent executions from ${periodText}. Recorded days run from ${firstDay} to ${lastDay}; try --since ${firstDay}.`;
+  }
+  const runs = new Map(ran.map((a) => [a.agent, a.executions]));
+  const { caseMatches, close } = suggestAgents(agents, [...runs.keys()]);
+  const quoted = agents.map((a) => `"${a}"`).join(', ');
+  const lines = [`No runs of ${quoted} from ${periodText}, though ${ran.length === 1 ? '1 agent' : `${ran.length} agents`} ran then.`];
+  for (const m of caseMatches) lines.push(`Did you mean --agent "${m.recorded}"? Agent names are case-sensitive.`);
+  // Close names first, then the busiest.
+  const rest = [...ran].sort((a, b) => b.executions - a.executions || (a.agent < b.agent ? -1 : 1)).map((a) => a.agent).filter((a) => !close.includes(a));
+  const listed = [...close, ...rest];
+  const shown = listed.slice(0, AGENTS_SUGGESTED).map((a) => `${a} (${runs.get(a)})`);
+  const more = listed.length - shown.length;
+  lines.push(`Agents with runs in that period, ${close.length ? 'closest first' : 'most runs first'}: ${shown.join(', ')}${more > 0 ? `, and ${more} more` : ''}.`);
+  return lines.join('\n');
 }
 
 /**
@@ -281,15 +329,27 @@ interface Output {
  * person gets one helpful line instead of a table of dashes; JSON and CSV
  * still get their (empty) data so scripts keep working.
  */
-function emit(ctx: CommandContext, source: SummarySource, request: Pick<ReportingRequest, 'format' | 'out'>, output: Output, periodText: string): void {
+function emit(
+  ctx: CommandContext,
+  source: SummarySource,
+  request: Pick<ReportingRequest, 'format' | 'out'>,
+  output: Output,
+  periodText: string,
+  agents: readonly string[] | null,
+): void {
   const toFile = request.out !== undefined;
   const human = request.format === 'table' || request.format === 'markdown';
   const width = toFile ? Infinity : ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Number(ctx.env.COLUMNS) || Infinity;
   let text: string;
-  if (!source.hasData || (output.empty && human)) {
+  if (source.hasData && output.empty && !human && agents) {
+    // Scripts still get their (empty) data; the person running them learns why.
+    const message = emptyMessage(periodText, source.firstDay, source.lastDay, agents, output.agentsInPeriod);
+    ctx.stderr.write(`agent-track: ${message.replace(/\n/g, ' ')}\n`);
+    text = render(output.value, output.document, request.format, { width, color: false });
+  } else if (!source.hasData || (output.empty && human)) {
     const message = !source.hasData
       ? `No subagent executions recorded yet in ${ctx.logsDir}.\nStart tracking with \`agent-track install\`; reports fill in as Claude Code runs subagents.`
-      : `No subagent executions from ${periodText}. Recorded days run from ${source.firstDay} to ${source.lastDay}; try --since ${source.firstDay}.`;
+      : emptyMessage(periodText, source.firstDay, source.lastDay, agents, output.agentsInPeriod);
     if (human) text = `${message}\n`;
     else {
       ctx.stderr.write(`agent-track: ${message.replace(/\n/g, ' ')}\n`);

@@ -9,6 +9,8 @@ export type Cell = string | { text: string; tone?: Tone | undefined } | { spark:
 
 export interface Column {
   header: string;
+  /** The column's name where its header leans on its neighbour ("vs prev"), e.g. in the list of hidden columns. */
+  label?: string;
   align?: 'left' | 'right';
   /**
    * 0: always shown. Higher numbers are dropped first when the terminal is too
@@ -67,4 +69,39 @@ export function cellText(cell: Cell): string {
 
 export function toneOf(cell: Cell): Tone | undefined {
   return typeof cell === 'object' && 'text' in cell ? cell.tone : undefined;
+}
+
+/**
+ * Text safe to print: records carry error messages, agent names and prompts
+ * verbatim, and an escape sequence in one would clear the screen, retitle the
+ * window or break `status --watch`. C0 and C1 control characters are removed
+ * (line breaks and tabs become spaces, a table cell is one line), and so are
+ * the bidirectional overrides that make a terminal show text out of order.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\t\n\v\f\r\u2028\u2029]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+}
+
+/** The whole Document through `printable`, so no renderer can forget a field. */
+export function printableDocument(doc: Document): Document {
+  const cell = (c: Cell): Cell => (typeof c === 'string' ? printable(c) : 'text' in c ? { ...c, text: printable(c.text) } : c);
+  const opt = (s: string | undefined) => (s === undefined ? undefined : printable(s));
+  const blocks = doc.blocks.map((block): Block => {
+    switch (block.kind) {
+      case 'facts':
+        return { ...block, title: opt(block.title), items: block.items.map(([label, value]) => [printable(label), cell(value)]) };
+      case 'lines':
+        return { ...block, title: opt(block.title), note: opt(block.note), items: block.items.map((i) => ({ text: cell(i.text), detail: opt(i.detail) })) };
+      case 'table':
+        return {
+          ...block,
+          title: opt(block.title),
+          note: opt(block.note),
+          columns: block.columns.map((c) => ({ ...c, header: printable(c.header) })),
+          rows: block.rows.map((row) => row.map(cell)),
+        };
+    }
+  });
+  return { ...doc, title: printable(doc.title), subtitle: opt(doc.subtitle), blocks, notes: doc.notes.map(printable) };
 }

@@ -1,10 +1,11 @@
-import { cellText, type Block, type Cell, type Document } from './document.js';
+import { cellText, printableDocument, type Block, type Cell, type Document } from './document.js';
 import { sparkline } from './sparkline.js';
 
 // A Document as GitHub-flavoured Markdown, to paste into a pull request:
-// every column, no colour, pipes escaped.
+// every column and every day of a sparkline, no colour, pipes escaped.
 
-export function renderMarkdown(doc: Document): string {
+export function renderMarkdown(document: Document): string {
+  const doc = printableDocument(document);
   const out: string[] = [`## ${doc.title}`];
   if (doc.subtitle) out.push('', `_${escape(doc.subtitle)}_`);
   for (const block of doc.blocks) out.push('', ...renderBlock(block));
@@ -33,7 +34,7 @@ function renderBlock(block: Block): string[] {
 }
 
 function text(cell: Cell): string {
-  if (typeof cell === 'object' && 'spark' in cell) return sparkline(cell.spark, 40, cell.zeroBased);
+  if (typeof cell === 'object' && 'spark' in cell) return sparkline(cell.spark, cell.zeroBased);
   return escape(cellText(cell));
 }
 

@@ -10,6 +10,8 @@ const AGENTS_SHOWN = 25;
 const AREAS_SHOWN = 10;
 const TOOLS_SHOWN = 12;
 const WORKFLOWS_SHOWN = 10;
+const FAILURE_TYPES_SHOWN = 8;
+const TOP_AGENTS_PER_TOOL = 3;
 
 export function reportDocument(report: Report): Document {
   const s = report.summary;
@@ -39,6 +41,14 @@ export function reportDocument(report: Report): Document {
     ],
   });
 
+  if (s.failuresByType.length) {
+    // Runs hit, not error count: the same figure as the Agents table's "Top error".
+    const types = [...s.failuresByType].sort((a, b) => b.executions - a.executions);
+    const shown = types.slice(0, FAILURE_TYPES_SHOWN).map((f): [string, Cell] => [f.type, `${formatCount(f.executions)} ${f.executions === 1 ? 'run' : 'runs'}`]);
+    if (types.length > FAILURE_TYPES_SHOWN) shown.push(['…', `${types.length - FAILURE_TYPES_SHOWN} more types in --format json`]);
+    doc.blocks.push({ kind: 'facts', title: 'Failures by type', items: shown });
+  }
+
   if (report.agentMetrics.length) {
     doc.blocks.push({
       kind: 'table',
@@ -52,6 +62,7 @@ export function reportDocument(report: Report): Document {
         { header: 'p50', align: 'right', priority: 2 },
         { header: 'p95', align: 'right', priority: 1 },
         { header: 'Tokens', align: 'right', priority: 6 },
+        { header: 'Avg tokens', align: 'right', priority: 9 },
         { header: 'Cost', align: 'right', priority: 4 },
         { header: 'Last success', priority: 8 },
         { header: 'Top error', priority: 7, flex: true },
@@ -65,6 +76,7 @@ export function reportDocument(report: Report): Document {
         formatDuration(a.p50Duration),
         formatDuration(a.p95Duration),
         formatTokens(a.tokens.total),
+        formatTokens(a.tokens.avg),
         costText(a.cost),
         a.lastSuccess ? shortTime(a.lastSuccess) : { text: 'none', tone: 'dim' },
         a.commonErrors[0] ? `${a.commonErrors[0].type} (${a.commonErrors[0].executions})` : '',
@@ -116,6 +128,7 @@ export function reportDocument(report: Report): Document {
         { header: 'Failures', align: 'right' },
         { header: 'Failure rate', align: 'right', priority: 1 },
         { header: 'Agents', align: 'right', priority: 2 },
+        { header: 'Top agents (calls)', flex: true, priority: 3 },
       ],
       rows: report.toolUsage.tools.slice(0, TOOLS_SHOWN).map((t) => [
         t.tool,
@@ -123,6 +136,7 @@ export function reportDocument(report: Report): Document {
         formatCount(t.failures),
         { text: formatPercent(t.failureRate), tone: t.failureRate !== null && t.failureRate >= 25 ? 'bad' : undefined },
         formatCount(t.agents),
+        topAgents(report, t.tool),
       ]),
       note: more(report.toolUsage.tools.length, TOOLS_SHOWN, 'tools'),
     });
@@ -149,9 +163,12 @@ export function reportDocument(report: Report): Document {
   }
 
   if (report.cost.byModel.length) {
+    // The title names the price list only when every priced model used it; a config price is marked per model.
+    const configured = report.cost.byModel.filter((m) => m.priceSource === 'config').map((m) => m.model);
+    const listed = report.cost.byModel.some((m) => m.priceSource === 'list');
     doc.blocks.push({
       kind: 'table',
-      title: `Cost by model (list prices as of ${report.cost.pricesAsOf})`,
+      title: configured.length ? 'Cost by model' : `Cost by model (list prices as of ${report.cost.pricesAsOf})`,
       columns: [
         { header: 'Model', flex: true },
         { header: 'Runs', align: 'right', priority: 2 },
@@ -162,7 +179,7 @@ export function reportDocument(report: Report): Document {
         { header: 'Cost', align: 'right' },
       ],
       rows: report.cost.byModel.map((m) => [
-        m.model,
+        m.priceSource === 'config' ? `${m.model} *` : m.model,
         formatCount(m.executions),
         formatTokens(m.input),
         formatTokens(m.output),
@@ -170,6 +187,9 @@ export function reportDocument(report: Report): Document {
         formatTokens(m.cacheRead),
         m.usd !== null ? formatUsd(m.usd) : m.pricedUsd > 0 ? { text: `≥ ${formatUsd(m.pricedUsd)}`, tone: 'warn' } : { text: 'not priced', tone: 'warn' },
       ]),
+      note: configured.length
+        ? `* priced from "prices" in agent-track.json${listed ? `; the others at list prices as of ${report.cost.pricesAsOf}` : ''}`
+        : undefined,
     });
   }
 
@@ -180,6 +200,17 @@ export function reportDocument(report: Report): Document {
   ].filter((r): r is string => r !== null);
   if (remarks.length) doc.blocks.push({ kind: 'lines', items: remarks.map((r) => ({ text: { text: r, tone: 'dim' } })) });
   return doc;
+}
+
+/** "Explore 120, general-purpose 80, +2 more": the agents that called a tool most, from toolUsage.byAgent. */
+function topAgents(report: Report, tool: string): string {
+  const users = report.toolUsage.byAgent
+    .map(({ agent, tools }) => ({ agent, calls: tools.find((t) => t.tool === tool)?.calls ?? 0 }))
+    .filter((u) => u.calls > 0)
+    .sort((a, b) => b.calls - a.calls || (a.agent < b.agent ? -1 : 1));
+  const named = users.slice(0, TOP_AGENTS_PER_TOOL).map((u) => `${u.agent} ${formatCount(u.calls)}`);
+  if (users.length > TOP_AGENTS_PER_TOOL) named.push(`+${users.length - TOP_AGENTS_PER_TOOL} more`);
+  return named.join(', ');
 }
 
 function csvOf(report: Report): Document['csv'] {

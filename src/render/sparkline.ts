@@ -1,18 +1,18 @@
 const BARS = '▁▂▃▄▅▆▇█';
 
 /**
- * A series as block characters, at most `width` wide: longer series are
- * averaged into buckets. A gap (null) is a space. Counts start at zero
- * (`zeroBased`) so a quiet day looks quiet; rates and durations use their own
- * range so a change shows.
+ * A daily series as block characters, one per day. Series are never averaged
+ * into fewer characters: buckets of one and two days side by side distort the
+ * shape, so a caller short of room shows the last days and says so. A gap
+ * (null) is a space. Counts start at zero (`zeroBased`) so a quiet day looks
+ * quiet; rates and durations use their own range so a change shows.
  */
-export function sparkline(series: readonly (number | null)[], width: number, zeroBased = false): string {
-  const points = resample(series, Math.max(1, Math.floor(width)));
-  const values = points.filter((v): v is number => v !== null);
-  if (values.length === 0) return ' '.repeat(points.length);
+export function sparkline(series: readonly (number | null)[], zeroBased = false): string {
+  const values = series.filter((v): v is number => v !== null);
+  if (values.length === 0) return ' '.repeat(series.length);
   const max = Math.max(...values);
   const min = zeroBased ? Math.min(0, ...values) : Math.min(...values);
-  return points
+  return series
     .map((v) => {
       if (v === null) return ' ';
       if (max === min) return max === 0 ? BARS[0] : BARS[3];
@@ -22,22 +22,7 @@ export function sparkline(series: readonly (number | null)[], width: number, zer
     .join('');
 }
 
-function resample(series: readonly (number | null)[], width: number): (number | null)[] {
-  if (series.length <= width) return [...series];
-  const out: (number | null)[] = [];
-  for (let i = 0; i < width; i++) {
-    const from = Math.floor((i * series.length) / width);
-    const to = Math.floor(((i + 1) * series.length) / width);
-    let total = 0;
-    let n = 0;
-    for (let j = from; j < to; j++) {
-      const v = series[j];
-      if (v !== null && v !== undefined) {
-        total += v;
-        n++;
-      }
-    }
-    out.push(n ? total / n : null);
-  }
-  return out;
+/** The label of a sparkline that shows only the last `shown` of `total` days. */
+export function sparkLabel(label: string, shown: number, total: number): string {
+  return shown < total ? `${label} (last ${shown} d)` : label;
 }

@@ -13,7 +13,11 @@ export function trendsDocument(trends: Trends): Document {
   const o = trends.overall;
   const doc: Document = {
     title: `Subagent trends · ${trends.period}`,
-    subtitle: [`compared with ${trends.previousPeriod}`, trends.filter.agents ? `agents: ${trends.filter.agents.join(', ')}` : null]
+    subtitle: [
+      `compared with ${trends.previousPeriod}`,
+      trends.partialDay ? `${trends.partialDay} is today so far: not in slopes or day anomalies` : null,
+      trends.filter.agents ? `agents: ${trends.filter.agents.join(', ')}` : null,
+    ]
       .filter(Boolean)
       .join(' · '),
     blocks: [],
@@ -34,17 +38,17 @@ export function trendsDocument(trends: Trends): Document {
   if (trends.agents.length) {
     doc.blocks.push({
       kind: 'table',
-      title: `Per agent, ${trends.days.length} days (${trends.days[0]} → ${trends.days[trends.days.length - 1]})`,
+      title: `Per agent, ${trends.days.length} days (${trends.days[0]} → ${trends.days[trends.days.length - 1]}${trends.partialDay ? ', today so far' : ''})`,
       columns: [
         { header: 'Agent', flex: true },
         { header: 'Runs', align: 'right' },
-        { header: 'vs prev', align: 'right', priority: 3 },
+        { header: 'vs prev', label: 'Runs vs prev', align: 'right', priority: 3 },
         { header: 'Runs/day' },
         { header: 'Success', align: 'right' },
-        { header: 'vs prev', align: 'right', priority: 4 },
+        { header: 'vs prev', label: 'Success vs prev', align: 'right', priority: 4 },
         { header: 'Success/day', priority: 6 },
         { header: 'p50', align: 'right', priority: 2 },
-        { header: 'vs prev', align: 'right', priority: 5 },
+        { header: 'vs prev', label: 'p50 vs prev', align: 'right', priority: 5 },
         { header: 'p50/day', priority: 7 },
         { header: 'Runs/day slope', align: 'right', priority: 8 },
       ],
@@ -105,8 +109,9 @@ function csvOf(trends: Trends): Document['csv'] {
   const lines: [string, TrendLine][] = [['(all)', trends.overall], ...trends.agents.map((a): [string, TrendLine] => [a.agent, a])];
   trends.days.forEach((day, i) => {
     for (const [agent, line] of lines) {
-      rows.push([day, agent, line.series.executions[i]!, line.series.successRate[i]!, line.series.p50Duration[i]!, line.series.tokensUsed[i]!, line.series.costUsd[i]!]);
+      const s = line.series;
+      rows.push([day, agent, s.executions[i]!, s.successRate[i]!, s.p50Duration[i]!, s.tokensUsed[i]!, s.costUsd[i]!, String(day === trends.partialDay)]);
     }
   });
-  return { columns: ['day', 'agent', 'executions', 'successRate', 'p50DurationMs', 'tokensUsed', 'costUsd'], rows };
+  return { columns: ['day', 'agent', 'executions', 'successRate', 'p50DurationMs', 'tokensUsed', 'costUsd', 'partialDay'], rows };
 }

@@ -145,11 +145,14 @@ export const ModelCostRow = z.object({
   pricedUsd: z.number(),
   unpricedExecutions: count(),
   unpriced: z.nullable(z.enum(['unknown-model', 'no-model', 'long-context'])),
+  priceSource: z.nullable(
+    z.enum(['list', 'config']).check(d('list: the built-in list prices dated pricesAsOf; config: "prices" in agent-track.json. Null for a model with no price')),
+  ),
 });
 
 export const CostReport = z.object({
   currency: z.literal('USD'),
-  pricesAsOf: z.string().check(d('Date of the built-in price table')),
+  pricesAsOf: z.string().check(d('Date of the built-in price table (models priced from the config say so in byModel[].priceSource)')),
   total: CostFigures,
   byModel: z.array(ModelCostRow),
   byAgent: z.array(z.object({ agent: z.string(), usd: z.nullable(z.number()), pricedUsd: z.number(), unpricedExecutions: count() })),
@@ -241,6 +244,13 @@ export const Trends = z.object({
   previousPeriod: z.string(),
   filter: z.object({ agents: z.nullable(z.array(z.string())) }),
   days: z.array(day()),
+  partialDay: z.nullable(
+    day().check(
+      d(
+        'The day still running (today) when the window holds it: its runs so far are in the series, the totals and the change against the previous period, but not in the slopes or the day anomalies',
+      ),
+    ),
+  ),
   overall: TrendLine,
   agents: z.array(z.object({ agent: z.string(), ...TrendLine.shape })),
   anomalies: z.array(Anomaly),

@@ -91,6 +91,16 @@ describe('costOf', () => {
     expect(configured.usd).toBe(6);
   });
 
+  test('says per model whether its price came from the list or the config', () => {
+    const override = { input: 1, output: 1, cacheWrite: 1, cacheRead: 1 };
+    const cost = costOf({ 'claude-opus-4-8': tokens(1, 10, 10), 'claude-haiku-4-5': tokens(1, 10, 10), 'mystery-model': tokens(1, 10, 10) }, {}, { 'claude-haiku-4-5': override });
+    expect(cost.byModel.map((m) => [m.model, m.priceSource])).toEqual([
+      ['claude-haiku-4-5', 'config'],
+      ['claude-opus-4-8', 'list'],
+      ['mystery-model', null],
+    ]);
+  });
+
   test('no tokens cost nothing', () => {
     expect(costOf({}, {}, {})).toMatchObject({ usd: 0, pricedUsd: 0, byModel: [] });
   });

@@ -49,7 +49,7 @@ describe('improvement areas', () => {
     const now = [...runs(8, { agent: 'builder', duration: 10_000 }), ...runs(2, { agent: 'builder', duration: 60_000 })];
     const area = findings(now, baseline).find((a) => a.rule === 'slower-than-usual')!;
     expect(area.figures).toMatchObject({ p95Duration: 60_000, baselineP95Duration: 10_000, ratio: 6, p50Duration: 10_000, executions: 10, baselineExecutions: 20 });
-    expect(area.issue).toBe('p95 duration 1 min 0 s, against 10 s over the previous 28 days (6×)');
+    expect(area.issue).toBe('p95 duration 1 min, against 10 s over the previous 28 days (6×)');
     expect(area.recommendation).toMatch(/^Only the slow tail grew/);
   });
 

@@ -39,6 +39,7 @@ describe('buildTrends', () => {
     agents: null,
     prices: {},
     now: at(2026, 11, 25, 12),
+    today: TODAY,
   });
   const byAgent = new Map(trends.agents.map((a) => [a.agent, a]));
 
@@ -71,14 +72,48 @@ describe('buildTrends', () => {
     const slowDay = withSlowRun.get('2026-11-20')!;
     slowDay[0] = makeRecord({ ...slowDay[0]!, id: 'slow-one', start: slowDay[0]!.metrics.startTime, agent: 'builder', duration: 120_000, promptId: null });
     slowDay[1] = makeRecord({ id: 'bit-slow', start: slowDay[1]!.metrics.startTime, agent: 'builder', duration: 5200, promptId: null });
-    const result = buildTrends({ period: customPeriod('2026-11-18', '2026-11-24', TODAY), summaries: summariesOf(withSlowRun), agents: null, prices: {}, now: 0 });
+    const result = buildTrends({ period: customPeriod('2026-11-18', '2026-11-24', TODAY), summaries: summariesOf(withSlowRun), agents: null, prices: {}, now: 0, today: TODAY });
     const executions = result.anomalies.filter((a) => a.kind === 'execution');
     expect(executions.map((a) => [a.executionId, a.value, a.median])).toEqual([['slow-one', 120_000, 5000]]);
   });
 
   test('an agent filter keeps the other agents out of the overall line', () => {
-    const only = buildTrends({ period: customPeriod('2026-11-18', '2026-11-24', TODAY), summaries: summariesOf(steady, growing), agents: ['steady'], prices: {}, now: 0 });
+    const only = buildTrends({ period: customPeriod('2026-11-18', '2026-11-24', TODAY), summaries: summariesOf(steady, growing), agents: ['steady'], prices: {}, now: 0, today: TODAY });
     expect(only.agents.map((a) => a.agent)).toEqual(['steady']);
     expect(only.overall.series.executions).toEqual([4, 4, 4, 4, 4, 4, 4]);
+  });
+
+  test('today, still running, stays in the series but out of the slope and the day anomalies', () => {
+    // 14 days ending 2026-11-24, read on that day at noon: its 2 runs so far are not a quiet day.
+    const growingToToday = days('growing', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 2], () => 1000);
+    const noisy = days('noisy', [10, 11, 9, 10, 12, 10, 9, 11, 10, 10, 11, 9, 10, 1], () => 1000);
+    const open = buildTrends({
+      period: customPeriod('2026-11-11', '2026-11-24', '2026-11-24'),
+      summaries: summariesOf(growingToToday, noisy),
+      agents: null,
+      prices: {},
+      now: at(2026, 11, 24, 12),
+      today: '2026-11-24',
+    });
+    expect(open.partialDay).toBe('2026-11-24');
+    const growingLine = open.agents.find((a) => a.agent === 'growing')!;
+    expect(growingLine.series.executions.at(-1)).toBe(2);
+    expect(growingLine.current.executions).toBe(93);
+    expect(growingLine.slope.executions).toBe(1);
+    expect(open.anomalies.filter((a) => a.day === '2026-11-24')).toEqual([]);
+    expect(Trends.safeParse(open).success).toBe(true);
+
+    // The same window read the next day: 2026-11-24 is over, and its 1 run is a quiet day.
+    const closed = buildTrends({
+      period: customPeriod('2026-11-11', '2026-11-24', '2026-11-25'),
+      summaries: summariesOf(growingToToday, noisy),
+      agents: null,
+      prices: {},
+      now: at(2026, 11, 25, 12),
+      today: '2026-11-25',
+    });
+    expect(closed.partialDay).toBeNull();
+    expect(closed.agents.find((a) => a.agent === 'growing')!.slope.executions).toBeLessThan(1);
+    expect(closed.anomalies).toContainEqual(expect.objectContaining({ agent: 'noisy', day: '2026-11-24', metric: 'executions' }));
   });
 });

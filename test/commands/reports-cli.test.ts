@@ -235,6 +235,24 @@ describe('agent-track report', () => {
     expect(JSON.parse(first.stdout)).toEqual(JSON.parse(JSON.stringify(direct)));
   });
 
+  test('an --agent that matched nothing names the agents that did run, with a hint for a name in another case', () => {
+    const logs = store();
+    const typo = run(logs, ['report', '--agent', 'Planner']);
+    expect(typo.code).toBe(0);
+    expect(typo.stdout).toContain(`No runs of "Planner" from ${addDays(today, -6)} to ${today}, though`);
+    expect(typo.stdout).toContain('Did you mean --agent "planner"? Agent names are case-sensitive.');
+    expect(typo.stdout).toMatch(/Agents with runs in that period, closest first: planner \(21\), test-runner \(21\)/);
+    expect(typo.stdout).not.toContain('--since');
+
+    const unknown = run(logs, ['report', '--agent', 'nosuch']);
+    expect(unknown.stdout).toMatch(/most runs first: (planner|test-runner) \(21\)/);
+    expect(unknown.stdout).not.toContain('Did you mean');
+
+    const json = run(logs, ['trends', '--agent', 'Planner', '--json']);
+    expect(Trends.parse(JSON.parse(json.stdout)).overall.current.executions).toBe(0);
+    expect(json.stderr).toContain('Did you mean --agent "planner"?');
+  });
+
   test('--trends gives the trends of the chosen period', () => {
     const logs = store();
     const result = run(logs, ['report', '--weekly', '--trends', '--json']);
@@ -251,6 +269,8 @@ describe('agent-track trends', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('Subagent trends');
     expect(table.stdout).toMatch(/planner .*[▁▂▃▄▅▆▇█]/);
+    // The window ends today, which is not over yet.
+    expect(table.stdout).toContain(`${today} is today so far: not in slopes or day anomalies`);
     const trends = Trends.parse(JSON.parse(run(logs, ['trends', '--days', '10', '--json']).stdout));
     expect(trends.agents.find((a) => a.agent === 'planner')!.series.executions).toEqual(Array(10).fill(3));
   });
@@ -258,7 +278,10 @@ describe('agent-track trends', () => {
   test('csv has one row per day and agent', () => {
     const logs = store();
     const lines = run(logs, ['trends', '--days', '3', '--format', 'csv', '--agent', 'planner']).stdout.trim().split('\r\n');
-    expect(lines[0]).toBe('day,agent,executions,successRate,p50DurationMs,tokensUsed,costUsd');
+    expect(lines[0]).toBe('day,agent,executions,successRate,p50DurationMs,tokensUsed,costUsd,partialDay');
+    expect(lines.slice(1).map((l) => `${l.split(',')[0]} ${l.split(',').at(-1)}`)).toEqual(
+      [addDays(today, -2), addDays(today, -2), addDays(today, -1), addDays(today, -1), today, today].map((d) => `${d} ${d === today}`),
+    );
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual([
       `${addDays(today, -2)},(all),3`,
       `${addDays(today, -2)},planner,3`,

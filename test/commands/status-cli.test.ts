@@ -77,6 +77,16 @@ describe('agent-track status', () => {
     expect(run.stdout).not.toContain('\u001b[');
   });
 
+  test('an error message carrying escape sequences is printed inert', () => {
+    const logs = tempLogs();
+    const message = 'API Error: \u001b[2J\u001b]0;pwned\u0007\u001b[31mgone\nsecond line';
+    writeRecords(logs, [makeRecord({ id: 'x1', agent: 'tester', start: now - HOUR, status: 'failed', errors: [{ type: 'api_error', message }] })]);
+    const run = status(logs, [], { COLUMNS: '200' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('API Error: [2J]0;pwned[31mgone second line');
+    expect(run.stdout).not.toMatch(/[\u0007\u001b]/);
+  });
+
   test('a run in flight is active, with its end estimated from its agent type’s own history', () => {
     const fixture = loadFixture('single');
     const logs = fixture.logsDir;

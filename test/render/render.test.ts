@@ -34,8 +34,9 @@ describe('terminal tables', () => {
     const text = renderTerminal(doc([table]), { width: 50, color: false });
     const lines = text.split('\n');
     expect(lines.find((l) => /^Agent\s/.test(l))).toMatch(/^Agent\s+Runs\s+p95$/);
-    expect(text).toContain('(columns hidden to fit 50 characters: Last success, Top error; widen the terminal or use --format json)');
-    for (const line of lines.filter((l) => !l.startsWith('('))) expect(displayWidth(line)).toBeLessThanOrEqual(50);
+    const note = lines.slice(lines.findIndex((l) => l.startsWith('('))).join(' ').trim();
+    expect(note).toBe('(columns hidden to fit 50 characters: Last success, Top error; widen the terminal or use --format json)');
+    for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(50);
   });
 
   test('cut a less important text column before the agent name', () => {
@@ -48,7 +49,7 @@ describe('terminal tables', () => {
   test('cut the agent name only when nothing else can go', () => {
     const text = renderTerminal(doc([table]), { width: 26, color: false });
     expect(text).toContain('code-review-specia…  1,204');
-    expect(text.split('\n').filter((l) => !l.startsWith('(')).every((l) => displayWidth(l) <= 26)).toBe(true);
+    expect(text.split('\n').every((l) => displayWidth(l) <= 26)).toBe(true);
   });
 
   test('colour only when asked', () => {
@@ -61,6 +62,120 @@ describe('terminal tables', () => {
     expect(displayWidth('abc')).toBe(3);
     expect(displayWidth('é')).toBe(1);
   });
+});
+
+describe('record text from a hostile or broken capture', () => {
+  const hostile = 'boom\u001b[2J\u001b]0;pwned\u0007\u001b[31m\u009b1m\u202eevil\nnext\tline';
+  const poisoned = doc([
+    { kind: 'facts', title: `Facts ${hostile}`, items: [[`label ${hostile}`, { text: hostile, tone: 'bad' }]] },
+    { kind: 'lines', items: [{ text: hostile, detail: hostile }], note: hostile },
+    { ...table, rows: [[hostile, '1', '2', '3', hostile]], note: hostile },
+  ]);
+
+  test('reaches the terminal without control characters, line breaks turned into spaces', () => {
+    for (const color of [false, true]) {
+      const text = renderTerminal({ ...poisoned, title: hostile, subtitle: hostile }, { width: 200, color });
+      // Colour codes are the renderer's own; strip them to see what came from the record.
+      const fromRecords = text.replace(/\u001b\[\d+m/g, '');
+      expect(fromRecords).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+      expect(fromRecords).toContain('boom[2J]0;pwned[31m1mevil next line');
+    }
+  });
+
+  test('reaches Markdown without control characters', () => {
+    const md = renderMarkdown({ ...poisoned, title: hostile, notes: [hostile] });
+    expect(md).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(md).toContain('boom[2J]0;pwned[31m1mevil next line');
+  });
+});
+
+describe('terminal tables with daily sparklines (the trends view)', () => {
+  const agents = ['Explore', 'central-supervisor', 'central-supervisor-v2', 'code-review-specialist', 'test-automation-specialist'];
+  // Day i of agent a: a shape with a step in the last ten days, so a resampled line differs from the last days.
+  const series = (a: number) => Array.from({ length: 30 }, (_, i) => (i >= 20 ? 40 + a : (i * 7 + a) % 11));
+  const trendsTable: Table = {
+    kind: 'table',
+    columns: [
+      { header: 'Agent', flex: true },
+      { header: 'Runs', align: 'right' },
+      { header: 'vs prev', label: 'Runs vs prev', align: 'right', priority: 3 },
+      { header: 'Runs/day' },
+      { header: 'Success', align: 'right' },
+      { header: 'vs prev', label: 'Success vs prev', align: 'right', priority: 4 },
+      { header: 'Success/day', priority: 6 },
+      { header: 'p50', align: 'right', priority: 2 },
+      { header: 'vs prev', label: 'p50 vs prev', align: 'right', priority: 5 },
+      { header: 'p50/day', priority: 7 },
+      { header: 'Runs/day slope', align: 'right', priority: 8 },
+    ],
+    rows: agents.map((agent, a) => [
+      agent,
+      '139',
+      '+12%',
+      { spark: series(a), zeroBased: true },
+      '95.7%',
+      '−1.2 pts',
+      { spark: series(a) },
+      '2 min 17 s',
+      '+3%',
+      { spark: series(a) },
+      '+0.25/day',
+    ]),
+  };
+  const render = (width: number) => renderTerminal(doc([trendsTable]), { width, color: false }).split('\n');
+
+  test('every line fits the width, headers of narrowed sparklines included', () => {
+    for (let width = 30; width <= 220; width += 7) {
+      for (const line of render(width)) expect(displayWidth(line), `at ${width} columns: ${line}`).toBeLessThanOrEqual(width);
+    }
+  });
+
+  test('agent names keep their full length while sparklines can narrow or go', () => {
+    for (const width of [80, 100, 120]) {
+      const lines = render(width);
+      for (const agent of agents) expect(lines.some((l) => l.startsWith(`${agent} `)), `${agent} at ${width} columns`).toBe(true);
+    }
+  });
+
+  test('a narrowed sparkline shows the last whole days and says how many in its header', () => {
+    const lines = render(80);
+    const header = lines.find((l) => l.startsWith('Agent'))!;
+    const shown = Number(/Runs\/day \(last (\d+) d\)/.exec(header)?.[1]);
+    expect(shown).toBeGreaterThanOrEqual(20);
+    expect(shown).toBeLessThan(30);
+    const row = lines.find((l) => l.startsWith('Explore '))!;
+    expect(row).toContain(` ${sparkline(series(0).slice(30 - shown), true)} `);
+  });
+
+  test('the note on hidden columns wraps to the width and names each column unambiguously', () => {
+    const lines = render(80);
+    const start = lines.findIndex((l) => l.startsWith('(columns hidden'));
+    expect(start).toBeGreaterThan(0);
+    const note = lines.slice(start).join(' ').trim();
+    expect(note).toMatch(/^\(columns hidden to fit 80 characters: .*Success\/day.*; widen the terminal or use --format json\)$/);
+    expect(note).toContain('p50 vs prev');
+    expect(note).not.toMatch(/: vs prev|, vs prev/);
+    for (const line of lines.slice(start)) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+  });
+
+  test('with room for everything, sparklines show every day under their plain header', () => {
+    const lines = render(Infinity);
+    expect(lines.find((l) => l.startsWith('Agent'))).not.toContain('(last');
+    expect(lines.find((l) => l.startsWith('Explore '))).toContain(sparkline(series(0), true));
+  });
+});
+
+test('headline facts, titles and long words fit a narrow terminal; a facts sparkline shows its last days, labelled', () => {
+  const month = Array.from({ length: 30 }, (_, i) => i);
+  const text = renderTerminal(
+    { ...doc([{ kind: 'facts', title: 'A title long enough to need two lines', items: [['Runs/day', { spark: month, zeroBased: true }]] }]), title: 'x'.repeat(50) },
+    { width: 30, color: false },
+  );
+  const lines = text.split('\n');
+  for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(30);
+  const facts = lines.find((l) => l.startsWith('Runs/day'))!;
+  const shown = Number(/\(last (\d+) d\)/.exec(facts)?.[1]);
+  expect(facts).toBe(`Runs/day (last ${shown} d) ${sparkline(month.slice(30 - shown), true)}`);
 });
 
 test('markdown escapes pipes and keeps every column', () => {
@@ -77,19 +192,16 @@ test('csv quotes what needs quoting and keeps formulas as text', () => {
 
 describe('sparklines', () => {
   test('map the range onto eight levels, counts from zero', () => {
-    expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7], 8, true)).toBe('▁▂▃▄▅▆▇█');
-    expect(sparkline([5, 5, 5], 3, true)).toBe('███');
-    expect(sparkline([5, 5, 5], 3)).toBe('▄▄▄');
-    expect(sparkline([0, 0], 2, true)).toBe('▁▁');
-    expect(sparkline([10, null, 20], 3)).toBe('▁ █');
+    expect(sparkline([0, 1, 2, 3, 4, 5, 6, 7], true)).toBe('▁▂▃▄▅▆▇█');
+    expect(sparkline([5, 5, 5], true)).toBe('███');
+    expect(sparkline([5, 5, 5])).toBe('▄▄▄');
+    expect(sparkline([0, 0], true)).toBe('▁▁');
+    expect(sparkline([10, null, 20])).toBe('▁ █');
   });
 
-  test('average longer series into the width they get', () => {
-    const year = Array.from({ length: 365 }, (_, i) => i);
-    const line = sparkline(year, 52, true);
-    expect(line).toHaveLength(52);
-    expect(line[0]).toBe('▁');
-    expect(line[51]).toBe('█');
+  test('draw one character per day, never averaging days into fewer characters', () => {
+    const month = Array.from({ length: 30 }, (_, i) => (i % 2 ? 10 : 0));
+    expect(sparkline(month, true)).toBe('▁█'.repeat(15));
   });
 });
 
@@ -102,4 +214,23 @@ test('numbers read the same everywhere', () => {
   expect(formatTokens(2_450_000_000)).toBe('2.45B');
   expect(formatUsd(0.005145)).toBe('$0.0051');
   expect(formatUsd(1421.4)).toBe('$1,421');
+});
+
+test('durations round into the next unit instead of showing 60 of the smaller one', () => {
+  expect(formatDuration(999.6)).toBe('1 s');
+  expect(formatDuration(59_960)).toBe('1 min');
+  expect(formatDuration(60_000)).toBe('1 min');
+  expect(formatDuration(119_600)).toBe('2 min');
+  expect(formatDuration(3_599_700)).toBe('1 h');
+  expect(formatDuration(7_199_000)).toBe('2 h');
+  expect(formatDuration(5_400_000)).toBe('1 h 30 min');
+});
+
+test('money shows cents below $100 and whole dollars from $100, rounded before the rule is chosen', () => {
+  expect(formatUsd(12.345)).toBe('$12.35');
+  expect(formatUsd(99.5)).toBe('$99.50');
+  expect(formatUsd(99.996)).toBe('$100');
+  expect(formatUsd(112.4)).toBe('$112');
+  expect(formatUsd(0.0099996)).toBe('$0.01');
+  expect(formatUsd(0.00994)).toBe('$0.0099');
 });
