@@ -211,9 +211,10 @@ export function sweep(ctx: CommandContext, warnings: Warnings): void {
  * metrics/weekly-report.json and metrics/performance-trends.json (the design
  * document's files), plus dated copies metrics/weekly/YYYY-Www.json (ISO
  * week) and metrics/monthly/YYYY-MM.json that outlive the day summaries they
- * come from. A dated copy is rewritten while its period runs, when it is
- * missing, or when one of its days was rebuilt in this run; a finished
- * period's copy otherwise stays as it is.
+ * come from. A dated copy is rewritten while its period runs or when it is
+ * missing. A finished period's copy is rewritten only to take in a change to
+ * one of its days (a day rebuilt in this run), and only while it would still
+ * count everything it counted: see mayRewrite.
  */
 function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: string): void {
   const dir = metricsDir(ctx.logsDir);
@@ -223,10 +224,13 @@ function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: str
 
   const dated = (relative: string, period: Period) => {
     const path = join(dir, relative);
+    const stored = storedCoverage(path);
     const touched = [...reporter.source.rebuilt].some((day) => day >= period.from && day <= period.to);
-    if (!touched && isComplete(path)) return;
+    if (stored && !touched) return;
     const report = reporter.report(period, null);
-    if (report.summary.totalExecutions > 0) write(relative, report);
+    if (report.summary.totalExecutions === 0) return;
+    if (stored && !mayRewrite(stored, report)) return;
+    write(relative, report);
   };
   const weeks = new Set<string>();
   for (let back = 0; back <= DATED_COPY_DAYS; back += 7) weeks.add(isoWeekOf(addDays(today, -back)));
@@ -236,12 +240,35 @@ function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: str
   for (const month of [lastMonth, thisMonth]) dated(join('monthly', `${month}.json`), monthPeriod(month, today)!);
 }
 
-function isComplete(path: string): boolean {
+/** What a finished dated report counted: the day folders it was built from and their executions. */
+interface Coverage {
+  daysWithData: number;
+  totalExecutions: number;
+}
+
+/** The coverage of a complete dated report at `path`; null when there is none (missing, unreadable, or its period was still running). */
+function storedCoverage(path: string): Coverage | null {
+  let json: { range?: { complete?: unknown }; dataQuality?: { daysWithData?: unknown }; summary?: { totalExecutions?: unknown } };
   try {
-    return (JSON.parse(readFileSync(path, 'utf8')) as { range?: { complete?: unknown } }).range?.complete === true;
+    json = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    return false;
+    return null;
   }
+  if (json.range?.complete !== true) return null;
+  const days = json.dataQuality?.daysWithData;
+  const executions = json.summary?.totalExecutions;
+  // Complete, but not saying what it counted: it is kept as it is, as if it counted everything.
+  return { daysWithData: typeof days === 'number' ? days : Infinity, totalExecutions: typeof executions === 'number' ? executions : Infinity };
+}
+
+/**
+ * A finished dated report exists to outlive its day folders: retention
+ * removes them once it is written. Rebuilt after one of them went, it would
+ * count only the days left, so it is rewritten only from at least as many day
+ * folders and at least as many executions as it already counts.
+ */
+function mayRewrite(stored: Coverage, rebuilt: Pick<Report, 'dataQuality' | 'summary'>): boolean {
+  return rebuilt.dataQuality.daysWithData >= stored.daysWithData && rebuilt.summary.totalExecutions >= stored.totalExecutions;
 }
 
 /** Warnings for stderr, each once, the first few in full. */
