@@ -55,15 +55,21 @@ export function prune(input: PruneInput): PruneResult {
 
   const days = dayFolders(ctx);
   const folders = days.filter((d) => dayFolderExpired(d, cutoffs));
+  const rawFailed = new Set<string>();
   for (const day of days.filter((d) => rawExpired(d, cutoffs))) {
+    const failures = ledger.failed.length;
     step(ctx, day, () => pruneRawRecords(ctx, day, running.get(day) ?? 0, folders.includes(day)));
+    if (ledger.failed.length > failures) rawFailed.add(day);
   }
   const withoutReport = ensureReports(ctx, folders, cutoffs, input.writeReport);
   for (const day of folders) {
     const missing = withoutReport.get(day);
     // A run still going writes its record into its start day's folder: that folder stays (the raw step said why).
     if (running.has(day)) continue;
-    if (missing) ledger.fail(join(root, day), `day folder kept: ${missing}`);
+    // Records the raw step failed to remove are counted by the summary: the folder step would take them
+    // for late arrivals and delete the summary that counts them, leaving a day of just those records.
+    if (rawFailed.has(day)) ledger.keep(join(root, day), 'day folder kept: some of its raw records could not be removed (see Failed); a later run removes it');
+    else if (missing) ledger.fail(join(root, day), `day folder kept: ${missing}`);
     else step(ctx, day, () => removeDayFolder(ctx, day));
   }
   pruneDatedReports(ctx, 'weekly', cutoffs.weeklyReports);

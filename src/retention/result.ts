@@ -84,7 +84,9 @@ export class Ledger {
   }
 
   fail(path: string, error: string): void {
-    this.failed.push({ path: this.rel(path), error });
+    const rel = this.rel(path);
+    // Two steps may fail on the same entry the same way: say it once.
+    if (!this.failed.some((f) => f.path === rel && f.error === error)) this.failed.push({ path: rel, error });
   }
 
   totals(): { files: number; bytes: number } {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { dirname, join } from 'node:path';
+import { describe, expect, test, vi } from 'vitest';
 import { isoWeekOf } from '../../src/analytics/period.js';
 import { ingestPayload } from '../../src/capture/ingest.js';
 import { feedSessions, writeSessionFiles } from '../../src/demo/generate-io.js';
@@ -18,6 +18,25 @@ import { daySummaryState, ensureDaySummary, summarizeRecords } from '../../src/s
 import { addSessions, dayAgo, DAY_MS, emptyStore, generatedStore, localMidnight, recordFiles, settle, snapshot, touchTree, dayWithRecords, writeJson, type Store } from './store.js';
 
 const none = () => {};
+
+// Folders whose files cannot be renamed or removed (an immutable folder, a
+// read-only mount): the same failure for root and everyone else.
+const stuckFolders = vi.hoisted(() => new Set<string>());
+vi.mock('../../src/retention/remove.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/retention/remove.js')>();
+  const refuse = (syscall: string) => Object.assign(new Error(`EPERM: operation not permitted, ${syscall}`), { code: 'EPERM', syscall });
+  return {
+    ...actual,
+    removeIfUnchanged: (entry: Parameters<typeof actual.removeIfUnchanged>[0], options?: Parameters<typeof actual.removeIfUnchanged>[1]) => {
+      if (stuckFolders.has(dirname(entry.path))) throw refuse('rename');
+      return actual.removeIfUnchanged(entry, options);
+    },
+    removeEmptyDir: (path: string) => {
+      if (stuckFolders.has(path)) throw refuse('rmdir');
+      return actual.removeEmptyDir(path);
+    },
+  };
+});
 
 interface Run {
   result: PruneResult;
@@ -181,6 +200,42 @@ describe("a day's raw records go only once its summary counts them", () => {
     expect(third.removed.filter((r) => r.path === day)).toEqual([
       { kind: 'daySummary', path: day, files: 4, bytes: expect.any(Number), detail: 'with 1 record that arrived after the day was pruned' },
     ]);
+    expect(existsSync(join(store.logsDir, day))).toBe(false);
+  });
+});
+
+describe('a day whose raw records could not all be removed', () => {
+  test('keeps its folder and its summary, and each failure is listed once', () => {
+    const store = generatedStore({ days: 45, promptsPerDay: 6, seed: 29 });
+    const today = dayAgo(0);
+    // A day whose folder goes in this run once its raw records are gone: before the raw cutoff, its week and month over.
+    const day = listDays(store.logsDir).filter((d) => d < dayAgo(7) && periodsEnded(d, today) && recordFiles(store.logsDir, d).length > 0).at(-1)!;
+    const agent = recordFiles(store.logsDir, day)[0]!.split('/')[0]!;
+    const stuck = recordFiles(store.logsDir, day).filter((f) => f.startsWith(`${agent}/`));
+    const before = ensureDaySummary(store.logsDir, day, Date.now(), none);
+    stuckFolders.add(join(store.logsDir, day, agent));
+    let result: PruneResult;
+    try {
+      result = run(store, { policy: { ...DEFAULT_CONFIG.retention, dailySummariesMs: 7 * DAY_MS } }).result;
+    } finally {
+      stuckFolders.clear();
+    }
+
+    expect(result.failed.map((f) => f.path).sort()).toEqual([...stuck.map((f) => `${day}/${f}`), `${day}/${agent}`].sort());
+    expect(removedOf(result, 'daySummary')).not.toContain(day);
+    expect(result.removed.filter((r) => r.detail?.includes('arrived after'))).toEqual([]);
+    expect(result.kept).toContainEqual({ path: day, reason: expect.stringContaining('day folder kept') });
+    // The day still reads as it did, from its summary, and its stuck records are still there for the next run.
+    expect(readdirSync(join(store.logsDir, day)).sort()).toEqual(['.pruned', agent, 'summary.json', 'workflows.json']);
+    expect(recordFiles(store.logsDir, day)).toEqual(stuck);
+    expect(ensureDaySummary(store.logsDir, day, Date.now(), none)).toEqual(before);
+    // The other days went as usual.
+    expect(removedOf(result, 'daySummary').length).toBeGreaterThan(0);
+
+    // Once the folder can be written again, the next run finishes the day.
+    const again = run(store, { policy: { ...DEFAULT_CONFIG.retention, dailySummariesMs: 7 * DAY_MS } }).result;
+    expect(again.failed).toEqual([]);
+    expect(removedOf(again, 'daySummary')).toEqual([day]);
     expect(existsSync(join(store.logsDir, day))).toBe(false);
   });
 });
