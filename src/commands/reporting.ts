@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { addDays, customPeriod, isoWeekOf, isoWeekPeriod, monthPeriod, periodText, previousPeriod, trailingWeek, type Period } from '../analytics/period.js';
 import { buildReport } from '../analytics/report.js';
 import { buildTrends } from '../analytics/trends.js';
@@ -8,6 +7,7 @@ import type { ModelPrice } from '../schema/config.js';
 import type { Report, Trends } from '../schema/report.js';
 import type { DayFigures, DaySummary, DayWorkflows } from '../schema/summary.js';
 import { writeFileAtomic } from '../store/atomic.js';
+import { coversAsMuch, datedReportPathOf, readFinishedReport } from '../store/dated-reports.js';
 import { localDay, metricsDir } from '../store/paths.js';
 import { listDays, type LoadIssue } from '../store/records.js';
 import { loadDay, peekDay, type LoadedDay } from '../store/rollup.js';
@@ -177,7 +177,7 @@ export async function runReporting(ctx: CommandContext, request: ReportingReques
     const trends = reporter.trendsOf(period, agents);
     output = { value: trends, document: () => trendsDocument(trends), empty: trends.overall.current.executions === 0, warnings: trends.warnings };
   } else {
-    const report = reporter.report(period, agents);
+    const report = reportOf(ctx.logsDir, reporter, period, agents);
     output = { value: report, document: () => reportDocument(report), empty: report.summary.totalExecutions === 0, warnings: report.warnings };
   }
   output.warnings.forEach((w) => warnings.add(w));
@@ -191,6 +191,33 @@ export async function runReporting(ctx: CommandContext, request: ReportingReques
   }
   warnings.flush(ctx.stderr);
   return 0;
+}
+
+/**
+ * The report of the period; for a finished ISO week or month some of whose
+ * day folders retention has removed since, the dated report written before
+ * they went, which still counts them (or, filtered by agent, the partial
+ * figures with a warning naming that report).
+ */
+function reportOf(logsDir: string, reporter: Reporter, period: Period, agents: string[] | null): Report {
+  const live = reporter.report(period, agents);
+  const path = datedReportPathOf(logsDir, period);
+  const stored = path ? readFinishedReport(path) : null;
+  if (!stored) return live;
+  const whole = reporter.report(period, null);
+  if (coversAsMuch(stored.coverage, whole)) return live;
+  const file = relative(logsDir, stored.path).split(sep).join('/');
+  const { daysWithData, totalExecutions } = stored.coverage;
+  const gone = daysWithData - whole.dataQuality.daysWithData;
+  const lost =
+    gone > 0
+      ? `${gone} of the ${daysWithData} days it counts no longer ${gone === 1 ? 'has a day folder' : 'have day folders'} (removed by retention)`
+      : `the day folders left count ${whole.summary.totalExecutions} of its ${totalExecutions} executions`;
+  if (agents === null && stored.report) {
+    return { ...stored.report, warnings: [...stored.report.warnings, `shown from ${file}, written ${stored.report.generatedAt}: ${lost}`] };
+  }
+  const why = agents === null ? 'it could not be read whole' : 'it is not broken down by --agent';
+  return { ...live, warnings: [...live.warnings, `partial figures: ${file} counts ${totalExecutions} executions, but ${lost}; ${why}`] };
 }
 
 /** The first day the metrics files need (with baselines), so one prefetch covers the whole run. */
@@ -214,7 +241,7 @@ export function sweep(ctx: CommandContext, warnings: Warnings): void {
  * come from. A dated copy is rewritten while its period runs or when it is
  * missing. A finished period's copy is rewritten only to take in a change to
  * one of its days (a day rebuilt in this run), and only while it would still
- * count everything it counted: see mayRewrite.
+ * count everything it counted (see coversAsMuch).
  */
 function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: string): void {
   const dir = metricsDir(ctx.logsDir);
@@ -224,12 +251,13 @@ function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: str
 
   const dated = (relative: string, period: Period) => {
     const path = join(dir, relative);
-    const stored = storedCoverage(path);
+    const stored = readFinishedReport(path);
     const touched = [...reporter.source.rebuilt].some((day) => day >= period.from && day <= period.to);
     if (stored && !touched) return;
     const report = reporter.report(period, null);
     if (report.summary.totalExecutions === 0) return;
-    if (stored && !mayRewrite(stored, report)) return;
+    // A finished report outlives its day folders: rebuilt after one of them went, it would count only the days left.
+    if (stored && !coversAsMuch(stored.coverage, report)) return;
     write(relative, report);
   };
   const weeks = new Set<string>();
@@ -238,37 +266,6 @@ function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: str
   const thisMonth = today.slice(0, 7);
   const lastMonth = addDays(`${thisMonth}-01`, -1).slice(0, 7);
   for (const month of [lastMonth, thisMonth]) dated(join('monthly', `${month}.json`), monthPeriod(month, today)!);
-}
-
-/** What a finished dated report counted: the day folders it was built from and their executions. */
-interface Coverage {
-  daysWithData: number;
-  totalExecutions: number;
-}
-
-/** The coverage of a complete dated report at `path`; null when there is none (missing, unreadable, or its period was still running). */
-function storedCoverage(path: string): Coverage | null {
-  let json: { range?: { complete?: unknown }; dataQuality?: { daysWithData?: unknown }; summary?: { totalExecutions?: unknown } };
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return null;
-  }
-  if (json.range?.complete !== true) return null;
-  const days = json.dataQuality?.daysWithData;
-  const executions = json.summary?.totalExecutions;
-  // Complete, but not saying what it counted: it is kept as it is, as if it counted everything.
-  return { daysWithData: typeof days === 'number' ? days : Infinity, totalExecutions: typeof executions === 'number' ? executions : Infinity };
-}
-
-/**
- * A finished dated report exists to outlive its day folders: retention
- * removes them once it is written. Rebuilt after one of them went, it would
- * count only the days left, so it is rewritten only from at least as many day
- * folders and at least as many executions as it already counts.
- */
-function mayRewrite(stored: Coverage, rebuilt: Pick<Report, 'dataQuality' | 'summary'>): boolean {
-  return rebuilt.dataQuality.daysWithData >= stored.daysWithData && rebuilt.summary.totalExecutions >= stored.totalExecutions;
 }
 
 /** Warnings for stderr, each once, the first few in full. */

@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { addDays, daysBetween, trailingWeek } from '../../src/analytics/period.js';
+import { addDays, daysBetween, isoWeekPeriod, monthPeriod, trailingWeek, type Period } from '../../src/analytics/period.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { runReporting } from '../../src/commands/reporting.js';
 import { prune } from '../../src/retention/prune.js';
@@ -66,10 +66,9 @@ function addRecords(logs: string, day: string, count: number, prefix: string, ho
 
 const readReport = (path: string) => Report.parse(JSON.parse(readFileSync(path, 'utf8')));
 
-async function report(logs: string, now = NOW): Promise<ReturnType<typeof context>> {
+async function report(logs: string, now = NOW, period: Period = trailingWeek(localDay(now), localDay(now)), agents: string[] | null = null): Promise<ReturnType<typeof context>> {
   const ctx = context(logs, now);
-  const today = localDay(now);
-  expect(await runReporting(ctx, { kind: 'report', period: trailingWeek(today, today), agents: null, format: 'json', out: undefined })).toBe(0);
+  expect(await runReporting(ctx, { kind: 'report', period, agents, format: 'json', out: undefined })).toBe(0);
   return ctx;
 }
 
@@ -120,5 +119,44 @@ describe('dated reports outlive the day folders they were built from', () => {
     addRecords(logs, '2026-11-25', 1, 'late', 20);
     await report(logs);
     expect(readReport(week).summary.totalExecutions).toBe(7 * DAY + 1);
+  });
+});
+
+describe('a finished week or month whose day folders are gone', () => {
+  test('is shown from its dated report, saying so', async () => {
+    const logs = storeOf('2026-11-01', addDays(TODAY, -1), DAY);
+    await report(logs);
+    pruneDaySummaries(logs, 7);
+
+    const week = await report(logs, NOW, isoWeekPeriod('2026-W46', TODAY)!);
+    const shown = Report.parse(JSON.parse(week.out()));
+    expect(shown.summary.totalExecutions).toBe(7 * DAY);
+    const note = 'shown from metrics/weekly/2026-W46.json, written ';
+    expect(shown.warnings.some((w) => w.startsWith(note) && w.endsWith('7 of the 7 days it counts no longer have day folders (removed by retention)'))).toBe(true);
+    expect(week.err()).toContain(`agent-track: warning: ${note}`);
+
+    // A month partly gone: the month as it was, not the 7 days left.
+    const month = Report.parse(JSON.parse((await report(logs, NOW, monthPeriod('2026-11', TODAY)!)).out()));
+    expect(month.summary.totalExecutions).toBe(30 * DAY);
+    expect(month.warnings.join('\n')).toContain('23 of the 30 days it counts no longer have day folders');
+  });
+
+  test('filtered by agent, gives what is left and names the dated report', async () => {
+    const logs = storeOf('2026-11-01', addDays(TODAY, -1), DAY);
+    await report(logs);
+    pruneDaySummaries(logs, 7);
+    const month = Report.parse(JSON.parse((await report(logs, NOW, monthPeriod('2026-11', TODAY)!, ['planner'])).out()));
+    expect(month.summary.totalExecutions).toBe((7 * DAY) / 2);
+    expect(month.warnings).toContain(
+      `partial figures: metrics/monthly/2026-11.json counts ${30 * DAY} executions, but 23 of the 30 days it counts no longer have day folders (removed by retention); it is not broken down by --agent`,
+    );
+  });
+
+  test('with every day folder still there, is computed from them as usual', async () => {
+    const logs = storeOf('2026-11-01', addDays(TODAY, -1), DAY);
+    await report(logs);
+    const week = Report.parse(JSON.parse((await report(logs, NOW, isoWeekPeriod('2026-W46', TODAY)!)).out()));
+    expect(week.summary.totalExecutions).toBe(7 * DAY);
+    expect(week.warnings).toEqual([]);
   });
 });
