@@ -86,6 +86,15 @@ describe('agent-track prune', () => {
     expect(badFlag.stderr).toContain('--daily-summaries expects a duration');
     expect(badFlag.stderr).toContain('"a month"');
 
+    // Past any date there is: a usage error, not a crash.
+    const huge = prune(store, ['--raw', '99999999999d']);
+    expect(huge.status).toBe(2);
+    expect(huge.stderr).toBe('agent-track: --raw expects a duration, a number and a unit: ms, s, m, h, d or w (e.g. 90s, 2h, 7d), at most 100 years (36500d); not "99999999999d"\n(run with --help for usage)\n');
+    writeFileSync(config, JSON.stringify({ retention: { raw: '99999999999d' } }));
+    const hugeInConfig = prune(store, ['--dry-run']);
+    expect(hugeInConfig.status).toBe(1);
+    expect(hugeInConfig.stderr).toMatch(/invalid config .*agent-track\.json: retention\.raw: expected a number and a unit.*at most 100 years/);
+
     writeFileSync(config, JSON.stringify({ retention: { raw: 'soon' } }));
     const badConfig = prune(store, ['--dry-run']);
     expect(badConfig.status).toBe(1);
