@@ -1,7 +1,7 @@
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoWeekOf } from '../analytics/period.js';
-import { listInFlight, sweepInFlight } from '../capture/sweep.js';
+import { listInFlight, listToClose, sweepInFlight } from '../capture/sweep.js';
 import type { Config } from '../schema/config.js';
 import { DAY_NAME, localDay, monthlyReportPath, PRUNE_LOG, weeklyReportPath } from '../store/paths.js';
 import { listOrReport, notOursReason, type RunContext } from './context.js';
@@ -9,7 +9,7 @@ import { pruneRawRecords, removeDayFolder } from './days.js';
 import { cutoffsOf, dayFolderExpired, formatDuration, isDayName, rawExpired, reportsNeededFor, type RetentionPolicy } from './policy.js';
 import { entryAt, errorText } from './remove.js';
 import { hasCompleteReport, pruneDatedReports, type DatedKind } from './reports.js';
-import { Ledger, type PruneResult } from './result.js';
+import { Ledger, type InFlightToClose, type PruneResult } from './result.js';
 import { pruneSessionState } from './sessions.js';
 
 // One prune: close what is in flight past the timeout, then per day its raw
@@ -44,7 +44,14 @@ export function prune(input: PruneInput): PruneResult {
   const ledger = new Ledger(root);
   const ctx: RunContext = { root, now, today: cutoffs.today, dryRun, ledger };
 
-  let inFlightClosed: number | null = null;
+  const toClose = listToClose(input.logsDir, input.config, now).map((run) => ({
+    executionId: run.executionId,
+    agentType: run.agentType,
+    startTime: new Date(run.startTime).toISOString(),
+    lastActivity: new Date(run.lastActivity).toISOString(),
+    reason: run.reason,
+  }));
+  let inFlightClosed = toClose.length;
   if (!dryRun) {
     const sweep = sweepInFlight(input.logsDir, input.config, now);
     inFlightClosed = sweep.closed;
@@ -76,11 +83,11 @@ export function prune(input: PruneInput): PruneResult {
   pruneDatedReports(ctx, 'monthly', cutoffs.monthlyReports);
   pruneSessionState(ctx, Math.max(input.config.inFlightTimeoutMs, MIN_STATE_GRACE_MS));
 
-  return resultOf(root, policy, now, dryRun, ledger, inFlightClosed);
+  return resultOf(root, policy, now, dryRun, ledger, inFlightClosed, toClose);
 }
 
 /** The result of a run, from what its ledger collected; with a fresh ledger, the result of a run that found nothing. */
-export function resultOf(root: string, policy: RetentionPolicy, now: number, dryRun: boolean, ledger: Ledger, inFlightClosed: number | null): PruneResult {
+export function resultOf(root: string, policy: RetentionPolicy, now: number, dryRun: boolean, ledger: Ledger, inFlightClosed = 0, inFlightToClose: InFlightToClose[] = []): PruneResult {
   const cutoffs = cutoffsOf(policy, now);
   return {
     logsDir: root,
@@ -94,6 +101,7 @@ export function resultOf(root: string, policy: RetentionPolicy, now: number, dry
     },
     keepFrom: { raw: cutoffs.raw, dailySummaries: cutoffs.dailySummaries, weeklyReports: cutoffs.weeklyReports, monthlyReports: cutoffs.monthlyReports },
     inFlightClosed,
+    inFlightToClose,
     reportsWritten: ledger.reportsWritten,
     removed: ledger.removed,
     kept: ledger.kept,

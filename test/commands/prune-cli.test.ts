@@ -61,8 +61,8 @@ describe('agent-track prune', () => {
     const dry = prune(store, ['--dry-run', '--json']);
     expect(dry.status).toBe(0);
     const data = json(dry);
-    expect(Object.keys(data)).toEqual(['ran', 'logsDir', 'dryRun', 'today', 'policy', 'keepFrom', 'inFlightClosed', 'reportsWritten', 'removed', 'kept', 'leftAlone', 'failed', 'totals']);
-    expect(data).toMatchObject({ ran: true, dryRun: true, today: dayAgo(0), inFlightClosed: null, logsDir: realpathSync(store.logsDir) });
+    expect(Object.keys(data)).toEqual(['ran', 'logsDir', 'dryRun', 'today', 'policy', 'keepFrom', 'inFlightClosed', 'inFlightToClose', 'reportsWritten', 'removed', 'kept', 'leftAlone', 'failed', 'totals']);
+    expect(data).toMatchObject({ ran: true, dryRun: true, today: dayAgo(0), inFlightClosed: 0, inFlightToClose: [], logsDir: realpathSync(store.logsDir) });
     expect(Object.keys(data.removed[0]!)).toEqual(['kind', 'path', 'files', 'bytes', 'detail']);
     const real = json(prune(store, ['--json']));
     expect(real.dryRun).toBe(false);

@@ -9,6 +9,7 @@ import { periodsEnded } from '../../src/retention/policy.js';
 import { prune, type PruneInput } from '../../src/retention/prune.js';
 import type { DatedKind } from '../../src/retention/reports.js';
 import type { PruneResult } from '../../src/retention/result.js';
+import { pruneText } from '../../src/retention/text.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/schema/config.js';
 import { AgentExecution } from '../../src/schema/record.js';
 import { writeFileAtomic } from '../../src/store/atomic.js';
@@ -133,7 +134,7 @@ describe('prune on a realistic store', () => {
     const dry = run(store, { dryRun: true });
     expect(snapshot(store.logsDir)).toEqual(before);
     expect(dry.reports).toEqual([]);
-    expect(dry.result.inFlightClosed).toBeNull();
+    expect(dry.result.inFlightClosed).toBe(0);
     const real = run(store).result;
     expect(real.removed.map((r) => `${r.kind} ${r.path}`)).toEqual(dry.result.removed.map((r) => `${r.kind} ${r.path}`));
     const rawFiles = (r: PruneResult) => r.removed.filter((x) => x.kind === 'rawRecords').map((x) => x.files);
@@ -248,13 +249,25 @@ describe('in-flight executions', () => {
     // The Agent call started 3 hours ago and nothing was heard of it since.
     const payload = { ...pre.payload, session_id: 'killed-session', tool_use_id: 'toolu_killed' };
     ingestPayload(payload, { logsDir: store.logsDir, config: DEFAULT_CONFIG, now: Date.now() - 3 * 3_600_000, deadline: Date.now() + 5_000 });
+    // A dry run closes nothing, and says what the real run closes.
+    const before = snapshot(store.logsDir);
+    const dry = run(store, { dryRun: true }).result;
+    expect(snapshot(store.logsDir)).toEqual(before);
+    expect(dry.inFlightClosed).toBe(1);
+    expect(dry.inFlightToClose).toEqual([
+      { executionId: expect.any(String), agentType: (payload as unknown as { tool_input: { subagent_type: string } }).tool_input.subagent_type, startTime: expect.any(String), lastActivity: expect.any(String), reason: 'timeout' },
+    ]);
+    expect(pruneText(dry, new Date())).toMatch(/^Would close 1 in-flight execution as interrupted:\n {2}.+ started \d{4}-\d\d-\d\d \d\d:\d\d \(\w+\): nothing heard since /m);
     const { result } = run(store);
     expect(result.inFlightClosed).toBe(1);
+    expect(result.inFlightToClose).toEqual(dry.inFlightToClose);
+    expect(run(store, { dryRun: true }).result.inFlightToClose).toEqual([]);
     const day = listDays(store.logsDir)[0]!;
     const [file] = recordFiles(store.logsDir, day);
     const record = AgentExecution.parse(JSON.parse(readFileSync(join(store.logsDir, day, file!), 'utf8')));
     expect(record.result.status).toBe('failed');
     expect(record.capture.closedBy).toBe('timeout');
+    expect(record.id).toBe(dry.inFlightToClose[0]!.executionId);
   });
 
   test('a day with an execution still running keeps its records, and the running session keeps its state', () => {
