@@ -1,4 +1,4 @@
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { addDays, customPeriod, isoWeekOf, isoWeekPeriod, monthPeriod, periodText, previousPeriod, trailingWeek, type Period } from '../analytics/period.js';
 import { buildReport } from '../analytics/report.js';
 import { buildTrends } from '../analytics/trends.js';
@@ -16,7 +16,7 @@ import type { Document } from '../render/document.js';
 import { reportDocument } from '../render/report-view.js';
 import { trendsDocument } from '../render/trends-view.js';
 import { render, type Format } from '../render/output.js';
-import type { CommandContext } from './context.js';
+import { outFile, type CommandContext } from './context.js';
 
 // The one reporting pipeline behind `report` and `trends`: the summaries of
 // the days a run needs (each loaded once), the result computed once however
@@ -164,6 +164,8 @@ export interface ReportingRequest {
  */
 export async function runReporting(ctx: CommandContext, request: ReportingRequest): Promise<number> {
   const today = localDay(ctx.now);
+  // Checked before any work, so a mistyped path costs nothing.
+  const out = request.out === undefined ? undefined : outFile(ctx.cwd, request.out);
   const warnings = new Warnings();
   sweep(ctx, warnings);
   const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
@@ -181,7 +183,7 @@ export async function runReporting(ctx: CommandContext, request: ReportingReques
     output = { value: report, document: () => reportDocument(report), empty: report.summary.totalExecutions === 0, warnings: report.warnings };
   }
   output.warnings.forEach((w) => warnings.add(w));
-  emit(ctx, source, request, output, periodText(period));
+  emit(ctx, source, { format: request.format, out }, output, periodText(period));
   if (source.hasData) {
     try {
       refreshMetricsFiles(ctx, reporter, today);
@@ -305,6 +307,7 @@ interface Output {
  * person gets one helpful line instead of a table of dashes; JSON and CSV
  * still get their (empty) data so scripts keep working.
  */
+/** `request.out`: the absolute path to write to, checked by outFile. */
 function emit(ctx: CommandContext, source: SummarySource, request: Pick<ReportingRequest, 'format' | 'out'>, output: Output, periodText: string): void {
   const toFile = request.out !== undefined;
   const human = request.format === 'table' || request.format === 'markdown';
@@ -323,7 +326,7 @@ function emit(ctx: CommandContext, source: SummarySource, request: Pick<Reportin
     text = render(output.value, output.document, request.format, { width, color: ctx.color && !toFile });
   }
   if (toFile) {
-    const path = resolve(ctx.cwd, request.out!);
+    const path = request.out!;
     writeFileAtomic(path, text);
     ctx.stderr.write(`agent-track: wrote ${path}\n`);
   } else {
