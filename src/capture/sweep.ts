@@ -75,9 +75,28 @@ export function sweepInFlight(logsDir: string, config: Config, now: number): Swe
   return result;
 }
 
+/** Why the next sweep closes a run with no record: past the in-flight timeout, or its session ended. */
+export type CloseReason = 'timeout' | 'session ended';
+
 /** Runs started and not finished, and not yet past the in-flight timeout. */
 export function listInFlight(logsDir: string, config: Config, now: number): InFlightExecution[] {
-  const active: InFlightExecution[] = [];
+  return unrecordedRuns(logsDir, config, now)
+    .filter((run) => run.closes === null)
+    .map((run) => run.execution);
+}
+
+/**
+ * The unfinished runs the next sweep closes as interrupted, and why: what a
+ * dry run of prune shows. Decided as sweepInFlight decides it (a run is stale
+ * once its last sign of life is older than the in-flight timeout).
+ */
+export function listToClose(logsDir: string, config: Config, now: number): (InFlightExecution & { reason: CloseReason })[] {
+  return unrecordedRuns(logsDir, config, now).flatMap((run) => (run.closes ? [{ ...run.execution, reason: run.closes }] : []));
+}
+
+/** Runs with no terminal event and no record yet, each with whether the next sweep closes it. */
+function unrecordedRuns(logsDir: string, config: Config, now: number): { execution: InFlightExecution; closes: CloseReason | null }[] {
+  const runs: { execution: InFlightExecution; closes: CloseReason | null }[] = [];
   const guessed = new Map<SessionState['dir'], Set<string>>();
   for (const { state, key, names } of pendingExecutions(logsDir)) {
     if (state.readWritten(key)) continue;
@@ -85,21 +104,22 @@ export function listInFlight(logsDir: string, config: Config, now: number): InFl
     if (!guessed.has(state.dir)) guessed.set(state.dir, new Set([...findLinks(state, true).keys()].map((agentId) => execKeyForAgent(agentId))));
     if (guessed.get(state.dir)!.has(key)) continue;
     const events = state.readEvents(key);
-    if (terminalEvent(events) || state.sessionEvents().some((e) => e.kind === 'end')) continue;
+    if (terminalEvent(events)) continue;
     const last = lastActivity(state, key, names);
-    if (now - last > config.inFlightTimeoutMs) continue;
+    const closes = state.sessionEvents().some((e) => e.kind === 'end') ? 'session ended' : now - last > config.inFlightTimeoutMs ? 'timeout' : null;
     const pre = events.find((e) => e.kind === 'pre');
     const start = events.find((e) => e.kind === 'start');
-    active.push({
+    const execution = {
       executionId: executionId(state.sessionId, key),
       agentType: pre?.agentType ?? start?.agentType ?? events.find((e) => e.agentType)?.agentType ?? 'unknown',
       sessionId: state.sessionId,
       startTime: pre?.at ?? start?.at ?? names[0]?.at ?? now,
       background: pre?.request?.background === true || events.some((e) => e.kind === 'launched'),
       lastActivity: last,
-    });
+    };
+    runs.push({ execution, closes });
   }
-  return active.sort((a, b) => a.startTime - b.startTime);
+  return runs.sort((a, b) => a.execution.startTime - b.execution.startTime);
 }
 
 /** Claude Code wrote more of the transcript after the record was built from it (its writes lag the hooks). */

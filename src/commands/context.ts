@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../schema/config.js';
 import { resolveConfigPath, resolveLogsDir } from '../store/location.js';
@@ -55,4 +57,22 @@ export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv):
   if ('NO_COLOR' in env && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+/**
+ * The file `--out` names, relative to the current folder. Its folder must
+ * exist: a typo in a path would otherwise quietly grow a tree of folders
+ * (only agent-track's own metrics folder is made on demand, by the writer).
+ */
+export function outFile(cwd: string, out: string): string {
+  const path = resolve(cwd, out);
+  const dir = dirname(path);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    // Missing or unreadable: said below.
+  }
+  if (!isDir) throw new UserError(`--out ${out}: the folder ${dir} does not exist`);
+  return path;
 }

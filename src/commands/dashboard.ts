@@ -10,7 +10,7 @@ import type { DashboardData } from '../schema/dashboard.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { localDay, LOGS_SUBDIR, metricsDir } from '../store/paths.js';
 import { listDays } from '../store/records.js';
-import { createContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
+import { createContext, outFile, UsageError, type CommandContext, type GlobalOptions } from './context.js';
 import { periodOf } from './report.js';
 import { Reporter, SummarySource, Warnings } from './reporting.js';
 import { collectStatus, dayReader } from './status.js';
@@ -51,9 +51,10 @@ export function dashboardCommand(): Command {
 async function runDashboard(options: DashboardOptions): Promise<number> {
   const ctx = createContext(options);
   const period = dashboardPeriod(options, localDay(ctx.now));
+  // Checked before the work: the default, under the logs folder, is made on demand.
+  const path = options.out === undefined ? resolve(ctx.cwd, join(metricsDir(ctx.logsDir), 'dashboard.html')) : outFile(ctx.cwd, options.out);
   const warnings = new Warnings();
   const data = await dashboardData(ctx, period, warnings);
-  const path = resolve(ctx.cwd, options.out ?? join(metricsDir(ctx.logsDir), 'dashboard.html'));
   const html = dashboardHtml(data, PAGE_ASSETS);
   writeFileAtomic(path, html);
 

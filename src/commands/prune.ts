@@ -80,7 +80,7 @@ function runPrune(options: PruneOptions): number {
     return 0;
   }
   if (!root.exists) {
-    if (options.json) ctx.stdout.write(`${JSON.stringify({ ran: true, ...resultOf(root.path, policy, ctx.now, options.dryRun === true, new Ledger(root.path), options.dryRun ? null : 0) }, null, 2)}\n`);
+    if (options.json) ctx.stdout.write(`${JSON.stringify({ ran: true, ...resultOf(root.path, policy, ctx.now, options.dryRun === true, new Ledger(root.path)) }, null, 2)}\n`);
     else ctx.stdout.write(`Nothing to prune: ${root.path} does not exist.\n`);
     return 0;
   }

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { addDays, customPeriod, isoWeekOf, isoWeekPeriod, monthPeriod, periodText, previousPeriod, trailingWeek, type Period } from '../analytics/period.js';
 import { buildReport } from '../analytics/report.js';
 import { suggestAgents } from '../analytics/agent-names.js';
@@ -9,6 +8,7 @@ import type { ModelPrice } from '../schema/config.js';
 import type { Report, Trends } from '../schema/report.js';
 import type { DayFigures, DaySummary, DayWorkflows } from '../schema/summary.js';
 import { writeFileAtomic } from '../store/atomic.js';
+import { coversAsMuch, datedReportPathOf, readFinishedReport } from '../store/dated-reports.js';
 import { localDay, metricsDir } from '../store/paths.js';
 import { listDays, type LoadIssue } from '../store/records.js';
 import { loadDay, peekDay, type LoadedDay } from '../store/rollup.js';
@@ -17,7 +17,7 @@ import { printable, type Document } from '../render/document.js';
 import { reportDocument } from '../render/report-view.js';
 import { trendsDocument } from '../render/trends-view.js';
 import { render, type Format } from '../render/output.js';
-import type { CommandContext } from './context.js';
+import { outFile, type CommandContext } from './context.js';
 
 // The one reporting pipeline behind `report` and `trends`: the summaries of
 // the days a run needs (each loaded once), the result computed once however
@@ -172,6 +172,8 @@ export interface ReportingRequest {
  */
 export async function runReporting(ctx: CommandContext, request: ReportingRequest): Promise<number> {
   const today = localDay(ctx.now);
+  // Checked before any work, so a mistyped path costs nothing.
+  const out = request.out === undefined ? undefined : outFile(ctx.cwd, request.out);
   const warnings = new Warnings();
   sweep(ctx, warnings);
   const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
@@ -191,7 +193,7 @@ export async function runReporting(ctx: CommandContext, request: ReportingReques
       agentsInPeriod: () => reporter.trendsOf(period, null).agents.filter((a) => a.current.executions > 0).map((a) => ({ agent: a.agent, executions: a.current.executions })),
     };
   } else {
-    const report = reporter.report(period, agents);
+    const report = reportOf(ctx.logsDir, reporter, period, agents);
     output = {
       value: report,
       document: () => reportDocument(report),
@@ -201,7 +203,7 @@ export async function runReporting(ctx: CommandContext, request: ReportingReques
     };
   }
   output.warnings.forEach((w) => warnings.add(w));
-  emit(ctx, source, request, output, periodText(period), agents);
+  emit(ctx, source, { format: request.format, out }, output, periodText(period), agents);
   if (source.hasData) {
     try {
       refreshMetricsFiles(ctx, reporter, today);
@@ -211,6 +213,33 @@ export async function runReporting(ctx: CommandContext, request: ReportingReques
   }
   warnings.flush(ctx.stderr);
   return 0;
+}
+
+/**
+ * The report of the period; for a finished ISO week or month some of whose
+ * day folders retention has removed since, the dated report written before
+ * they went, which still counts them (or, filtered by agent, the partial
+ * figures with a warning naming that report).
+ */
+function reportOf(logsDir: string, reporter: Reporter, period: Period, agents: string[] | null): Report {
+  const live = reporter.report(period, agents);
+  const path = datedReportPathOf(logsDir, period);
+  const stored = path ? readFinishedReport(path) : null;
+  if (!stored) return live;
+  const whole = reporter.report(period, null);
+  if (coversAsMuch(stored.coverage, whole)) return live;
+  const file = relative(logsDir, stored.path).split(sep).join('/');
+  const { daysWithData, totalExecutions } = stored.coverage;
+  const gone = daysWithData - whole.dataQuality.daysWithData;
+  const lost =
+    gone > 0
+      ? `${gone} of the ${daysWithData} days it counts no longer ${gone === 1 ? 'has a day folder' : 'have day folders'} (removed by retention)`
+      : `the day folders left count ${whole.summary.totalExecutions} of its ${totalExecutions} executions`;
+  if (agents === null && stored.report) {
+    return { ...stored.report, warnings: [...stored.report.warnings, `shown from ${file}, written ${stored.report.generatedAt}: ${lost}`] };
+  }
+  const why = agents === null ? 'it could not be read whole' : 'it is not broken down by --agent';
+  return { ...live, warnings: [...live.warnings, `partial figures: ${file} counts ${totalExecutions} executions, but ${lost}; ${why}`] };
 }
 
 /** The first day the metrics files need (with baselines), so one prefetch covers the whole run. */
@@ -231,9 +260,10 @@ export function sweep(ctx: CommandContext, warnings: Warnings): void {
  * metrics/weekly-report.json and metrics/performance-trends.json (the design
  * document's files), plus dated copies metrics/weekly/YYYY-Www.json (ISO
  * week) and metrics/monthly/YYYY-MM.json that outlive the day summaries they
- * come from. A dated copy is rewritten while its period runs, when it is
- * missing, or when one of its days was rebuilt in this run; a finished
- * period's copy otherwise stays as it is.
+ * come from. A dated copy is rewritten while its period runs or when it is
+ * missing. A finished period's copy is rewritten only to take in a change to
+ * one of its days (a day rebuilt in this run), and only while it would still
+ * count everything it counted (see coversAsMuch).
  */
 function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: string): void {
   const dir = metricsDir(ctx.logsDir);
@@ -243,10 +273,14 @@ function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: str
 
   const dated = (relative: string, period: Period) => {
     const path = join(dir, relative);
+    const stored = readFinishedReport(path);
     const touched = [...reporter.source.rebuilt].some((day) => day >= period.from && day <= period.to);
-    if (!touched && isComplete(path)) return;
+    if (stored && !touched) return;
     const report = reporter.report(period, null);
-    if (report.summary.totalExecutions > 0) write(relative, report);
+    if (report.summary.totalExecutions === 0) return;
+    // A finished report outlives its day folders: rebuilt after one of them went, it would count only the days left.
+    if (stored && !coversAsMuch(stored.coverage, report)) return;
+    write(relative, report);
   };
   const weeks = new Set<string>();
   for (let back = 0; back <= DATED_COPY_DAYS; back += 7) weeks.add(isoWeekOf(addDays(today, -back)));
@@ -254,14 +288,6 @@ function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: str
   const thisMonth = today.slice(0, 7);
   const lastMonth = addDays(`${thisMonth}-01`, -1).slice(0, 7);
   for (const month of [lastMonth, thisMonth]) dated(join('monthly', `${month}.json`), monthPeriod(month, today)!);
-}
-
-function isComplete(path: string): boolean {
-  try {
-    return (JSON.parse(readFileSync(path, 'utf8')) as { range?: { complete?: unknown } }).range?.complete === true;
-  } catch {
-    return false;
-  }
 }
 
 /** Warnings for stderr, each once, the first few in full. */
@@ -332,6 +358,7 @@ export function emptyMessage(periodText: string, firstDay: string | null, lastDa
 function emit(
   ctx: CommandContext,
   source: SummarySource,
+  /** `out`: the absolute path to write to, checked by outFile. */
   request: Pick<ReportingRequest, 'format' | 'out'>,
   output: Output,
   periodText: string,
@@ -359,7 +386,7 @@ function emit(
     text = render(output.value, output.document, request.format, { width, color: ctx.color && !toFile });
   }
   if (toFile) {
-    const path = resolve(ctx.cwd, request.out!);
+    const path = request.out!;
     writeFileAtomic(path, text);
     ctx.stderr.write(`agent-track: wrote ${path}\n`);
   } else {

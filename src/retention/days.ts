@@ -1,9 +1,9 @@
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { isTempFile, writeFileAtomic } from '../store/atomic.js';
 import { COMPLETIONS_FILE, PRUNED_MARKER, RECORD_NAME, SUMMARY_FILE, WORKFLOWS_FILE } from '../store/paths.js';
-import { daySummaryState, ensureDaySummary } from '../store/rollup.js';
+import { daySummaryState, ensureDaySummary, rollupSizes } from '../store/rollup.js';
 import { isAbandonedTemp, listOrReport, notOursReason, plural, type RunContext } from './context.js';
-import { diskSpace, entriesOf, type Entry, errorText, isAside, removeEmptyDir, removeIfUnchanged } from './remove.js';
+import { diskSpace, entriesOf, type Entry, errorText, isAside, removeEmptyDir, removeIfUnchanged, spaceFor } from './remove.js';
 
 // One day folder at a time: first its raw records (the per-agent record
 // folders and completions.jsonl), only once its rollup is current; later the
@@ -162,12 +162,16 @@ function summaryIsCurrent(ctx: RunContext, day: string): boolean {
 function markPruned(ctx: RunContext, dir: string, entries: Entry[]): boolean {
   if (entries.some((e) => e.name === PRUNED_MARKER && e.kind === 'file')) return true;
   try {
-    writeFileAtomic(join(dir, PRUNED_MARKER), `${JSON.stringify({ prunedAt: new Date(ctx.now).toISOString() })}\n`);
+    writeFileAtomic(join(dir, PRUNED_MARKER), markerText(ctx.now));
     return true;
   } catch (error) {
     ctx.ledger.fail(dir, `raw records kept: could not mark the day as pruned (${errorText(error)})`);
     return false;
   }
+}
+
+function markerText(now: number): string {
+  return `${JSON.stringify({ prunedAt: new Date(now).toISOString() })}\n`;
 }
 
 /** The files a day folder holds once its raw records are gone. */
@@ -225,7 +229,8 @@ export function removeDayFolder(ctx: RunContext, day: string): void {
       ? 'its summary is built first, for the dated reports'
       : null;
   if (ctx.dryRun) {
-    ledger.remove('daySummary', dir, files.length, files.reduce((sum, e) => sum + diskSpace(e), 0), detail);
+    const written = writtenFirst(ctx, day, files);
+    ledger.remove('daySummary', dir, files.length + written.files, files.reduce((sum, e) => sum + diskSpace(e), 0) + written.bytes, detail);
     return;
   }
   let removed = 0;
@@ -247,6 +252,31 @@ export function removeDayFolder(ctx: RunContext, day: string): void {
     ledger.fail(dir, errorText(error));
   }
   ledger.remove('daySummary', dir, removed, bytes, detail);
+}
+
+/**
+ * Dry run: the files the raw step of a real run writes into the day before
+ * its folder goes (the rollup it builds, the .pruned marker), which the
+ * folder step then removes and counts.
+ */
+function writtenFirst(ctx: RunContext, day: string, files: Entry[]): { files: number; bytes: number } {
+  const dir = join(ctx.root, day);
+  const rawGoes = [...ctx.ledger.wouldBeGone].some((path) => path.startsWith(`${dir}${sep}`));
+  if (!rawGoes) return { files: 0, bytes: 0 };
+  let count = 0;
+  let bytes = 0;
+  if (!files.some((e) => e.name === SUMMARY_FILE)) {
+    const sizes = rollupSizes(ctx.root, day, ctx.now);
+    if (sizes) {
+      count += 2;
+      bytes += spaceFor(dir, sizes.summary) + spaceFor(dir, sizes.workflows);
+    }
+  }
+  if (!files.some((e) => e.name === PRUNED_MARKER)) {
+    count += 1;
+    bytes += spaceFor(dir, Buffer.byteLength(markerText(ctx.now)));
+  }
+  return { files: count, bytes };
 }
 
 /** A record folder's entries not already gone (in a dry run), or null when it cannot be read. */

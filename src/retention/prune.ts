@@ -1,7 +1,7 @@
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoWeekOf } from '../analytics/period.js';
-import { listInFlight, sweepInFlight } from '../capture/sweep.js';
+import { listInFlight, listToClose, sweepInFlight } from '../capture/sweep.js';
 import type { Config } from '../schema/config.js';
 import { DAY_NAME, localDay, monthlyReportPath, PRUNE_LOG, weeklyReportPath } from '../store/paths.js';
 import { listOrReport, notOursReason, type RunContext } from './context.js';
@@ -9,7 +9,7 @@ import { pruneRawRecords, removeDayFolder } from './days.js';
 import { cutoffsOf, dayFolderExpired, formatDuration, isDayName, rawExpired, reportsNeededFor, type RetentionPolicy } from './policy.js';
 import { entryAt, errorText } from './remove.js';
 import { hasCompleteReport, pruneDatedReports, type DatedKind } from './reports.js';
-import { Ledger, type PruneResult } from './result.js';
+import { Ledger, type InFlightToClose, type PruneResult } from './result.js';
 import { pruneSessionState } from './sessions.js';
 
 // One prune: close what is in flight past the timeout, then per day its raw
@@ -44,7 +44,14 @@ export function prune(input: PruneInput): PruneResult {
   const ledger = new Ledger(root);
   const ctx: RunContext = { root, now, today: cutoffs.today, dryRun, ledger };
 
-  let inFlightClosed: number | null = null;
+  const toClose = listToClose(input.logsDir, input.config, now).map((run) => ({
+    executionId: run.executionId,
+    agentType: run.agentType,
+    startTime: new Date(run.startTime).toISOString(),
+    lastActivity: new Date(run.lastActivity).toISOString(),
+    reason: run.reason,
+  }));
+  let inFlightClosed = toClose.length;
   if (!dryRun) {
     const sweep = sweepInFlight(input.logsDir, input.config, now);
     inFlightClosed = sweep.closed;
@@ -55,26 +62,32 @@ export function prune(input: PruneInput): PruneResult {
 
   const days = dayFolders(ctx);
   const folders = days.filter((d) => dayFolderExpired(d, cutoffs));
+  const rawFailed = new Set<string>();
   for (const day of days.filter((d) => rawExpired(d, cutoffs))) {
+    const failures = ledger.failed.length;
     step(ctx, day, () => pruneRawRecords(ctx, day, running.get(day) ?? 0, folders.includes(day)));
+    if (ledger.failed.length > failures) rawFailed.add(day);
   }
   const withoutReport = ensureReports(ctx, folders, cutoffs, input.writeReport);
   for (const day of folders) {
     const missing = withoutReport.get(day);
     // A run still going writes its record into its start day's folder: that folder stays (the raw step said why).
     if (running.has(day)) continue;
-    if (missing) ledger.fail(join(root, day), `day folder kept: ${missing}`);
+    // Records the raw step failed to remove are counted by the summary: the folder step would take them
+    // for late arrivals and delete the summary that counts them, leaving a day of just those records.
+    if (rawFailed.has(day)) ledger.keep(join(root, day), 'day folder kept: some of its raw records could not be removed (see Failed); a later run removes it');
+    else if (missing) ledger.fail(join(root, day), `day folder kept: ${missing}`);
     else step(ctx, day, () => removeDayFolder(ctx, day));
   }
   pruneDatedReports(ctx, 'weekly', cutoffs.weeklyReports);
   pruneDatedReports(ctx, 'monthly', cutoffs.monthlyReports);
   pruneSessionState(ctx, Math.max(input.config.inFlightTimeoutMs, MIN_STATE_GRACE_MS));
 
-  return resultOf(root, policy, now, dryRun, ledger, inFlightClosed);
+  return resultOf(root, policy, now, dryRun, ledger, inFlightClosed, toClose);
 }
 
 /** The result of a run, from what its ledger collected; with a fresh ledger, the result of a run that found nothing. */
-export function resultOf(root: string, policy: RetentionPolicy, now: number, dryRun: boolean, ledger: Ledger, inFlightClosed: number | null): PruneResult {
+export function resultOf(root: string, policy: RetentionPolicy, now: number, dryRun: boolean, ledger: Ledger, inFlightClosed = 0, inFlightToClose: InFlightToClose[] = []): PruneResult {
   const cutoffs = cutoffsOf(policy, now);
   return {
     logsDir: root,
@@ -88,6 +101,7 @@ export function resultOf(root: string, policy: RetentionPolicy, now: number, dry
     },
     keepFrom: { raw: cutoffs.raw, dailySummaries: cutoffs.dailySummaries, weeklyReports: cutoffs.weeklyReports, monthlyReports: cutoffs.monthlyReports },
     inFlightClosed,
+    inFlightToClose,
     reportsWritten: ledger.reportsWritten,
     removed: ledger.removed,
     kept: ledger.kept,

@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, linkSync, lstatSync, openSync, readdirSync, readSync, renameSync, rmdirSync, unlinkSync, type BigIntStats } from 'node:fs';
+import { appendFileSync, closeSync, linkSync, lstatSync, openSync, readdirSync, readSync, renameSync, rmdirSync, statfsSync, unlinkSync, type BigIntStats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { nanoid } from 'nanoid/non-secure';
 
@@ -45,6 +45,17 @@ export function entryAt(path: string): Entry | null {
 export function diskSpace(entry: Entry): number {
   const blocks = entry.stat.blocks as bigint | undefined;
   return typeof blocks === 'bigint' && blocks > 0n ? Number(blocks) * 512 : Number(entry.stat.size);
+}
+
+/** The disk space a file of `length` bytes would take in `dir`: whole blocks of its file system. */
+export function spaceFor(dir: string, length: number): number {
+  let block = 4096;
+  try {
+    block = statfsSync(dir).bsize || block;
+  } catch {
+    // No statfs here: the common block size.
+  }
+  return Math.ceil(length / block) * block;
 }
 
 export function sameFile(a: BigIntStats, b: BigIntStats): boolean {

@@ -18,6 +18,15 @@ export interface Removed {
   detail: string | null;
 }
 
+export interface InFlightToClose {
+  executionId: string;
+  agentType: string;
+  /** ISO times. */
+  startTime: string;
+  lastActivity: string;
+  reason: 'timeout' | 'session ended';
+}
+
 /** Something retention chose not to remove, and why. */
 export interface Note {
   path: string;
@@ -38,8 +47,10 @@ export interface PruneResult {
   policy: { raw: string; dailySummaries: string; weeklyReports: string; monthlyReports: string };
   /** Per kind, the first day kept: what ends before it goes. */
   keepFrom: { raw: string; dailySummaries: string; weeklyReports: string; monthlyReports: string };
-  /** In-flight executions past the timeout, closed as interrupted (null in a dry run: nothing is closed). */
-  inFlightClosed: number | null;
+  /** In-flight executions closed as interrupted; in a dry run, how many would be. */
+  inFlightClosed: number;
+  /** The runs this prune found to close (past the timeout, or their session ended), found before closing them. */
+  inFlightToClose: InFlightToClose[];
   /** Dated reports written so the figures of day folders removed here outlive them. */
   reportsWritten: string[];
   /** In a dry run: what would be removed. */
@@ -84,7 +95,9 @@ export class Ledger {
   }
 
   fail(path: string, error: string): void {
-    this.failed.push({ path: this.rel(path), error });
+    const rel = this.rel(path);
+    // Two steps may fail on the same entry the same way: say it once.
+    if (!this.failed.some((f) => f.path === rel && f.error === error)) this.failed.push({ path: rel, error });
   }
 
   totals(): { files: number; bytes: number } {

@@ -17,7 +17,15 @@ export function pruneText(result: PruneResult, at: Date): string {
   const p = result.policy;
   const policy = `raw ${p.raw}, day summaries ${p.dailySummaries}, weekly reports ${p.weeklyReports}, monthly reports ${p.monthlyReports}`;
   lines.push(`${result.dryRun ? 'Dry run, nothing changed' : 'Pruned'}: ${result.logsDir} at ${localTime(at)} (keeping ${policy})`);
-  if (result.inFlightClosed) lines.push(`Closed ${plural(result.inFlightClosed, 'in-flight execution')} past the timeout as interrupted.`);
+  if (result.dryRun && result.inFlightToClose.length) {
+    lines.push(`Would close ${plural(result.inFlightToClose.length, 'in-flight execution')} as interrupted:`);
+    for (const run of result.inFlightToClose) {
+      const why = run.reason === 'timeout' ? `nothing heard since ${localTime(new Date(run.lastActivity))}` : 'its session ended';
+      lines.push(`  ${run.agentType} started ${localTime(new Date(run.startTime))} (${run.executionId}): ${why}`);
+    }
+  } else if (!result.dryRun && result.inFlightClosed) {
+    lines.push(`Closed ${plural(result.inFlightClosed, 'in-flight execution')} past the timeout as interrupted.`);
+  }
   for (const path of result.reportsWritten) lines.push(`${result.dryRun ? 'Would write' : 'Wrote'} ${path} first, so its figures outlive the day summaries.`);
 
   if (result.removed.length === 0) {

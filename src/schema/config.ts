@@ -7,7 +7,10 @@ import { memo } from './memo.js';
 // defaults below are the design document's policy.
 
 const duration = () =>
-  z.string().check(z.refine((text) => parseDuration(text) !== null, { message: `expected ${DURATION_HELP}` }));
+  z
+    // A bare number ("raw": 7) is the likeliest slip: say what is expected, not zod's "Invalid input".
+    .string({ error: (issue) => `expected a duration string such as "7d", not ${kindOf(issue.input)}` })
+    .check(z.refine((text) => parseDuration(text) !== null, { message: `expected ${DURATION_HELP}` }));
 
 const priorityRule = () =>
   z.strictObject({
@@ -94,6 +97,12 @@ export function resolveConfig(file: ConfigFile): Config {
     },
     prices: file.prices ?? d.prices,
   };
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function isValidRegex(source: string): boolean {

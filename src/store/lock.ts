@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { nanoid } from 'nanoid/non-secure';
 
 export class LockTimeoutError extends Error {
@@ -15,7 +15,8 @@ export function sleepSync(ms: number): void {
 /**
  * An exclusive lock file (O_EXCL create). A holder that was killed leaves its
  * lock behind, so a lock whose process is gone, or that is older than
- * `staleMs`, is broken. Locks are held for milliseconds, so waiting is rare.
+ * `staleMs`, is broken (see breakStaleLock). Locks are held for milliseconds,
+ * so waiting is rare.
  */
 export function withLock<T>(lockPath: string, deadline: number, fn: () => T, staleMs = 30_000): T {
   const token = `${process.pid} ${Date.now()} ${nanoid(8)}`;
@@ -31,8 +32,9 @@ export function withLock<T>(lockPath: string, deadline: number, fn: () => T, sta
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    if (isStale(lockPath, staleMs)) {
-      tryUnlink(lockPath);
+    const stale = staleContent(lockPath, staleMs);
+    if (stale !== null) {
+      breakStaleLock(lockPath, stale);
       continue;
     }
     if (Date.now() >= deadline) throw new LockTimeoutError(lockPath);
@@ -49,18 +51,50 @@ export function withLock<T>(lockPath: string, deadline: number, fn: () => T, sta
   }
 }
 
-function isStale(lockPath: string, staleMs: number): boolean {
+/** The content of the lock when it is stale (its holder gone, or it is too old); null when it is held, or gone. */
+function staleContent(lockPath: string, staleMs: number): string | null {
   try {
     const content = readFileSync(lockPath, 'utf8');
     const ageMs = Date.now() - statSync(lockPath).mtimeMs;
     // Empty: the holder died between creating and writing the file.
-    if (!content) return ageMs > 2_000;
+    if (!content) return ageMs > 2_000 ? content : null;
     const pid = Number(content.split(' ')[0]);
-    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) return true;
-    return ageMs > staleMs;
+    if (Number.isInteger(pid) && pid !== process.pid && !isAlive(pid)) return content;
+    return ageMs > staleMs ? content : null;
   } catch {
-    return false; // Gone already: the next attempt takes it.
+    return null; // Gone already: the next attempt takes it.
   }
+}
+
+/**
+ * Removes the lock only if it is still the stale one read. Two waiters can
+ * judge the same dead lock stale; by the time the second acts, the first may
+ * have replaced it with its own, which an unlink would delete (both would
+ * then run). So the lock is renamed aside (atomic: only one waiter gets it)
+ * and what was moved is checked: a lock someone has taken since is linked
+ * back (link never replaces a name, so a lock taken in that instant stands).
+ */
+function breakStaleLock(lockPath: string, stale: string): void {
+  const aside = `${lockPath}.stale-${nanoid(8)}`;
+  try {
+    renameSync(lockPath, aside);
+  } catch {
+    return; // Gone: another waiter broke it first.
+  }
+  let moved: string | null = null;
+  try {
+    moved = readFileSync(aside, 'utf8');
+  } catch {
+    // Unreadable once moved: treated as not the stale one, so it goes back.
+  }
+  if (moved !== stale) {
+    try {
+      linkSync(aside, lockPath);
+    } catch {
+      // The name was taken meanwhile: that lock stands.
+    }
+  }
+  tryUnlink(aside);
 }
 
 function isAlive(pid: number): boolean {

@@ -159,12 +159,30 @@ function split(summary: DaySummary, withWorkflows: boolean, rebuilt: boolean): L
   return { figures, workflows: withWorkflows || rebuilt ? { workflows, openPrompts } : null, rebuilt };
 }
 
-function write(logsDir: string, day: string, summary: DaySummary, source: DaySummaryFile['source'], onIssue: IssueSink): void {
+/** The two files a build writes, as text. */
+function rollupTexts(day: string, summary: DaySummary, source: DaySummaryFile['source']): { workflows: string; summary: string } {
   const { workflows, openPrompts, ...figures } = summary;
+  return { workflows: JSON.stringify({ schemaVersion: 1, day, workflows, openPrompts, source }), summary: JSON.stringify({ ...figures, source }) };
+}
+
+/**
+ * The sizes in bytes of workflows.json and summary.json as a build now would
+ * write them, written nowhere: what a dry run of retention counts for a day
+ * whose rollup the real run builds first. Null when the day has no folder.
+ */
+export function rollupSizes(logsDir: string, day: string, now: number): { workflows: number; summary: number } | null {
+  const inputs = takeInputs(logsDir, day);
+  if (!inputs) return null;
+  const texts = rollupTexts(day, summarizeRecords(logsDir, day, () => {}), { builder: SUMMARY_BUILDER, builtAt: now, fingerprint: inputs.fingerprint });
+  return { workflows: Buffer.byteLength(texts.workflows), summary: Buffer.byteLength(texts.summary) };
+}
+
+function write(logsDir: string, day: string, summary: DaySummary, source: DaySummaryFile['source'], onIssue: IssueSink): void {
+  const texts = rollupTexts(day, summary, source);
   try {
     // workflows.json first: summary.json is the commit point that says the build is complete.
-    writeFileAtomic(join(dayDir(logsDir, day), WORKFLOWS_FILE), JSON.stringify({ schemaVersion: 1, day, workflows, openPrompts, source }), { durable: true });
-    writeFileAtomic(summaryPath(logsDir, day), JSON.stringify({ ...figures, source }), { durable: true });
+    writeFileAtomic(join(dayDir(logsDir, day), WORKFLOWS_FILE), texts.workflows, { durable: true });
+    writeFileAtomic(summaryPath(logsDir, day), texts.summary, { durable: true });
   } catch (error) {
     // A read-only store still gets correct reports, rebuilt from the records each time.
     onIssue({ path: summaryPath(logsDir, day), problem: `could not write the day's rollup (${(error as Error).message})` });

@@ -61,8 +61,8 @@ describe('agent-track prune', () => {
     const dry = prune(store, ['--dry-run', '--json']);
     expect(dry.status).toBe(0);
     const data = json(dry);
-    expect(Object.keys(data)).toEqual(['ran', 'logsDir', 'dryRun', 'today', 'policy', 'keepFrom', 'inFlightClosed', 'reportsWritten', 'removed', 'kept', 'leftAlone', 'failed', 'totals']);
-    expect(data).toMatchObject({ ran: true, dryRun: true, today: dayAgo(0), inFlightClosed: null, logsDir: realpathSync(store.logsDir) });
+    expect(Object.keys(data)).toEqual(['ran', 'logsDir', 'dryRun', 'today', 'policy', 'keepFrom', 'inFlightClosed', 'inFlightToClose', 'reportsWritten', 'removed', 'kept', 'leftAlone', 'failed', 'totals']);
+    expect(data).toMatchObject({ ran: true, dryRun: true, today: dayAgo(0), inFlightClosed: 0, inFlightToClose: [], logsDir: realpathSync(store.logsDir) });
     expect(Object.keys(data.removed[0]!)).toEqual(['kind', 'path', 'files', 'bytes', 'detail']);
     const real = json(prune(store, ['--json']));
     expect(real.dryRun).toBe(false);
@@ -85,6 +85,15 @@ describe('agent-track prune', () => {
     expect(badFlag.status).toBe(2);
     expect(badFlag.stderr).toContain('--daily-summaries expects a duration');
     expect(badFlag.stderr).toContain('"a month"');
+
+    // Past any date there is: a usage error, not a crash.
+    const huge = prune(store, ['--raw', '99999999999d']);
+    expect(huge.status).toBe(2);
+    expect(huge.stderr).toBe('agent-track: --raw expects a duration, a number and a unit: ms, s, m, h, d or w (e.g. 90s, 2h, 7d), at most 100 years (36500d); not "99999999999d"\n(run with --help for usage)\n');
+    writeFileSync(config, JSON.stringify({ retention: { raw: '99999999999d' } }));
+    const hugeInConfig = prune(store, ['--dry-run']);
+    expect(hugeInConfig.status).toBe(1);
+    expect(hugeInConfig.stderr).toMatch(/invalid config .*agent-track\.json: retention\.raw: expected a number and a unit.*at most 100 years/);
 
     writeFileSync(config, JSON.stringify({ retention: { raw: 'soon' } }));
     const badConfig = prune(store, ['--dry-run']);

@@ -155,6 +155,14 @@ describe('agent-track report', () => {
     expect(readFileSync(out, 'utf8')).toMatch(/^## Subagent report · \d{4}-\d{2}/);
   });
 
+  test('--out into a folder that does not exist is an error, and creates nothing', () => {
+    const root = mkdtempSync(join(tmpdir(), 'agent-track-out-'));
+    const result = run(store(), ['report', '--out', join(root, 'missing', 'report.md')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`the folder ${join(root, 'missing')} does not exist`);
+    expect(existsSync(join(root, 'missing'))).toBe(false);
+  });
+
   test('a corrupt or foreign file is skipped with a warning and the report still runs', () => {
     const logs = store();
     writeFileSync(join(logs, addDays(today, -1), 'planner', 'exec-broken.json'), '{"half":');

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseDuration } from '../../src/config/duration';
+import { DURATION_HELP, parseDuration } from '../../src/config/duration';
 import { ConfigError, loadConfig } from '../../src/config/load';
 import { priorityFor } from '../../src/capture/priority';
 import { DEFAULT_CONFIG } from '../../src/schema/config';
@@ -50,6 +50,22 @@ describe('config', () => {
     expect(parseDuration('1.5h')).toBe(5_400_000);
     expect(parseDuration('7')).toBeNull();
     expect(parseDuration('d7')).toBeNull();
+  });
+
+  test('a duration has an upper bound of 100 years, so no later step meets a date that cannot be', () => {
+    expect(parseDuration('36500d')).toBe(36_500 * 86_400_000);
+    expect(parseDuration('36501d')).toBeNull();
+    expect(parseDuration('99999999999d')).toBeNull();
+    expect(parseDuration(`${'9'.repeat(400)}w`)).toBeNull();
+    expect(DURATION_HELP).toContain('at most 100 years (36500d)');
+  });
+
+  test.each([
+    ['{"retention":{"raw":"99999999999d"}}', 'retention.raw: expected a number and a unit: ms, s, m, h, d or w (e.g. 90s, 2h, 7d), at most 100 years (36500d)'],
+    ['{"retention":{"raw":7}}', 'retention.raw: expected a duration string such as "7d", not a number'],
+    ['{"inFlightTimeout":true}', 'inFlightTimeout: expected a duration string such as "7d", not a boolean'],
+  ])('a duration that is not one names its key and what is expected: %s', (content, message) => {
+    expect(() => loadConfig(file(content))).toThrow(message);
   });
 });
 

@@ -103,6 +103,16 @@ describe('agent-track dashboard', () => {
     expect(existsSync(join(cwd, 'team.html'))).toBe(true);
   });
 
+  test('--out into a folder that does not exist is an error, and creates nothing', () => {
+    const root = mkdtempSync(join(tmpdir(), 'agent-track-out-'));
+    const out = join(root, 'nonexistent', 'dir', 'x.html');
+    const run = cli(store(), ['dashboard', '--out', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`agent-track: --out ${out}: the folder ${join(root, 'nonexistent', 'dir')} does not exist\n`);
+    expect(run.stdout).toBe('');
+    expect(existsSync(join(root, 'nonexistent'))).toBe(false);
+  });
+
   test('with no records it still writes a page, one that says how to start tracking', () => {
     const logs = tempLogs();
     const run = cli(logs, ['dashboard']);

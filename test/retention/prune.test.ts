@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { dirname, join } from 'node:path';
+import { describe, expect, test, vi } from 'vitest';
 import { isoWeekOf } from '../../src/analytics/period.js';
 import { ingestPayload } from '../../src/capture/ingest.js';
 import { feedSessions, writeSessionFiles } from '../../src/demo/generate-io.js';
@@ -9,6 +9,7 @@ import { periodsEnded } from '../../src/retention/policy.js';
 import { prune, type PruneInput } from '../../src/retention/prune.js';
 import type { DatedKind } from '../../src/retention/reports.js';
 import type { PruneResult } from '../../src/retention/result.js';
+import { pruneText } from '../../src/retention/text.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/schema/config.js';
 import { AgentExecution } from '../../src/schema/record.js';
 import { writeFileAtomic } from '../../src/store/atomic.js';
@@ -18,6 +19,25 @@ import { daySummaryState, ensureDaySummary, summarizeRecords } from '../../src/s
 import { addSessions, dayAgo, DAY_MS, emptyStore, generatedStore, localMidnight, recordFiles, settle, snapshot, touchTree, dayWithRecords, writeJson, type Store } from './store.js';
 
 const none = () => {};
+
+// Folders whose files cannot be renamed or removed (an immutable folder, a
+// read-only mount): the same failure for root and everyone else.
+const stuckFolders = vi.hoisted(() => new Set<string>());
+vi.mock('../../src/retention/remove.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/retention/remove.js')>();
+  const refuse = (syscall: string) => Object.assign(new Error(`EPERM: operation not permitted, ${syscall}`), { code: 'EPERM', syscall });
+  return {
+    ...actual,
+    removeIfUnchanged: (entry: Parameters<typeof actual.removeIfUnchanged>[0], options?: Parameters<typeof actual.removeIfUnchanged>[1]) => {
+      if (stuckFolders.has(dirname(entry.path))) throw refuse('rename');
+      return actual.removeIfUnchanged(entry, options);
+    },
+    removeEmptyDir: (path: string) => {
+      if (stuckFolders.has(path)) throw refuse('rmdir');
+      return actual.removeEmptyDir(path);
+    },
+  };
+});
 
 interface Run {
   result: PruneResult;
@@ -114,11 +134,14 @@ describe('prune on a realistic store', () => {
     const dry = run(store, { dryRun: true });
     expect(snapshot(store.logsDir)).toEqual(before);
     expect(dry.reports).toEqual([]);
-    expect(dry.result.inFlightClosed).toBeNull();
+    expect(dry.result.inFlightClosed).toBe(0);
     const real = run(store).result;
     expect(real.removed.map((r) => `${r.kind} ${r.path}`)).toEqual(dry.result.removed.map((r) => `${r.kind} ${r.path}`));
-    const rawFiles = (r: PruneResult) => r.removed.filter((x) => x.kind === 'rawRecords').map((x) => x.files);
-    expect(rawFiles(real)).toEqual(rawFiles(dry.result));
+    // Files and disk space too, day folders whose summary the real run builds first included.
+    const sizes = (r: PruneResult) => r.removed.map((x) => `${x.kind} ${x.path}: ${x.files} files, ${x.bytes} B`);
+    expect(dry.result.removed.some((r) => r.kind === 'daySummary' && r.detail === 'its summary is built first, for the dated reports')).toBe(true);
+    expect(sizes(dry.result)).toEqual(sizes(real));
+    expect(dry.result.totals).toEqual(real.totals);
     expect(real.reportsWritten).toEqual(dry.result.reportsWritten);
   });
 });
@@ -185,6 +208,42 @@ describe("a day's raw records go only once its summary counts them", () => {
   });
 });
 
+describe('a day whose raw records could not all be removed', () => {
+  test('keeps its folder and its summary, and each failure is listed once', () => {
+    const store = generatedStore({ days: 45, promptsPerDay: 6, seed: 29 });
+    const today = dayAgo(0);
+    // A day whose folder goes in this run once its raw records are gone: before the raw cutoff, its week and month over.
+    const day = listDays(store.logsDir).filter((d) => d < dayAgo(7) && periodsEnded(d, today) && recordFiles(store.logsDir, d).length > 0).at(-1)!;
+    const agent = recordFiles(store.logsDir, day)[0]!.split('/')[0]!;
+    const stuck = recordFiles(store.logsDir, day).filter((f) => f.startsWith(`${agent}/`));
+    const before = ensureDaySummary(store.logsDir, day, Date.now(), none);
+    stuckFolders.add(join(store.logsDir, day, agent));
+    let result: PruneResult;
+    try {
+      result = run(store, { policy: { ...DEFAULT_CONFIG.retention, dailySummariesMs: 7 * DAY_MS } }).result;
+    } finally {
+      stuckFolders.clear();
+    }
+
+    expect(result.failed.map((f) => f.path).sort()).toEqual([...stuck.map((f) => `${day}/${f}`), `${day}/${agent}`].sort());
+    expect(removedOf(result, 'daySummary')).not.toContain(day);
+    expect(result.removed.filter((r) => r.detail?.includes('arrived after'))).toEqual([]);
+    expect(result.kept).toContainEqual({ path: day, reason: expect.stringContaining('day folder kept') });
+    // The day still reads as it did, from its summary, and its stuck records are still there for the next run.
+    expect(readdirSync(join(store.logsDir, day)).sort()).toEqual(['.pruned', agent, 'summary.json', 'workflows.json']);
+    expect(recordFiles(store.logsDir, day)).toEqual(stuck);
+    expect(ensureDaySummary(store.logsDir, day, Date.now(), none)).toEqual(before);
+    // The other days went as usual.
+    expect(removedOf(result, 'daySummary').length).toBeGreaterThan(0);
+
+    // Once the folder can be written again, the next run finishes the day.
+    const again = run(store, { policy: { ...DEFAULT_CONFIG.retention, dailySummariesMs: 7 * DAY_MS } }).result;
+    expect(again.failed).toEqual([]);
+    expect(removedOf(again, 'daySummary')).toEqual([day]);
+    expect(existsSync(join(store.logsDir, day))).toBe(false);
+  });
+});
+
 describe('in-flight executions', () => {
   test('one past the timeout is closed as interrupted, not dropped', () => {
     const store = emptyStore();
@@ -193,13 +252,25 @@ describe('in-flight executions', () => {
     // The Agent call started 3 hours ago and nothing was heard of it since.
     const payload = { ...pre.payload, session_id: 'killed-session', tool_use_id: 'toolu_killed' };
     ingestPayload(payload, { logsDir: store.logsDir, config: DEFAULT_CONFIG, now: Date.now() - 3 * 3_600_000, deadline: Date.now() + 5_000 });
+    // A dry run closes nothing, and says what the real run closes.
+    const before = snapshot(store.logsDir);
+    const dry = run(store, { dryRun: true }).result;
+    expect(snapshot(store.logsDir)).toEqual(before);
+    expect(dry.inFlightClosed).toBe(1);
+    expect(dry.inFlightToClose).toEqual([
+      { executionId: expect.any(String), agentType: (payload as unknown as { tool_input: { subagent_type: string } }).tool_input.subagent_type, startTime: expect.any(String), lastActivity: expect.any(String), reason: 'timeout' },
+    ]);
+    expect(pruneText(dry, new Date())).toMatch(/^Would close 1 in-flight execution as interrupted:\n {2}.+ started \d{4}-\d\d-\d\d \d\d:\d\d \(\w+\): nothing heard since /m);
     const { result } = run(store);
     expect(result.inFlightClosed).toBe(1);
+    expect(result.inFlightToClose).toEqual(dry.inFlightToClose);
+    expect(run(store, { dryRun: true }).result.inFlightToClose).toEqual([]);
     const day = listDays(store.logsDir)[0]!;
     const [file] = recordFiles(store.logsDir, day);
     const record = AgentExecution.parse(JSON.parse(readFileSync(join(store.logsDir, day, file!), 'utf8')));
     expect(record.result.status).toBe('failed');
     expect(record.capture.closedBy).toBe('timeout');
+    expect(record.id).toBe(dry.inFlightToClose[0]!.executionId);
   });
 
   test('a day with an execution still running keeps its records, and the running session keeps its state', () => {

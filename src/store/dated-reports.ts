@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { isoWeekRange, monthRange, type Period } from '../analytics/period.js';
+import { Report } from '../schema/report.js';
+import { monthlyReportPath, weeklyReportPath } from './paths.js';
+
+// The dated reports under metrics/ (weekly/YYYY-Www.json, monthly/YYYY-MM.json)
+// as the report command reads them back. Once a period is over, its dated
+// report is the one record of it that outlives the day folders: retention
+// removes those only after the report is written.
+
+/** What a finished dated report counted: the day folders it was built from and their executions. */
+export interface Coverage {
+  daysWithData: number;
+  totalExecutions: number;
+}
+
+export interface StoredReport {
+  path: string;
+  coverage: Coverage;
+  /** The whole report when it is one of this version, else null (its coverage still counts). */
+  report: Report | null;
+}
+
+/** The dated report file of a period that is exactly an ISO week or a calendar month; null for any other period. */
+export function datedReportPathOf(logsDir: string, period: Pick<Period, 'kind' | 'label' | 'from' | 'to'>): string | null {
+  const same = (range: { from: string; to: string } | null) => range !== null && range.from === period.from && range.to === period.to;
+  if (period.kind === 'weekly' && same(isoWeekRange(period.label))) return weeklyReportPath(logsDir, period.label);
+  if (period.kind === 'monthly' && same(monthRange(period.label))) return monthlyReportPath(logsDir, period.label);
+  return null;
+}
+
+/** The complete dated report at `path`; null when there is none (missing, unreadable, or written while its period still ran). */
+export function readFinishedReport(path: string): StoredReport | null {
+  let json: { range?: { complete?: unknown }; dataQuality?: { daysWithData?: unknown }; summary?: { totalExecutions?: unknown } };
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+  if (json?.range?.complete !== true) return null;
+  const days = json.dataQuality?.daysWithData;
+  const executions = json.summary?.totalExecutions;
+  // Complete, but not saying what it counted: taken as counting everything, so it is never replaced.
+  const coverage = { daysWithData: typeof days === 'number' ? days : Infinity, totalExecutions: typeof executions === 'number' ? executions : Infinity };
+  const parsed = Report.safeParse(json);
+  return { path, coverage, report: parsed.success ? parsed.data : null };
+}
+
+/**
+ * Whether a report built now may stand for (and replace) a finished one: only
+ * when it counts at least the day folders and executions the stored one did.
+ * Fewer means day folders went since (retention, or a day rebuilt from what
+ * was left of it), and the stored report is the truth.
+ */
+export function coversAsMuch(stored: Coverage, rebuilt: Pick<Report, 'dataQuality' | 'summary'>): boolean {
+  return rebuilt.dataQuality.daysWithData >= stored.daysWithData && rebuilt.summary.totalExecutions >= stored.totalExecutions;
+}
