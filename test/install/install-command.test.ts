@@ -85,6 +85,18 @@ describe('agent-track install / uninstall', () => {
     expect(runCli(['uninstall'], { cwd: dir }).stdout).toContain('not installed');
   });
 
+  test("install, doctor and uninstall leave a user's own 'agent-tracker hook' alone", () => {
+    const original = JSON.stringify({ hooks: { SessionEnd: [{ hooks: [{ type: 'command', command: '/usr/local/bin/my-agent-tracker hook' }] }] } }, null, 2) + '\n';
+    const dir = project(original);
+    const home = mkdtempSync(join(tmpdir(), 'agent-track-home-'));
+    const doctor = runCli(['doctor'], { cwd: dir, env: { HOME: home } });
+    expect(doctor.stdout).toContain('Hooks not installed');
+    runCli(['install'], { cwd: dir });
+    expect(JSON.parse(read(dir)).hooks.SessionEnd[0]).toEqual(JSON.parse(original).hooks.SessionEnd[0]);
+    runCli(['uninstall'], { cwd: dir });
+    expect(read(dir)).toBe(original);
+  });
+
   test('--user and --local together is a usage error', () => {
     const run = runCli(['install', '--user', '--local'], { cwd: project() });
     expect(run.status).toBe(2);
