@@ -23,7 +23,8 @@ const RULES: Rule[] = [
   { name: 'openai-key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, replace: redact('openai-key') },
   { name: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, replace: redact('aws-access-key') },
   { name: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})\b/g, replace: redact('github-token') },
-  { name: 'slack-token', pattern: /\bxox[abposre]-[A-Za-z0-9-]{10,}/g, replace: redact('slack-token') },
+  // xapp-: Slack app-level tokens (Socket Mode).
+  { name: 'slack-token', pattern: /\b(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}/g, replace: redact('slack-token') },
   {
     name: 'slack-webhook',
     pattern: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+/g,
@@ -38,9 +39,17 @@ const RULES: Rule[] = [
     replace: redact('jwt'),
   },
   {
+    // HTTP auth schemes are case-insensitive ("authorization: bearer ..."). Only
+    // bearer in any case: a lowercase "basic" or "token" before a long word is prose.
     name: 'bearer',
-    pattern: /\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/-]{12,}=*/g,
+    pattern: /\b([Bb][Ee][Aa][Rr][Ee][Rr]|Basic|Token)(\s+)[A-Za-z0-9._~+/-]{12,}=*/g,
     replace: (_match, scheme, space) => `${scheme}${space}[REDACTED:token]`,
+  },
+  {
+    // After an Authorization header name, whatever the scheme and its case.
+    name: 'authorization-header',
+    pattern: /\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?[A-Za-z][A-Za-z0-9_-]*\s+)(?!\[REDACTED)[A-Za-z0-9._~+/-]{6,}=*/gi,
+    replace: (_match, head) => `${head}[REDACTED:token]`,
   },
   {
     name: 'url-credentials',

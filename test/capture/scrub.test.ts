@@ -13,6 +13,10 @@ describe('scrub', () => {
     ['Slack webhook', 'post to https://hooks.slack.com/services/T000/B000/XXXXXXXX', 'post to [REDACTED:slack-webhook]'],
     ['JWT', 'auth eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'auth [REDACTED:jwt]'],
     ['Bearer token', 'Authorization: Bearer abcdef0123456789abcdef', 'Authorization: Bearer [REDACTED:token]'],
+    ['lowercase bearer (schemes are case-insensitive)', 'authorization: bearer abcdef0123456789abcdef', 'authorization: bearer [REDACTED:token]'],
+    ['upper-case BEARER', 'curl -H "Authorization: BEARER abcdef0123456789abcdef"', 'curl -H "Authorization: BEARER [REDACTED:token]"'],
+    ['any scheme after an Authorization header', 'authorization: basic dXNlcjpwYXNz', 'authorization: basic [REDACTED:token]'],
+    ['Slack app-level token', 'SLACK_APP xapp-1-A0123456789-1234567890123-abcdef0123456789', 'SLACK_APP [REDACTED:slack-token]'],
     ['private key block', 'x\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----\ny', 'x\n[REDACTED:private-key]\ny'],
     ['password=', 'login with password=hunter2 please', 'login with password=[REDACTED:secret] please'],
     ['api_key: quoted', 'config "api_key": "abc123secret" end', 'config "api_key": "[REDACTED:secret]" end'],
@@ -25,7 +29,9 @@ describe('scrub', () => {
   });
 
   test('leaves ordinary text alone', () => {
-    const text = 'Review src/auth.ts: 3 tokens used, tests pass, see docs at https://example.com/guide. Passwords are hashed with bcrypt.';
+    const text =
+      'Review src/auth.ts: 3 tokens used, tests pass, see docs at https://example.com/guide. Passwords are hashed with bcrypt. ' +
+      'A basic understanding of the token refreshing flow helps.';
     expect(scrub(text)).toBe(text);
   });
 
