@@ -35,7 +35,9 @@ const RULES: Rule[] = [
   { name: 'npm-token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, replace: redact('npm-token') },
   {
     name: 'jwt',
-    pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g,
+    // The header stops at the next "-eyJ": else "eyJ-eyJ-..." would rescan the
+    // whole run from each of its word boundaries. (A real header is a short JSON.)
+    pattern: /\beyJ(?:[A-Za-z0-9_]|-(?!eyJ)){4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g,
     replace: redact('jwt'),
   },
   {
@@ -53,7 +55,9 @@ const RULES: Rule[] = [
   },
   {
     name: 'url-credentials',
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi,
+    // The lookbehinds (here and in email) start a match only where a run of
+    // those characters starts: \b alone would rescan "a.a.a..." from every dot.
+    pattern: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi,
     replace: (_match, head) => `${head}[REDACTED:password]@`,
   },
   {
@@ -67,7 +71,7 @@ const RULES: Rule[] = [
   },
   {
     name: 'email',
-    pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g,
+    pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g,
     replace: redact('email'),
   },
 ];
@@ -82,11 +86,16 @@ export function scrubNullable(text: string | null | undefined): string | null {
   return text == null ? null : scrub(text);
 }
 
+/** Longer than any secret a rule must see whole to recognise (a quoted assignment is at most ~530). */
+export const SCRUB_MARGIN = 1_024;
+
 /** Scrub, then cut to `max` characters so one huge prompt cannot bloat every record. */
 export function scrubAndTruncate(text: string, max: number): string {
-  // Scrub before cutting: a cut could leave half a secret that no rule matches.
-  const clean = scrub(text);
-  return clean.length > max ? `${clean.slice(0, max)}… [truncated]` : clean;
+  // Scrub before the final cut, so a cut cannot leave half a secret that no rule
+  // matches; but only the part that can be kept plus a margin, so the cost is
+  // bounded by `max` rather than by the input (a payload can be 16 MB).
+  const clean = scrub(text.length > max + SCRUB_MARGIN ? text.slice(0, max + SCRUB_MARGIN) : text);
+  return clean.length > max || text.length > max + SCRUB_MARGIN ? `${clean.slice(0, max)}… [truncated]` : clean;
 }
 
 /** A path with the user's home folder shown as ~: the user name in it is personal data. */
