@@ -56,6 +56,8 @@ process.on('uncaughtException', (error) => {
   record(logsDirFor(), `internal error: ${error.message}`, error.stack);
   finish();
 });
+// A last resort only: the work below is synchronous, so this fires only if it
+// ever yields. The deadline that holds is the one ingestPayload checks itself.
 setTimeout(() => {
   record(logsDirFor(), `hard deadline of ${HARD_DEADLINE_MS} ms reached; event may be incomplete`);
   finish();
@@ -159,7 +161,13 @@ readStdin((text, problem) => {
     record(logsDir, `${(error as Error).message}; using defaults`);
   }
   try {
-    ingestPayload(raw, { logsDir, config, now: startedAt, deadline: startedAt + HARD_DEADLINE_MS - 1_000 });
+    ingestPayload(raw, {
+      logsDir,
+      config,
+      now: startedAt,
+      deadline: startedAt + HARD_DEADLINE_MS - 1_000,
+      warn: (message) => record(logsDir, message),
+    });
   } catch (error) {
     record(logsDir, (error as Error).message, (error as Error).stack);
   }

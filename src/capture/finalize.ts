@@ -17,8 +17,14 @@ export interface FinalizeContext {
   logsDir: string;
   config: Config;
   now: number;
-  /** Absolute time after which waiting for a lock gives up (the hook's own deadline). */
+  /**
+   * Absolute time after which waiting for a lock or a transcript gives up, and
+   * optional follow-up work is left to the next sweep (the hook's own deadline:
+   * its work is synchronous, so no timer can stop it).
+   */
   deadline: number;
+  /** Told what was skipped and why (the hook logs it to hook-errors.log). */
+  warn?: (message: string) => void;
 }
 
 export type FinalizeResult = 'written' | 'pending';
@@ -60,6 +66,7 @@ export function finalizeExecution(
   // level deep: overlap is symmetric, so a rewritten peer agrees with us.
   const { record, related } = written;
   for (const [key, overlaps] of related.peers) {
+    if (Date.now() >= ctx.deadline) return 'written';
     const marker = state.readWritten(key);
     if (marker?.parallelWith && marker.parallelWith.includes(record.id) !== overlaps) finalizeExecution(state, key, ctx, closeAs, false);
   }
@@ -97,7 +104,7 @@ function writeOnce(
   // Claude Code writes the meta file after SubagentStart: read it now for the spawn depth.
   const transcriptPath = events.find((e) => e.transcriptPath)?.transcriptPath ?? undefined;
   const meta = agentId ? readSubagentMeta(transcriptPath, sessionId, agentId) : null;
-  const transcript = transcriptOf(events, sessionId, agentId, closure, ctx.deadline);
+  const transcript = transcriptOf(events, sessionId, agentId, closure, ctx);
   const record = assembleExecution({
     id: executionId(sessionId, execKey),
     sessionId,
@@ -130,7 +137,7 @@ function closureOf(state: SessionState, ctx: FinalizeContext, closeAs: 'timeout'
   return null;
 }
 
-function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null, closure: Closure | null, deadline: number) {
+function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null, closure: Closure | null, ctx: FinalizeContext) {
   const fromStop = events.findLast((e) => e.stop?.agentTranscriptPath)?.stop?.agentTranscriptPath ?? null;
   const sessionTranscript = events.find((e) => e.transcriptPath)?.transcriptPath ?? null;
   const path = fromStop ?? (sessionTranscript && agentId ? subagentTranscriptPath(sessionTranscript, sessionId, agentId) : null);
@@ -141,7 +148,8 @@ function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string 
   const read = readSettledTranscript(path, events.find((e) => e.cwd)?.cwd ?? null, {
     expect: terminal ? transcriptAgrees(terminal) : null,
     since,
-    until: Math.min(deadline, since + SETTLE_MAX_MS),
+    until: Math.min(ctx.deadline, since + SETTLE_MAX_MS),
+    warn: ctx.warn,
   });
   return { path, read };
 }
