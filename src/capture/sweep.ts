@@ -5,7 +5,7 @@ import { terminalEvent } from './assemble.js';
 import { subagentTranscriptPath } from './claude-paths.js';
 import { finalizeExecution } from './finalize.js';
 import { findLinks, isLinkedOrphan, linkAgents } from './links.js';
-import { execKeyForAgent, SessionState, type EventName, type WrittenMarker } from './state.js';
+import { execKeyForAgent, runStart, SessionState, type EventName, type WrittenMarker } from './state.js';
 import { TRANSCRIPT_MAX_BYTES } from './transcript.js';
 
 // Runs that never got a terminal event (a killed session, a hook process that
@@ -59,7 +59,7 @@ export function sweepInFlight(logsDir: string, config: Config, now: number): Swe
       const wasWritten = state.readWritten(key) !== null;
       const stale = now - lastActivity(state, key, names) > config.inFlightTimeoutMs;
       // Closing time: agents nobody linked yet are paired with their Agent calls first.
-      if (stale || state.sessionEvents().some((e) => e.kind === 'end')) {
+      if (stale || state.sessionEndFor(runStart(names)) !== null) {
         linkAgents(state, true);
         if (isLinkedOrphan(state, key)) continue;
       }
@@ -87,7 +87,7 @@ export function listInFlight(logsDir: string, config: Config, now: number): InFl
     if (!guessed.has(state.dir)) guessed.set(state.dir, new Set([...findLinks(state, true).keys()].map((agentId) => execKeyForAgent(agentId))));
     if (guessed.get(state.dir)!.has(key)) continue;
     const events = state.readEvents(key);
-    if (terminalEvent(events) || state.sessionEvents().some((e) => e.kind === 'end')) continue;
+    if (terminalEvent(events) || state.sessionEndFor(runStart(events)) !== null) continue;
     const last = lastActivity(state, key, names);
     if (now - last > config.inFlightTimeoutMs) continue;
     const pre = events.find((e) => e.kind === 'pre');
