@@ -25,14 +25,17 @@ const HARD_DEADLINE_MS = 8_000;
 const startedAt = Math.round(Date.now() - process.uptime() * 1000);
 // Each schema parses one payload per process: compiling a fast parser first would cost more than it saves.
 z.config({ jitless: true });
-const argv = process.argv.slice(3);
+// The global flags may come before `hook` (`agent-track --logs-dir X hook`) or
+// after it: read the whole command line, without commander (startup time).
+const argv = process.argv.slice(2);
 const logsFlag = flagValue(argv, '--logs-dir');
+const configFlag = flagValue(argv, '--config');
 let eventName: string | null = null;
 
 function flagValue(args: string[], name: string): string | undefined {
   const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
   if (i < 0) return undefined;
-  return args[i]!.includes('=') ? args[i]!.slice(name.length + 1) : args[i + 1];
+  return args[i] === name ? args[i + 1] : args[i]!.slice(name.length + 1);
 }
 
 function logsDirFor(payloadCwd?: string): string {
@@ -156,7 +159,7 @@ readStdin((text, problem) => {
   const logsDir = logsDirFor(typeof payload.cwd === 'string' ? payload.cwd : undefined);
   let config: Config = DEFAULT_CONFIG;
   try {
-    config = loadConfig(resolveConfigPath(logsDir, process.env));
+    config = loadConfig(resolveConfigPath(logsDir, process.env, configFlag));
   } catch (error) {
     record(logsDir, `${(error as Error).message}; using defaults`);
   }
