@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG, type Config } from './schema/config.js';
 import { ingestPayload } from './capture/ingest.js';
 import { appendHookError } from './store/error-log.js';
 import { resolveConfigPath, resolveLogsDir } from './store/location.js';
+import { PayloadEnd } from './capture/payload-end.js';
 import { scrubAndTruncate } from './capture/scrub.js';
 import { sleepSync } from './store/lock.js';
 
@@ -79,6 +80,7 @@ function readStdin(onDone: StdinDone): void {
   const { fd, nonBlocking } = openStdin();
   const chunks: Buffer[] = [];
   const buffer = Buffer.allocUnsafe(64 * 1024);
+  const end = new PayloadEnd();
   const deadline = Date.now() + STDIN_DEADLINE_MS;
   let size = 0;
   for (;;) {
@@ -97,7 +99,7 @@ function readStdin(onDone: StdinDone): void {
     size += bytes;
     if (size > MAX_PAYLOAD_BYTES) return onDone('', `payload larger than ${MAX_PAYLOAD_BYTES} bytes; ignored`);
     chunks.push(Buffer.from(buffer.subarray(0, bytes)));
-    if (isCompleteJson(chunks, buffer[bytes - 1]) || (!nonBlocking && Date.now() >= deadline)) break;
+    if (end.feed(buffer, bytes) || (!nonBlocking && Date.now() >= deadline)) break;
   }
   onDone(Buffer.concat(chunks).toString('utf8'), size || Date.now() < deadline ? null : 'no payload on stdin before the deadline');
 }
@@ -130,16 +132,6 @@ function openStdin(): { fd: number; nonBlocking: boolean } {
 interface PipeWrap {
   Pipe: new (type: number) => { open(fd: number): void };
   constants: { SOCKET: number };
-}
-
-function isCompleteJson(chunks: Buffer[], lastByte: number | undefined): boolean {
-  if (lastByte !== 0x7d /* } */ && lastByte !== 0x0a /* \n */) return false;
-  try {
-    JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 readStdin((text, problem) => {

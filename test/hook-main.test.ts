@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,5 +65,36 @@ describe('global flags', () => {
     }
     const prompts = records(logsDir).map((r) => (r.request as { prompt: unknown }).prompt);
     expect(prompts).toEqual([null, null]);
+  });
+});
+
+describe('stdin', () => {
+  test('a large payload arriving in pieces through a pipe is read whole, not cut off at the deadline', async () => {
+    // The old reader re-parsed the whole buffer after each chunk ending in "}":
+    // quadratic (5 s here), and on a loaded machine it could see the pipe empty
+    // past the 3 s stdin deadline and log "not JSON". That race is not forced
+    // here; test/capture/payload-end.test.ts covers the scanner that replaced it.
+    const box = sandbox();
+    const payload = Buffer.from(JSON.stringify({ ...call('s-stdin'), tool_input: { prompt: '}'.repeat(15 * 1024 * 1024), subagent_type: 'reviewer' } }));
+    const child = spawn(process.execPath, [BIN, 'hook'], { env: { ...process.env, ...box.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.stdin.on('error', () => {
+      // The hook stopped reading: its log says why.
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    for (let at = 0; at < payload.length && child.exitCode === null; at += 512 * 1024) {
+      child.stdin.write(payload.subarray(at, at + 512 * 1024));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Left open, as some Claude Code versions do: the hook must see the end by itself.
+    const status = await exited;
+    child.stdin.destroy();
+    expect([status, output]).toEqual([0, '']);
+    const logsDir = join(box.project, '.claude', 'execution-logs');
+    const log = join(logsDir, 'hook-errors.log');
+    expect(existsSync(log) ? readFileSync(log, 'utf8') : '').toBe('');
+    expect(filesUnder(logsDir).some((f) => f.includes('-pre-'))).toBe(true);
   });
 });
