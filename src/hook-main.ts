@@ -5,6 +5,7 @@ import { DEFAULT_CONFIG, type Config } from './schema/config.js';
 import { ingestPayload } from './capture/ingest.js';
 import { appendHookError } from './store/error-log.js';
 import { resolveConfigPath, resolveLogsDir } from './store/location.js';
+import { PayloadEnd } from './capture/payload-end.js';
 import { scrubAndTruncate } from './capture/scrub.js';
 import { sleepSync } from './store/lock.js';
 
@@ -25,14 +26,17 @@ const HARD_DEADLINE_MS = 8_000;
 const startedAt = Math.round(Date.now() - process.uptime() * 1000);
 // Each schema parses one payload per process: compiling a fast parser first would cost more than it saves.
 z.config({ jitless: true });
-const argv = process.argv.slice(3);
+// The global flags may come before `hook` (`agent-track --logs-dir X hook`) or
+// after it: read the whole command line, without commander (startup time).
+const argv = process.argv.slice(2);
 const logsFlag = flagValue(argv, '--logs-dir');
+const configFlag = flagValue(argv, '--config');
 let eventName: string | null = null;
 
 function flagValue(args: string[], name: string): string | undefined {
   const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
   if (i < 0) return undefined;
-  return args[i]!.includes('=') ? args[i]!.slice(name.length + 1) : args[i + 1];
+  return args[i] === name ? args[i + 1] : args[i]!.slice(name.length + 1);
 }
 
 function logsDirFor(payloadCwd?: string): string {
@@ -56,6 +60,8 @@ process.on('uncaughtException', (error) => {
   record(logsDirFor(), `internal error: ${error.message}`, error.stack);
   finish();
 });
+// A last resort only: the work below is synchronous, so this fires only if it
+// ever yields. The deadline that holds is the one ingestPayload checks itself.
 setTimeout(() => {
   record(logsDirFor(), `hard deadline of ${HARD_DEADLINE_MS} ms reached; event may be incomplete`);
   finish();
@@ -74,6 +80,7 @@ function readStdin(onDone: StdinDone): void {
   const { fd, nonBlocking } = openStdin();
   const chunks: Buffer[] = [];
   const buffer = Buffer.allocUnsafe(64 * 1024);
+  const end = new PayloadEnd();
   const deadline = Date.now() + STDIN_DEADLINE_MS;
   let size = 0;
   for (;;) {
@@ -92,7 +99,7 @@ function readStdin(onDone: StdinDone): void {
     size += bytes;
     if (size > MAX_PAYLOAD_BYTES) return onDone('', `payload larger than ${MAX_PAYLOAD_BYTES} bytes; ignored`);
     chunks.push(Buffer.from(buffer.subarray(0, bytes)));
-    if (isCompleteJson(chunks, buffer[bytes - 1]) || (!nonBlocking && Date.now() >= deadline)) break;
+    if (end.feed(buffer, bytes) || (!nonBlocking && Date.now() >= deadline)) break;
   }
   onDone(Buffer.concat(chunks).toString('utf8'), size || Date.now() < deadline ? null : 'no payload on stdin before the deadline');
 }
@@ -127,16 +134,6 @@ interface PipeWrap {
   constants: { SOCKET: number };
 }
 
-function isCompleteJson(chunks: Buffer[], lastByte: number | undefined): boolean {
-  if (lastByte !== 0x7d /* } */ && lastByte !== 0x0a /* \n */) return false;
-  try {
-    JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 readStdin((text, problem) => {
   if (problem) {
     record(logsDirFor(), problem);
@@ -154,12 +151,18 @@ readStdin((text, problem) => {
   const logsDir = logsDirFor(typeof payload.cwd === 'string' ? payload.cwd : undefined);
   let config: Config = DEFAULT_CONFIG;
   try {
-    config = loadConfig(resolveConfigPath(logsDir, process.env));
+    config = loadConfig(resolveConfigPath(logsDir, process.env, configFlag));
   } catch (error) {
     record(logsDir, `${(error as Error).message}; using defaults`);
   }
   try {
-    ingestPayload(raw, { logsDir, config, now: startedAt, deadline: startedAt + HARD_DEADLINE_MS - 1_000 });
+    ingestPayload(raw, {
+      logsDir,
+      config,
+      now: startedAt,
+      deadline: startedAt + HARD_DEADLINE_MS - 1_000,
+      warn: (message) => record(logsDir, message),
+    });
   } catch (error) {
     record(logsDir, (error as Error).message, (error as Error).stack);
   }

@@ -10,15 +10,21 @@ import { assembleExecution, terminalEvent, type Chain, type Closure } from './as
 import { readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
 import type { StoredEvent } from './events.js';
 import { linkAgents } from './links.js';
-import { execKeyForAgent, execKeyForToolUse, type EventName, type SessionState } from './state.js';
+import { execKeyForAgent, execKeyForToolUse, runStart, type EventName, type SessionState } from './state.js';
 import { readSettledTranscript, type TranscriptSummary } from './transcript.js';
 
 export interface FinalizeContext {
   logsDir: string;
   config: Config;
   now: number;
-  /** Absolute time after which waiting for a lock gives up (the hook's own deadline). */
+  /**
+   * Absolute time after which waiting for a lock or a transcript gives up, and
+   * optional follow-up work is left to the next sweep (the hook's own deadline:
+   * its work is synchronous, so no timer can stop it).
+   */
   deadline: number;
+  /** Told what was skipped and why (the hook logs it to hook-errors.log). */
+  warn?: (message: string) => void;
 }
 
 export type FinalizeResult = 'written' | 'pending';
@@ -60,6 +66,7 @@ export function finalizeExecution(
   // level deep: overlap is symmetric, so a rewritten peer agrees with us.
   const { record, related } = written;
   for (const [key, overlaps] of related.peers) {
+    if (Date.now() >= ctx.deadline) return 'written';
     const marker = state.readWritten(key);
     if (marker?.parallelWith && marker.parallelWith.includes(record.id) !== overlaps) finalizeExecution(state, key, ctx, closeAs, false);
   }
@@ -81,7 +88,7 @@ function writeOnce(
   let agentId = events.find((e) => e.agentId)?.agentId ?? null;
   if (!agentId && execKey.startsWith('t-')) {
     // No event named the agent (an interrupted run): link it now, guessing only when closing.
-    linkAgents(state, terminalEvent(events) !== null || closeAs !== null || hasSessionEnd(state));
+    linkAgents(state, terminalEvent(events) !== null || closeAs !== null || state.sessionEndFor(runStart(events)) !== null);
     agentId = state.agentOfExec(execKey);
   }
   const orphanKey = agentId && execKey.startsWith('t-') ? execKeyForAgent(agentId) : null;
@@ -89,7 +96,7 @@ function writeOnce(
   events.push(...orphanEvents);
   events.sort((a, b) => a.at - b.at);
 
-  const closure = terminalEvent(events) ? null : closureOf(state, ctx, closeAs);
+  const closure = terminalEvent(events) ? null : closureOf(state, runStart(events), ctx, closeAs);
   if (!terminalEvent(events) && !closure) return null;
 
   const sessionId = state.sessionId;
@@ -97,7 +104,7 @@ function writeOnce(
   // Claude Code writes the meta file after SubagentStart: read it now for the spawn depth.
   const transcriptPath = events.find((e) => e.transcriptPath)?.transcriptPath ?? undefined;
   const meta = agentId ? readSubagentMeta(transcriptPath, sessionId, agentId) : null;
-  const transcript = transcriptOf(events, sessionId, agentId, closure, ctx.deadline);
+  const transcript = transcriptOf(events, sessionId, agentId, closure, ctx);
   const record = assembleExecution({
     id: executionId(sessionId, execKey),
     sessionId,
@@ -114,12 +121,8 @@ function writeOnce(
   return { record, related: { peers: links.peers, parentKey: links.parentKey } };
 }
 
-function hasSessionEnd(state: SessionState): boolean {
-  return state.sessionEvents().some((e) => e.kind === 'end');
-}
-
-function closureOf(state: SessionState, ctx: FinalizeContext, closeAs: 'timeout' | null): Closure | null {
-  const end = state.sessionEvents().find((e) => e.kind === 'end');
+function closureOf(state: SessionState, start: number | null, ctx: FinalizeContext, closeAs: 'timeout' | null): Closure | null {
+  const end = state.sessionEndFor(start);
   if (end) {
     return { by: 'SessionEnd', at: end.at, detail: `The session ended (${end.reason ?? 'unknown reason'}) before the agent finished` };
   }
@@ -130,7 +133,7 @@ function closureOf(state: SessionState, ctx: FinalizeContext, closeAs: 'timeout'
   return null;
 }
 
-function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null, closure: Closure | null, deadline: number) {
+function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null, closure: Closure | null, ctx: FinalizeContext) {
   const fromStop = events.findLast((e) => e.stop?.agentTranscriptPath)?.stop?.agentTranscriptPath ?? null;
   const sessionTranscript = events.find((e) => e.transcriptPath)?.transcriptPath ?? null;
   const path = fromStop ?? (sessionTranscript && agentId ? subagentTranscriptPath(sessionTranscript, sessionId, agentId) : null);
@@ -141,7 +144,8 @@ function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string 
   const read = readSettledTranscript(path, events.find((e) => e.cwd)?.cwd ?? null, {
     expect: terminal ? transcriptAgrees(terminal) : null,
     since,
-    until: Math.min(deadline, since + SETTLE_MAX_MS),
+    until: Math.min(ctx.deadline, since + SETTLE_MAX_MS),
+    warn: ctx.warn,
   });
   return { path, read };
 }
@@ -175,14 +179,15 @@ interface Range {
 /**
  * When a run was alive, judged the same way for every run of the session so
  * that "A overlapped B" and "B overlapped A" always agree. A run without a
- * terminal event ends at SessionEnd, or is still running.
+ * terminal event ends at the first SessionEnd after its start, or is still running.
  */
-function rangeOf(names: EventName[], sessionEnd: number | null): Range | null {
+function rangeOf(names: EventName[], sessionEnds: number[]): Range | null {
   const starts = names.filter((n) => n.kind === 'pre' || n.kind === 'start').map((n) => n.at);
   if (!starts.length) return null;
+  const start = Math.min(...starts);
   const launched = names.some((n) => n.kind === 'launched');
   const terminal = names.find((n) => n.kind === 'done' || n.kind === 'fail' || (launched && n.kind === 'stop'));
-  return { start: Math.min(...starts), end: terminal?.at ?? sessionEnd };
+  return { start, end: terminal?.at ?? sessionEnds.find((at) => at >= start) ?? null };
 }
 
 interface Links {
@@ -206,7 +211,7 @@ function chainOf(state: SessionState, execKey: string, events: StoredEvent[], ag
   };
 
   const parentKey = parentKeyOf(execKey);
-  const sessionEnd = closure?.by === 'SessionEnd' ? closure.at : state.sessionEvents().find((e) => e.kind === 'end')?.at ?? null;
+  const sessionEnds = state.sessionEndTimes();
   // A start filed under its agent id counts towards the Agent call it is linked to.
   const orphanOf = new Map<string, string>();
   for (const key of state.execKeys()) {
@@ -216,7 +221,7 @@ function chainOf(state: SessionState, execKey: string, events: StoredEvent[], ag
   }
   const namesOf = (key: string) => [...state.eventNames(key), ...(orphanOf.has(key) ? state.eventNames(orphanOf.get(key)!) : [])];
   const linkedOrphans = new Set(orphanOf.values());
-  const own = rangeOf(namesOf(execKey), sessionEnd);
+  const own = rangeOf(namesOf(execKey), sessionEnds);
   const ownEnd = own?.end ?? closure?.at ?? null;
   const myAncestors = ancestors(execKey);
   const peers = new Map<string, boolean>();
@@ -224,7 +229,7 @@ function chainOf(state: SessionState, execKey: string, events: StoredEvent[], ag
     for (const key of state.execKeys()) {
       if (key === execKey || (agentId && key === execKeyForAgent(agentId)) || linkedOrphans.has(key) || myAncestors.includes(key)) continue;
       if (ancestors(key).includes(execKey)) continue;
-      const other = rangeOf(namesOf(key), sessionEnd);
+      const other = rangeOf(namesOf(key), sessionEnds);
       peers.set(key, other !== null && other.start < ownEnd && (other.end === null || other.end > own.start));
     }
   }

@@ -42,7 +42,7 @@ export function ingestPayload(raw: unknown, ctx: IngestContext): IngestOutcome {
     }
     case 'SubagentStart':
     case 'SubagentStop': {
-      const { key, meta } = resolveAgent(state, payload.agent_id, text(payload.transcript_path));
+      const { key, meta } = resolveAgent(state, payload.agent_id, text(payload.transcript_path), ctx.warn);
       state.writeEvent(key, toStoredEvent(payload, ctx.now, ctx.config, meta));
       // A foreground run finishes at the Agent call's PostToolUse; only a
       // background run (already "launched") or a record already written needs work now.
@@ -70,6 +70,8 @@ export function ingestPayload(raw: unknown, ctx: IngestContext): IngestOutcome {
       state.writeEvent(null, toStoredEvent(payload, ctx.now, ctx.config, null));
       linkAgents(state, true);
       for (const key of state.execKeys()) {
+        // Past the deadline the next command's sweep closes the rest (the session has ended).
+        if (Date.now() >= ctx.deadline) break;
         if (!state.readWritten(key) && !isLinkedOrphan(state, key)) finalizeExecution(state, key, ctx);
       }
       return 'finalized';
@@ -82,8 +84,13 @@ function finalize(state: SessionState, key: string, ctx: IngestContext): IngestO
 }
 
 /** SubagentStart/Stop carry no tool_use_id: learn it from our own mapping or Claude Code's meta file. */
-function resolveAgent(state: SessionState, agentId: string, transcriptPath: string | undefined): { key: string; meta: SubagentMeta | null } {
-  const meta = readSubagentMeta(transcriptPath, state.sessionId, agentId);
+function resolveAgent(
+  state: SessionState,
+  agentId: string,
+  transcriptPath: string | undefined,
+  warn: ((message: string) => void) | undefined,
+): { key: string; meta: SubagentMeta | null } {
+  const meta = readSubagentMeta(transcriptPath, state.sessionId, agentId, warn);
   const mapped = state.execKeyOfAgent(agentId);
   if (mapped) return { key: mapped, meta };
   if (meta?.toolUseId) {

@@ -23,7 +23,8 @@ const RULES: Rule[] = [
   { name: 'openai-key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g, replace: redact('openai-key') },
   { name: 'aws-access-key', pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, replace: redact('aws-access-key') },
   { name: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{22,})\b/g, replace: redact('github-token') },
-  { name: 'slack-token', pattern: /\bxox[abposre]-[A-Za-z0-9-]{10,}/g, replace: redact('slack-token') },
+  // xapp-: Slack app-level tokens (Socket Mode).
+  { name: 'slack-token', pattern: /\b(?:xox[abposre]|xapp)-[A-Za-z0-9-]{10,}/g, replace: redact('slack-token') },
   {
     name: 'slack-webhook',
     pattern: /https:\/\/hooks\.slack\.com\/services\/[A-Za-z0-9/_-]+/g,
@@ -34,17 +35,29 @@ const RULES: Rule[] = [
   { name: 'npm-token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g, replace: redact('npm-token') },
   {
     name: 'jwt',
-    pattern: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g,
+    // The header stops at the next "-eyJ": else "eyJ-eyJ-..." would rescan the
+    // whole run from each of its word boundaries. (A real header is a short JSON.)
+    pattern: /\beyJ(?:[A-Za-z0-9_]|-(?!eyJ)){4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g,
     replace: redact('jwt'),
   },
   {
+    // HTTP auth schemes are case-insensitive ("authorization: bearer ..."). Only
+    // bearer in any case: a lowercase "basic" or "token" before a long word is prose.
     name: 'bearer',
-    pattern: /\b(Bearer|Basic|Token)(\s+)[A-Za-z0-9._~+/-]{12,}=*/g,
+    pattern: /\b([Bb][Ee][Aa][Rr][Ee][Rr]|Basic|Token)(\s+)[A-Za-z0-9._~+/-]{12,}=*/g,
     replace: (_match, scheme, space) => `${scheme}${space}[REDACTED:token]`,
   },
   {
+    // After an Authorization header name, whatever the scheme and its case.
+    name: 'authorization-header',
+    pattern: /\b((?:proxy-)?authorization["']?\s*[:=]\s*["']?[A-Za-z][A-Za-z0-9_-]*\s+)(?!\[REDACTED)[A-Za-z0-9._~+/-]{6,}=*/gi,
+    replace: (_match, head) => `${head}[REDACTED:token]`,
+  },
+  {
     name: 'url-credentials',
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi,
+    // The lookbehinds (here and in email) start a match only where a run of
+    // those characters starts: \b alone would rescan "a.a.a..." from every dot.
+    pattern: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi,
     replace: (_match, head) => `${head}[REDACTED:password]@`,
   },
   {
@@ -58,7 +71,7 @@ const RULES: Rule[] = [
   },
   {
     name: 'email',
-    pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g,
+    pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g,
     replace: redact('email'),
   },
 ];
@@ -73,11 +86,16 @@ export function scrubNullable(text: string | null | undefined): string | null {
   return text == null ? null : scrub(text);
 }
 
+/** Longer than any secret a rule must see whole to recognise (a quoted assignment is at most ~530). */
+export const SCRUB_MARGIN = 1_024;
+
 /** Scrub, then cut to `max` characters so one huge prompt cannot bloat every record. */
 export function scrubAndTruncate(text: string, max: number): string {
-  // Scrub before cutting: a cut could leave half a secret that no rule matches.
-  const clean = scrub(text);
-  return clean.length > max ? `${clean.slice(0, max)}… [truncated]` : clean;
+  // Scrub before the final cut, so a cut cannot leave half a secret that no rule
+  // matches; but only the part that can be kept plus a margin, so the cost is
+  // bounded by `max` rather than by the input (a payload can be 16 MB).
+  const clean = scrub(text.length > max + SCRUB_MARGIN ? text.slice(0, max + SCRUB_MARGIN) : text);
+  return clean.length > max || text.length > max + SCRUB_MARGIN ? `${clean.slice(0, max)}… [truncated]` : clean;
 }
 
 /** A path with the user's home folder shown as ~: the user name in it is personal data. */

@@ -37,6 +37,13 @@ export function parseEventName(name: string): EventName | null {
   return match ? { name, at: Number(match[1]), kind: match[2] as EventKind } : null;
 }
 
+/** When a run began: its Agent call or its agent's start, else its first event. */
+export function runStart(events: { kind: EventKind; at: number }[]): number | null {
+  const starts = events.filter((e) => e.kind === 'pre' || e.kind === 'start');
+  const from = starts.length ? starts : events;
+  return from.length ? Math.min(...from.map((e) => e.at)) : null;
+}
+
 export interface WrittenMarker {
   recordPath: string;
   status: string;
@@ -106,6 +113,23 @@ export class SessionState {
 
   sessionEvents(): StoredEvent[] {
     return listEvents(this.dir).flatMap(({ name }) => readEvent(join(this.dir, name)));
+  }
+
+  /**
+   * The SessionEnd that closes a run begun at `start`: the first one at or
+   * after it. A resumed session (claude --resume / --continue) keeps its id, so
+   * an earlier SessionEnd stays here and must not close runs begun after it.
+   */
+  sessionEndFor(start: number | null): StoredEvent | null {
+    if (start === null) return null;
+    return this.sessionEvents().find((e) => e.kind === 'end' && e.at >= start) ?? null;
+  }
+
+  /** When each SessionEnd of the session happened, in order. */
+  sessionEndTimes(): number[] {
+    return this.sessionEvents()
+      .filter((e) => e.kind === 'end')
+      .map((e) => e.at);
   }
 
   mapAgent(agentId: string, execKey: string): void {

@@ -5,7 +5,8 @@ import { terminalEvent } from './assemble.js';
 import { subagentTranscriptPath } from './claude-paths.js';
 import { finalizeExecution } from './finalize.js';
 import { findLinks, isLinkedOrphan, linkAgents } from './links.js';
-import { execKeyForAgent, SessionState, type EventName, type WrittenMarker } from './state.js';
+import { execKeyForAgent, runStart, SessionState, type EventName, type WrittenMarker } from './state.js';
+import { TRANSCRIPT_MAX_BYTES } from './transcript.js';
 
 // Runs that never got a terminal event (a killed session, a hook process that
 // died) are closed by whichever command runs next: at once when their
@@ -52,17 +53,18 @@ function* pendingExecutions(logsDir: string): Generator<Pending> {
 /** Close what can be closed, and rewrite records whose events changed after a writer was killed or whose transcript was read too early. */
 export function sweepInFlight(logsDir: string, config: Config, now: number): SweepResult {
   const result: SweepResult = { closed: 0, repaired: 0, errors: [] };
-  const ctx = { logsDir, config, now, deadline: now + 5_000 };
   for (const { state, key, names } of pendingExecutions(logsDir)) {
     try {
       if (isLinkedOrphan(state, key)) continue;
       const wasWritten = state.readWritten(key) !== null;
       const stale = now - lastActivity(state, key, names) > config.inFlightTimeoutMs;
       // Closing time: agents nobody linked yet are paired with their Agent calls first.
-      if (stale || state.sessionEvents().some((e) => e.kind === 'end')) {
+      if (stale || state.sessionEndFor(runStart(names)) !== null) {
         linkAgents(state, true);
         if (isLinkedOrphan(state, key)) continue;
       }
+      // The deadline is wall-clock time, per run: `now` may be a report's (or a test's) point of view.
+      const ctx = { logsDir, config, now, deadline: Date.now() + 5_000 };
       const outcome = finalizeExecution(state, key, ctx, stale ? 'timeout' : null);
       if (outcome === 'written') {
         if (wasWritten) result.repaired++;
@@ -106,7 +108,7 @@ function unrecordedRuns(logsDir: string, config: Config, now: number): { executi
     const events = state.readEvents(key);
     if (terminalEvent(events)) continue;
     const last = lastActivity(state, key, names);
-    const closes = state.sessionEvents().some((e) => e.kind === 'end') ? 'session ended' : now - last > config.inFlightTimeoutMs ? 'timeout' : null;
+    const closes = state.sessionEndFor(runStart(events)) !== null ? 'session ended' : now - last > config.inFlightTimeoutMs ? 'timeout' : null;
     const pre = events.find((e) => e.kind === 'pre');
     const start = events.find((e) => e.kind === 'start');
     const execution = {
@@ -126,7 +128,9 @@ function unrecordedRuns(logsDir: string, config: Config, now: number): { executi
 function transcriptGrew(marker: WrittenMarker): boolean {
   if (!marker.transcript) return false;
   try {
-    return statSync(marker.transcript.path).size > marker.transcript.bytes;
+    // One the hook would not read (not a regular file, over the cap) is never worth reading again.
+    const stat = statSync(marker.transcript.path);
+    return stat.isFile() && stat.size <= TRANSCRIPT_MAX_BYTES && stat.size > marker.transcript.bytes;
   } catch {
     return false;
   }

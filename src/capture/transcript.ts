@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { readRegularFile } from '../store/fs.js';
 import { sleepSync } from '../store/lock.js';
 import { isAbsolute, relative } from 'node:path';
 import type { ExecutionError, TokenBreakdown } from '../schema/record.js';
@@ -187,8 +187,12 @@ function recoveryAfter(failed: ToolUse, toolUses: ToolUse[]): string {
   return JSON.stringify(next.input) === JSON.stringify(failed.input) ? 'retried' : 'retried with changes';
 }
 
+/** Bigger than any real subagent transcript; reading and parsing this much already takes about a second. */
+export const TRANSCRIPT_MAX_BYTES = 64 * 1024 * 1024;
+
 export function readTranscript(path: string, projectDir: string | null): TranscriptSummary | null {
-  return readTranscriptFile(path, projectDir)?.summary ?? null;
+  const read = readTranscriptFile(path, projectDir);
+  return read && 'summary' in read ? read.summary : null;
 }
 
 export interface TranscriptRead {
@@ -204,6 +208,8 @@ export interface SettleOptions {
   since: number;
   /** Give up waiting then, and use what is there. */
   until: number;
+  /** Told why a transcript that is there was not read (not a regular file, over the cap). */
+  warn?: (message: string) => void;
 }
 
 // Claude Code appends transcript lines from a write queue drained every 100 ms
@@ -221,7 +227,12 @@ const POLL_MS = 15;
  */
 export function readSettledTranscript(path: string, projectDir: string | null, settle: SettleOptions): TranscriptRead | null {
   for (;;) {
-    const read = readTranscriptFile(path, projectDir);
+    const result = readTranscriptFile(path, projectDir);
+    if (result && 'problem' in result) {
+      settle.warn?.(`transcript skipped: ${result.problem}`);
+      return null;
+    }
+    const read = result;
     const now = Date.now();
     if (read && settle.expect?.(read.summary)) return read;
     const lastWrite = read ? read.mtimeMs : 0;
@@ -230,23 +241,12 @@ export function readSettledTranscript(path: string, projectDir: string | null, s
   }
 }
 
-function readTranscriptFile(path: string, projectDir: string | null): (TranscriptRead & { mtimeMs: number }) | null {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    // The time before the read: a write that lands during it makes the next poll read again.
-    const { mtimeMs } = fstatSync(fd);
-    const bytes = readFileSync(fd);
-    return { summary: summarizeTranscript(bytes.toString('utf8'), projectDir), bytes: bytes.length, mtimeMs };
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
+/** null: no transcript (yet). A problem: one is there but must not be read. */
+function readTranscriptFile(path: string, projectDir: string | null): (TranscriptRead & { mtimeMs: number }) | { problem: string } | null {
+  // mtime is taken before the read: a write that lands during it makes the next poll read again.
+  const file = readRegularFile(path, TRANSCRIPT_MAX_BYTES);
+  if (!file.ok) return file.missing ? null : { problem: file.problem };
+  return { summary: summarizeTranscript(file.bytes.toString('utf8'), projectDir), bytes: file.bytes.length, mtimeMs: file.mtimeMs };
 }
 
 /** Paths inside the project are stored relative to it; others keep their shape with secrets scrubbed. */

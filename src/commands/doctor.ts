@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { listInFlight, sweepInFlight } from '../capture/sweep.js';
 import { installedEvents, TRACKED_EVENTS, type Settings } from '../install/hook-entries.js';
 import { readdirOrEmpty } from '../store/fs.js';
+import { resolveProjectDir } from '../store/location.js';
 import { errorLogPath, localDay, RECORD_NAME } from '../store/paths.js';
 import { listDays } from '../store/records.js';
 import { createContext, type CommandContext } from './context.js';
@@ -45,19 +46,20 @@ interface SettingsSource {
   path: string;
 }
 
-function settingsSources(cwd: string): SettingsSource[] {
+function settingsSources(projectDir: string): SettingsSource[] {
   return [
-    { label: 'project', path: join(cwd, '.claude', 'settings.json') },
-    { label: 'local', path: join(cwd, '.claude', 'settings.local.json') },
+    { label: 'project', path: join(projectDir, '.claude', 'settings.json') },
+    { label: 'local', path: join(projectDir, '.claude', 'settings.local.json') },
     { label: 'user', path: join(homedir(), '.claude', 'settings.json') },
   ];
 }
 
-function hooksCheck(cwd: string): Check {
+function hooksCheck(ctx: CommandContext): Check {
   const details: string[] = [];
   let level: Level = 'ok';
   const found: string[] = [];
-  for (const source of settingsSources(cwd)) {
+  // The same project the logs folder belongs to, so doctor agrees with itself from any subfolder.
+  for (const source of settingsSources(resolveProjectDir({ env: ctx.env, cwd: ctx.cwd }))) {
     if (!existsSync(source.path)) continue;
     let settings: Settings;
     try {
@@ -101,6 +103,22 @@ function hooksCheck(cwd: string): Check {
     details.push(`installed in ${found.join(' and ')} settings: Claude Code runs both, so every event is handled twice (harmless but slower); keep one`);
     if (level === 'ok') level = 'warn';
   }
+  if (!found.length && level === 'ok') {
+    // `claude --plugin-dir` (or an installed plugin) wires the hooks without any
+    // settings entry. Nothing here can prove that; recent records suggest it.
+    const recent = recentRecords(ctx);
+    if (recent > 0) {
+      return {
+        level: 'warn',
+        title: 'Hooks not in any settings file',
+        details: [
+          ...details,
+          `but ${recent} record(s) were written in the last 7 days: the hooks may come from a plugin (claude --plugin-dir ${join(__dirname, '..')}).`,
+          'If Claude Code runs without that plugin, run `agent-track install` in the project (or `--user` for every project).',
+        ],
+      };
+    }
+  }
   if (!found.length) {
     return {
       level: 'fail',
@@ -109,6 +127,19 @@ function hooksCheck(cwd: string): Check {
     };
   }
   return { level, title: 'Hooks installed', details };
+}
+
+function countDayRecords(logsDir: string, day: string): number {
+  let n = 0;
+  for (const agent of readdirOrEmpty(join(logsDir, day))) n += readdirOrEmpty(join(logsDir, day, agent)).filter((f) => RECORD_NAME.test(f)).length;
+  return n;
+}
+
+function recentRecords(ctx: CommandContext): number {
+  const since = localDay(ctx.now - 6 * 86_400_000);
+  return listDays(ctx.logsDir)
+    .filter((d) => d >= since)
+    .reduce((sum, d) => sum + countDayRecords(ctx.logsDir, d), 0);
 }
 
 function logsCheck(ctx: CommandContext): Check {
@@ -122,13 +153,8 @@ function logsCheck(ctx: CommandContext): Check {
   }
   const days = listDays(ctx.logsDir);
   const today = localDay(ctx.now);
-  const countDay = (day: string) => {
-    let n = 0;
-    for (const agent of readdirOrEmpty(join(ctx.logsDir, day))) n += readdirOrEmpty(join(ctx.logsDir, day, agent)).filter((f) => RECORD_NAME.test(f)).length;
-    return n;
-  };
-  const recent = days.filter((d) => d >= localDay(ctx.now - 6 * 86_400_000));
-  const week = recent.reduce((sum, d) => sum + countDay(d), 0);
+  const countDay = (day: string) => countDayRecords(ctx.logsDir, day);
+  const week = recentRecords(ctx);
   return {
     level: 'ok',
     title: 'Logs folder',
@@ -218,7 +244,7 @@ export function doctorCommand(): Command {
     .option('--json', 'print the checks as JSON')
     .action((options: { json?: boolean }, command: Command) => {
       const ctx = createContext(command.optsWithGlobals());
-      const checks = [nodeCheck(), bundleCheck(), hooksCheck(ctx.cwd), logsCheck(ctx), selfTest(), inFlightCheck(ctx), errorsCheck(ctx)];
+      const checks = [nodeCheck(), bundleCheck(), hooksCheck(ctx), logsCheck(ctx), selfTest(), inFlightCheck(ctx), errorsCheck(ctx)];
       const failed = checks.some((c) => c.level === 'fail');
       if (options.json) {
         ctx.stdout.write(`${JSON.stringify({ ok: !failed, checks }, null, 2)}\n`);

@@ -1,6 +1,6 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import { createTwoFilesPatch } from 'diff';
 import {
@@ -28,7 +28,10 @@ export function settingsPath(options: ScopeOptions, cwd: string): string {
 }
 
 interface SettingsFile {
+  /** As the user knows it (messages, diffs). */
   path: string;
+  /** Where the bytes live: a symlinked settings file (dotfiles) is written through, the link kept. */
+  target: string;
   text: string | null;
   settings: Settings;
   mode: number | undefined;
@@ -40,7 +43,7 @@ function readSettings(path: string): SettingsFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, text: null, settings: {}, mode: undefined };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, target: linkTarget(path), text: null, settings: {}, mode: undefined };
     throw new UserError(`cannot read ${path}: ${(error as Error).message}`);
   }
   let settings: unknown;
@@ -52,7 +55,26 @@ function readSettings(path: string): SettingsFile {
   if (!settings || typeof settings !== 'object' || Array.isArray(settings)) {
     throw new UserError(`${path} is not a JSON object. Fix it first; nothing was changed.`);
   }
-  return { path, text, settings: settings as Settings, mode: statSync(path).mode & 0o777 };
+  return { path, target: linkTarget(path), text, settings: settings as Settings, mode: statSync(path).mode & 0o777 };
+}
+
+/** The file a path finally names, following symlinks even when the last one dangles (its target not written yet). */
+function linkTarget(path: string): string {
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    try {
+      return realpathSync(current);
+    } catch {
+      // Missing somewhere: follow the link by hand, if it is one.
+    }
+    try {
+      if (!lstatSync(current).isSymbolicLink()) return current;
+    } catch {
+      return current;
+    }
+    current = resolve(dirname(current), readlinkSync(current));
+  }
+  return current;
 }
 
 function render(settings: Settings): string {
@@ -68,7 +90,7 @@ function applyChange(file: SettingsFile, next: Settings, dryRun: boolean, out: N
     out.write('(dry run: nothing was changed)\n');
     return true;
   }
-  writeFileAtomic(file.path, after, { mode: file.mode ?? 0o644 });
+  writeFileAtomic(file.target, after, { mode: file.mode ?? 0o644 });
   return true;
 }
 

@@ -43,11 +43,18 @@ export function hookCommand(nodePath: string, binPath: string): HookCommand {
   return { type: 'command', command: nodePath, args: [binPath, 'hook'], timeout: HOOK_TIMEOUT_SECONDS };
 }
 
-/** One of ours: it runs an agent-track binary with the `hook` argument (any install location). */
+// Only the exact shape hookCommand writes (and hooks/hooks.json ships) counts
+// as ours: install and uninstall delete what matches, so a loose match would
+// delete other people's hooks (a user's "my-agent-tracker hook" did vanish).
+// No version of agent-track ever wrote a shell-string form.
+const NODE_BINARY = /(^|[\\/])node(js)?[\d.]*(\.exe)?$/i;
+const OUR_LAUNCHER = /(^|[\\/])bin[\\/]agent-track$/;
+
+/** One of ours: exec form, a node binary running <somewhere>/bin/agent-track with `hook` (any install location). */
 export function isAgentTrackHook(hook: Record<string, unknown>): boolean {
-  const parts = [hook.command, ...(Array.isArray(hook.args) ? hook.args : [])].filter((p): p is string => typeof p === 'string');
-  const text = parts.join(' ');
-  return /agent-track/.test(text) && /(^|\s|\/|")hook("|\s|$)/.test(text);
+  const { command, args } = hook;
+  if (typeof command !== 'string' || !NODE_BINARY.test(command) || !Array.isArray(args)) return false;
+  return typeof args[0] === 'string' && OUR_LAUNCHER.test(args[0]) && args[1] === 'hook';
 }
 
 /** The settings' hooks, checked to have the shape Claude Code expects before we touch anything. */

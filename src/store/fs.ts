@@ -1,4 +1,4 @@
-import { readdirSync, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
 
 /** A folder's entries, or none when it does not exist (yet, or any more): a missing folder is an ordinary state here. */
 export function readdirOrEmpty(dir: string): string[] {
@@ -14,5 +14,47 @@ export function direntsOrEmpty(dir: string): Dirent[] {
     return readdirSync(dir, { withFileTypes: true });
   } catch {
     return [];
+  }
+}
+
+export type RegularFileRead =
+  | { ok: true; bytes: Buffer; mtimeMs: number }
+  /** `missing`: nothing there (yet), an ordinary state; otherwise `problem` is worth reporting. */
+  | { ok: false; missing: boolean; problem: string };
+
+/**
+ * A file's bytes, only when it is a regular file of at most `maxBytes`. Its
+ * path may come from a hook payload, and the hook is synchronous, so no timer
+ * can stop it: opening a FIFO blocks until a writer comes, /dev/zero never
+ * ends, a huge file costs seconds. O_NONBLOCK makes the open return at once
+ * whatever the path is; fstat then says what was opened (links followed).
+ */
+export function readRegularFile(path: string, maxBytes: number): RegularFileRead {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, missing: code === 'ENOENT' || code === 'ENOTDIR', problem: `cannot open ${path}: ${(error as Error).message}` };
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) return { ok: false, missing: false, problem: `${path} is not a regular file; not read` };
+    if (stat.size > maxBytes) return { ok: false, missing: false, problem: `${path} is ${stat.size} bytes, over the ${maxBytes} byte cap; not read` };
+    // Up to EOF as it is during the read (a transcript may grow meanwhile), never past the cap.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(Math.max(stat.size - total, 64 * 1024), maxBytes - total));
+      const n = chunk.length ? readSync(fd, chunk, 0, chunk.length, null) : 0;
+      if (n === 0) break;
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      total += n;
+    }
+    return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total), mtimeMs: stat.mtimeMs };
+  } catch (error) {
+    return { ok: false, missing: false, problem: `cannot read ${path}: ${(error as Error).message}` };
+  } finally {
+    closeSync(fd);
   }
 }

@@ -20,8 +20,13 @@ export function resolveLogsDir(input: LocationInput): string {
   if (input.flag) return resolve(input.cwd, input.flag);
   const fromEnv = input.env.AGENT_TRACK_LOGS_DIR;
   if (fromEnv) return resolve(input.cwd, fromEnv);
-  const project = input.env.CLAUDE_PROJECT_DIR || input.payloadCwd || findProjectDir(input.cwd);
+  const project = input.payloadCwd && !input.env.CLAUDE_PROJECT_DIR ? input.payloadCwd : resolveProjectDir(input);
   return join(resolve(input.cwd, project), LOGS_SUBDIR);
+}
+
+/** The project folder a command works on: CLAUDE_PROJECT_DIR, else the nearest folder above the cwd with a `.claude` folder, else the cwd. */
+export function resolveProjectDir(input: { env: NodeJS.ProcessEnv; cwd: string }): string {
+  return resolve(input.cwd, input.env.CLAUDE_PROJECT_DIR || findProjectDir(input.cwd));
 }
 
 /** The config file sits beside the logs folder: `.claude/agent-track.json` by default. */

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -159,5 +160,54 @@ describe('hostile agent types stay inside the logs folder', () => {
     // The record keeps the exact type ("" is not a type: Claude Code's default applies).
     expect(record.agentType).toBe(agentType || 'general-purpose');
     expect(readdirSync(join(box.logsDir, day!))).toContain(agentDir);
+  });
+});
+
+describe('files a payload points at that are not ordinary', () => {
+  // The hook's work is synchronous, so only checks made before each read keep
+  // it inside its deadline: a FIFO would block it until Claude Code killed it.
+  function runAgent(box: ReturnType<typeof sandbox>, agentTranscript: string) {
+    const common = { session_id: 'sess-f', transcript_path: join(box.root, 'session.jsonl'), cwd: box.project };
+    const input = { prompt: 'p', subagent_type: 'reviewer' };
+    const events = [
+      { ...common, hook_event_name: 'PreToolUse', tool_name: 'Agent', tool_use_id: 'toolu_f', tool_input: input },
+      { ...common, hook_event_name: 'SubagentStart', agent_id: 'af', agent_type: 'reviewer' },
+      { ...common, hook_event_name: 'SubagentStop', agent_id: 'af', agent_type: 'reviewer', agent_transcript_path: agentTranscript, last_assistant_message: 'done' },
+      {
+        ...common,
+        hook_event_name: 'PostToolUse',
+        tool_name: 'Agent',
+        tool_use_id: 'toolu_f',
+        tool_input: input,
+        tool_response: { status: 'completed', agentId: 'af', agentType: 'reviewer', content: [{ type: 'text', text: 'done' }], totalDurationMs: 5, totalTokens: 5 },
+      },
+    ];
+    for (const event of events) expectSilentSuccess(runHook(JSON.stringify(event), box.env));
+    expect(filesUnder(box.logsDir).filter((f) => /\/exec-[a-z0-9]+\.json$/.test(f))).toHaveLength(1);
+  }
+
+  test('a transcript that is a FIFO is skipped and logged, and the run is still recorded', () => {
+    const box = sandbox();
+    const fifo = join(box.root, 'agent.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    runAgent(box, fifo);
+    expect(errorLog(box.logsDir).map((l) => JSON.parse(l).message)).toEqual([expect.stringMatching(/^transcript skipped: .*agent\.jsonl is not a regular file/)]);
+  });
+
+  test('a meta file that is a FIFO is skipped and logged', () => {
+    const box = sandbox();
+    mkdirSync(join(box.root, 'sess-f', 'subagents'), { recursive: true });
+    execFileSync('mkfifo', [join(box.root, 'sess-f', 'subagents', 'agent-af.meta.json')]);
+    runAgent(box, join(box.root, 'missing.jsonl'));
+    expect(errorLog(box.logsDir).some((l) => JSON.parse(l).message.includes('meta.json is not a regular file'))).toBe(true);
+  });
+
+  test('a transcript over the size cap is skipped and logged, not read', () => {
+    const box = sandbox();
+    const huge = join(box.root, 'agent.jsonl');
+    writeFileSync(huge, '');
+    truncateSync(huge, 65 * 1024 * 1024); // sparse: no disk, no time to write
+    runAgent(box, huge);
+    expect(errorLog(box.logsDir).map((l) => JSON.parse(l).message)).toEqual([expect.stringMatching(/^transcript skipped: .*over the 67108864 byte cap/)]);
   });
 });

@@ -100,6 +100,50 @@ describe('a session that ends while an agent runs', () => {
   });
 });
 
+describe('a resumed session (claude --resume keeps the session id)', () => {
+  const done = (id: string, agentId: string) => ({
+    ...session,
+    hook_event_name: 'PostToolUse',
+    tool_name: 'Agent',
+    tool_use_id: id,
+    tool_response: { status: 'completed', agentId, agentType: 'reviewer', content: [{ type: 'text', text: 'ok' }], totalDurationMs: 900, totalTokens: 50 },
+  });
+
+  test("an earlier run's SessionEnd does not close a run started after it", () => {
+    const logsDir = freshLogs();
+    replay(logsDir, [end, pre('toolu_c'), start('agent-c')]);
+    const now = BASE_TIME + 3_000;
+    expect(sweepInFlight(logsDir, DEFAULT_CONFIG, now)).toMatchObject({ closed: 0, errors: [] });
+    expect(allRecords(logsDir)).toEqual([]);
+    expect(listInFlight(logsDir, DEFAULT_CONFIG, now)).toEqual([expect.objectContaining({ agentType: 'reviewer', startTime: BASE_TIME + 1_000 })]);
+  });
+
+  test('each run is closed by the first SessionEnd after its start', () => {
+    const logsDir = freshLogs();
+    // Run a is cut off by the first session's end; run c, after the resume, by the second.
+    replay(logsDir, [pre('toolu_a'), start('agent-a'), end, pre('toolu_c'), start('agent-c'), { ...end, reason: 'clear' }]);
+    const records = allRecords(logsDir);
+    expect(records.map((r) => [r.request.context.toolUseId, r.capture.closedBy, r.metrics.endTime])).toEqual([
+      ['toolu_a', 'SessionEnd', BASE_TIME + 2_000],
+      ['toolu_c', 'SessionEnd', BASE_TIME + 5_000],
+    ]);
+    expect(records[1]!.errors[0]!.message).toContain('(clear)');
+    expect(records.every((r) => r.chain.parallelWith.length === 0)).toBe(true);
+  });
+
+  test('a run after the resume that finishes normally is a success, not parallel with the cut-off one', () => {
+    const logsDir = freshLogs();
+    replay(logsDir, [pre('toolu_a'), start('agent-a'), end, pre('toolu_c'), start('agent-c'), done('toolu_c', 'agent-c')]);
+    expect(sweepInFlight(logsDir, DEFAULT_CONFIG, BASE_TIME + 10_000)).toMatchObject({ errors: [] });
+    const records = allRecords(logsDir);
+    expect(records.map((r) => [r.request.context.toolUseId, r.result.status, r.capture.closedBy])).toEqual([
+      ['toolu_a', 'failed', 'SessionEnd'],
+      ['toolu_c', 'success', 'PostToolUse'],
+    ]);
+    expect(records[1]!.chain.parallelWith).toEqual([]);
+  });
+});
+
 describe('a killed session (no SessionEnd at all)', () => {
   const config = { ...DEFAULT_CONFIG, inFlightTimeoutMs: 60_000 };
 

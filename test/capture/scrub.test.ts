@@ -13,6 +13,12 @@ describe('scrub', () => {
     ['Slack webhook', 'post to https://hooks.slack.com/services/T000/B000/XXXXXXXX', 'post to [REDACTED:slack-webhook]'],
     ['JWT', 'auth eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', 'auth [REDACTED:jwt]'],
     ['Bearer token', 'Authorization: Bearer abcdef0123456789abcdef', 'Authorization: Bearer [REDACTED:token]'],
+    ['lowercase bearer (schemes are case-insensitive)', 'authorization: bearer abcdef0123456789abcdef', 'authorization: bearer [REDACTED:token]'],
+    ['upper-case BEARER', 'curl -H "Authorization: BEARER abcdef0123456789abcdef"', 'curl -H "Authorization: BEARER [REDACTED:token]"'],
+    ['any scheme after an Authorization header', 'authorization: basic dXNlcjpwYXNz', 'authorization: basic [REDACTED:token]'],
+    ['Slack app-level token', 'SLACK_APP xapp-1-A0123456789-1234567890123-abcdef0123456789', 'SLACK_APP [REDACTED:slack-token]'],
+    ['email after a run of dots', 'see ...bob.smith@example.com.', 'see [REDACTED:email].'],
+    ['JWT after dashes', '--eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N', '--[REDACTED:jwt]'],
     ['private key block', 'x\n-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----\ny', 'x\n[REDACTED:private-key]\ny'],
     ['password=', 'login with password=hunter2 please', 'login with password=[REDACTED:secret] please'],
     ['api_key: quoted', 'config "api_key": "abc123secret" end', 'config "api_key": "[REDACTED:secret]" end'],
@@ -25,7 +31,9 @@ describe('scrub', () => {
   });
 
   test('leaves ordinary text alone', () => {
-    const text = 'Review src/auth.ts: 3 tokens used, tests pass, see docs at https://example.com/guide. Passwords are hashed with bcrypt.';
+    const text =
+      'Review src/auth.ts: 3 tokens used, tests pass, see docs at https://example.com/guide. Passwords are hashed with bcrypt. ' +
+      'A basic understanding of the token refreshing flow helps.';
     expect(scrub(text)).toBe(text);
   });
 
@@ -36,12 +44,27 @@ describe('scrub', () => {
     expect(out).toMatch(/… \[truncated\]$/);
   });
 
-  test('is fast on long adversarial input', () => {
-    const text = 'a_'.repeat(200_000) + 'password';
+  test.each(['a_', 'a.', '1.', 'a%20', 'eyJ-'])('is fast on long adversarial input: %j repeated', (unit) => {
+    const text = unit.repeat(125_000) + 'password';
     const started = Date.now();
     scrub(text);
-    // Not a timing assertion on the happy path: a catastrophic regex would take minutes here.
+    // Not a timing assertion on the happy path: a rule that rescans from every
+    // word boundary takes about a minute here, a linear one milliseconds.
     expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  test('reads only the kept part plus a margin: a huge secret does not pull later text into the cut', () => {
+    const key = `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(50_000)}\n-----END PRIVATE KEY-----`;
+    const text = `${key} later text beyond the limit`;
+    const out = scrubAndTruncate(text, 100);
+    expect(out).toBe('[REDACTED:private-key]… [truncated]');
+    expect(out).not.toContain('later text');
+  });
+
+  test('scrubs a secret that straddles the limit', () => {
+    const out = scrubAndTruncate(`${'x '.repeat(45)}password=hunter2hunter2 and more`, 95);
+    expect(out).not.toContain('hunter2');
+    expect(out).toMatch(/… \[truncated\]$/);
   });
 
   test('shows the home folder as ~', () => {

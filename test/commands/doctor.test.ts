@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runCli } from '../support/cli';
+import { runCli, runHook } from '../support/cli';
 
 function project() {
   const dir = mkdtempSync(join(tmpdir(), 'agent-track-doctor-'));
@@ -49,5 +49,28 @@ describe('agent-track doctor', () => {
     const run = runCli(['doctor'], { cwd: dir, env });
     expect(run.stdout).toContain('! Recent hook errors');
     expect(run.stdout).toContain('invalid hook payload: session_id missing');
+  });
+
+  test('run from a subfolder, finds the settings of the project whose logs it uses', () => {
+    const { dir, env } = project();
+    runCli(['install'], { cwd: dir, env });
+    const deep = join(dir, 'src', 'deep');
+    mkdirSync(deep, { recursive: true });
+    const run = runCli(['doctor', '--json'], { cwd: deep, env });
+    const report = JSON.parse(run.stdout);
+    expect(report.checks.map((c: { title: string }) => c.title)).toContain('Hooks installed');
+    expect(report.ok).toBe(true);
+  });
+
+  test('with no settings entries but recent records, says the hooks may come from a plugin instead of failing', () => {
+    const { dir, env } = project();
+    const common = { session_id: 'sess-plugin', transcript_path: '/nonexistent/t.jsonl', cwd: dir };
+    const call = { ...common, hook_event_name: 'PreToolUse', tool_name: 'Agent', tool_use_id: 'toolu_p', tool_input: { prompt: 'p', subagent_type: 'reviewer' } };
+    const done = { ...call, hook_event_name: 'PostToolUse', tool_response: { status: 'completed', agentId: 'ap', agentType: 'reviewer', content: [{ type: 'text', text: 'ok' }], totalDurationMs: 5, totalTokens: 5 } };
+    for (const payload of [call, done]) expect(runHook(JSON.stringify(payload), { ...env, CLAUDE_PROJECT_DIR: dir }).status).toBe(0);
+    const run = runCli(['doctor'], { cwd: dir, env });
+    expect(run.stdout).toContain('! Hooks not in any settings file');
+    expect(run.stdout).toContain('may come from a plugin');
+    expect(run.status).toBe(0);
   });
 });

@@ -57,11 +57,31 @@ describe('merging the hook entries into settings', () => {
     expect(() => withAgentTrack(settings as never, command)).toThrow(message);
   });
 
-  test('recognises its own hooks in exec and shell form, not look-alikes', () => {
+  test('recognises only the exec form it writes, from any install location', () => {
     expect(isAgentTrackHook({ command: '/usr/bin/node', args: ['/x/agent-track/bin/agent-track', 'hook'] })).toBe(true);
-    expect(isAgentTrackHook({ command: 'node "${CLAUDE_PLUGIN_ROOT}/bin/agent-track" hook' })).toBe(true);
-    expect(isAgentTrackHook({ command: 'npx agent-track hook' })).toBe(true);
-    expect(isAgentTrackHook({ command: 'agent-track report --daily' })).toBe(false);
-    expect(isAgentTrackHook({ command: 'my-hook.sh' })).toBe(false);
+    expect(isAgentTrackHook({ type: 'command', command: 'node', args: ['${CLAUDE_PLUGIN_ROOT}/bin/agent-track', 'hook'], timeout: 15 })).toBe(true);
+    expect(isAgentTrackHook({ command: 'C:\\Program Files\\nodejs\\node.exe', args: ['C:\\tools\\agent-track\\bin\\agent-track', 'hook'] })).toBe(true);
+  });
+
+  test.each([
+    [{ command: '/usr/local/bin/my-agent-tracker hook' }],
+    [{ command: 'npx agent-track hook' }],
+    [{ command: 'node "${CLAUDE_PLUGIN_ROOT}/bin/agent-track" hook' }],
+    [{ command: 'agent-track report --daily' }],
+    [{ command: 'my-hook.sh' }],
+    [{ command: '/usr/bin/node', args: ['/x/agent-track/bin/agent-track', 'report'] }],
+    [{ command: '/usr/bin/node', args: ['/x/bin/agent-tracker', 'hook'] }],
+    [{ command: '/usr/bin/python3', args: ['/x/agent-track/bin/agent-track', 'hook'] }],
+    [{ command: '/opt/agent-track-hook', args: ['hook'] }],
+  ])('leaves a hook that is not ours alone: %j', (hook) => {
+    expect(isAgentTrackHook(hook)).toBe(false);
+  });
+
+  test("install and uninstall keep a user's own agent-tracking hook", () => {
+    const theirs = { hooks: { SessionEnd: [{ hooks: [{ type: 'command', command: '/usr/local/bin/my-agent-tracker hook' }] }] } };
+    const installed = withAgentTrack(theirs, command);
+    expect(installed.hooks!.SessionEnd![0]).toEqual(theirs.hooks.SessionEnd[0]);
+    expect(installedEvents(theirs).size).toBe(0);
+    expect(withoutAgentTrack(installed)).toEqual(theirs);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, chmodSync, existsSync, lstatSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -83,6 +83,45 @@ describe('agent-track install / uninstall', () => {
     expect(run.status).toBe(0);
     expect(read(dir)).toBe(original);
     expect(runCli(['uninstall'], { cwd: dir }).stdout).toContain('not installed');
+  });
+
+  test("install, doctor and uninstall leave a user's own 'agent-tracker hook' alone", () => {
+    const original = JSON.stringify({ hooks: { SessionEnd: [{ hooks: [{ type: 'command', command: '/usr/local/bin/my-agent-tracker hook' }] }] } }, null, 2) + '\n';
+    const dir = project(original);
+    const home = mkdtempSync(join(tmpdir(), 'agent-track-home-'));
+    const doctor = runCli(['doctor'], { cwd: dir, env: { HOME: home } });
+    expect(doctor.stdout).toContain('Hooks not installed');
+    runCli(['install'], { cwd: dir });
+    expect(JSON.parse(read(dir)).hooks.SessionEnd[0]).toEqual(JSON.parse(original).hooks.SessionEnd[0]);
+    runCli(['uninstall'], { cwd: dir });
+    expect(read(dir)).toBe(original);
+  });
+
+  test('a symlinked settings file (dotfiles) is updated through the link, and stays a link', () => {
+    const home = mkdtempSync(join(tmpdir(), 'agent-track-home-'));
+    mkdirSync(join(home, 'dotfiles'));
+    mkdirSync(join(home, '.claude'));
+    const target = join(home, 'dotfiles', 'claude-settings.json');
+    writeFileSync(target, '{"model":"opus"}\n');
+    chmodSync(target, 0o600);
+    const link = join(home, '.claude', 'settings.json');
+    symlinkSync('../dotfiles/claude-settings.json', link);
+    expect(runCli(['install', '--user'], { cwd: project(), env: { HOME: home } }).status).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, 'utf8'))).toMatchObject({ model: 'opus', hooks: { SessionEnd: [expect.anything()] } });
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    expect(runCli(['uninstall', '--user'], { cwd: project(), env: { HOME: home } }).status).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('{\n  "model": "opus"\n}\n');
+  });
+
+  test('a symlink whose target does not exist yet gets its target created', () => {
+    const dir = project();
+    mkdirSync(join(dir, 'shared'));
+    symlinkSync(join(dir, 'shared', 'settings.json'), join(dir, '.claude', 'settings.json'));
+    expect(runCli(['install'], { cwd: dir }).status).toBe(0);
+    expect(lstatSync(join(dir, '.claude', 'settings.json')).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'shared', 'settings.json'), 'utf8')).hooks.PreToolUse).toHaveLength(1);
   });
 
   test('--user and --local together is a usage error', () => {
