@@ -22,8 +22,10 @@ function main(): void {
   app.replaceChildren(header(data));
   const report = data.report;
   if (report.summary.totalExecutions === 0) {
-    app.append(emptyState(data));
-    if (data.recordedDays) app.append(card('Agent health', 'As of when this page was made.', health(data), 'health-card'));
+    // The same grid as a full page, so the cards keep its spacing.
+    const grid = h('div', { class: 'grid' }, emptyState(data));
+    if (data.recordedDays) grid.append(card('Agent health', 'As of when this page was made.', health(data), 'health-card'));
+    app.append(grid);
     return;
   }
   app.append(
