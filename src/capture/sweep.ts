@@ -6,6 +6,7 @@ import { subagentTranscriptPath } from './claude-paths.js';
 import { finalizeExecution } from './finalize.js';
 import { findLinks, isLinkedOrphan, linkAgents } from './links.js';
 import { execKeyForAgent, runStart, SessionState, type EventName, type WrittenMarker } from './state.js';
+import { changeMark, forgetSettled, isSettled, markSettled } from './settled.js';
 import { TRANSCRIPT_MAX_BYTES } from './transcript.js';
 
 // Runs that never got a terminal event (a killed session, a hook process that
@@ -33,11 +34,23 @@ interface Pending {
   names: EventName[];
 }
 
-function* pendingExecutions(logsDir: string): Generator<Pending> {
-  for (const dirName of SessionState.list(logsDir)) {
+/**
+ * The runs of every session that still need a look. `mark`: remember the
+ * sessions found settled, so later sweeps skip them (only a sweep, which
+ * writes anyway, does: a dry run changes nothing).
+ */
+function* pendingExecutions(logsDir: string, mark: boolean): Generator<Pending> {
+  // Session folders never start with a dot; .settled and retention's .gc- folders do.
+  const sessions = SessionState.list(logsDir).filter((name) => !name.startsWith('.'));
+  if (mark) forgetSettled(logsDir, new Set(sessions));
+  for (const dirName of sessions) {
+    // Taken before anything is read: an event written from now on is newer.
+    const changed = changeMark(logsDir, dirName);
+    if (isSettled(logsDir, dirName, changed)) continue;
     const state = SessionState.fromDirName(logsDir, dirName);
     if (!state) continue;
     linkAgents(state, false);
+    let settled = true;
     for (const key of state.execKeys()) {
       // An agent filed under its own id and since linked is part of its Agent call's record.
       if (isLinkedOrphan(state, key)) continue;
@@ -45,15 +58,17 @@ function* pendingExecutions(logsDir: string): Generator<Pending> {
       const marker = state.readWritten(key);
       // Settled: the record was written from exactly these events and all of its transcript.
       if (marker && marker.events.length === names.length && marker.events.every((n, i) => n === names[i]!.name) && !transcriptGrew(marker)) continue;
+      settled = false;
       yield { state, key, names };
     }
+    if (mark && settled && changed !== null) markSettled(logsDir, dirName, changed, Date.now());
   }
 }
 
 /** Close what can be closed, and rewrite records whose events changed after a writer was killed or whose transcript was read too early. */
 export function sweepInFlight(logsDir: string, config: Config, now: number): SweepResult {
   const result: SweepResult = { closed: 0, repaired: 0, errors: [] };
-  for (const { state, key, names } of pendingExecutions(logsDir)) {
+  for (const { state, key, names } of pendingExecutions(logsDir, true)) {
     try {
       if (isLinkedOrphan(state, key)) continue;
       const wasWritten = state.readWritten(key) !== null;
@@ -100,7 +115,7 @@ export function listToClose(logsDir: string, config: Config, now: number): (InFl
 function unrecordedRuns(logsDir: string, config: Config, now: number): { execution: InFlightExecution; closes: CloseReason | null }[] {
   const runs: { execution: InFlightExecution; closes: CloseReason | null }[] = [];
   const guessed = new Map<SessionState['dir'], Set<string>>();
-  for (const { state, key, names } of pendingExecutions(logsDir)) {
+  for (const { state, key, names } of pendingExecutions(logsDir, false)) {
     if (state.readWritten(key)) continue;
     // A just-started agent whose Agent call is listed already (its meta file is not written yet).
     if (!guessed.has(state.dir)) guessed.set(state.dir, new Set([...findLinks(state, true).keys()].map((agentId) => execKeyForAgent(agentId))));
