@@ -1,13 +1,28 @@
 import { formatCount, formatDuration, formatPercent, formatRatio, formatSigned, formatTokens, formatUsd } from '../analytics/format.js';
 import { round } from '../analytics/stats.js';
 import type { Anomaly, TrendLine, Trends } from '../schema/report.js';
-import type { Document } from './document.js';
+import type { Document, Table } from './document.js';
 import { rateTone } from './report-view.js';
 
 // Trends for a terminal: one line per agent with its daily series as
 // sparklines and the change against the previous period, then anomalies.
 
 const ANOMALIES_SHOWN = 10;
+
+/** The per-agent trends table: sparklines go first when the terminal is narrow, the agent name last. */
+export const TRENDS_COLUMNS: Table['columns'] = [
+  { header: 'Agent', flex: true },
+  { header: 'Runs', align: 'right' },
+  { header: 'vs prev', label: 'Runs vs prev', align: 'right', priority: 3 },
+  { header: 'Runs/day' },
+  { header: 'Success', align: 'right' },
+  { header: 'vs prev', label: 'Success vs prev', align: 'right', priority: 4 },
+  { header: 'Success/day', priority: 6 },
+  { header: 'p50', align: 'right', priority: 2 },
+  { header: 'vs prev', label: 'p50 vs prev', align: 'right', priority: 5 },
+  { header: 'p50/day', priority: 7 },
+  { header: 'Runs/day slope', align: 'right', priority: 8 },
+];
 
 export function trendsDocument(trends: Trends): Document {
   const o = trends.overall;
@@ -39,19 +54,7 @@ export function trendsDocument(trends: Trends): Document {
     doc.blocks.push({
       kind: 'table',
       title: `Per agent, ${trends.days.length} days (${trends.days[0]} → ${trends.days[trends.days.length - 1]}${trends.partialDay ? ', today so far' : ''})`,
-      columns: [
-        { header: 'Agent', flex: true },
-        { header: 'Runs', align: 'right' },
-        { header: 'vs prev', label: 'Runs vs prev', align: 'right', priority: 3 },
-        { header: 'Runs/day' },
-        { header: 'Success', align: 'right' },
-        { header: 'vs prev', label: 'Success vs prev', align: 'right', priority: 4 },
-        { header: 'Success/day', priority: 6 },
-        { header: 'p50', align: 'right', priority: 2 },
-        { header: 'vs prev', label: 'p50 vs prev', align: 'right', priority: 5 },
-        { header: 'p50/day', priority: 7 },
-        { header: 'Runs/day slope', align: 'right', priority: 8 },
-      ],
+      columns: TRENDS_COLUMNS,
       rows: trends.agents.map((a) => [
         a.agent,
         formatCount(a.current.executions),

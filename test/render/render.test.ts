@@ -5,6 +5,7 @@ import type { Document, Table } from '../../src/render/document.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
 import { sparkline } from '../../src/render/sparkline.js';
 import { displayWidth, renderTerminal } from '../../src/render/terminal.js';
+import { TRENDS_COLUMNS } from '../../src/render/trends-view.js';
 
 const table: Table = {
   kind: 'table',
@@ -95,19 +96,7 @@ describe('terminal tables with daily sparklines (the trends view)', () => {
   const series = (a: number) => Array.from({ length: 30 }, (_, i) => (i >= 20 ? 40 + a : (i * 7 + a) % 11));
   const trendsTable: Table = {
     kind: 'table',
-    columns: [
-      { header: 'Agent', flex: true },
-      { header: 'Runs', align: 'right' },
-      { header: 'vs prev', label: 'Runs vs prev', align: 'right', priority: 3 },
-      { header: 'Runs/day' },
-      { header: 'Success', align: 'right' },
-      { header: 'vs prev', label: 'Success vs prev', align: 'right', priority: 4 },
-      { header: 'Success/day', priority: 6 },
-      { header: 'p50', align: 'right', priority: 2 },
-      { header: 'vs prev', label: 'p50 vs prev', align: 'right', priority: 5 },
-      { header: 'p50/day', priority: 7 },
-      { header: 'Runs/day slope', align: 'right', priority: 8 },
-    ],
+    columns: TRENDS_COLUMNS,
     rows: agents.map((agent, a) => [
       agent,
       '139',
