@@ -6,7 +6,7 @@ import { nanoid } from 'nanoid/non-secure';
  * The one atomic write: a temp file in the same folder, then rename. A reader
  * sees the old file or the new one, never half of one; a process killed midway
  * leaves at most a `.tmp` file that readers ignore. `durable` adds an fsync
- * for data that must survive a power cut (records, rollups); `mode` keeps the
+ * for files a command writes that must survive a power cut (rollups); `mode` keeps the
  * permissions of a file being replaced (a user's 0600 settings stay 0600).
  */
 export function writeFileAtomic(path: string, data: string, options: { durable?: boolean; mode?: number } = {}): void {
