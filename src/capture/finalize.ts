@@ -230,7 +230,10 @@ function chainOf(state: SessionState, execKey: string, events: StoredEvent[], ag
       if (key === execKey || (agentId && key === execKeyForAgent(agentId)) || linkedOrphans.has(key) || myAncestors.includes(key)) continue;
       if (ancestors(key).includes(execKey)) continue;
       const other = rangeOf(namesOf(key), sessionEnds);
-      peers.set(key, other !== null && other.start < ownEnd && (other.end === null || other.end > own.start));
+      // A run that ended before this one started never listed it (a start only
+      // moves earlier as late events arrive), so its record needs no second look.
+      if (other === null || (other.end !== null && other.end <= own.start)) continue;
+      peers.set(key, other.start < ownEnd);
     }
   }
   return {
