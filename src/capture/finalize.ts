@@ -139,12 +139,15 @@ function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string 
   const path = fromStop ?? (sessionTranscript && agentId ? subagentTranscriptPath(sessionTranscript, sessionId, agentId) : null);
   if (!path) return null;
   const terminal = terminalEvent(events);
-  // A run closed by timeout ended at its last event, not when a command noticed.
-  const since = terminal?.at ?? (closure?.by === 'SessionEnd' ? closure.at : Math.max(0, ...events.map((e) => e.at)));
+  const since = terminal?.at ?? closure?.at ?? 0;
+  // A run closed without an end of its own (SessionEnd, timeout) is read once:
+  // Claude Code gives SessionEnd hooks 1.5 s in all, and whatever it still
+  // writes on the way out is picked up by the next sweep (see transcriptGrew).
+  const until = terminal ? Math.min(ctx.deadline, since + SETTLE_MAX_MS) : 0;
   const read = readSettledTranscript(path, events.find((e) => e.cwd)?.cwd ?? null, {
     expect: terminal ? transcriptAgrees(terminal) : null,
     since,
-    until: Math.min(ctx.deadline, since + SETTLE_MAX_MS),
+    until,
     warn: ctx.warn,
   });
   return { path, read };

@@ -46,6 +46,24 @@ describe('a transcript that lags the hooks', () => {
     expect(record!.metrics.apiCalls).toBe(3);
   });
 
+  test('a run closed at SessionEnd is read once, without waiting, and completed by the next command', async () => {
+    const f = laggingFixture();
+    const closing = f.payloads.filter((p) => ['PreToolUse', 'SubagentStart', 'SessionEnd'].includes(p.hook_event_name as string));
+    const tailFile = `${f.transcript}.tail`;
+    writeFileSync(tailFile, f.tail);
+    // Within the quiet time a run with an end of its own would wait for; SessionEnd
+    // hooks get 1.5 s in all, so a run it closes is read as it is.
+    const flusher = spawn('sh', ['-c', `sleep 0.15; cat '${tailFile}' >> '${f.transcript}'`], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => flusher.on('exit', resolve));
+    const now = Date.now();
+    for (const payload of closing) ingestPayload(payload, { logsDir: f.logsDir, config: DEFAULT_CONFIG, now, deadline: now + 5_000 });
+    const [closed] = allRecords(f.logsDir);
+    expect(closed).toMatchObject({ capture: { closedBy: 'SessionEnd' }, metrics: { apiCalls: 2 } });
+    await exited;
+    expect(sweepInFlight(f.logsDir, DEFAULT_CONFIG, Date.now())).toMatchObject({ repaired: 1, errors: [] });
+    expect(allRecords(f.logsDir)[0]!.metrics.apiCalls).toBe(3);
+  });
+
   test('a record read before the transcript was complete is rebuilt by the next command', () => {
     const f = laggingFixture();
     // Replayed at the capture's own (past) times: nothing is waited for.
