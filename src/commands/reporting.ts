@@ -9,7 +9,7 @@ import type { Report, Trends } from '../schema/report.js';
 import type { DayFigures, DaySummary, DayWorkflows } from '../schema/summary.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { coversAsMuch, datedReportPathOf, readFinishedReport } from '../store/dated-reports.js';
-import { localDay, metricsDir } from '../store/paths.js';
+import { DAY_NAME, localDay, metricsDir } from '../store/paths.js';
 import { listDays, type LoadIssue } from '../store/records.js';
 import { loadDay, peekDay, type LoadedDay } from '../store/rollup.js';
 import { rebuildDays } from '../store/rollup-workers.js';
@@ -176,9 +176,9 @@ export async function runReporting(ctx: CommandContext, request: ReportingReques
   const out = request.out === undefined ? undefined : outFile(ctx.cwd, request.out);
   const warnings = new Warnings();
   sweep(ctx, warnings);
-  const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issue);
-  const reporter = new Reporter(source, ctx.config.prices, ctx.now);
   const { period, agents } = request;
+  const source = new SummarySource(ctx.logsDir, ctx.now, warnings.issuesWithin(period.from, period.to));
+  const reporter = new Reporter(source, ctx.config.prices, ctx.now);
   const first = request.kind === 'trends' ? previousPeriod(period).from : addDays(period.from, -BASELINE_DAYS);
   await source.prefetch([first, metricsWindowStart(today)].sort()[0]!, [period.to, today].sort()[1]!);
 
@@ -301,12 +301,30 @@ export class Warnings {
 
   readonly issue = (issue: LoadIssue): void => this.add(`skipped ${issue.path}: ${issue.problem}`);
 
+  private elsewhere = 0;
+
+  /**
+   * A sink that names the skipped files of days from `from` to `to`, and only
+   * counts the others: a report also reads the weeks before its period (for
+   * baselines) and the metrics files' days, and their files are not this
+   * report's news.
+   */
+  issuesWithin(from: string, to: string): (issue: LoadIssue) => void {
+    return (issue) => {
+      const day = issue.path.split(/[\\/]/).find((part) => DAY_NAME.test(part));
+      if (day === undefined || (day >= from && day <= to)) this.issue(issue);
+      else this.elsewhere++;
+    };
+  }
+
   /** The warnings so far, for results that carry them in their JSON too. */
   list(): string[] {
     return [...this.lines];
   }
 
   flush(stderr: NodeJS.WritableStream): void {
+    if (this.elsewhere) this.add(`${this.elsewhere} unreadable file(s) in days outside this period were skipped too (a report over those days names them)`);
+    this.elsewhere = 0;
     const all = [...this.lines];
     // Warnings quote model ids and paths from the records; they reach a terminal too.
     for (const line of all.slice(0, Warnings.SHOWN)) stderr.write(`agent-track: warning: ${printable(line)}\n`);

@@ -174,6 +174,17 @@ describe('agent-track report', () => {
     expect(Report.parse(JSON.parse(result.stdout)).dataQuality.skippedFiles).toBe(2);
   });
 
+  test("a broken file in a day outside the period is counted, not named: it is not this report's news", () => {
+    const logs = store();
+    writeFileSync(join(logs, addDays(today, -1), 'planner', 'exec-broken.json'), '{"half":');
+    const today_ = run(logs, ['report', '--daily', today]);
+    expect(today_.code).toBe(0);
+    expect(today_.stderr).not.toContain('exec-broken.json');
+    expect(today_.stderr).toMatch(/warning: 1 unreadable file\(s\) in days outside this period were skipped too/);
+    const yesterday = run(logs, ['report', '--daily', addDays(today, -1)]);
+    expect(yesterday.stderr).toMatch(/warning: skipped .*exec-broken\.json: not valid JSON/);
+  });
+
   test.each([
     [['report', '--format', 'xml'], 'unknown format "xml"'],
     [['report', '--json', '--format', 'csv'], 'contradict'],
