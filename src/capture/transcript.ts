@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readRegularFile } from '../store/fs.js';
 import { sleepSync } from '../store/lock.js';
 import { isAbsolute, relative } from 'node:path';
@@ -190,11 +191,6 @@ function recoveryAfter(failed: ToolUse, toolUses: ToolUse[]): string {
 /** Bigger than any real subagent transcript; reading and parsing this much already takes about a second. */
 export const TRANSCRIPT_MAX_BYTES = 64 * 1024 * 1024;
 
-export function readTranscript(path: string, projectDir: string | null): TranscriptSummary | null {
-  const read = readTranscriptFile(path, projectDir);
-  return read && 'summary' in read ? read.summary : null;
-}
-
 export interface TranscriptRead {
   summary: TranscriptSummary;
   /** Bytes read: a transcript that grows past this later was read before Claude Code finished writing it. */
@@ -226,18 +222,32 @@ const POLL_MS = 15;
  * costs one read.
  */
 export function readSettledTranscript(path: string, projectDir: string | null, settle: SettleOptions): TranscriptRead | null {
-  for (;;) {
-    const result = readTranscriptFile(path, projectDir);
-    if (result && 'problem' in result) {
-      settle.warn?.(`transcript skipped: ${result.problem}`);
-      return null;
+  let read: (TranscriptRead & { mtimeMs: number }) | null = null;
+  for (let first = true; ; first = false) {
+    // Polls re-read only a file that changed: a long transcript costs a read and a parse each time.
+    if (first || changedSince(path, read)) {
+      const result = readTranscriptFile(path, projectDir);
+      if (result && 'problem' in result) {
+        settle.warn?.(`transcript skipped: ${result.problem}`);
+        return null;
+      }
+      read = result;
+      if (read && settle.expect?.(read.summary)) return read;
     }
-    const read = result;
     const now = Date.now();
-    if (read && settle.expect?.(read.summary)) return read;
     const lastWrite = read ? read.mtimeMs : 0;
     if (now >= settle.until || now - Math.max(settle.since, lastWrite) >= QUIET_MS) return read;
     sleepSync(POLL_MS);
+  }
+}
+
+/** Whether the file differs from what was read of it (or appeared, or went). */
+function changedSince(path: string, read: { bytes: number; mtimeMs: number } | null): boolean {
+  try {
+    const stat = statSync(path);
+    return read === null || stat.size !== read.bytes || stat.mtimeMs !== read.mtimeMs;
+  } catch {
+    return read !== null;
   }
 }
 
