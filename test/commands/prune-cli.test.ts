@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BIN } from '../support/cli.js';
 import { dayAgo, dayWithRecords, emptyStore, generatedStore, recordFiles, snapshot, type Store } from '../retention/store.js';
@@ -22,8 +22,8 @@ const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
   return out;
 };
 
-function prune(store: Store, args: string[] = [], options: { env?: NodeJS.ProcessEnv; uid?: number } = {}): Run {
-  const result = spawnSync(process.execPath, [BIN, '--logs-dir', store.logsDir, 'prune', ...args], {
+function prune(store: Store, args: string[] = [], options: { env?: NodeJS.ProcessEnv; uid?: number; bin?: string } = {}): Run {
+  const result = spawnSync(process.execPath, [options.bin ?? BIN, '--logs-dir', store.logsDir, 'prune', ...args], {
     encoding: 'utf8',
     env: env(options.env),
     cwd: store.root,
@@ -212,6 +212,9 @@ describe('permission errors', () => {
     // As root every permission is granted: the prune runs as nobody, in a store nobody owns but for those folders.
     const asRoot = process.getuid?.() === 0;
     const nobody = 65534;
+    // The checkout may sit in a folder only root can enter (mktemp -d makes it 0700):
+    // nobody runs a copy of the built CLI (the bundles hold every dependency).
+    const bin = asRoot ? copyOfCli(join(store.root, 'cli')) : BIN;
     if (asRoot) {
       chownTree(store.root, nobody);
       chownSync(stuck, 0, 0);
@@ -219,7 +222,7 @@ describe('permission errors', () => {
     }
     chmodSync(stuck, 0o555);
     chmodSync(hidden, 0o000);
-    const run = prune(store, [], asRoot ? { uid: nobody } : {});
+    const run = prune(store, [], asRoot ? { uid: nobody, bin } : {});
     chmodSync(stuck, 0o755);
     chmodSync(hidden, 0o755);
 
@@ -234,6 +237,13 @@ describe('permission errors', () => {
     for (const other of otherDays) expect(recordFiles(store.logsDir, other)).toEqual([]);
   });
 });
+
+/** bin/agent-track and dist/ copied to `dir`; the path of the copied launcher. */
+function copyOfCli(dir: string): string {
+  const repo = join(dirname(BIN), '..');
+  for (const part of ['bin', 'dist']) cpSync(join(repo, part), join(dir, part), { recursive: true });
+  return join(dir, 'bin', 'agent-track');
+}
 
 function chownTree(path: string, uid: number): void {
   const stat = lstatSync(path);
