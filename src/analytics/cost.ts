@@ -95,7 +95,10 @@ export function costOf(
       [long, true],
     ] as const) {
       if (!tokens || tokens.executions === 0) continue;
-      if (!resolved) {
+      if (billedTotal(tokens) === 0) {
+        // Runs that made no billed call (one that failed before its first response) cost nothing, whatever their model.
+        priced += tokens.executions;
+      } else if (!resolved) {
         unpriced = model === NO_MODEL ? 'no-model' : 'unknown-model';
         unpricedCount += tokens.executions;
       } else if (isLong && resolved.longContext !== null) {
@@ -131,6 +134,10 @@ export function costOf(
     unpricedExecutions,
     byModel,
   };
+}
+
+function billedTotal(tokens: TokenSums): number {
+  return tokens.input + tokens.output + tokens.cacheCreation + tokens.cacheRead;
 }
 
 /** A model named "toString" must not read Object.prototype.toString. */
