@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { findProvider } from '@pydantic/genai-prices';
-import { LONG_CONTEXT_TOKENS } from '../src/schema/record.js';
+import { LONG_CONTEXT_TOKENS } from '../src/schema/long-context.js';
 import type { DatasetModel, DatasetRates, PriceDataset } from '../src/analytics/price-data-types.js';
 
 // `npm run prices`: the Anthropic part of @pydantic/genai-prices, the

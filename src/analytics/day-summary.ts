@@ -1,6 +1,7 @@
 import { scrubAndTruncate } from '../capture/scrub.js';
 import type { ExecutionFacts } from '../schema/facts.js';
-import { LONG_CONTEXT_TOKENS, type LongContextTokens } from '../schema/record.js';
+import { LONG_CONTEXT_TOKENS } from '../schema/long-context.js';
+import type { LongContextTokens } from '../schema/record.js';
 import type {
   AgentDay,
   DaySummary,
@@ -138,7 +139,7 @@ function addExecution(agent: AgentDay, record: ExecutionFacts): void {
     addTokens(agent.tokens, metrics.tokens);
     const bucket = isLongContext(record) ? agent.longContextModels : agent.models;
     const model = record.request.context.model ?? NO_MODEL;
-    addTokens((bucket[model] ??= emptyTokens()), metrics.tokens);
+    addTokens(modelTokens(bucket, model), metrics.tokens);
   }
   agent.apiCalls += metrics.apiCalls ?? 0;
   agent.filesModified += result.filesModified ?? 0;
@@ -219,6 +220,18 @@ export function addTokens(
 }
 
 /**
+ * The token sums of a model in a per-model record, made on first use. Model ids
+ * come from transcripts: "toString" must get its own entry, not add to
+ * Object.prototype.toString, and "__proto__" must not replace the prototype.
+ */
+export function modelTokens(models: Record<string, TokenSums>, model: string): TokenSums {
+  if (Object.hasOwn(models, model)) return models[model]!;
+  const tokens = emptyTokens();
+  Object.defineProperty(models, model, { value: tokens, enumerable: true, writable: true, configurable: true });
+  return tokens;
+}
+
+/**
  * For records written before tokens.longContext (which splits the tokens per
  * API call): whether some API call of the execution may have passed the
  * long-context threshold. The last call's context (tokensUsed) is the largest, as context
@@ -275,6 +288,7 @@ export function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
 
 export function sortedObject<T>(object: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
-  for (const key of Object.keys(object).sort()) out[key] = object[key]!;
+  // defineProperty: a key named "__proto__" (an agent or model name) stays a key.
+  for (const key of Object.keys(object).sort()) Object.defineProperty(out, key, { value: object[key]!, enumerable: true, writable: true, configurable: true });
   return out;
 }

@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { readRegularFile } from '../store/fs.js';
 import { sleepSync } from '../store/lock.js';
 import { isAbsolute, relative } from 'node:path';
-import { LONG_CONTEXT_TOKENS, type ExecutionError, type LongContextTokens, type TokenBreakdown } from '../schema/record.js';
+import { LONG_CONTEXT_TOKENS } from '../schema/long-context.js';
+import type { ExecutionError, LongContextTokens, TokenBreakdown } from '../schema/record.js';
 import { classifyToolError, isTestCommand } from './outcome.js';
 import { scrub, scrubAndTruncate, shortenHome } from './scrub.js';
 

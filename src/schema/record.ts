@@ -27,9 +27,6 @@ export const LongContextTokens = z.object({
 });
 export type LongContextTokens = z.infer<typeof LongContextTokens>;
 
-/** Prompt size (input + cache reads + cache writes) above which an API call counts as long-context. */
-export const LONG_CONTEXT_TOKENS = 200_000;
-
 export const TokenBreakdown = z.object({
   input: count(),
   output: count(),

@@ -47,6 +47,18 @@ describe('summarizeDay', () => {
     expect(agent.models['claude-opus-4-8']).toEqual({ executions: 2, input: 150_010, output: 110, cacheCreation: 40, cacheRead: 300_000, cacheCreation1h: 30, longContext });
   });
 
+  test('a model named like an object property gets its own entry', () => {
+    const summary = summarizeDay(DAY, [
+      makeRecord({ id: 'a', start: at(2026, 11, 20, 10), model: 'toString', tokens: { input: 1, output: 2 } }),
+      makeRecord({ id: 'b', start: at(2026, 11, 20, 11), model: '__proto__', tokens: { input: 3, output: 4 } }),
+    ]);
+    const models = summary.agents['code-reviewer']!.models;
+    expect(Object.keys(models)).toEqual(['__proto__', 'toString']);
+    expect(Object.getPrototypeOf(models)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(models, '__proto__')!.value).toMatchObject({ input: 3, output: 4 });
+    expect(Object.getOwnPropertyDescriptor(models, 'toString')!.value).toMatchObject({ input: 1, output: 2 });
+  });
+
   test('a large run whose last call stayed under 200k is not long-context', () => {
     const summary = summarizeDay(DAY, [
       makeRecord({ id: 'a', start: at(2026, 11, 20, 10), tokens: { input: 50_000, output: 100, cacheRead: 900_000 }, tokensUsed: 120_000 }),
