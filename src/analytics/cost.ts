@@ -155,7 +155,7 @@ export function costWarnings(cost: CostSummary): string[] {
   const unknown = cost.byModel.filter((m) => m.unpriced === 'unknown-model');
   if (unknown.length) {
     const list = unknown.map((m) => `${m.model} (${m.unpricedExecutions} executions)`).join(', ');
-    warnings.push(`no price for ${list}: their cost is left out; add it under "prices" in agent-track.json`);
+    warnings.push(`no price for ${list}: their cost is left out; add it under "prices" in agent-track.json (agent-track prices shows what each model is priced at)`);
   }
   const noModel = cost.byModel.find((m) => m.unpriced === 'no-model');
   if (noModel) warnings.push(`${noModel.unpricedExecutions} executions have tokens but no recorded model: their cost is left out`);
