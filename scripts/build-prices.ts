@@ -8,7 +8,7 @@ import type { DatasetModel, DatasetRates, PriceDataset } from '../src/analytics/
 // `npm run prices`: the Anthropic part of @pydantic/genai-prices, the
 // maintained price list, written into src/analytics/price-data.ts so the CLI
 // prices offline and bundles a few kilobytes instead of the package's 800 kB
-// of every provider. After `npm update @pydantic/genai-prices`, run this and
+// of every provider. After `npm install -D -E @pydantic/genai-prices@latest`, run this and
 // review the diff; a test fails while the committed file differs from the
 // installed package.
 
