@@ -267,7 +267,7 @@ function runStep(
   const calls = Math.max(1, Math.round(random.logNormal(p.callsMean, 0.5)));
   const input = Math.round(p.inputPerCall * (0.5 + random.next()));
   const cacheRead = Math.round(input * calls * (2 + random.next() * 6));
-  const tokens = { input: input + random.int(0, 400) * calls, output: random.int(80, 900) * calls, cacheCreation: random.int(0, 6_000), cacheRead };
+  const tokens = { input: input + random.int(0, 400) * calls, output: random.int(80, 900) * calls, cacheCreation: random.int(0, 6_000), cacheRead, cacheCreation1h: 0, longContext: null };
   // A subagent's final context: usually tens of thousands of tokens, rarely past 200k.
   const lastCall = Math.min(990_000, Math.round(random.logNormal(35_000, 0.6)));
   const toolCalls: Record<string, { calls: number; failures: number }> = {};

@@ -5,6 +5,7 @@ import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
+import { pricesCommand } from './commands/prices.js';
 import { pruneCommand } from './commands/prune.js';
 import { reportCommand } from './commands/report.js';
 import { rollupWorkerCommand } from './commands/rollup-worker.js';
@@ -41,6 +42,7 @@ const commands: Command[] = [
   trendsCommand(),
   statusCommand(),
   dashboardCommand(),
+  pricesCommand(),
   rollupWorkerCommand(),
   pruneCommand(),
 ];

@@ -1,7 +1,7 @@
 import type { ModelPrice } from '../schema/config.js';
 import type { TokenSums } from '../schema/summary.js';
 import { NO_MODEL } from './day-summary.js';
-import { priceFor } from './prices.js';
+import { priceFor, type Rates } from './prices.js';
 import { round } from './stats.js';
 
 // Tokens are summed exactly per model first and priced once, so a month costs
@@ -25,7 +25,7 @@ export interface ModelCost {
   pricedUsd: number;
   unpricedExecutions: number;
   unpriced: Unpriced | null;
-  /** Where its price came from: the built-in list prices or the config; null when it has none. */
+  /** Where its price came from: the bundled price list or the config; null when it has none. */
   priceSource: 'list' | 'config' | null;
 }
 
@@ -37,11 +37,39 @@ export interface CostSummary {
   byModel: ModelCost[];
 }
 
-export function usdOf(tokens: Omit<TokenSums, 'executions'>, price: ModelPrice): number {
+interface Billed {
+  input: number;
+  output: number;
+  cacheCreation: number;
+  cacheCreation1h?: number;
+  cacheRead: number;
+}
+
+/** USD of tokens at one set of rates: 1-hour cache writes at their rate, the other writes at the 5-minute rate (as Claude Code bills them). */
+export function usdOf(tokens: Billed, rates: Rates): number {
+  const oneHour = Math.min(tokens.cacheCreation1h ?? 0, tokens.cacheCreation);
   return (
-    (tokens.input * price.input + tokens.output * price.output + tokens.cacheCreation * price.cacheWrite + tokens.cacheRead * price.cacheRead) /
+    (tokens.input * rates.input +
+      tokens.output * rates.output +
+      (tokens.cacheCreation - oneHour) * rates.cacheWrite +
+      oneHour * rates.cacheWrite1h +
+      tokens.cacheRead * rates.cacheRead) /
     1_000_000
   );
+}
+
+/** Tokens split per API call: the long-context calls at the model's long-context rates, the rest at its base rates. */
+function usdOfSplit(tokens: TokenSums, price: NonNullable<ReturnType<typeof priceFor>>): number {
+  const long = tokens.longContext;
+  if (!long) return usdOf(tokens, price.rates);
+  const base: Billed = {
+    input: tokens.input - long.input,
+    output: tokens.output - long.output,
+    cacheCreation: tokens.cacheCreation - long.cacheCreation,
+    cacheCreation1h: (tokens.cacheCreation1h ?? 0) - long.cacheCreation1h,
+    cacheRead: tokens.cacheRead - long.cacheRead,
+  };
+  return usdOf(base, price.rates) + usdOf(long, price.longContext?.rates ?? price.rates);
 }
 
 export function costOf(
@@ -55,8 +83,8 @@ export function costOf(
   let pricedExecutions = 0;
   let unpricedExecutions = 0;
   for (const model of ids) {
-    const standard = models[model];
-    const long = longContextModels[model];
+    const standard = own(models, model);
+    const long = own(longContextModels, model);
     const resolved = model === NO_MODEL ? null : priceFor(model, overrides);
     let usd = 0;
     let unpriced: Unpriced | null = null;
@@ -67,14 +95,18 @@ export function costOf(
       [long, true],
     ] as const) {
       if (!tokens || tokens.executions === 0) continue;
-      if (!resolved) {
+      if (billedTotal(tokens) === 0) {
+        // Runs that made no billed call (one that failed before its first response) cost nothing, whatever their model.
+        priced += tokens.executions;
+      } else if (!resolved) {
         unpriced = model === NO_MODEL ? 'no-model' : 'unknown-model';
         unpricedCount += tokens.executions;
-      } else if (isLong && resolved.longContext !== 'none') {
+      } else if (isLong && resolved.longContext !== null) {
+        // An older record that does not split its tokens per call, for a model whose long calls cost more: which rate applies is unknown.
         unpriced ??= 'long-context';
         unpricedCount += tokens.executions;
       } else {
-        usd += usdOf(tokens, resolved.price);
+        usd += usdOfSplit(tokens, resolved);
         priced += tokens.executions;
       }
     }
@@ -104,6 +136,15 @@ export function costOf(
   };
 }
 
+function billedTotal(tokens: TokenSums): number {
+  return tokens.input + tokens.output + tokens.cacheCreation + tokens.cacheRead;
+}
+
+/** A model named "toString" must not read Object.prototype.toString. */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 export function roundUsd(usd: number): number {
   return round(usd, 6);
 }
@@ -114,7 +155,7 @@ export function costWarnings(cost: CostSummary): string[] {
   const unknown = cost.byModel.filter((m) => m.unpriced === 'unknown-model');
   if (unknown.length) {
     const list = unknown.map((m) => `${m.model} (${m.unpricedExecutions} executions)`).join(', ');
-    warnings.push(`no price for ${list}: their cost is left out; add it under "prices" in agent-track.json`);
+    warnings.push(`no price for ${list}: their cost is left out; add it under "prices" in agent-track.json (agent-track prices shows what each model is priced at)`);
   }
   const noModel = cost.byModel.find((m) => m.unpriced === 'no-model');
   if (noModel) warnings.push(`${noModel.unpricedExecutions} executions have tokens but no recorded model: their cost is left out`);
@@ -122,7 +163,7 @@ export function costWarnings(cost: CostSummary): string[] {
   if (long.length) {
     const list = long.map((m) => `${m.model} (${m.unpricedExecutions})`).join(', ');
     warnings.push(
-      `executions whose context passed 200k tokens are not priced, as long-context rates depend on each request: ${list}; set "prices" in agent-track.json to price them`,
+      `executions recorded before agent-track split tokens per API call, whose context passed 200k tokens, are not priced, as long-context rates depend on each request: ${list}; set "prices" in agent-track.json to price them`,
     );
   }
   return warnings;

@@ -1,5 +1,7 @@
 import { scrubAndTruncate } from '../capture/scrub.js';
 import type { ExecutionFacts } from '../schema/facts.js';
+import { LONG_CONTEXT_TOKENS } from '../schema/long-context.js';
+import type { LongContextTokens } from '../schema/record.js';
 import type {
   AgentDay,
   DaySummary,
@@ -20,8 +22,6 @@ import { addRun, workflowRun } from './workflows.js';
 /** Slowest executions kept per agent and day: candidates for anomaly detection. */
 export const SLOWEST_KEPT = 5;
 export const SAMPLE_MAX = 200;
-/** Above this context size some models bill every token of a request at a premium. */
-export const LONG_CONTEXT_TOKENS = 200_000;
 /** Prompts with activity this close to midnight may continue in the neighbouring day. */
 export const DAY_EDGE_MS = 30 * 60_000;
 export const SKIPPED_SAMPLES = 10;
@@ -58,7 +58,7 @@ export function emptyAgentDay(): AgentDay {
 }
 
 export function emptyTokens(): TokenSums {
-  return { executions: 0, input: 0, output: 0, cacheCreation: 0, cacheRead: 0 };
+  return { executions: 0, input: 0, output: 0, cacheCreation: 0, cacheRead: 0, cacheCreation1h: 0 };
 }
 
 export function emptyDaySummary(day: string): DaySummary {
@@ -139,7 +139,7 @@ function addExecution(agent: AgentDay, record: ExecutionFacts): void {
     addTokens(agent.tokens, metrics.tokens);
     const bucket = isLongContext(record) ? agent.longContextModels : agent.models;
     const model = record.request.context.model ?? NO_MODEL;
-    addTokens((bucket[model] ??= emptyTokens()), metrics.tokens);
+    addTokens(modelTokens(bucket, model), metrics.tokens);
   }
   agent.apiCalls += metrics.apiCalls ?? 0;
   agent.filesModified += result.filesModified ?? 0;
@@ -199,23 +199,48 @@ export function topSlowest(list: readonly SlowExecution[], keep: number): SlowEx
   return [...list].sort((a, b) => b.duration - a.duration || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, keep);
 }
 
-export function addTokens(into: TokenSums, tokens: { input: number; output: number; cacheCreation: number; cacheRead: number; executions?: number }): void {
+export function addTokens(
+  into: TokenSums,
+  tokens: { input: number; output: number; cacheCreation: number; cacheRead: number; executions?: number; cacheCreation1h?: number; longContext?: LongContextTokens | null },
+): void {
   into.executions += tokens.executions ?? 1;
   into.input += tokens.input;
   into.output += tokens.output;
   into.cacheCreation += tokens.cacheCreation;
   into.cacheRead += tokens.cacheRead;
+  into.cacheCreation1h = (into.cacheCreation1h ?? 0) + (tokens.cacheCreation1h ?? 0);
+  if (tokens.longContext) {
+    const long = (into.longContext ??= { input: 0, output: 0, cacheCreation: 0, cacheCreation1h: 0, cacheRead: 0 });
+    long.input += tokens.longContext.input;
+    long.output += tokens.longContext.output;
+    long.cacheCreation += tokens.longContext.cacheCreation;
+    long.cacheCreation1h += tokens.longContext.cacheCreation1h;
+    long.cacheRead += tokens.longContext.cacheRead;
+  }
 }
 
 /**
- * Whether some API call of the execution may have passed the long-context
- * threshold. The last call's context (tokensUsed) is the largest, as context
+ * The token sums of a model in a per-model record, made on first use. Model ids
+ * come from transcripts: "toString" must get its own entry, not add to
+ * Object.prototype.toString, and "__proto__" must not replace the prototype.
+ */
+export function modelTokens(models: Record<string, TokenSums>, model: string): TokenSums {
+  if (Object.hasOwn(models, model)) return models[model]!;
+  const tokens = emptyTokens();
+  Object.defineProperty(models, model, { value: tokens, enumerable: true, writable: true, configurable: true });
+  return tokens;
+}
+
+/**
+ * For records written before tokens.longContext (which splits the tokens per
+ * API call): whether some API call of the execution may have passed the
+ * long-context threshold. The last call's context (tokensUsed) is the largest, as context
  * only grows within an agent; and if all input billed over the whole run is
  * under the threshold, no single call can have passed it.
  */
 export function isLongContext(record: ExecutionFacts): boolean {
   const tokens = record.metrics.tokens;
-  if (!tokens) return false;
+  if (!tokens || tokens.longContext !== undefined) return false;
   const billedInput = tokens.input + tokens.cacheCreation + tokens.cacheRead;
   const lastCall = record.metrics.tokensUsed;
   return billedInput > LONG_CONTEXT_TOKENS && (lastCall === null || lastCall > LONG_CONTEXT_TOKENS);
@@ -263,6 +288,7 @@ export function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
 
 export function sortedObject<T>(object: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};
-  for (const key of Object.keys(object).sort()) out[key] = object[key]!;
+  // defineProperty: a key named "__proto__" (an agent or model name) stays a key.
+  for (const key of Object.keys(object).sort()) Object.defineProperty(out, key, { value: object[key]!, enumerable: true, writable: true, configurable: true });
   return out;
 }

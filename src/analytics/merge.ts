@@ -1,5 +1,5 @@
 import type { AgentDay, DayFigures, DayWorkflows, FragmentExecution, TokenSums, WorkflowTally } from '../schema/summary.js';
-import { addTokens, emptyAgentDay, emptyTokens, topSlowest } from './day-summary.js';
+import { addTokens, emptyAgentDay, modelTokens, topSlowest } from './day-summary.js';
 import { DurationSet } from './durations.js';
 import { addRun, describeWorkflow, mergeTally, workflowRun } from './workflows.js';
 
@@ -139,7 +139,7 @@ function addFigures(into: Omit<AgentDay, 'durations'>, from: Omit<AgentDay, 'dur
 }
 
 function addModelTokens(into: Record<string, TokenSums>, from: Record<string, TokenSums>): void {
-  for (const [model, tokens] of Object.entries(from)) addTokens((into[model] ??= emptyTokens()), tokens);
+  for (const [model, tokens] of Object.entries(from)) addTokens(modelTokens(into, model), tokens);
 }
 
 function maxOrNull(a: number | null, b: number | null): number | null {

@@ -1,61 +1,45 @@
 import type { ModelPrice } from '../schema/config.js';
+import { PRICE_DATA } from './price-data.js';
+import type { DatasetModel, DatasetRates } from './price-data-types.js';
 
-// The one price table: USD per million tokens, Anthropic API list prices.
-// Source: https://platform.claude.com/docs/en/about-claude/pricing (model
-// pricing table), checked 2026-11-25. Cache writes are priced at the 5-minute
-// rate (1.25x input), which is what Claude Code writes by default; the records
-// do not say which cache duration a write used. Verified against a real
-// capture: Claude Code 2.1.197 priced claude-opus-4-8 usage of 504 input, 100
-// output and 250 cache-read tokens at $0.005145, exactly these rates.
-// Batch, fast-mode and regional-endpoint surcharges are not modelled. A project
-// with other rates sets `prices` in .claude/agent-track.json.
-export const PRICES_AS_OF = '2026-11-25';
+// The one price source: the Anthropic list prices of @pydantic/genai-prices,
+// a maintained dataset, bundled at build time (price-data.ts, `npm run
+// prices`) so nothing needs a network. A project with other rates sets
+// `prices` in .claude/agent-track.json. Pricing follows Claude Code
+// (2.1.332): each API call at its model's rates, the long-context rates for a
+// call whose prompt passed the threshold, 1-hour cache writes at their own
+// rate. Not modelled: fast mode, the US-only inference surcharge (x1.1), web
+// search requests, batch.
 
-const rates = (input: number, output: number): ModelPrice => ({
-  input,
-  output,
-  cacheWrite: input * 1.25,
-  cacheRead: input / 10,
-});
+export const PRICE_SOURCE = { name: PRICE_DATA.source, version: PRICE_DATA.version, published: PRICE_DATA.published } as const;
+/** Release date of the bundled price list: what reports print as "list prices as of". */
+export const PRICES_AS_OF = PRICE_DATA.published;
 
-export interface PriceEntry {
-  price: ModelPrice;
-  /**
-   * 'premium': a request over 200k input tokens is billed at higher rates on
-   * every token (documented for the 1M-context Sonnet 4 and 4.5); 'unknown':
-   * the model accepts such requests but its long-context billing is not
-   * verified here; 'none': the model's context window is 200k.
-   */
-  longContext: 'premium' | 'unknown' | 'none';
+/** USD per million tokens, as used for pricing: 1-hour writes resolved to a number. */
+export interface Rates {
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheWrite1h: number;
+  cacheRead: number;
 }
 
-const entry = (price: ModelPrice, longContext: PriceEntry['longContext']): PriceEntry => ({ price, longContext });
-
-export const PRICE_TABLE: Readonly<Record<string, PriceEntry>> = {
-  'claude-opus-4-8': entry(rates(5, 25), 'unknown'),
-  'claude-opus-4-7': entry(rates(5, 25), 'unknown'),
-  'claude-opus-4-6': entry(rates(5, 25), 'unknown'),
-  'claude-opus-4-5': entry(rates(5, 25), 'none'),
-  'claude-opus-4-1': entry(rates(15, 75), 'none'),
-  'claude-opus-4': entry(rates(15, 75), 'none'),
-  'claude-opus-4-0': entry(rates(15, 75), 'none'),
-  'claude-sonnet-4-6': entry(rates(3, 15), 'unknown'),
-  'claude-sonnet-4-5': entry(rates(3, 15), 'premium'),
-  'claude-sonnet-4': entry(rates(3, 15), 'premium'),
-  'claude-sonnet-4-0': entry(rates(3, 15), 'premium'),
-  'claude-3-7-sonnet': entry(rates(3, 15), 'none'),
-  'claude-3-5-sonnet': entry(rates(3, 15), 'none'),
-  'claude-haiku-4-5': entry(rates(1, 5), 'none'),
-  'claude-3-5-haiku': entry({ input: 0.8, output: 4, cacheWrite: 1, cacheRead: 0.08 }, 'none'),
-  'claude-3-haiku': entry({ input: 0.25, output: 1.25, cacheWrite: 0.3, cacheRead: 0.03 }, 'none'),
-  'claude-3-opus': entry(rates(15, 75), 'none'),
-};
+export interface ResolvedPrice {
+  rates: Rates;
+  /** Rates for a whole API call whose prompt passed `above` tokens; null: the same rates at any size. */
+  longContext: { above: number; rates: Rates } | null;
+  source: 'config' | 'dataset';
+  /** The dataset's model id (its price entry), or the config key. */
+  key: string;
+  /** The dataset's start date for this price, when it has one. */
+  since: string | null;
+}
 
 /**
- * The table key for a model id as it appears in transcripts and Agent results:
+ * The lookup key for a model id as it appears in transcripts and Agent results:
  * lower case, without the context-window suffix ("[1m]"), a snapshot date
  * ("-20250929", "@20250929"), a Bedrock prefix/suffix ("us.anthropic.",
- * "-v1:0") or "-latest". Only exact keys match afterwards: "claude-opus-4-8"
+ * "-v1:0") or "-latest". Only exact names match afterwards: "claude-opus-4-8"
  * must never fall back to "claude-opus-4", whose price is three times higher.
  */
 export function normalizeModelId(model: string): string {
@@ -70,18 +54,51 @@ export function normalizeModelId(model: string): string {
     .replace(/-latest$/, '');
 }
 
-export interface ResolvedPrice {
-  price: ModelPrice;
-  longContext: PriceEntry['longContext'];
-  source: 'config' | 'table';
+// A Map, not an object: a model named "toString" or "__proto__" is unknown, not a price.
+let byName: Map<string, DatasetModel> | null = null;
+function datasetIndex(): Map<string, DatasetModel> {
+  if (byName) return byName;
+  byName = new Map();
+  for (const model of PRICE_DATA.models) {
+    for (const name of [model.id, ...model.names]) {
+      const key = normalizeModelId(name);
+      // The dataset's first model naming an id wins, as in the package's own lookup.
+      if (!byName.has(key)) byName.set(key, model);
+    }
+  }
+  return byName;
 }
 
-/** Config overrides (by exact or normalised id) first, then the table; null for a model we have no price for. */
+/** Every model the bundled list prices, in its order. */
+export function datasetModels(): readonly DatasetModel[] {
+  return PRICE_DATA.models;
+}
+
+/** Config overrides (by exact or normalised id) first, then the dataset; null for a model we have no price for. */
 export function priceFor(model: string, overrides: Readonly<Record<string, ModelPrice>>): ResolvedPrice | null {
   const key = normalizeModelId(model);
-  const override = overrides[model] ?? Object.entries(overrides).find(([id]) => normalizeModelId(id) === key)?.[1];
+  const configured = Object.entries(overrides);
+  const override = configured.find(([id]) => id === model) ?? configured.find(([id]) => normalizeModelId(id) === key);
   // A configured price is the user's statement of what they pay, long context included.
-  if (override) return { price: override, longContext: 'none', source: 'config' };
-  const known = PRICE_TABLE[key];
-  return known ? { price: known.price, longContext: known.longContext, source: 'table' } : null;
+  if (override) return { rates: ratesOf(override[1]), longContext: null, source: 'config', key: override[0], since: null };
+  const known = datasetIndex().get(key);
+  if (!known) return null;
+  return {
+    rates: ratesOf(known.rates),
+    longContext: known.longContext && { above: known.longContext.above, rates: ratesOf(known.longContext.rates) },
+    source: 'dataset',
+    key: known.id,
+    since: known.since,
+  };
+}
+
+/** Without a separate 1-hour rate, Claude Code bills 1-hour writes at the 5-minute rate: so do we. */
+function ratesOf(price: DatasetRates | ModelPrice): Rates {
+  return {
+    input: price.input,
+    output: price.output,
+    cacheWrite: price.cacheWrite,
+    cacheWrite1h: price.cacheWrite1h ?? price.cacheWrite,
+    cacheRead: price.cacheRead,
+  };
 }

@@ -2,7 +2,7 @@ import type { ModelPrice } from '../schema/config.js';
 import type { Anomaly, TrendFigures, TrendLine, Trends } from '../schema/report.js';
 import type { AgentDay, DayFigures, TokenSums } from '../schema/summary.js';
 import { costOf, costWarnings } from './cost.js';
-import { addTokens, emptyTokens } from './day-summary.js';
+import { addTokens, modelTokens } from './day-summary.js';
 import { DurationSet } from './durations.js';
 import { daysBetween, periodRange, periodText, previousPeriod, type Period } from './period.js';
 import { percent, robustScore, robustSpread, round, slope, type RobustSpread } from './stats.js';
@@ -129,8 +129,8 @@ function addDay(tally: Tally, day: AgentDay): void {
   tally.executions += day.executions;
   tally.success += day.success;
   tally.tokensUsed += day.tokensUsed.total;
-  for (const [model, tokens] of Object.entries(day.models)) addTokens((tally.models[model] ??= emptyTokens()), tokens);
-  for (const [model, tokens] of Object.entries(day.longContextModels)) addTokens((tally.longContextModels[model] ??= emptyTokens()), tokens);
+  for (const [model, tokens] of Object.entries(day.models)) addTokens(modelTokens(tally.models, model), tokens);
+  for (const [model, tokens] of Object.entries(day.longContextModels)) addTokens(modelTokens(tally.longContextModels, model), tokens);
   tally.durations.add(day.durations);
 }
 

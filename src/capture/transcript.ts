@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { readRegularFile } from '../store/fs.js';
 import { sleepSync } from '../store/lock.js';
 import { isAbsolute, relative } from 'node:path';
-import type { ExecutionError, TokenBreakdown } from '../schema/record.js';
+import { LONG_CONTEXT_TOKENS } from '../schema/long-context.js';
+import type { ExecutionError, LongContextTokens, TokenBreakdown } from '../schema/record.js';
 import { classifyToolError, isTestCommand } from './outcome.js';
 import { scrub, scrubAndTruncate, shortenHome } from './scrub.js';
 
@@ -16,7 +17,8 @@ export interface TranscriptSummary {
   model: string | null;
   claudeCodeVersion: string | null;
   apiCalls: number;
-  tokens: TokenBreakdown;
+  /** Always with cacheCreation1h and longContext (null until a call passes LONG_CONTEXT_TOKENS). */
+  tokens: TokenBreakdown & { cacheCreation1h: number; longContext: LongContextTokens | null };
   /** input + cache + output of the last API call: what Claude Code reports as totalTokens. */
   lastCallTokens: number | null;
   toolsUsed: string[];
@@ -61,7 +63,7 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
     model: null,
     claudeCodeVersion: null,
     apiCalls: 0,
-    tokens: { input: 0, output: 0, cacheCreation: 0, cacheRead: 0 },
+    tokens: { input: 0, output: 0, cacheCreation: 0, cacheRead: 0, cacheCreation1h: 0, longContext: null },
     lastCallTokens: null,
     toolsUsed: [],
     toolCalls: {},
@@ -106,10 +108,11 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
         turn++;
         const usage = readUsage(message.usage);
         if (!synthetic) summary.apiCalls++;
-        summary.tokens.input += usage.input;
-        summary.tokens.output += usage.output;
-        summary.tokens.cacheCreation += usage.cacheCreation;
-        summary.tokens.cacheRead += usage.cacheRead;
+        addUsage(summary.tokens, usage);
+        // Long-context rates apply to a whole call by its prompt size, so the split is made per call, here.
+        if (usage.input + usage.cacheCreation + usage.cacheRead > LONG_CONTEXT_TOKENS) {
+          addUsage((summary.tokens.longContext ??= { input: 0, output: 0, cacheCreation: 0, cacheCreation1h: 0, cacheRead: 0 }), usage);
+        }
         summary.lastCallTokens = usage.input + usage.output + usage.cacheCreation + usage.cacheRead;
       }
       if (line.isApiErrorMessage === true) {
@@ -295,15 +298,28 @@ function asRecord(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
 }
 
-function readUsage(usage: Record<string, unknown> | undefined): TokenBreakdown {
-  const n = (key: string) => {
-    const value = usage?.[key];
-    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
-  };
+/** One API call's billed tokens. */
+type CallUsage = LongContextTokens;
+
+function readUsage(usage: Record<string, unknown> | undefined): CallUsage {
+  const n = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0);
+  const cacheCreation = n(usage?.cache_creation_input_tokens);
+  const split = usage?.cache_creation;
+  const oneHour = split && typeof split === 'object' ? n((split as Record<string, unknown>).ephemeral_1h_input_tokens) : 0;
   return {
-    input: n('input_tokens'),
-    output: n('output_tokens'),
-    cacheCreation: n('cache_creation_input_tokens'),
-    cacheRead: n('cache_read_input_tokens'),
+    input: n(usage?.input_tokens),
+    output: n(usage?.output_tokens),
+    cacheCreation,
+    // As Claude Code reads it: the 1-hour part never exceeds the writes it is part of.
+    cacheCreation1h: Math.min(oneHour, cacheCreation),
+    cacheRead: n(usage?.cache_read_input_tokens),
   };
+}
+
+function addUsage(into: CallUsage, usage: CallUsage): void {
+  into.input += usage.input;
+  into.output += usage.output;
+  into.cacheCreation += usage.cacheCreation;
+  into.cacheCreation1h += usage.cacheCreation1h;
+  into.cacheRead += usage.cacheRead;
 }

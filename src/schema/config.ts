@@ -29,7 +29,8 @@ export const modelPrice = () =>
   z.strictObject({
     input: z.number().check(z.gte(0)),
     output: z.number().check(z.gte(0)),
-    cacheWrite: z.number().check(z.gte(0)),
+    cacheWrite: z.number().check(z.gte(0), z.describe('5-minute cache writes')),
+    cacheWrite1h: z.optional(z.number().check(z.gte(0), z.describe('1-hour cache writes; default: the cacheWrite rate'))),
     cacheRead: z.number().check(z.gte(0)),
   });
 export type ModelPrice = z.infer<ReturnType<typeof modelPrice>>;
@@ -55,7 +56,7 @@ export const configFileSchema = memo(() =>
       }),
     ),
     prices: z.optional(
-      z.record(z.string(), modelPrice()).check(z.describe('USD per million tokens, by model id; overrides the built-in table')),
+      z.record(z.string(), modelPrice()).check(z.describe('USD per million tokens, by model id; overrides the bundled price list at any context size')),
     ),
   }),
 );

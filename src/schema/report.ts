@@ -25,7 +25,7 @@ export const CostFigures = z.object({
   usd: z.nullable(z.number().check(d('Total USD; null when some executions with tokens could not be priced'))),
   pricedUsd: z.number().check(d('USD of the executions that could be priced')),
   pricedExecutions: count(),
-  unpricedExecutions: count().check(d('Executions with tokens but an unknown model or unverifiable long-context billing')),
+  unpricedExecutions: count().check(d('Executions with tokens but an unknown model, or recorded before tokens were split per API call with a context past 200k for a model with long-context rates')),
   executionsWithoutTokens: count().check(d('Executions with no token data (e.g. interrupted before their transcript existed)')),
 });
 export type CostFigures = z.infer<typeof CostFigures>;
@@ -146,13 +146,13 @@ export const ModelCostRow = z.object({
   unpricedExecutions: count(),
   unpriced: z.nullable(z.enum(['unknown-model', 'no-model', 'long-context'])),
   priceSource: z.nullable(
-    z.enum(['list', 'config']).check(d('list: the built-in list prices dated pricesAsOf; config: "prices" in agent-track.json. Null for a model with no price')),
+    z.enum(['list', 'config']).check(d('list: the bundled price list dated pricesAsOf; config: "prices" in agent-track.json. Null for a model with no price')),
   ),
 });
 
 export const CostReport = z.object({
   currency: z.literal('USD'),
-  pricesAsOf: z.string().check(d('Date of the built-in price table (models priced from the config say so in byModel[].priceSource)')),
+  pricesAsOf: z.string().check(d('Release date of the bundled price list, @pydantic/genai-prices (models priced from the config say so in byModel[].priceSource; agent-track prices shows its version)')),
   total: CostFigures,
   byModel: z.array(ModelCostRow),
   byAgent: z.array(z.object({ agent: z.string(), usd: z.nullable(z.number()), pricedUsd: z.number(), unpricedExecutions: count() })),

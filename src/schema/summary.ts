@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { described } from './describe.js';
 import { ExecutionStatus } from './enums.js';
+import { LongContextTokens } from './record.js';
 
 // The day rollup, `<logs>/YYYY-MM-DD/summary.json`. It is MERGEABLE: every
 // figure is a count, a sum, an exact list or a bounded "top n" list, so the
@@ -16,6 +17,10 @@ export const TokenSums = z.object({
   output: count(),
   cacheCreation: count(),
   cacheRead: count(),
+  cacheCreation1h: z.optional(described(count(), 'Of cacheCreation: 1-hour cache writes (absent in rollups of older versions)')),
+  longContext: z.optional(
+    described(z.object(LongContextTokens.shape), 'Of these tokens: those of API calls whose prompt passed 200k tokens, as the records split them'),
+  ),
 });
 export type TokenSums = z.infer<typeof TokenSums>;
 
@@ -52,7 +57,7 @@ export const AgentDay = z.object({
   models: described(z.record(z.string(), TokenSums), 'Billed tokens per model id as recorded, for pricing'),
   longContextModels: described(
     z.record(z.string(), TokenSums),
-    'Billed tokens of executions whose context passed 200k tokens, where some models bill a premium',
+    'Billed tokens of executions whose context passed 200k tokens but whose records do not split them per API call (written before agent-track recorded tokens.longContext): not priced for models with long-context rates',
   ),
   apiCalls: count(),
   filesModified: count(),

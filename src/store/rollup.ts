@@ -47,7 +47,7 @@ import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, type IssueSink 
 // the late record alone never replaces it (retention deletes it in turn).
 
 /** Bump when the summary builder changes: older rollups are then rebuilt from their records. */
-export const SUMMARY_BUILDER = 1;
+export const SUMMARY_BUILDER = 2;
 /** Inputs must have been quiet this long before a rollup of them is written. */
 export const SETTLE_MS = 2_000;
 

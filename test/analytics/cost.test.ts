@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { costOf, costWarnings, usdOf } from '../../src/analytics/cost.js';
 import { NO_MODEL } from '../../src/analytics/day-summary.js';
-import { normalizeModelId, priceFor, PRICE_TABLE } from '../../src/analytics/prices.js';
+import { PRICE_DATA } from '../../src/analytics/price-data.js';
+import { normalizeModelId, priceFor } from '../../src/analytics/prices.js';
+import { buildDataset } from '../../scripts/build-prices.js';
 
 const tokens = (executions: number, input: number, output: number, cacheCreation = 0, cacheRead = 0) => ({
   executions,
@@ -11,19 +13,23 @@ const tokens = (executions: number, input: number, output: number, cacheCreation
   cacheRead,
 });
 
-describe('price table', () => {
+describe('bundled price list', () => {
+  test('is the Anthropic part of the installed @pydantic/genai-prices (npm run prices)', () => {
+    expect(PRICE_DATA).toEqual(buildDataset(PRICE_DATA.published));
+  });
+
+  test("has Claude Code's rates for claude-opus-5-5, the default model of 2.1.332", () => {
+    expect(priceFor('claude-opus-5-5', {})).toMatchObject({
+      rates: { input: 4, output: 20, cacheWrite: 5, cacheWrite1h: 8, cacheRead: 0.2 },
+      longContext: null,
+      source: 'dataset',
+    });
+  });
+
   test('reproduces what Claude Code 2.1.197 charged in the captured session', () => {
     // fixtures/claude-code-2.1.197/single/result.json: modelUsage "claude-opus-4-8[1m]", costUSD 0.005145
     const price = priceFor('claude-opus-4-8[1m]', {})!;
-    expect(usdOf({ input: 504, output: 100, cacheCreation: 0, cacheRead: 250 }, price.price)).toBeCloseTo(0.005145, 12);
-  });
-
-  test('prices cache writes at 1.25x and cache reads at 0.1x input', () => {
-    for (const [model, entry] of Object.entries(PRICE_TABLE)) {
-      if (model.startsWith('claude-3-haiku') || model.startsWith('claude-3-5-haiku')) continue;
-      expect(entry.price.cacheWrite, model).toBeCloseTo(entry.price.input * 1.25, 10);
-      expect(entry.price.cacheRead, model).toBeCloseTo(entry.price.input / 10, 10);
-    }
+    expect(usdOf({ input: 504, output: 100, cacheCreation: 0, cacheRead: 250 }, price.rates)).toBeCloseTo(0.005145, 12);
   });
 
   test('normalises suffixes, dates and provider forms without loosening the match', () => {
@@ -32,22 +38,29 @@ describe('price table', () => {
     expect(normalizeModelId('claude-sonnet-4-5@20250929')).toBe('claude-sonnet-4-5');
     expect(normalizeModelId('us.anthropic.claude-3-5-haiku-20241022-v1:0')).toBe('claude-3-5-haiku');
     expect(normalizeModelId('Claude-Haiku-4-5')).toBe('claude-haiku-4-5');
-    expect(priceFor('claude-opus-4-20250514', {})!.price.input).toBe(15);
-    expect(priceFor('claude-opus-4-5-20251101', {})!.price.input).toBe(5);
+    expect(priceFor('claude-opus-4-20250514', {})!.rates.input).toBe(15);
+    expect(priceFor('claude-opus-4-5-20251101', {})!.rates.input).toBe(5);
+    expect(priceFor('us.anthropic.claude-3-5-haiku-20241022-v1:0', {})!.key).toBe('claude-3-5-haiku-latest');
   });
 
-  test('knows nothing about aliases or models it has no row for', () => {
-    expect(priceFor('sonnet', {})).toBeNull();
-    expect(priceFor('opus', {})).toBeNull();
-    expect(priceFor('claude-opus-4-9', {})).toBeNull();
-    expect(priceFor('gpt-5', {})).toBeNull();
+  test('knows nothing about aliases, newer versions or names that are object keys', () => {
+    for (const model of ['sonnet', 'opus', 'claude-opus-4-9', 'gpt-5', 'toString', '__proto__', 'constructor', 'hasOwnProperty']) {
+      expect(priceFor(model, {}), model).toBeNull();
+    }
+    // The dataset lists claude-sonnet-5 "starts_with": its price must not reach claude-sonnet-5-5.
+    expect(priceFor('claude-sonnet-5-5', {})).toBeNull();
+    expect(priceFor('claude-sonnet-5', {})!.rates.input).toBe(2);
   });
 
-  test('a config price wins, matched by exact or normalised id', () => {
+  test('a config price wins, matched by exact or normalised id, with 1-hour writes at the 5-minute rate unless set', () => {
     const override = { input: 1, output: 2, cacheWrite: 3, cacheRead: 4 };
-    expect(priceFor('claude-opus-4-8', { 'claude-opus-4-8': override })).toMatchObject({ price: override, source: 'config' });
+    expect(priceFor('claude-opus-4-8', { 'claude-opus-4-8': override })).toMatchObject({
+      rates: { ...override, cacheWrite1h: 3 },
+      longContext: null,
+      source: 'config',
+    });
     expect(priceFor('claude-opus-4-8[1m]', { 'claude-opus-4-8-20260101': override })).toMatchObject({ source: 'config' });
-    expect(priceFor('my-proxy-model', { 'my-proxy-model': override })).toMatchObject({ source: 'config' });
+    expect(priceFor('my-proxy-model', { 'my-proxy-model': { ...override, cacheWrite1h: 9 } })!.rates.cacheWrite1h).toBe(9);
   });
 });
 
@@ -67,12 +80,28 @@ describe('costOf', () => {
     expect(cost.pricedExecutions).toBe(3);
   });
 
+  test('1-hour cache writes cost their own rate, the rest of the writes the 5-minute rate', () => {
+    // claude-opus-5-5: 1M writes, 0.25M of them 1-hour: 0.75 x $5 + 0.25 x $8 = 5.75
+    const cost = costOf({ 'claude-opus-5-5': { ...tokens(1, 0, 0, 1_000_000), cacheCreation1h: 250_000 } }, {}, {});
+    expect(cost.usd).toBe(5.75);
+  });
+
+  test('API calls past 200k tokens cost the long-context rates, per call, where the model has them', () => {
+    // claude-sonnet-4-5: 1.2M input over all calls, 0.4M of it (and 0.1M of output) in calls past 200k.
+    const split = { ...tokens(1, 1_200_000, 200_000), cacheCreation1h: 0, longContext: { input: 400_000, output: 100_000, cacheCreation: 0, cacheCreation1h: 0, cacheRead: 0 } };
+    // base: 0.8M x $3 + 0.1M x $15 = 3.9; long: 0.4M x $6 + 0.1M x $22.5 = 4.65
+    expect(costOf({ 'claude-sonnet-4-5': split }, {}, {}).usd).toBe(8.55);
+    // claude-opus-5-5 bills its whole 1M context at one rate: 1.2M x $4 + 0.2M x $20 = 8.8
+    expect(costOf({ 'claude-opus-5-5': split }, {}, {}).usd).toBe(8.8);
+  });
+
   test('an unknown model gives no cost and a warning, never a guessed number', () => {
-    const cost = costOf({ 'claude-opus-4-8': tokens(1, 1_000_000, 0), 'mystery-model': tokens(4, 10, 10) }, {}, {});
+    const cost = costOf({ 'claude-opus-4-8': tokens(1, 1_000_000, 0), 'mystery-model': tokens(4, 10, 10), toString: tokens(1, 10, 10) }, {}, {});
     expect(cost.usd).toBeNull();
     expect(cost.pricedUsd).toBe(5);
-    expect(cost.unpricedExecutions).toBe(4);
+    expect(cost.unpricedExecutions).toBe(5);
     expect(cost.byModel.find((m) => m.model === 'mystery-model')).toMatchObject({ usd: null, unpriced: 'unknown-model' });
+    expect(cost.byModel.find((m) => m.model === 'toString')).toMatchObject({ usd: null, unpriced: 'unknown-model' });
     expect(costWarnings(cost)[0]).toContain('mystery-model (4 executions)');
   });
 
@@ -82,11 +111,12 @@ describe('costOf', () => {
     expect(costWarnings(cost)[0]).toContain('2 executions have tokens but no recorded model');
   });
 
-  test('long contexts are priced only where the rate cannot change above 200k', () => {
+  test('older records past 200k, not split per call, are priced only where the rate cannot change', () => {
     const premium = costOf({}, { 'claude-sonnet-4-5': tokens(1, 300_000, 10) }, {});
     expect(premium.usd).toBeNull();
     expect(premium.byModel[0]!.unpriced).toBe('long-context');
     expect(costWarnings(premium)[0]).toContain('passed 200k');
+    expect(costOf({}, { 'claude-opus-4-8': tokens(1, 1_000_000, 0) }, {}).usd).toBe(5);
     const configured = costOf({}, { 'claude-sonnet-4-5': tokens(1, 1_000_000, 0) }, { 'claude-sonnet-4-5': { input: 6, output: 22.5, cacheWrite: 7.5, cacheRead: 0.6 } });
     expect(configured.usd).toBe(6);
   });

@@ -30,10 +30,33 @@ describe('summarizeDay', () => {
     ]);
     const agent = summary.agents['code-reviewer']!;
     expect(agent.tokensUsed).toEqual({ total: 120 + 230 + 210_000, executions: 3 });
-    expect(agent.tokens).toEqual({ executions: 4, input: 150_301, output: 131, cacheCreation: 7, cacheRead: 300_005 });
-    expect(agent.models['claude-opus-4-8']).toEqual({ executions: 2, input: 300, output: 30, cacheCreation: 7, cacheRead: 5 });
-    expect(agent.models[NO_MODEL]).toEqual({ executions: 1, input: 1, output: 1, cacheCreation: 0, cacheRead: 0 });
-    expect(agent.longContextModels['claude-opus-4-8']).toEqual({ executions: 1, input: 150_000, output: 100, cacheCreation: 0, cacheRead: 300_000 });
+    expect(agent.tokens).toEqual({ executions: 4, input: 150_301, output: 131, cacheCreation: 7, cacheRead: 300_005, cacheCreation1h: 0 });
+    expect(agent.models['claude-opus-4-8']).toEqual({ executions: 2, input: 300, output: 30, cacheCreation: 7, cacheRead: 5, cacheCreation1h: 0 });
+    expect(agent.models[NO_MODEL]).toEqual({ executions: 1, input: 1, output: 1, cacheCreation: 0, cacheRead: 0, cacheCreation1h: 0 });
+    expect(agent.longContextModels['claude-opus-4-8']).toEqual({ executions: 1, input: 150_000, output: 100, cacheCreation: 0, cacheRead: 300_000, cacheCreation1h: 0 });
+  });
+
+  test('a record that splits its tokens per API call keeps its long-context part with the model, where it can be priced', () => {
+    const longContext = { input: 100_000, output: 50, cacheCreation: 0, cacheCreation1h: 0, cacheRead: 210_000 };
+    const summary = summarizeDay(DAY, [
+      makeRecord({ id: 'a', start: at(2026, 11, 20, 10), tokens: { input: 150_000, output: 100, cacheRead: 300_000, cacheCreation: 40, cacheCreation1h: 30, longContext }, tokensUsed: 310_050 }),
+      makeRecord({ id: 'b', start: at(2026, 11, 20, 11), tokens: { input: 10, output: 10, cacheCreation1h: 0, longContext: null }, tokensUsed: 20 }),
+    ]);
+    const agent = summary.agents['code-reviewer']!;
+    expect(agent.longContextModels).toEqual({});
+    expect(agent.models['claude-opus-4-8']).toEqual({ executions: 2, input: 150_010, output: 110, cacheCreation: 40, cacheRead: 300_000, cacheCreation1h: 30, longContext });
+  });
+
+  test('a model named like an object property gets its own entry', () => {
+    const summary = summarizeDay(DAY, [
+      makeRecord({ id: 'a', start: at(2026, 11, 20, 10), model: 'toString', tokens: { input: 1, output: 2 } }),
+      makeRecord({ id: 'b', start: at(2026, 11, 20, 11), model: '__proto__', tokens: { input: 3, output: 4 } }),
+    ]);
+    const models = summary.agents['code-reviewer']!.models;
+    expect(Object.keys(models)).toEqual(['__proto__', 'toString']);
+    expect(Object.getPrototypeOf(models)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(models, '__proto__')!.value).toMatchObject({ input: 3, output: 4 });
+    expect(Object.getOwnPropertyDescriptor(models, 'toString')!.value).toMatchObject({ input: 1, output: 2 });
   });
 
   test('a large run whose last call stayed under 200k is not long-context', () => {

@@ -1,4 +1,4 @@
-import type { AgentExecution, ExecutionError } from '../../src/schema/record.js';
+import type { AgentExecution, ExecutionError, LongContextTokens } from '../../src/schema/record.js';
 
 // Hand-made execution records for analytics tests: every field valid against
 // the record schema, with the few a test cares about set explicitly.
@@ -13,7 +13,7 @@ export interface RecordSpec {
   status?: 'success' | 'partial' | 'failed';
   model?: string | null;
   tokensUsed?: number | null;
-  tokens?: { input: number; output: number; cacheCreation?: number; cacheRead?: number } | null;
+  tokens?: { input: number; output: number; cacheCreation?: number; cacheRead?: number; cacheCreation1h?: number; longContext?: LongContextTokens | null } | null;
   apiCalls?: number | null;
   tools?: Record<string, { calls: number; failures: number }>;
   errors?: Partial<ExecutionError>[];

@@ -171,7 +171,7 @@ describe('nested and background session', () => {
     expect(background.capture.closedBy).toBe('SubagentStop');
     // Last API call: 101 input + 50 cache read + 20 output, the same rule as totalTokens.
     expect(background.metrics.tokensUsed).toBe(171);
-    expect(background.metrics.tokens).toEqual({ input: 201, output: 40, cacheCreation: 0, cacheRead: 100 });
+    expect(background.metrics.tokens).toEqual({ input: 201, output: 40, cacheCreation: 0, cacheRead: 100, cacheCreation1h: 0, longContext: null });
     // First to last transcript line: 04:48:48.383 -> 04:48:49.489.
     expect(background.metrics.duration).toBe(1106);
     expect(background.metrics.durationSource).toBe('transcript');

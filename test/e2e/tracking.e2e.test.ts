@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { costOf } from '../../src/analytics/cost';
+import { addTokens, emptyTokens } from '../../src/analytics/day-summary';
 import { AgentExecution } from '../../src/schema/record';
 import { listDays, readDayRecords } from '../../src/store/records';
 import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic.js';
@@ -110,6 +112,13 @@ function expectSessionTotals(t: Tracked) {
   expect(sum((r) => r.metrics.tokens?.output ?? 0) + main.output_tokens).toBe(usage!.outputTokens);
   expect(sum((r) => r.metrics.tokens?.cacheRead ?? 0) + main.cache_read_input_tokens).toBe(usage!.cacheReadInputTokens);
   expect(sum((r) => r.metrics.tokens?.cacheCreation ?? 0) + main.cache_creation_input_tokens).toBe(usage!.cacheCreationInputTokens);
+  // And priced from the bundled list, they cost what Claude Code charged, to the millionth.
+  const [model] = Object.keys(t.r.result!.modelUsage);
+  const tokens = emptyTokens();
+  for (const r of t.records) if (r.metrics.tokens) addTokens(tokens, r.metrics.tokens);
+  addTokens(tokens, { input: main.input_tokens, output: main.output_tokens, cacheCreation: main.cache_creation_input_tokens, cacheRead: main.cache_read_input_tokens });
+  const cost = costOf({ [model!]: tokens }, {}, {});
+  expect(Math.abs(cost.usd! - (t.r.result!.total_cost_usd as number))).toBeLessThanOrEqual(0.000001 + 1e-12);
 }
 
 describe('records written by agent-track under the real Claude Code', () => {
@@ -132,6 +141,8 @@ describe('records written by agent-track under the real Claude Code', () => {
       output: transcript.sum.output_tokens,
       cacheCreation: transcript.sum.cache_creation_input_tokens,
       cacheRead: transcript.sum.cache_read_input_tokens,
+      cacheCreation1h: 0,
+      longContext: null,
     });
     expectSessionTotals(t);
     expect(completions(t)).toEqual([expect.objectContaining({ executionId: record!.id, status: 'success', duration: result.totalDurationMs })]);
