@@ -157,7 +157,17 @@ function anomalyText(a: Anomaly): string {
 
 export function recommendations(report: Report): HTMLElement {
   const areas = report.improvementAreas;
-  if (areas.length === 0) return h('p', { class: 'empty' }, 'No agent needs attention by the report\'s rules.');
+  // Early signals: agents with too few runs for a rate, kept apart from the findings.
+  const signals = (report.earlySignals ?? []).slice(0, AREAS_SHOWN);
+  const early = signals.length
+    ? h(
+        'div',
+        {},
+        h('h3', {}, 'Early signals (too few runs for a rate)'),
+        h('ul', { class: 'findings', id: 'early-signals' }, ...signals.map((s) => h('li', { 'data-agent': s.agent, class: 'warn' }, h('strong', {}, s.agent), ': ', s.text))),
+      )
+    : null;
+  if (areas.length === 0) return h('div', {}, h('p', { class: 'empty' }, 'No agent needs attention by the report\'s rules.'), early);
   return h(
     'div',
     {},
@@ -176,6 +186,7 @@ export function recommendations(report: Report): HTMLElement {
       ),
     ),
     areas.length > AREAS_SHOWN ? h('p', { class: 'hint' }, `${areas.length - AREAS_SHOWN} more in the report JSON.`) : null,
+    early,
   );
 }
 
