@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { AgentExecution } from '../src/schema/record.js';
 import { DashboardData } from '../src/schema/dashboard.js';
 import { Report, Trends } from '../src/schema/report.js';
+import { RunsOutput, ShowOutput } from '../src/schema/runs.js';
 import { Status } from '../src/schema/status.js';
 import { DaySummaryFile, DayWorkflowsFile } from '../src/schema/summary.js';
 
@@ -18,6 +19,8 @@ const SCHEMAS = {
   'day-summary.schema.json': { schema: DaySummaryFile, title: 'agent-track day summary', description: 'The mergeable rollup of one day, its per-agent figures: <logs>/YYYY-MM-DD/summary.json' },
   'status.schema.json': { schema: Status, title: 'agent-track status', description: 'agent-track status --json: active agents, the last 24 hours, agent health' },
   'dashboard.schema.json': { schema: DashboardData, title: 'agent-track dashboard data', description: 'The data embedded in the HTML page agent-track dashboard writes (<script id="agent-track-data">)' },
+  'runs.schema.json': { schema: RunsOutput, title: 'agent-track runs', description: 'agent-track runs --json: recent executions, newest first' },
+  'show.schema.json': { schema: ShowOutput, title: 'agent-track show', description: 'agent-track show <id> --json: one execution in detail' },
   'day-workflows.schema.json': { schema: DayWorkflowsFile, title: 'agent-track day workflows', description: 'The workflow tallies of one day, written with summary.json: <logs>/YYYY-MM-DD/workflows.json' },
 };
 

@@ -8,6 +8,8 @@ import { installCommand, uninstallCommand } from './commands/install.js';
 import { pruneCommand } from './commands/prune.js';
 import { reportCommand } from './commands/report.js';
 import { rollupWorkerCommand } from './commands/rollup-worker.js';
+import { runsCommand } from './commands/runs.js';
+import { showCommand } from './commands/show.js';
 import { statusCommand } from './commands/status.js';
 import { trendsCommand } from './commands/trends.js';
 
@@ -40,6 +42,8 @@ const commands: Command[] = [
   reportCommand(),
   trendsCommand(),
   statusCommand(),
+  runsCommand(),
+  showCommand(),
   dashboardCommand(),
   rollupWorkerCommand(),
   pruneCommand(),
