@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { join } from 'node:path';
 import { UsageError, UserError } from './commands/context.js';
+import { checkCommand } from './commands/check.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -44,6 +45,7 @@ const commands: Command[] = [
   statusCommand(),
   runsCommand(),
   showCommand(),
+  checkCommand(),
   dashboardCommand(),
   rollupWorkerCommand(),
   pruneCommand(),
