@@ -81,7 +81,7 @@ function main(): void {
     logsDir = resolveLogsDir({ flag: flagValue('--logs-dir'), env: process.env, payloadCwd, cwd: process.cwd() });
     const config = loadConfig(resolveConfigPath(logsDir, process.env, flagValue('--config')));
     const issues: string[] = [];
-    const moment = readMoment(logsDir, config, startedAt, (issue) => issues.push(issue.path));
+    const moment = readMoment(logsDir, config, startedAt, payload.session_id ?? null, (issue) => issues.push(issue.path));
     if (alerts) {
       const list = [...moment.alerts.problems, ...moment.alerts.warnings];
       if (list.length) process.stdout.write(`${JSON.stringify({ systemMessage: `agent-track: ${list.map((a) => a.text).join('; ')}` })}\n`);

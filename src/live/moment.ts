@@ -11,12 +11,14 @@ import type { ExecutionFacts } from '../schema/facts.js';
 import type { DayFigures, TokenSums } from '../schema/summary.js';
 import { localDay } from '../store/paths.js';
 import { listDays, readDayFacts, type IssueSink } from '../store/records.js';
-import { peekDay } from '../store/rollup.js';
+import { loadDay } from '../store/rollup.js';
 
-// What the statusline and the SessionStart alert need right now, read without
-// writing anything: runs in flight, today's cost, each budget's burn, and the
-// agents whose health is failed. Closed days come from their rollups when
-// those are current; today and the last day are read from their records.
+// What the statusline and the SessionStart alert need right now: runs in
+// flight, today's cost, each budget's burn, and the agents whose health is
+// failed. Closed days come from their rollups, written once when missing or
+// stale (the same rollups every report reads), so a statusline run after
+// every message reads today's records and small summary files. Health is
+// judged on today's runs: enough to catch an agent failing now.
 
 /** Days of history behind the expected durations of running agents. */
 const TYPICAL_DAYS = 7;
@@ -30,9 +32,9 @@ export interface Moment {
   alerts: Alerts;
 }
 
-export function readMoment(logsDir: string, config: Config, now: number, onIssue: IssueSink): Moment {
+/** `session`: only its runs in flight are read (null: every session's). */
+export function readMoment(logsDir: string, config: Config, now: number, session: string | null, onIssue: IssueSink): Moment {
   const today = localDay(now);
-  const yesterday = addDays(today, -1);
   const budgetFrom = budgetsFrom(config.budgets, today);
   const historyFrom = addDays(today, -TYPICAL_DAYS);
   const from = budgetFrom !== null && budgetFrom < historyFrom ? budgetFrom : historyFrom;
@@ -40,13 +42,12 @@ export function readMoment(logsDir: string, config: Config, now: number, onIssue
   const records: ExecutionFacts[] = [];
   for (const day of listDays(logsDir)) {
     if (day < from || day > today) continue;
-    const peeked = day < yesterday ? peekDay(logsDir, day, now, onIssue, false) : null;
-    if (peeked) {
-      figures.push(peeked.figures);
+    if (day < today) {
+      figures.push(loadDay(logsDir, day, now, onIssue, false).figures);
       continue;
     }
     const facts = readDayFacts(logsDir, day, onIssue);
-    if (day >= yesterday) records.push(...facts);
+    records.push(...facts);
     figures.push(summarizeDay(day, facts));
   }
 
@@ -61,7 +62,7 @@ export function readMoment(logsDir: string, config: Config, now: number, onIssue
   const budgets = budgetStates({ budgets: config.budgets, days: figures, prices: config.prices, now, today });
   const history = figures.filter((f) => f.day >= historyFrom);
   return {
-    running: listInFlight(logsDir, config, now),
+    running: listInFlight(logsDir, config, now, session ?? undefined),
     typical: typicalDurations(history),
     today: { usd: cost.pricedUsd, unpricedExecutions: cost.unpricedExecutions, executions: todays?.executions ?? 0 },
     budgets,
