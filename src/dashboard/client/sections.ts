@@ -64,6 +64,27 @@ export function health(data: DashboardData): HTMLElement {
       ),
     );
   }
+  const budgets = status.budgets ?? [];
+  if (budgets.length) {
+    wrap.append(
+      h('p', { class: 'hint' }, 'Budgets, in their current period (forecast: the period\'s burn rate so far, carried to its end):'),
+      h(
+        'ul',
+        { class: 'budgets', id: 'budgets' },
+        ...budgets.map((b) => {
+          const amount = (v: number) => (b.metric === 'usd' ? formatUsd(v) : `${formatTokens(v)} tokens`);
+          return h(
+            'li',
+            { 'data-budget': b.name, 'data-state': b.state },
+            h('span', { class: `pill b-${b.state}` }, b.state === 'ok' ? 'ok' : b.state === 'warning' ? 'near' : 'spent'),
+            h('strong', {}, b.name),
+            ` ${amount(b.spent)} of ${amount(b.limit)} (${formatPercent(b.share)})`,
+            b.forecast === null ? ' · too early to forecast' : ` · heading for ${amount(b.forecast)} by ${b.to}`,
+          );
+        }),
+      ),
+    );
+  }
   if (entries.length === 0) {
     wrap.append(h('p', { class: 'empty' }, `No runs in the ${t.recentDays} days before this page was made.`));
     return wrap;
