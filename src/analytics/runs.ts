@@ -1,6 +1,6 @@
 import type { ModelPrice } from '../schema/config.js';
 import type { AgentExecution } from '../schema/record.js';
-import type { ChainRun, RunRow } from '../schema/runs.js';
+import type { ChainRun, RunDetail, RunRow } from '../schema/runs.js';
 import { costOf } from './cost.js';
 import { isLongContext, NO_MODEL } from './day-summary.js';
 
@@ -63,5 +63,25 @@ export function chainRun(id: string, record: AgentExecution | null): ChainRun {
     status: record?.result.status ?? null,
     startTime: record ? new Date(record.metrics.startTime).toISOString() : null,
     duration: record?.metrics.duration == null ? null : Math.round(record.metrics.duration),
+  };
+}
+
+// 500 runs in one page: a long prompt each would outweigh the rest of it.
+export const PROMPT_SHOWN = 600;
+
+export function runDetail(record: AgentExecution, prices: Readonly<Record<string, ModelPrice>>): RunDetail {
+  const prompt = record.request.prompt;
+  return {
+    description: record.request.description,
+    prompt: prompt === null ? null : prompt.length > PROMPT_SHOWN ? `${prompt.slice(0, PROMPT_SHOWN - 1)}…` : prompt,
+    model: record.request.context.model,
+    sessionId: record.request.context.sessionId,
+    chain: { parent: record.chain.parentExecutionId, children: record.chain.childExecutions, parallel: record.chain.parallelWith },
+    errors: record.errors.map(({ type, message, tool, recoveryAction }) => ({ type, message, tool, recoveryAction })),
+    billedTokens: record.metrics.tokens,
+    costUsd: runCost(record, prices),
+    toolCalls: Object.entries(record.metrics.toolCalls).map(([tool, c]) => ({ tool, calls: c.calls, failures: c.failures })),
+    modifiedFiles: record.result.modifiedFiles,
+    testCommands: record.result.testCommands,
   };
 }

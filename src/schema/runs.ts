@@ -74,3 +74,23 @@ export const ShowOutput = z.object({
   transcriptPath: z.nullable(described(z.string(), "The subagent's transcript, when it still exists")),
 });
 export type ShowOutput = z.infer<typeof ShowOutput>;
+
+/**
+ * One run as the dashboard's detail view shows it: what `show` shows, from the
+ * record alone (no transcript: a page made for many runs reads none), the
+ * prompt cut to PROMPT_SHOWN characters. Keyed by execution id in the page data.
+ */
+export const RunDetail = z.object({
+  description: z.nullable(z.string()),
+  prompt: z.nullable(described(z.string(), 'Scrubbed prompt, cut to its first 600 characters')),
+  model: z.nullable(z.string()),
+  sessionId: z.string(),
+  chain: z.object({ parent: z.nullable(z.string()), children: z.array(z.string()), parallel: z.array(z.string()) }),
+  errors: z.array(z.object({ type: z.string(), message: z.string(), tool: z.nullable(z.string()), recoveryAction: z.nullable(z.string()) })),
+  billedTokens: z.nullable(z.object({ input: count(), output: count(), cacheCreation: count(), cacheRead: count() })),
+  costUsd: usd('Priced from its billed tokens'),
+  toolCalls: z.array(z.object({ tool: z.string(), calls: count(), failures: count() })),
+  modifiedFiles: z.array(z.string()),
+  testCommands: z.array(z.string()),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
