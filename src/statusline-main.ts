@@ -1,5 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { readSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { PayloadEnd } from './capture/payload-end.js';
 import { loadConfig } from './config/load.js';
@@ -64,10 +63,21 @@ function wrapped(raw: Buffer): string {
   try {
     const original = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as { command?: unknown };
     if (typeof original.command !== 'string') return '';
+    // Loaded only here: child_process (and the net module under it) costs a statusline without --wrap several ms.
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const run = spawnSync('/bin/sh', ['-c', original.command], { input: raw, timeout: WRAP_TIMEOUT_MS, encoding: 'utf8' });
     return (run.stdout ?? '').split('\n')[0]!.trimEnd();
   } catch {
     return '';
+  }
+}
+
+/** Straight to fd 1: process.stdout would set up a stream (and load net for a pipe) for one line. */
+function print(line: string): void {
+  try {
+    writeSync(1, `${line}\n`);
+  } catch {
+    // Claude Code went away: nothing to show the line to.
   }
 }
 
@@ -84,12 +94,12 @@ function main(): void {
     const moment = readMoment(logsDir, config, startedAt, payload.session_id ?? null, (issue) => issues.push(issue.path));
     if (alerts) {
       const list = [...moment.alerts.problems, ...moment.alerts.warnings];
-      if (list.length) process.stdout.write(`${JSON.stringify({ systemMessage: `agent-track: ${list.map((a) => a.text).join('; ')}` })}\n`);
+      if (list.length) print(JSON.stringify({ systemMessage: `agent-track: ${list.map((a) => a.text).join('; ')}` }));
       return;
     }
     const ours = statusLine(moment, payload.session_id ?? null, startedAt);
     const theirs = wrapped(raw);
-    process.stdout.write(`${theirs ? `${theirs} │ ` : ''}${ours}\n`);
+    print(`${theirs ? `${theirs} │ ` : ''}${ours}`);
   } catch (error) {
     if (alerts) {
       if (logsDir) {
@@ -102,7 +112,7 @@ function main(): void {
       return;
     }
     const theirs = wrapped(raw);
-    process.stdout.write(`${theirs ? `${theirs} │ ` : ''}${ERROR_MARK}\n`);
+    print(`${theirs ? `${theirs} │ ` : ''}${ERROR_MARK}`);
   }
 }
 
