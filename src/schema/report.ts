@@ -181,9 +181,11 @@ export const Report = z.object({
   agentMetrics: z.array(AgentMetrics),
   topPerformers: z.array(TopPerformer),
   improvementAreas: z.array(ImprovementArea).check(d('Findings backed by enough runs')),
-  earlySignals: z
-    .array(EarlySignal)
-    .check(d('Agents with too few runs for a rate that failed or ended partial: counts, kept apart from the findings')),
+  // A default, so dated reports written before early signals existed still read back.
+  earlySignals: z._default(
+    z.array(EarlySignal).check(d('Agents with too few runs for a rate that failed or ended partial: counts, kept apart from the findings')),
+    () => [],
+  ),
   toolUsage: ToolUsage,
   workflowPatterns: z.array(WorkflowPattern),
   cost: CostReport,

@@ -58,6 +58,9 @@ describe('buildReport', () => {
       agents: 2,
     });
     expect(report.summary.failuresByType).toEqual([{ type: 'api_error', count: 1, executions: 1 }]);
+    // A dated report written before early signals existed still reads back, with none.
+    const { earlySignals: _signals, ...older } = report;
+    expect(Report.parse(older).earlySignals).toEqual([]);
     // 1 failure in 3 runs is too few for a rate: an early signal, and no top performer.
     expect(report.topPerformers).toEqual([]);
     expect(report.improvementAreas).toEqual([]);
