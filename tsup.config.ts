@@ -1,7 +1,7 @@
 import { defineConfig, type Options } from 'tsup';
 import { dashboardAssets } from './scripts/dashboard-assets';
 
-// Two CommonJS bundles with every dependency inlined:
+// Three CommonJS bundles with every dependency inlined:
 // - hook.cjs is what Claude Code starts for every subagent event. CommonJS loads
 //   ~9 ms faster than ESM on Node 20 and the bundle holds only the capture path
 //   (zod/mini, no commander), so a hook costs little more than a bare `node`.
@@ -22,5 +22,8 @@ const common: Options = {
 
 export default defineConfig([
   { ...common, entry: { hook: 'src/hook-main.ts' }, minify: true, clean: false },
+  // statusline.cjs: `agent-track statusline` (after every message) and the
+  // SessionStart alert hook (`hook --alerts`), without commander or the CLI.
+  { ...common, entry: { statusline: 'src/statusline-main.ts' }, minify: true, clean: false },
   { ...common, entry: { cli: 'src/cli.ts' }, minify: false, clean: false, esbuildPlugins: [dashboardAssets()] },
 ]);

@@ -5,6 +5,8 @@ import { AgentExecution } from '../src/schema/record.js';
 import { DashboardData } from '../src/schema/dashboard.js';
 import { Report, Trends } from '../src/schema/report.js';
 import { PriceList } from '../src/schema/prices.js';
+import { CheckOutput } from '../src/schema/check.js';
+import { RunsOutput, ShowOutput } from '../src/schema/runs.js';
 import { Status } from '../src/schema/status.js';
 import { DaySummaryFile, DayWorkflowsFile } from '../src/schema/summary.js';
 
@@ -20,6 +22,9 @@ const SCHEMAS = {
   'status.schema.json': { schema: Status, title: 'agent-track status', description: 'agent-track status --json: active agents, the last 24 hours, agent health' },
   'dashboard.schema.json': { schema: DashboardData, title: 'agent-track dashboard data', description: 'The data embedded in the HTML page agent-track dashboard writes (<script id="agent-track-data">)' },
   'prices.schema.json': { schema: PriceList, title: 'agent-track prices', description: 'agent-track prices --json: the price of each model in use and where it comes from' },
+  'runs.schema.json': { schema: RunsOutput, title: 'agent-track runs', description: 'agent-track runs --json: recent executions, newest first' },
+  'show.schema.json': { schema: ShowOutput, title: 'agent-track show', description: 'agent-track show <id> --json: one execution in detail' },
+  'check.schema.json': { schema: CheckOutput, title: 'agent-track check', description: 'agent-track check --json: budgets spent or near, agents failing' },
   'day-workflows.schema.json': { schema: DayWorkflowsFile, title: 'agent-track day workflows', description: 'The workflow tallies of one day, written with summary.json: <logs>/YYYY-MM-DD/workflows.json' },
 };
 

@@ -1,5 +1,5 @@
 'use strict';
-// Writes the V8 code caches next to dist/hook.cjs and dist/cli.cjs (part of
+// Writes the V8 code caches next to dist/hook.cjs, dist/cli.cjs and dist/statusline.cjs (part of
 // `npm run build`): the hook runs through one whole subagent run (PreToolUse,
 // SubagentStart, SubagentStop, PostToolUse) and the CLI through a one-day
 // demo with its report, in throwaway folders, so each cache holds the
@@ -53,6 +53,14 @@ try {
     env: { ...process.env, AGENT_TRACK_CODE_CACHE: 'refresh', NO_COLOR: '1' },
   });
   if (demo.status !== 0) throw new Error(`warm-up demo exited ${demo.status}: ${demo.stderr}`);
+  // The statusline bundle, over the demo's logs (a budget set, so budgets are compiled too).
+  const demoLogs = join(logs, 'demo', 'project', '.claude', 'execution-logs');
+  writeFileSync(join(logs, 'demo', 'project', '.claude', 'agent-track.json'), JSON.stringify({ budgets: [{ period: 'day', usd: 1000 }] }));
+  const line = spawnSync(process.execPath, [bin, 'statusline'], {
+    input: JSON.stringify({ session_id: 'warm-session', cwd: join(logs, 'demo', 'project') }),
+    env: { ...process.env, AGENT_TRACK_LOGS_DIR: demoLogs, AGENT_TRACK_CODE_CACHE: 'refresh' },
+  });
+  if (line.status !== 0) throw new Error(`warm-up statusline exited ${line.status}: ${line.stderr}`);
 } finally {
   rmSync(logs, { recursive: true, force: true });
 }

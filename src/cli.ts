@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { join } from 'node:path';
 import { UsageError, UserError } from './commands/context.js';
+import { checkCommand } from './commands/check.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
@@ -9,6 +10,8 @@ import { pricesCommand } from './commands/prices.js';
 import { pruneCommand } from './commands/prune.js';
 import { reportCommand } from './commands/report.js';
 import { rollupWorkerCommand } from './commands/rollup-worker.js';
+import { runsCommand } from './commands/runs.js';
+import { showCommand } from './commands/show.js';
 import { statusCommand } from './commands/status.js';
 import { trendsCommand } from './commands/trends.js';
 
@@ -41,6 +44,9 @@ const commands: Command[] = [
   reportCommand(),
   trendsCommand(),
   statusCommand(),
+  runsCommand(),
+  showCommand(),
+  checkCommand(),
   dashboardCommand(),
   pricesCommand(),
   rollupWorkerCommand(),

@@ -5,7 +5,7 @@ import { costOf, costWarnings, type CostSummary } from './cost.js';
 import { combineAgents, mergeDays, type PeriodAgent } from './merge.js';
 import { periodRange, periodText, type Period } from './period.js';
 import { PRICES_AS_OF } from './prices.js';
-import { improvementAreas, topPerformers } from './rules.js';
+import { earlySignals, improvementAreas, topPerformers } from './rules.js';
 import { percent, roundedMean } from './stats.js';
 import { toolUsage } from './tools.js';
 import { describeWorkflow } from './workflows.js';
@@ -46,7 +46,9 @@ export function buildReport(input: ReportInput): Report {
   }
 
   const areas = improvementAreas({ agents: period.agents, baseline: baseline.agents, baselineDays: input.baselineDays });
-  const flagged = new Set(areas.filter((a) => a.rule === 'high-failure-rate' || a.rule === 'no-success').map((a) => a.agent));
+  const signals = earlySignals(period.agents, areas);
+  // Any finding or signal rules an agent out of the top performers.
+  const flagged = new Set([...areas.map((a) => a.agent), ...signals.map((s) => s.agent)]);
 
   return {
     schemaVersion: 1,
@@ -75,6 +77,7 @@ export function buildReport(input: ReportInput): Report {
     agentMetrics,
     topPerformers: topPerformers(period.agents, flagged),
     improvementAreas: areas,
+    earlySignals: signals,
     toolUsage: toolUsage(period.agents),
     workflowPatterns: workflowPatterns(period.workflows),
     cost: {

@@ -1,4 +1,4 @@
-import type { ImprovementArea, ImprovementRule, TopPerformer } from '../schema/report.js';
+import type { EarlySignal, ImprovementArea, ImprovementRule, TopPerformer } from '../schema/report.js';
 import type { ErrorTally } from '../schema/summary.js';
 import { formatDuration, formatPercent, formatRatio, formatTokens } from './format.js';
 import type { PeriodAgent } from './merge.js';
@@ -58,8 +58,13 @@ export function improvementAreas(input: RuleInput): ImprovementArea[] {
     const base = input.baseline.get(agent) ?? null;
     const headline = failureFinding(agent, day, base);
     if (headline) findings.push(headline);
-    findings.push(...toolFindings(agent, day));
-    findings.push(...recurringErrors(agent, day, headline?.figures.topErrorType ?? null));
+    // One cause, one finding: a tool failing with the headline's error type is the
+    // headline (named in it), and an error type a failing tool explains is that tool's finding.
+    const headlineType = headline?.figures.topErrorType ?? null;
+    const tools = toolFindings(agent, day).filter((f) => f.figures.topErrorType === null || f.figures.topErrorType !== headlineType);
+    findings.push(...tools);
+    const explained = new Set([headlineType, ...tools.map((f) => f.figures.topErrorType)]);
+    findings.push(...recurringErrors(agent, day, explained));
     const slower = slowerFinding(agent, day, base, input.baselineDays);
     if (slower) findings.push(slower);
     const heavy = tokenHeavyFinding(agent, day, fleetMedian, input.agents);
@@ -72,10 +77,23 @@ export function improvementAreas(input: RuleInput): ImprovementArea[] {
     .map(({ weight: _weight, ...area }) => area);
 }
 
-/** Agents with enough runs, ranked by a success rate that accounts for sample size, then by speed. */
+/**
+ * Agents with enough runs, ranked by a success rate that accounts for sample size, then by speed.
+ * `flagged`: agents with a finding or an early signal, never top performers. A top performer
+ * also succeeds at least as often as the fleet does.
+ */
 export function topPerformers(agents: ReadonlyMap<string, PeriodAgent>, flagged: ReadonlySet<string>): TopPerformer[] {
+  let runs = 0;
+  let succeeded = 0;
+  for (const day of agents.values()) {
+    runs += day.executions;
+    succeeded += day.success;
+  }
   return [...agents]
-    .filter(([agent, day]) => day.executions >= THRESHOLDS.topPerformersMinRuns && !flagged.has(agent) && day.success > 0)
+    .filter(
+      ([agent, day]) =>
+        day.executions >= THRESHOLDS.topPerformersMinRuns && !flagged.has(agent) && day.success > 0 && day.success * runs >= succeeded * day.executions,
+    )
     .map(([agent, day]) => ({ agent, day, score: wilsonLowerBound(day.success, day.executions), p50: day.durations.percentile(50) ?? Infinity }))
     .sort((a, b) => b.score - a.score || a.p50 - b.p50 || (a.agent < b.agent ? -1 : 1))
     .slice(0, THRESHOLDS.topPerformersKept)
@@ -111,16 +129,45 @@ function failureFinding(agent: string, day: PeriodAgent, base: PeriodAgent | nul
       weight: n,
     };
   }
-  if (n < THRESHOLDS.minRuns || day.failed / n < THRESHOLDS.failureRate) return null;
+  // Partial runs (finished with failed tool calls) count against the agent too:
+  // 1 failed and 2 partial of 7 is 3 runs in 7 that did not go well.
+  const notSucceeded = day.failed + day.partial;
+  if (n < THRESHOLDS.minRuns || notSucceeded / n < THRESHOLDS.failureRate) return null;
   const rate = percent(day.failed, n);
+  const shareNotSucceeded = percent(notSucceeded, n);
+  const outcome =
+    day.partial === 0
+      ? `${day.failed} of ${n} runs failed (${formatPercent(rate)})`
+      : `${notSucceeded} of ${n} runs did not succeed (${formatPercent(shareNotSucceeded)}: ${day.failed} failed, ${day.partial} partial)`;
+  const tool = top ? mainTool(day, top[0]) : null;
   return {
     agent,
     rule: 'high-failure-rate',
-    issue: `${day.failed} of ${n} runs failed (${formatPercent(rate)})${top ? `; most common error: ${top[0]} in ${top[1].executions} runs` : ''}`,
+    issue: `${outcome}${top ? `; most common error: ${top[0]} in ${top[1].executions} ${runsWord(top[1].executions)}` : ''}${
+      tool ? ` (${tool.tool} failed in ${tool.failures} of ${tool.calls} calls)` : ''
+    }`,
     recommendation: top ? advice(agent, top[0], top[1]) : `The failed runs left no error detail: read their transcripts`,
-    figures: { executions: n, failed: day.failed, failureRate: rate, topErrorType: top?.[0] ?? null, topErrorExecutions: top?.[1].executions ?? null },
-    weight: day.failed,
+    figures: {
+      executions: n,
+      failed: day.failed,
+      partial: day.partial,
+      failureRate: rate,
+      notSucceededRate: shareNotSucceeded,
+      topErrorType: top?.[0] ?? null,
+      topErrorExecutions: top?.[1].executions ?? null,
+    },
+    weight: notSucceeded,
   };
+}
+
+/** The tool an error type came from most, with its calls, when it is a failing tool by the rule's measure. */
+function mainTool(day: PeriodAgent, type: string): { tool: string; calls: number; failures: number } | null {
+  const tally = day.errors[type];
+  if (!tally) return null;
+  const [tool] = Object.entries(tally.tools).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0] ?? [];
+  const calls = tool === undefined ? undefined : day.toolCalls[tool];
+  if (!tool || !calls || calls.calls < THRESHOLDS.failingToolMinCalls || calls.failures / calls.calls < THRESHOLDS.failingToolRate) return null;
+  return { tool, calls: calls.calls, failures: calls.failures };
 }
 
 function toolFindings(agent: string, day: PeriodAgent): Finding[] {
@@ -135,7 +182,9 @@ function toolFindings(agent: string, day: PeriodAgent): Finding[] {
     findings.push({
       agent,
       rule: 'failing-tool',
-      issue: `${tool} failed in ${failures} of ${calls} calls (${formatPercent(rate)})${cause ? `, mostly ${cause.type} (${cause.n})` : ''}`,
+      issue: `${tool} failed in ${failures} of ${calls} calls (${formatPercent(rate)})${
+        cause ? `, mostly ${cause.type} (${cause.n}), in ${cause.tally.executions} of ${day.executions} runs` : ''
+      }`,
       recommendation: cause ? advice(agent, cause.type, cause.tally, tool) : `Check how ${agent} calls ${tool}: no error text was recorded`,
       figures: { tool, calls, failures, failureRate: rate, topErrorType: cause?.type ?? null },
       weight: failures,
@@ -144,10 +193,10 @@ function toolFindings(agent: string, day: PeriodAgent): Finding[] {
   return findings;
 }
 
-function recurringErrors(agent: string, day: PeriodAgent, headlineType: string | number | null): Finding[] {
+function recurringErrors(agent: string, day: PeriodAgent, explained: ReadonlySet<unknown>): Finding[] {
   const findings: Finding[] = [];
   for (const [type, tally] of Object.entries(day.errors)) {
-    if (type === headlineType) continue;
+    if (explained.has(type)) continue;
     if (tally.executions < THRESHOLDS.recurringMinExecutions || tally.executions / day.executions < THRESHOLDS.recurringShare) continue;
     const share = percent(tally.executions, day.executions);
     findings.push({
@@ -190,6 +239,42 @@ function slowerFinding(agent: string, day: PeriodAgent, base: PeriodAgent | null
     },
     weight: day.executions,
   };
+}
+
+/**
+ * What the rules can say of agents below the sample sizes: counts, never a rate
+ * ("1 of 3 runs failed: api_error"). Only for agents with fewer runs than a rate
+ * needs and no finding on their outcomes, so a signal never repeats a finding.
+ */
+export function earlySignals(agents: ReadonlyMap<string, PeriodAgent>, areas: readonly ImprovementArea[]): EarlySignal[] {
+  const judged = new Set(areas.filter((a) => a.rule === 'no-success' || a.rule === 'high-failure-rate').map((a) => a.agent));
+  const signals: EarlySignal[] = [];
+  for (const [agent, day] of agents) {
+    const n = day.executions;
+    if (n >= THRESHOLDS.minRuns || judged.has(agent) || day.failed + day.partial === 0) continue;
+    const errors = Object.entries(day.errors)
+      .map(([type, tally]) => ({ type, executions: tally.executions, sample: tally.sample }))
+      .sort((a, b) => b.executions - a.executions || (a.type < b.type ? -1 : 1));
+    const of = `of ${n} ${runsWord(n)}`;
+    const outcome = day.failed
+      ? `${day.failed} ${of} failed${day.partial ? `, ${day.partial} partial` : ''}`
+      : `${day.partial} ${of} partial (failed tool calls)`;
+    const causes = errors.length === 1 ? errors[0]!.type : errors.map((e) => `${e.type} (${e.executions})`).join(', ');
+    signals.push({
+      agent,
+      executions: n,
+      failed: day.failed,
+      partial: day.partial,
+      errors: errors.map(({ type, executions }) => ({ type, executions })),
+      text: causes ? `${outcome}: ${causes}` : `${outcome}; no error detail recorded`,
+      sample: errors[0]?.sample ?? null,
+    });
+  }
+  return signals.sort((a, b) => b.failed + b.partial - (a.failed + a.partial) || (a.agent < b.agent ? -1 : 1));
+}
+
+function runsWord(n: number): string {
+  return n === 1 ? 'run' : 'runs';
 }
 
 function billedTotal(day: PeriodAgent): number {

@@ -1,3 +1,4 @@
+import type { BudgetState } from '../schema/budgets.js';
 import type { ExecutionFacts } from '../schema/facts.js';
 import type { ActiveAgent, AgentHealth, ErrorSummary, HealthStatus, HealthThresholds, Last24Hours, Status } from '../schema/status.js';
 import type { DayFigures } from '../schema/summary.js';
@@ -58,6 +59,8 @@ export interface StatusInput {
   records: readonly ExecutionFacts[];
   thresholds?: HealthThresholds;
   warnings?: string[];
+  /** Each budget's burn, computed by budgetStates; none when no budget is set. */
+  budgets?: BudgetState[];
 }
 
 export function buildStatus(input: StatusInput): Status {
@@ -72,6 +75,7 @@ export function buildStatus(input: StatusInput): Status {
     last24Hours: last24Hours(records, input.now),
     agentHealth: agentHealth(records, input.history, input.now, thresholds),
     thresholds,
+    budgets: input.budgets ?? [],
     warnings: input.warnings ?? [],
   };
 }

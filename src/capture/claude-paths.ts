@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { lstatSync, readdirSync } from 'node:fs';
 import { readRegularFile } from '../store/fs.js';
 import type { SubagentMeta } from './events.js';
 
@@ -38,4 +39,37 @@ export function readSubagentMeta(transcriptPath: string | undefined, sessionId: 
   } catch {
     return null;
   }
+}
+
+const SAFE_ID = /^[A-Za-z0-9_-]{1,200}$/;
+
+/** Claude Code's own folder: $CLAUDE_CONFIG_DIR, else ~/.claude. */
+export function claudeConfigDir(env: NodeJS.ProcessEnv, home: string): string {
+  return env.CLAUDE_CONFIG_DIR || join(home, '.claude');
+}
+
+/**
+ * Where a finished subagent's transcript is, when it still exists. A record
+ * keeps the session and agent ids, not the path: the project folder under
+ * projects/ is Claude Code's own slug of the cwd, so each project is tried.
+ */
+export function findSubagentTranscript(claudeDir: string, sessionId: string, agentId: string): string | null {
+  // Ids come from a record: never let one walk out of the projects folder.
+  if (!SAFE_ID.test(sessionId) || !SAFE_ID.test(agentId)) return null;
+  const projects = join(claudeDir, 'projects');
+  let names: string[];
+  try {
+    names = readdirSync(projects);
+  } catch {
+    return null;
+  }
+  for (const name of names.sort()) {
+    const path = join(projects, name, sessionId, 'subagents', `agent-${agentId}.jsonl`);
+    try {
+      if (lstatSync(path).isFile()) return path;
+    } catch {
+      // Not this project.
+    }
+  }
+  return null;
 }

@@ -20,7 +20,7 @@ export function priorityFor(input: PriorityInput, config: { default: Priority; r
   return config.default;
 }
 
-function globToRegExp(glob: string): RegExp {
+export function globToRegExp(glob: string): RegExp {
   const source = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${source}$`, 'i');
 }

@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { Config } from '../schema/config.js';
 import { executionId } from '../store/paths.js';
 import { terminalEvent } from './assemble.js';
@@ -39,9 +40,10 @@ interface Pending {
  * sessions found settled, so later sweeps skip them (only a sweep, which
  * writes anyway, does: a dry run changes nothing).
  */
-function* pendingExecutions(logsDir: string, mark: boolean): Generator<Pending> {
+function* pendingExecutions(logsDir: string, mark: boolean, onlySession?: string): Generator<Pending> {
   // Session folders never start with a dot; .settled and retention's .gc- folders do.
-  const sessions = SessionState.list(logsDir).filter((name) => !name.startsWith('.'));
+  const only = onlySession === undefined ? null : basename(new SessionState(logsDir, onlySession).dir);
+  const sessions = SessionState.list(logsDir).filter((name) => !name.startsWith('.') && (only === null || name === only));
   if (mark) forgetSettled(logsDir, new Set(sessions));
   for (const dirName of sessions) {
     // Taken before anything is read: an event written from now on is newer.
@@ -95,9 +97,9 @@ export function sweepInFlight(logsDir: string, config: Config, now: number): Swe
 /** Why the next sweep closes a run with no record: past the in-flight timeout, or its session ended. */
 export type CloseReason = 'timeout' | 'session ended';
 
-/** Runs started and not finished, and not yet past the in-flight timeout. */
-export function listInFlight(logsDir: string, config: Config, now: number): InFlightExecution[] {
-  return unrecordedRuns(logsDir, config, now)
+/** Runs started and not finished, and not yet past the in-flight timeout; `session`: of that session only (the statusline). */
+export function listInFlight(logsDir: string, config: Config, now: number, session?: string): InFlightExecution[] {
+  return unrecordedRuns(logsDir, config, now, session)
     .filter((run) => run.closes === null)
     .map((run) => run.execution);
 }
@@ -112,10 +114,10 @@ export function listToClose(logsDir: string, config: Config, now: number): (InFl
 }
 
 /** Runs with no terminal event and no record yet, each with whether the next sweep closes it. */
-function unrecordedRuns(logsDir: string, config: Config, now: number): { execution: InFlightExecution; closes: CloseReason | null }[] {
+function unrecordedRuns(logsDir: string, config: Config, now: number, session?: string): { execution: InFlightExecution; closes: CloseReason | null }[] {
   const runs: { execution: InFlightExecution; closes: CloseReason | null }[] = [];
   const guessed = new Map<SessionState['dir'], Set<string>>();
-  for (const { state, key, names } of pendingExecutions(logsDir, false)) {
+  for (const { state, key, names } of pendingExecutions(logsDir, false, session)) {
     if (state.readWritten(key)) continue;
     // A just-started agent whose Agent call is listed already (its meta file is not written yet).
     if (!guessed.has(state.dir)) guessed.set(state.dir, new Set([...findLinks(state, true).keys()].map((agentId) => execKeyForAgent(agentId))));

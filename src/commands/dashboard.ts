@@ -9,7 +9,9 @@ import { dashboardHtml } from '../dashboard/page.js';
 import type { DashboardData } from '../schema/dashboard.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { localDay, LOGS_SUBDIR, metricsDir } from '../store/paths.js';
-import { listDays } from '../store/records.js';
+import { listDays, readDayRecords } from '../store/records.js';
+import type { RunDetail } from '../schema/runs.js';
+import { runDetail } from '../analytics/runs.js';
 import { createContext, outFile, UsageError, type CommandContext, type GlobalOptions } from './context.js';
 import { periodOf } from './report.js';
 import { Reporter, SummarySource, Warnings } from './reporting.js';
@@ -99,6 +101,7 @@ export async function dashboardData(ctx: CommandContext, period: Period, warning
   const days = listDays(ctx.logsDir);
   const recentDays = days.filter((day) => day >= period.from && day <= period.to).slice(-RECENT_DAYS_READ);
   const records = recentDays.flatMap((day) => readDay(day));
+  const recent = recentExecutions(records);
 
   return {
     schemaVersion: 1,
@@ -110,9 +113,21 @@ export async function dashboardData(ctx: CommandContext, period: Period, warning
     report,
     trends,
     daily,
-    recent: { days: recentDays, total: records.length, executions: recentExecutions(records) },
+    recent: { days: recentDays, total: records.length, executions: recent, details: recentDetails(ctx, recentDays, recent, warnings) },
     status,
   };
+}
+
+/** The detail view of each recent execution: the full records of the recent days, read once more (facts do not hold prompts). */
+function recentDetails(ctx: CommandContext, days: readonly string[], recent: readonly { id: string }[], warnings: Warnings): Record<string, RunDetail> {
+  const wanted = new Set(recent.map((r) => r.id));
+  const details: Record<string, RunDetail> = {};
+  for (const day of days) {
+    for (const record of readDayRecords(ctx.logsDir, day, warnings.issue)) {
+      if (wanted.has(record.id)) details[record.id] = runDetail(record, ctx.config.prices);
+    }
+  }
+  return details;
 }
 
 /** "shop-api" for /home/dev/shop-api/.claude/execution-logs; the folder's own name for a logs folder elsewhere. */

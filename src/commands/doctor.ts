@@ -4,7 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { listInFlight, sweepInFlight } from '../capture/sweep.js';
-import { installedEvents, TRACKED_EVENTS, type Settings } from '../install/hook-entries.js';
+import { ALERTS_EVENT, installedEvents, TRACKED_EVENTS, type Settings } from '../install/hook-entries.js';
 import { readdirOrEmpty } from '../store/fs.js';
 import { resolveProjectDir } from '../store/location.js';
 import { errorLogPath, localDay, RECORD_NAME } from '../store/paths.js';
@@ -80,7 +80,8 @@ function hooksCheck(ctx: CommandContext): Check {
     if (!events.size) continue;
     found.push(source.label);
     const missing = TRACKED_EVENTS.map((e) => e.event).filter((e) => !events.has(e));
-    details.push(`${source.label} (${source.path}): ${events.size}/${TRACKED_EVENTS.length} events`);
+    const tracked = TRACKED_EVENTS.filter((e) => events.has(e.event)).length;
+    details.push(`${source.label} (${source.path}): ${tracked}/${TRACKED_EVENTS.length} events${events.has(ALERTS_EVENT) ? `, and ${ALERTS_EVENT} alerts` : ''}`);
     if (missing.length) {
       details.push(`  missing: ${missing.join(', ')}: run \`agent-track install${source.label === 'project' ? '' : ` --${source.label}`}\` again`);
       level = 'fail';

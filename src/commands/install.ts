@@ -9,6 +9,8 @@ import {
   TRACKED_EVENTS,
   withAgentTrack,
   withoutAgentTrack,
+  withoutStatusLine,
+  withStatusLine,
   type Settings,
 } from '../install/hook-entries.js';
 import { writeFileAtomic } from '../store/atomic.js';
@@ -19,6 +21,8 @@ interface ScopeOptions {
   user?: boolean;
   local?: boolean;
   dryRun?: boolean;
+  statusline?: boolean;
+  alerts?: boolean;
 }
 
 export function settingsPath(options: ScopeOptions, cwd: string): string {
@@ -114,12 +118,17 @@ export function installCommand(): Command {
     .option('--user', 'install in ~/.claude/settings.json (every project)')
     .option('--local', 'install in .claude/settings.local.json (this project, not committed)')
     .option('--dry-run', 'show the change as a diff and change nothing')
+    .option('--statusline', "also set Claude Code's statusLine to `agent-track statusline` (a statusline you have is kept and shown beside it)")
+    .option('--alerts', 'also add a SessionStart hook that tells you when a budget is spent or near, or an agent is failing')
     .action((options: ScopeOptions, command: Command) => {
       const cwd = process.cwd();
       const out = process.stdout;
       const file = readSettings(settingsPath(options, cwd));
       const bin = binPath();
-      const next = edit(file, (s) => withAgentTrack(s, hookCommand(process.execPath, bin)));
+      const next = edit(file, (s) => {
+        const hooked = withAgentTrack(s, hookCommand(process.execPath, bin), { alerts: options.alerts === true });
+        return options.statusline ? withStatusLine(hooked, process.execPath, bin) : hooked;
+      });
       const changed = applyChange(file, next, options.dryRun === true, out);
       if (options.dryRun) {
         if (!changed) out.write(`agent-track is already installed in ${file.path}; nothing to change.\n`);
@@ -133,8 +142,9 @@ export function installCommand(): Command {
       out.write(
         [
           `Installed agent-track hooks in ${file.path}`,
-          `  events: ${TRACKED_EVENTS.map((e) => e.event).join(', ')}`,
+          `  events: ${TRACKED_EVENTS.map((e) => e.event).join(', ')}${options.alerts ? ', SessionStart (alerts)' : ''}`,
           `  runs:   ${process.execPath} ${bin} hook`,
+          ...(options.statusline ? [`  statusLine: ${process.execPath} ${bin} statusline`] : []),
           `Claude Code picks them up in its next session. Records go to ${logsDir}.`,
           'Check the wiring any time with `agent-track doctor`.',
           '',
@@ -151,14 +161,14 @@ export function installCommand(): Command {
 
 export function uninstallCommand(): Command {
   return new Command('uninstall')
-    .description('remove the agent-track hooks from Claude Code settings, leaving everything else as it was')
+    .description('remove the agent-track hooks and statusline from Claude Code settings, putting back a statusline of yours, leaving everything else as it was')
     .option('--user', 'remove from ~/.claude/settings.json')
     .option('--local', 'remove from .claude/settings.local.json')
     .option('--dry-run', 'show the change as a diff and change nothing')
     .action((options: ScopeOptions) => {
       const out = process.stdout;
       const file = readSettings(settingsPath(options, process.cwd()));
-      const next = edit(file, withoutAgentTrack);
+      const next = edit(file, (s) => withoutStatusLine(withoutAgentTrack(s)));
       if (file.text === null || !applyChange(file, next, options.dryRun === true, out)) {
         out.write(`agent-track hooks are not installed in ${file.path}; nothing to remove.\n`);
         return;

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { summarizeDay } from '../analytics/day-summary.js';
 import { addDays, daysBetween } from '../analytics/period.js';
+import { budgetsFrom, budgetStates } from '../analytics/budgets.js';
 import { buildStatus, foldersForRecentRuns, HEALTH_THRESHOLDS } from '../analytics/status.js';
 import { listInFlight } from '../capture/sweep.js';
 import type { ExecutionFacts } from '../schema/facts.js';
@@ -186,14 +187,20 @@ export async function collectStatus(
   const historyFrom = addDays(today, -T.historyDays);
   const closedTo = addDays(localDay(now - DAY_MS), -1);
   const source = new SummarySource(ctx.logsDir, now, warnings.issue);
-  await source.prefetch(historyFrom, closedTo);
+  // A month's budget may reach back further than the history.
+  const budgetFrom = budgetsFrom(ctx.config.budgets, today);
+  const from = budgetFrom !== null && budgetFrom < historyFrom ? budgetFrom : historyFrom;
+  await source.prefetch(from, closedTo);
   const records = whole.flatMap((day) => readDay(day));
-  const history = [...source.figuresOf(historyFrom, closedTo), ...whole.map((day) => summarizeDay(day, readDay(day)))];
+  const wholeFigures = whole.map((day) => summarizeDay(day, readDay(day)));
+  const history = [...source.figuresOf(historyFrom, closedTo), ...wholeFigures];
 
   const recentFrom = localDay(now - T.recentDays * DAY_MS);
   for (const [day, agents] of foldersForRecentRuns(history.filter((d) => d.day >= recentFrom), new Set(whole))) {
     for (const agent of agents) records.push(...readAgentDayFacts(ctx.logsDir, day, agent, warnings.issue));
   }
-  const status = buildStatus({ now, active, history, records, warnings: warnings.list() });
+  const budgetDays = budgetFrom === null ? [] : [...source.figuresOf(budgetFrom, closedTo), ...wholeFigures];
+  const budgets = budgetStates({ budgets: ctx.config.budgets, days: budgetDays, prices: ctx.config.prices, now, today });
+  const status = buildStatus({ now, active, history, records, warnings: warnings.list(), budgets });
   return { status, hasData: recorded.size > 0 || active.length > 0 };
 }

@@ -74,15 +74,78 @@ export function readHooks(settings: unknown): Record<string, MatcherGroup[]> {
   return hooks;
 }
 
-/** Settings with our entries removed, then added once for each event. Other keys and hooks are kept as they were. */
-export function withAgentTrack(settings: Settings, command: HookCommand): Settings {
+/** The opt-in SessionStart alert (`install --alerts`): the same launcher, `hook --alerts`. */
+export const ALERTS_EVENT = 'SessionStart';
+
+export function alertsCommand(command: HookCommand): HookCommand {
+  return { ...command, args: [...command.args, '--alerts'] };
+}
+
+/**
+ * Settings with our entries removed, then added once for each event. Other keys and hooks are kept as they were.
+ * `alerts` adds the SessionStart alert; one installed before is kept either way.
+ */
+export function withAgentTrack(settings: Settings, command: HookCommand, options: { alerts?: boolean } = {}): Settings {
+  const alerts = options.alerts === true || installedEvents(settings).has(ALERTS_EVENT);
   const cleaned = withoutAgentTrack(settings);
   const hooks = { ...readHooks(cleaned) };
-  for (const { event, matcher } of TRACKED_EVENTS) {
-    const group: MatcherGroup = { ...(matcher ? { matcher } : {}), hooks: [{ ...command }] };
-    hooks[event] = [...(hooks[event] ?? []), group];
+  const events = alerts ? [...TRACKED_EVENTS, { event: ALERTS_EVENT, alerts: true }] : TRACKED_EVENTS;
+  for (const entry of events) {
+    const hook: Record<string, unknown> = 'alerts' in entry ? { ...alertsCommand(command) } : { ...command };
+    const group: MatcherGroup = { ...('matcher' in entry && entry.matcher ? { matcher: entry.matcher } : {}), hooks: [hook] };
+    hooks[entry.event] = [...(hooks[entry.event] ?? []), group];
   }
   return withHooks(cleaned, hooks);
+}
+
+// The statusline: Claude Code's `statusLine` setting is one shell command. Ours
+// wraps a statusline the user already had: it is kept, base64url-encoded, in
+// our command line (`--wrap`), run beside ours, and put back by uninstall.
+
+const OUR_STATUSLINE = /(^|[\\/])bin[\\/]agent-track'? statusline( --wrap ([A-Za-z0-9_-]+))?$/;
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The user's own statusLine that ours wraps, or null; undefined when the setting is not ours. */
+export function wrappedStatusLine(value: unknown): Record<string, unknown> | null | undefined {
+  if (!value || typeof value !== 'object' || typeof (value as { command?: unknown }).command !== 'string') return undefined;
+  const match = OUR_STATUSLINE.exec((value as { command: string }).command);
+  if (!match) return undefined;
+  if (!match[3]) return null;
+  try {
+    const original = JSON.parse(Buffer.from(match[3], 'base64url').toString('utf8')) as unknown;
+    return original && typeof original === 'object' && !Array.isArray(original) ? (original as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function withStatusLine(settings: Settings, nodePath: string, binPath: string): Settings {
+  const current = settings.statusLine;
+  const ours = wrappedStatusLine(current);
+  const original = ours === undefined ? (current && typeof current === 'object' ? (current as Record<string, unknown>) : null) : ours;
+  const wrap = original ? ` --wrap ${Buffer.from(JSON.stringify(original)).toString('base64url')}` : '';
+  return withKey(settings, 'statusLine', { type: 'command', command: `${shellQuote(nodePath)} ${shellQuote(binPath)} statusline${wrap}`, padding: 0 });
+}
+
+/** Our statusline taken out; the user's own put back when ours wrapped one. */
+export function withoutStatusLine(settings: Settings): Settings {
+  const ours = wrappedStatusLine(settings.statusLine);
+  if (ours === undefined) return settings;
+  return withKey(settings, 'statusLine', ours ?? undefined);
+}
+
+/** Replace one key where it stands (or drop it), so the file's key order survives. */
+function withKey(settings: Settings, key: string, value: unknown): Settings {
+  const out: Settings = {};
+  for (const [k, v] of Object.entries(settings)) {
+    if (k !== key) out[k] = v;
+    else if (value !== undefined) out[k] = value;
+  }
+  if (value !== undefined && !(key in settings)) out[key] = value;
+  return out;
 }
 
 /** Settings with only our entries taken out; groups and events left empty by that are dropped. */

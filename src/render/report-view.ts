@@ -16,8 +16,9 @@ const TOP_AGENTS_PER_TOOL = 3;
 export function reportDocument(report: Report): Document {
   const s = report.summary;
   const title = `Subagent report · ${report.range.label}`;
+  // The period once: its dates only when the title's label does not already say them.
   const subtitle = [
-    report.period,
+    report.range.label === report.period || report.range.label === report.range.from ? null : report.period,
     report.range.complete ? null : 'so far',
     report.filter.agents ? `agents: ${report.filter.agents.join(', ')}` : null,
   ]
@@ -118,6 +119,18 @@ export function reportDocument(report: Report): Document {
     });
   }
 
+  if (report.earlySignals.length) {
+    doc.blocks.push({
+      kind: 'lines',
+      title: 'Early signals (too few runs for a rate)',
+      items: report.earlySignals.slice(0, AREAS_SHOWN).map((signal) => ({
+        text: { text: `${signal.agent}: ${signal.text}`, tone: 'warn' } as Cell,
+        detail: signal.sample ? `latest: "${signal.sample}"` : undefined,
+      })),
+      note: more(report.earlySignals.length, AREAS_SHOWN, 'early signals'),
+    });
+  }
+
   if (report.toolUsage.tools.length) {
     doc.blocks.push({
       kind: 'table',
@@ -214,6 +227,9 @@ function topAgents(report: Report, tool: string): string {
 }
 
 function csvOf(report: Report): Document['csv'] {
+  const findings = new Map<string, number>();
+  for (const f of report.improvementAreas) findings.set(f.agent, (findings.get(f.agent) ?? 0) + 1);
+  const signals = new Map(report.earlySignals.map((e) => [e.agent, e.text]));
   return {
     columns: [
       'agent',
@@ -232,6 +248,8 @@ function csvOf(report: Report): Document['csv'] {
       'pricedCostUsd',
       'lastSuccess',
       'topError',
+      'findings',
+      'earlySignal',
     ],
     rows: report.agentMetrics.map((a) => [
       a.agent,
@@ -250,6 +268,8 @@ function csvOf(report: Report): Document['csv'] {
       a.cost.pricedUsd,
       a.lastSuccess,
       a.commonErrors[0]?.type ?? null,
+      findings.get(a.agent) ?? 0,
+      signals.get(a.agent) ?? null,
     ]),
   };
 }

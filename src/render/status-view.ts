@@ -1,4 +1,5 @@
-import { formatCount, formatDuration, formatPercent } from '../analytics/format.js';
+import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
+import type { BudgetState } from '../schema/budgets.js';
 import type { HealthStatus, Status } from '../schema/status.js';
 import type { Cell, Document, Tone } from './document.js';
 
@@ -77,6 +78,32 @@ export function statusDocument(status: Status, options: StatusViewOptions = {}):
     });
   }
 
+  if (status.budgets.length) {
+    doc.blocks.push({
+      kind: 'table',
+      title: 'Budgets',
+      columns: [
+        { header: 'Budget', flex: true },
+        { header: 'Period', priority: 2 },
+        { header: 'Spent', align: 'right' },
+        { header: 'Cap', align: 'right' },
+        { header: 'Used', align: 'right' },
+        { header: 'Forecast', align: 'right', priority: 1 },
+      ],
+      rows: status.budgets.map((b): Cell[] => [
+        b.name,
+        b.from === b.to ? b.from : `${b.from} to ${b.to}`,
+        budgetAmount(b.metric, b.spent) + (b.unpricedExecutions ? ` (+${b.unpricedExecutions} unpriced)` : ''),
+        budgetAmount(b.metric, b.limit),
+        { text: formatPercent(b.share), tone: BUDGET_TONE[b.state] },
+        b.forecast === null
+          ? { text: 'too early', tone: 'dim' }
+          : { text: `${budgetAmount(b.metric, b.forecast)} (${formatPercent(b.forecastShare)})`, tone: b.forecast >= b.limit ? 'warn' : undefined },
+      ]),
+      note: 'Forecast: the period\'s burn rate so far, carried to its end',
+    });
+  }
+
   const health = Object.entries(status.agentHealth);
   const t = status.thresholds;
   if (health.length) {
@@ -105,6 +132,12 @@ export function statusDocument(status: Status, options: StatusViewOptions = {}):
     doc.blocks.push({ kind: 'lines', title: 'Agent health', items: [{ text: { text: `No runs in the last ${t.recentDays} days.`, tone: 'dim' } }] });
   }
   return doc;
+}
+
+const BUDGET_TONE: Record<BudgetState['state'], Tone> = { ok: 'good', warning: 'warn', spent: 'bad' };
+
+export function budgetAmount(metric: BudgetState['metric'], value: number): string {
+  return metric === 'usd' ? formatUsd(value) : `${formatTokens(value)} tokens`;
 }
 
 /** Error messages can span lines ("Exit code 127\ncommand not found"); a table cell cannot. */

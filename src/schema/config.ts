@@ -25,6 +25,22 @@ const priorityRule = () =>
   });
 export type PriorityRule = z.infer<ReturnType<typeof priorityRule>>;
 
+export const BudgetPeriod = z.enum(['day', 'week', 'month']);
+export type BudgetPeriod = z.infer<typeof BudgetPeriod>;
+
+const budget = () =>
+  z
+    .strictObject({
+      name: z.optional(z.string().check(z.minLength(1), z.maxLength(80), z.describe('Shown in status, check and alerts (default: period and agents)'))),
+      period: BudgetPeriod.check(z.describe('day, week (ISO, Monday to Sunday) or month, in local time')),
+      agentType: z.optional(z.string().check(z.minLength(1), z.describe('Glob on the agent type as in "priority", e.g. "security-*"; all agents when absent'))),
+      usd: z.optional(z.number().check(z.gt(0), z.describe('Cost cap in USD (list prices, or "prices" below)'))),
+      billedTokens: z.optional(z.int().check(z.gt(0), z.describe('Cap on billed tokens: input, output, cache writes and reads'))),
+      warnAt: z.optional(z.number().check(z.gt(0), z.lte(100), z.describe('Warn from this share of the cap, in % (default 80)'))),
+    })
+    .check(z.refine((b) => b.usd !== undefined || b.billedTokens !== undefined, { message: 'a budget needs "usd", "billedTokens" or both' }));
+export type BudgetRule = z.infer<ReturnType<typeof budget>>;
+
 export const modelPrice = () =>
   z.strictObject({
     input: z.number().check(z.gte(0)),
@@ -58,6 +74,7 @@ export const configFileSchema = memo(() =>
     prices: z.optional(
       z.record(z.string(), modelPrice()).check(z.describe('USD per million tokens, by model id; overrides the bundled price list at any context size')),
     ),
+    budgets: z.optional(z.array(budget()).check(z.maxLength(100), z.describe('Spending caps per day, week or month, checked by status, check, statusline and alerts'))),
   }),
 );
 export type ConfigFile = z.infer<ReturnType<typeof configFileSchema>>;
@@ -68,6 +85,7 @@ export interface Config {
   priority: { default: Priority; rules: PriorityRule[] };
   retention: { rawMs: number; dailySummariesMs: number; weeklyReportsMs: number; monthlyReportsMs: number };
   prices: Record<string, ModelPrice>;
+  budgets: BudgetRule[];
 }
 
 const DAY = 86_400_000;
@@ -78,6 +96,7 @@ export const DEFAULT_CONFIG: Config = {
   priority: { default: 'medium', rules: [] },
   retention: { rawMs: 7 * DAY, dailySummariesMs: 30 * DAY, weeklyReportsMs: 90 * DAY, monthlyReportsMs: 365 * DAY },
   prices: {},
+  budgets: [],
 };
 
 export function resolveConfig(file: ConfigFile): Config {
@@ -97,6 +116,7 @@ export function resolveConfig(file: ConfigFile): Config {
       monthlyReportsMs: ms(file.retention?.monthlyReports, d.retention.monthlyReportsMs),
     },
     prices: file.prices ?? d.prices,
+    budgets: file.budgets ?? d.budgets,
   };
 }
 

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { described } from './describe.js';
 import { ExecutionStatus } from './enums.js';
 import { Report, ReportSummary, Trends } from './report.js';
+import { RunDetail } from './runs.js';
 import { Status } from './status.js';
 
 // The data embedded in the HTML dashboard (`agent-track dashboard`). It is
@@ -62,6 +63,9 @@ export const DashboardData = z.object({
     days: described(z.array(z.string()), 'The days the recent executions were read from (the latest recorded days of the period)'),
     total: described(count(), 'Executions in those days'),
     executions: described(z.array(RecentExecution), 'The latest of them, latest first (bounded)'),
+    details: z.optional(
+      described(z.record(z.string(), RunDetail), 'Per execution id of `executions`: the detail a click opens (what `agent-track show` shows, from the record)'),
+    ),
   }),
   status: Status,
 });

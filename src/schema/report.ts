@@ -111,6 +111,17 @@ export const ImprovementArea = z.object({
 });
 export type ImprovementArea = z.infer<typeof ImprovementArea>;
 
+export const EarlySignal = z.object({
+  agent: z.string(),
+  executions: count().check(d('Fewer than a rate needs: the signal gives counts only')),
+  failed: count(),
+  partial: count(),
+  errors: z.array(z.object({ type: z.string(), executions: count() })),
+  text: z.string().check(d('"1 of 3 runs failed: api_error"')),
+  sample: z.nullable(z.string().check(d('Latest message of its most common error'))),
+});
+export type EarlySignal = z.infer<typeof EarlySignal>;
+
 const ToolFigures = {
   tool: z.string(),
   calls: count(),
@@ -169,7 +180,12 @@ export const Report = z.object({
   summary: ReportSummary,
   agentMetrics: z.array(AgentMetrics),
   topPerformers: z.array(TopPerformer),
-  improvementAreas: z.array(ImprovementArea),
+  improvementAreas: z.array(ImprovementArea).check(d('Findings backed by enough runs')),
+  // A default, so dated reports written before early signals existed still read back.
+  earlySignals: z._default(
+    z.array(EarlySignal).check(d('Agents with too few runs for a rate that failed or ended partial: counts, kept apart from the findings')),
+    () => [],
+  ),
   toolUsage: ToolUsage,
   workflowPatterns: z.array(WorkflowPattern),
   cost: CostReport,

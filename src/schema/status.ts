@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { BudgetState } from './budgets.js';
 import { described } from './describe.js';
 import { ExecutionStatus } from './enums.js';
 
@@ -88,6 +89,7 @@ export const Status = z.object({
     'Per agent type with a run in the recent window; failed first, then degraded, then healthy',
   ),
   thresholds: HealthThresholds,
+  budgets: described(z.array(BudgetState), 'Each budget of agent-track.json in its current period: burn and forecast, one entry per capped metric'),
   warnings: z.array(z.string()),
 });
 export type Status = z.infer<typeof Status>;

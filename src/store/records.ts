@@ -125,3 +125,21 @@ class FileReader {
     return length < BUFFER_BYTES ? this.buffer.toString('utf8', 0, length) : readFileSync(path, 'utf8');
   }
 }
+
+/** Record files whose execution id starts with `prefix`, on any day; read by name only, newest day first. */
+export function findRecordFiles(logsDir: string, prefix: string): string[] {
+  const found: string[] = [];
+  const start = `exec-${prefix}`;
+  for (const day of listDays(logsDir).reverse()) {
+    forEachRecordFile(join(logsDir, day), (path) => {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      if (name.startsWith(start)) found.push(path);
+    });
+  }
+  return found;
+}
+
+/** The execution id a record file is named after. */
+export function recordIdOf(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 'exec-'.length + 1, -'.json'.length);
+}

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
 import { mergeDays } from '../../src/analytics/merge.js';
-import { improvementAreas, THRESHOLDS, topPerformers } from '../../src/analytics/rules.js';
+import { earlySignals, improvementAreas, THRESHOLDS, topPerformers } from '../../src/analytics/rules.js';
 import { toolUsage } from '../../src/analytics/tools.js';
 import { at, makeRecord, type RecordSpec } from './make-record.js';
 
@@ -80,7 +80,8 @@ describe('improvement areas', () => {
 
   test('a recurring error and a failing tool are reported with their counts', () => {
     const records = [
-      ...runs(7, { agent: 'w', tools: { Edit: { calls: 2, failures: 0 } } }),
+      ...runs(17, { agent: 'w', tools: { Edit: { calls: 0, failures: 0 } } }),
+      ...runs(10, { agent: 'w', tools: { Edit: { calls: 1, failures: 0 } } }),
       ...runs(3, {
         agent: 'w',
         status: 'partial',
@@ -93,11 +94,82 @@ describe('improvement areas', () => {
     ];
     const areas = findings(records);
     expect(areas.find((a) => a.rule === 'failing-tool')).toMatchObject({
-      figures: { tool: 'Edit', calls: 20, failures: 6, failureRate: 30, topErrorType: 'invalid_tool_call' },
+      figures: { tool: 'Edit', calls: 16, failures: 6, failureRate: 37.5, topErrorType: 'invalid_tool_call' },
     });
-    expect(areas.find((a) => a.rule === 'recurring-error')).toMatchObject({
-      figures: { errorType: 'invalid_tool_call', count: 6, executions: 3, share: 30, sample: 'String to replace not found' },
-    });
+    // One cause, one finding: the error type the failing tool explains is not listed again.
+    expect(areas.map((a) => a.rule)).toEqual(['failing-tool']);
+    expect(areas[0]!.issue).toBe('Edit failed in 6 of 16 calls (37.5%), mostly invalid_tool_call (6), in 3 of 30 runs');
+  });
+
+  test('"Bash failed in 3 of 6 calls" and "command_failed in 3 of 6 runs" are one finding', () => {
+    const records = [
+      ...runs(3, { agent: 'ci', tools: { Bash: { calls: 1, failures: 0 } } }),
+      ...runs(3, { agent: 'ci', status: 'partial', tools: { Bash: { calls: 1, failures: 1 } }, errors: [{ type: 'command_failed', tool: 'Bash', message: 'Exit code 1' }] }),
+    ];
+    const areas = findings(records);
+    expect(areas).toHaveLength(1);
+    expect(areas[0]!.issue).toBe(
+      '3 of 6 runs did not succeed (50.0%: 0 failed, 3 partial); most common error: command_failed in 3 runs (Bash failed in 3 of 6 calls)',
+    );
+  });
+});
+
+// The same rules at the scales people run: one run, a few, a week's worth, a busy team.
+describe('advice at any scale', () => {
+  const report = (records: ReturnType<typeof makeRecord>[]) => {
+    const agents = agentsOf(records);
+    const areas = improvementAreas({ agents, baseline: new Map(), baselineDays: 28 });
+    const signals = earlySignals(agents, areas);
+    const top = topPerformers(agents, new Set([...areas.map((a) => a.agent), ...signals.map((e) => e.agent)]));
+    return { areas, signals, top };
+  };
+
+  test('1 run that failed is an early signal with its count, no rate', () => {
+    const { areas, signals, top } = report(runs(1, { agent: 'solo', status: 'failed', errors: [{ type: 'api_error', message: 'API Error: 529' }] }));
+    expect(areas).toEqual([]);
+    expect(signals).toMatchObject([{ agent: 'solo', text: '1 of 1 run failed: api_error', sample: 'API Error: 529' }]);
+    expect(signals[0]!.text).not.toMatch(/%/);
+    expect(top).toEqual([]);
+  });
+
+  test('3 runs with 1 failure: "1 of 3 runs failed: api_error", and no top performer with a 33% success rate', () => {
+    const { areas, signals, top } = report([
+      ...runs(1, { agent: 'shaky', status: 'failed', errors: [{ type: 'api_error' }] }),
+      ...runs(1, { agent: 'shaky', status: 'partial', errors: [{ type: 'command_failed', tool: 'Bash' }] }),
+      ...runs(1, { agent: 'shaky' }),
+      ...runs(3, { agent: 'sure' }),
+    ]);
+    expect(areas).toEqual([]);
+    expect(signals.map((e) => e.text)).toEqual(['1 of 3 runs failed, 1 partial: api_error (1), command_failed (1)']);
+    expect(top.map((t) => t.agent)).toEqual(['sure']);
+  });
+
+  test('7 runs with 1 failure and 2 partial ones give an improvement area, and the agent is no top performer', () => {
+    const { areas, signals, top } = report([
+      ...runs(4, { agent: 'weekly' }),
+      ...runs(1, { agent: 'weekly', status: 'failed', errors: [{ type: 'api_error' }] }),
+      ...runs(2, { agent: 'weekly', status: 'partial', errors: [{ type: 'not_found', tool: 'Read' }] }),
+    ]);
+    expect(areas).toHaveLength(1);
+    expect(areas[0]).toMatchObject({ rule: 'high-failure-rate', figures: { executions: 7, failed: 1, partial: 2, notSucceededRate: 42.9 } });
+    expect(areas[0]!.issue).toMatch(/^3 of 7 runs did not succeed \(42\.9%: 1 failed, 2 partial\); most common error: not_found in 2 runs/);
+    expect(signals).toEqual([]);
+    expect(top).toEqual([]);
+  });
+
+  test('200 runs: a flagged agent is never a top performer, and one below the fleet’s success rate is not either', () => {
+    const { areas, signals, top } = report([
+      ...runs(100, { agent: 'main' }),
+      ...runs(60, { agent: 'slowpoke', tokens: { input: 50_000, output: 0 } }),
+      ...runs(28, { agent: 'middling' }),
+      ...runs(2, { agent: 'middling', status: 'failed', errors: [{ type: 'api_error' }] }),
+      ...runs(10, { agent: 'tiny', tokens: { input: 10, output: 0 } }),
+    ]);
+    expect(areas.map((a) => `${a.agent}:${a.rule}`)).toEqual(['slowpoke:token-heavy']);
+    expect(signals).toEqual([]);
+    // Fleet: 198 of 200 succeeded (99%); middling's 93.3% is below it, with no finding to flag it.
+    expect(top.map((t) => t.agent)).toEqual(['main', 'tiny']);
+    for (const t of top) expect(areas.some((a) => a.agent === t.agent)).toBe(false);
   });
 });
 

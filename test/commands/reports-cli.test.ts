@@ -139,7 +139,7 @@ describe('agent-track report', () => {
     const csv = run(logs, ['report', '--format', 'csv', '--agent', 'planner']);
     const lines = csv.stdout.trim().split('\r\n');
     expect(lines[0]).toBe(
-      'agent,executions,succeeded,partial,failed,successRate,avgDurationMs,p50DurationMs,p95DurationMs,tokensUsed,avgTokensUsed,billedTokens,costUsd,pricedCostUsd,lastSuccess,topError',
+      'agent,executions,succeeded,partial,failed,successRate,avgDurationMs,p50DurationMs,p95DurationMs,tokensUsed,avgTokensUsed,billedTokens,costUsd,pricedCostUsd,lastSuccess,topError,findings,earlySignal',
     );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(/^planner,21,21,0,0,100,3000,3000,5000,/);

@@ -207,6 +207,31 @@ describe('the dashboard in Chromium', () => {
     await close(tab);
   });
 
+  test('a click on a recent execution opens its detail, embedded, with no request', async () => {
+    const tab = await open(page);
+    // A run with an error and a parent or children, when the month has one: the richest detail.
+    const details = data.recent.details ?? {};
+    const pick =
+      data.recent.executions.find((e) => e.errors > 0 && (details[e.id]?.chain.parent || details[e.id]?.chain.children.length)) ??
+      data.recent.executions.find((e) => e.errors > 0) ??
+      data.recent.executions[0]!;
+    const detail = details[pick.id]!;
+    await tab.locator(`#recent-table button[data-detail="${pick.id}"]`).click();
+    const dialog = tab.locator('dialog#run-detail');
+    await dialog.waitFor({ state: 'visible' });
+    const text = (await dialog.textContent())!;
+    expect(text).toContain(pick.id);
+    expect(text).toContain(detail.description ?? '(none)');
+    if (detail.prompt) expect(await dialog.locator('pre.prompt').textContent()).toBe(detail.prompt);
+    expect(text).toContain('this run:');
+    for (const e of detail.errors) expect(text).toContain(e.message);
+    expect(text).toContain(detail.costUsd === null ? 'not priced' : formatUsd(detail.costUsd));
+    expect(text).toContain(`agent-track show ${pick.id}`);
+    await dialog.locator('button.close').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await close(tab);
+  });
+
   test('fits a phone: nothing scrolls sideways but the tables', async () => {
     const tab = await open(page, PHONE);
     await tab.locator('#chart-daily svg').waitFor();

@@ -74,3 +74,25 @@ describe('report views', () => {
     expect(configured).toContain(`* priced from "prices" in agent-track.json; the others at list prices as of ${PRICES_AS_OF}`);
   });
 });
+
+describe('report views: early signals and the header', () => {
+  const report = reportWith();
+  const doc = reportDocument(report);
+  const table = renderTerminal(doc, { width: Infinity, color: false });
+  const markdown = renderMarkdown(doc);
+
+  test('show early signals apart from the findings, with counts and no rate', () => {
+    expect(report.earlySignals.map((e) => `${e.agent}: ${e.text}`)).toEqual(['tester: 2 of 2 runs failed: command_failed (2), api_error (1)']);
+    expect(table).toContain('Early signals (too few runs for a rate)\n• tester: 2 of 2 runs failed: command_failed (2), api_error (1)');
+    expect(markdown).toContain('### Early signals (too few runs for a rate)');
+    expect(doc.csv!.columns.slice(-2)).toEqual(['findings', 'earlySignal']);
+    expect(doc.csv!.rows.find((r) => r[0] === 'tester')!.slice(-2)).toEqual([1, '2 of 2 runs failed: command_failed (2), api_error (1)']);
+  });
+
+  test('the header says the period once', () => {
+    const header = table.split('\n').slice(0, 2).join('\n');
+    expect(header.split('2026-11-19').length - 1).toBe(1);
+    const custom = renderTerminal(reportDocument({ ...report, range: { ...report.range, kind: 'custom', label: report.period } }), { width: Infinity, color: false });
+    expect(custom.split('\n').slice(0, 2).join('\n').split(report.period).length - 1).toBe(1);
+  });
+});

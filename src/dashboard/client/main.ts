@@ -42,7 +42,7 @@ function main(): void {
       card('Workflows', 'Agents launched per user prompt, in order. Agents in one dashed box ran in parallel; a(b) means a launched b.', workflows(report), 'workflows-card'),
       card('Anomalies', "Days and runs far from the agent's own median (robust spreads; durations on a log scale).", anomalies(data), 'anomalies-card'),
       card('Agents', 'Every agent over the period.', agentsTable(report), 'agents-card', true),
-      card('Recent executions', '', recentTable(data.recent.executions, data.recent.total, data.recent.days), 'recent-card', true),
+      card('Recent executions', '', recentTable(data.recent.executions, data.recent.total, data.recent.days, data.recent.details ?? {}), 'recent-card', true),
     ),
     footer(data),
   );

@@ -64,6 +64,27 @@ export function health(data: DashboardData): HTMLElement {
       ),
     );
   }
+  const budgets = status.budgets ?? [];
+  if (budgets.length) {
+    wrap.append(
+      h('p', { class: 'hint' }, 'Budgets, in their current period (forecast: the period\'s burn rate so far, carried to its end):'),
+      h(
+        'ul',
+        { class: 'budgets', id: 'budgets' },
+        ...budgets.map((b) => {
+          const amount = (v: number) => (b.metric === 'usd' ? formatUsd(v) : `${formatTokens(v)} tokens`);
+          return h(
+            'li',
+            { 'data-budget': b.name, 'data-state': b.state },
+            h('span', { class: `pill b-${b.state}` }, b.state === 'ok' ? 'ok' : b.state === 'warning' ? 'near' : 'spent'),
+            h('strong', {}, b.name),
+            ` ${amount(b.spent)} of ${amount(b.limit)} (${formatPercent(b.share)})`,
+            b.forecast === null ? ' · too early to forecast' : ` · heading for ${amount(b.forecast)} by ${b.to}`,
+          );
+        }),
+      ),
+    );
+  }
   if (entries.length === 0) {
     wrap.append(h('p', { class: 'empty' }, `No runs in the ${t.recentDays} days before this page was made.`));
     return wrap;
@@ -157,7 +178,17 @@ function anomalyText(a: Anomaly): string {
 
 export function recommendations(report: Report): HTMLElement {
   const areas = report.improvementAreas;
-  if (areas.length === 0) return h('p', { class: 'empty' }, 'No agent needs attention by the report\'s rules.');
+  // Early signals: agents with too few runs for a rate, kept apart from the findings.
+  const signals = (report.earlySignals ?? []).slice(0, AREAS_SHOWN);
+  const early = signals.length
+    ? h(
+        'div',
+        {},
+        h('h3', {}, 'Early signals (too few runs for a rate)'),
+        h('ul', { class: 'findings', id: 'early-signals' }, ...signals.map((s) => h('li', { 'data-agent': s.agent, class: 'warn' }, h('strong', {}, s.agent), ': ', s.text))),
+      )
+    : null;
+  if (areas.length === 0) return h('div', {}, h('p', { class: 'empty' }, 'No agent needs attention by the report\'s rules.'), early);
   return h(
     'div',
     {},
@@ -176,6 +207,7 @@ export function recommendations(report: Report): HTMLElement {
       ),
     ),
     areas.length > AREAS_SHOWN ? h('p', { class: 'hint' }, `${areas.length - AREAS_SHOWN} more in the report JSON.`) : null,
+    early,
   );
 }
 

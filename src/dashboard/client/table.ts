@@ -1,5 +1,7 @@
 import { formatCount, formatDuration, formatTokens } from '../../analytics/format.js';
 import type { RecentExecution } from '../../schema/dashboard.js';
+import type { RunDetail } from '../../schema/runs.js';
+import { openDetail } from './detail.js';
 import { h } from './dom.js';
 
 // The recent executions: a table sorted by any column (click its header
@@ -57,7 +59,7 @@ function sortValue(row: RecentExecution, key: Key): number | string {
   }
 }
 
-export function recentTable(rows: readonly RecentExecution[], total: number, days: readonly string[]): HTMLElement {
+export function recentTable(rows: readonly RecentExecution[], total: number, days: readonly string[], details: Readonly<Record<string, RunDetail>> = {}): HTMLElement {
   let sortKey: Key = 'startTime';
   let descending = true;
   let limit = PAGE_ROWS;
@@ -90,7 +92,12 @@ export function recentTable(rows: readonly RecentExecution[], total: number, day
     update();
   });
   const moreRow = h('div', { class: 'more' }, more);
-  const table = h('table', { id: 'recent-table', class: 'data' }, h('thead', {}, h('tr', {}, ...headers)), body);
+  const table = h('table', { id: 'recent-table', class: 'data' }, h('thead', {}, h('tr', {}, ...headers, h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Detail')))), body);
+  const detailButton = (r: RecentExecution) => {
+    const button = h('button', { type: 'button', class: 'detail', 'data-detail': r.id, 'aria-label': `Details of ${r.agent} run ${r.id}` }, 'Details');
+    button.addEventListener('click', () => openDetail(r, Object.hasOwn(details, r.id) ? details[r.id] : undefined, rows));
+    return button;
+  };
 
   function update(): void {
     const text = search.value.trim().toLowerCase();
@@ -113,10 +120,11 @@ export function recentTable(rows: readonly RecentExecution[], total: number, day
           'tr',
           { 'data-id': r.id, 'data-agent': r.agent, 'data-status': r.status, 'data-duration': r.duration, 'data-tokens': r.tokensUsed, 'data-errors': r.errors, 'data-start': r.startTime },
           ...COLUMNS.map((c) => h('td', { class: c.right ? 'num' : null }, c.cell(r))),
+          h('td', {}, detailButton(r)),
         ),
       ),
     );
-    if (shown.length === 0) body.append(h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'empty' }, 'No execution matches the filter.')));
+    if (shown.length === 0) body.append(h('tr', {}, h('td', { colspan: COLUMNS.length + 1, class: 'empty' }, 'No execution matches the filter.')));
     count.value = `${formatCount(shown.length)} of ${formatCount(rows.length)}`;
     const hidden = shown.length - Math.min(limit, shown.length);
     more.textContent = `Show ${formatCount(Math.min(hidden, PAGE_ROWS * 2))} more (${formatCount(hidden)} not shown)`;
@@ -130,7 +138,7 @@ export function recentTable(rows: readonly RecentExecution[], total: number, day
   return h(
     'div',
     {},
-    h('p', { class: 'hint' }, `Showing ${scope} executions started ${days.length > 1 ? `from ${days[0]} to ${days[days.length - 1]}` : `on ${days[0] ?? '—'}`}. Click a column to sort.`),
+    h('p', { class: 'hint' }, `Showing ${scope} executions started ${days.length > 1 ? `from ${days[0]} to ${days[days.length - 1]}` : `on ${days[0] ?? '—'}`}. Click a column to sort, Details to see one run.`),
     h('div', { class: 'controls' }, search, status, count),
     h('div', { class: 'scroll' }, table),
     moreRow,

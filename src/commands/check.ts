@@ -1,0 +1,50 @@
+import { Command } from 'commander';
+import { alertsOf } from '../analytics/alerts.js';
+import type { CheckOutput } from '../schema/check.js';
+import { createContext, UsageError, type GlobalOptions } from './context.js';
+import { Warnings } from './reporting.js';
+import { collectStatus } from './status.js';
+
+// `agent-track check`, for CI and cron: exit 0 when all is well, 1 when a
+// budget is spent or an agent's health is failed, with the reasons. Budgets
+// past their warning share are printed and do not fail the check.
+
+interface CheckOptions extends GlobalOptions {
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function checkCommand(): Command {
+  return new Command('check')
+    .description('exit 1 when a budget is spent or an agent is failing, 0 otherwise (for CI and cron); prints the reasons')
+    .option('--json', 'print the result as JSON (ok, problems, warnings, budgets)')
+    .option('--quiet', 'print nothing; the exit code says it all')
+    .action(async (_options: unknown, command: Command) => {
+      process.exitCode = await runCheck(command.optsWithGlobals<CheckOptions>());
+    });
+}
+
+async function runCheck(options: CheckOptions): Promise<number> {
+  if (options.json && options.quiet) throw new UsageError('--json and --quiet contradict each other');
+  const ctx = createContext(options);
+  const warnings = new Warnings();
+  const { status } = await collectStatus(ctx, warnings);
+  const alerts = alertsOf(status.budgets, status.agentHealth);
+  const out: CheckOutput = {
+    schemaVersion: 1,
+    kind: 'agent-track/check',
+    generatedAt: status.generatedAt,
+    ok: alerts.problems.length === 0,
+    problems: alerts.problems,
+    warnings: alerts.warnings,
+    budgets: status.budgets,
+  };
+  if (options.json) ctx.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  else if (!options.quiet) {
+    const lines = [...out.problems.map((p) => `FAIL  ${p.text}`), ...out.warnings.map((w) => `WARN  ${w.text}`)];
+    if (out.ok) lines.push(`ok: no budget spent, no agent failing (${status.budgets.length} budget${status.budgets.length === 1 ? '' : 's'} checked)`);
+    ctx.stdout.write(`${lines.join('\n')}\n`);
+  }
+  if (!options.quiet) warnings.flush(ctx.stderr);
+  return out.ok ? 0 : 1;
+}
