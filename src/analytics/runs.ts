@@ -34,7 +34,8 @@ export function runCost(record: AgentExecution, prices: Readonly<Record<string, 
   const tokens = record.metrics.tokens;
   if (!tokens) return null;
   const model = record.request.context.model ?? NO_MODEL;
-  const sums = { [model]: { ...tokens, executions: 1 } };
+  // A record says `longContext: null` when no call was long; the sums leave it out.
+  const sums = { [model]: { ...tokens, longContext: tokens.longContext ?? undefined, executions: 1 } };
   const cost = isLongContext(record) ? costOf({}, sums, prices) : costOf(sums, {}, prices);
   return cost.usd;
 }
