@@ -1,4 +1,4 @@
-import { rulesFor, shannonEntropy } from './secret-rules.js';
+import { rulesFor, shannonEntropy, type CompiledRule } from './secret-rules.js';
 
 // Secrets and personal data never reach the disk: every prompt, description,
 // message and error passes through scrub() before it is written, including
@@ -30,7 +30,9 @@ interface Span {
 
 // A name whose value is a secret: password, PGPASSWORD, DB_PASS, REDIS_PASS,
 // SECRET_KEY_BASE, api-key, AccountKey, passphrase, client_secret, x-auth-token...
-const SECRET_NAME = String.raw`(?<![\w.-])[\w.-]{0,40}?(?:pass(?:wo?r?d|phrase)?|pwd|secret|key|apikey|(?<![a-z])(?:access|auth|refresh|bearer|session|api)[_-]?token|token|credentials?|signature)[\w.-]{0,40}`;
+// The match starts at the telling word, not at the name's start: scanning
+// each name from its first character tried 40 positions per word of prose.
+const SECRET_NAME = String.raw`(?:pass(?:wo?r?d|phrase)?|pwd|secret|key|apikey|(?<![a-z])(?:access|auth|refresh|bearer|session|api)[_-]?token|token|credentials?|signature)[\w.-]{0,40}`;
 
 const RULES: Rule[] = [
   {
@@ -131,7 +133,7 @@ export function containsSecret(text: string): boolean {
   return scrub(text) !== text;
 }
 
-function secretSpans(text: string): Span[] {
+function secretSpans(text: string, carried: CompiledRule[] = rulesFor(text.toLowerCase())): Span[] {
   const spans: Span[] = [];
   for (const rule of RULES) {
     for (const match of text.matchAll(rule.pattern)) {
@@ -139,8 +141,7 @@ function secretSpans(text: string): Span[] {
       if (span) spans.push({ ...span, name: rule.name });
     }
   }
-  const lower = text.toLowerCase();
-  for (const rule of rulesFor(lower)) {
+  for (const rule of carried) {
     for (const match of text.matchAll(rule.regex)) {
       const span = groupSpan(match, rule.group ?? 0);
       if (!span || span.end <= span.start) continue;
@@ -173,24 +174,33 @@ const EDGE = 200;
 
 /**
  * Secrets cut in two by a line break ("AKIAIOSFODNN7\nEXAMPLE"): for each
- * break, the line before (its last EDGE characters) and the word after are joined and scanned; a secret
+ * break, the word before (with its line, after a name and : or =) and the word after are joined and scanned; a secret
  * that spans the join redacts both halves and the break between them. Each
  * break costs at most 2 x EDGE characters, so the whole is linear.
  */
 function splitSecretSpans(text: string): Span[] {
   const spans: Span[] = [];
+  // At each break, only the carried rules whose keywords occur in the whole text
+  // are candidates: checking all 216 rules' keywords again at every line break
+  // was most of the scrubber's time on prose.
+  const inText = LINE_BREAK.test(text) ? rulesFor(text.toLowerCase()) : [];
+  LINE_BREAK.lastIndex = 0;
   for (const br of text.matchAll(LINE_BREAK)) {
     const at = br.index;
     const after = at + br[0].length;
-    // Back to the start of the line, so a name before the value joins too ("passphrase: ab\ncd").
+    // The word before the break; after "name: " or "name=", back to the start of
+    // the line, so the name joins too ("passphrase: ab\ncd").
     let start = at;
-    while (start > 0 && at - start < EDGE && text[start - 1] !== '\n' && !text.startsWith('\\n', start - 2)) start--;
+    while (start > 0 && at - start < EDGE && !/\s/.test(text[start - 1]!)) start--;
+    if (/(?:[:=][ \t]{0,10}|\b(?:bearer|basic|token)[ \t]{1,10})$/i.test(text.slice(Math.max(0, start - 20), start))) {
+      while (start > 0 && at - start < EDGE && text[start - 1] !== '\n' && !text.startsWith('\\n', start - 2)) start--;
+    }
     let end = after;
     while (end < text.length && end - after < EDGE && !/\s/.test(text[end]!) && !text.startsWith('\\n', end)) end++;
     if (start === at || end === after) continue;
     const joined = text.slice(start, at) + text.slice(after, end);
     const cut = at - start;
-    for (const span of secretSpans(joined)) {
+    for (const span of secretSpans(joined, rulesFor(joined.toLowerCase(), inText))) {
       if (span.start < cut && span.end > cut) {
         spans.push({ start: start + span.start, end: after + (span.end - cut), name: span.name });
       }
