@@ -24,7 +24,7 @@ if (!source) {
   process.stderr.write('usage: tsx scripts/import-gitleaks-rules.ts path/to/gitleaks.toml\n');
   process.exit(1);
 }
-const config = parse(readFileSync(source, 'utf8')) as { rules: GitleaksRule[] };
+const config = parse(readFileSync(source, 'utf8')) as unknown as { rules: GitleaksRule[] };
 
 const POSIX: Record<string, string> = { alnum: 'A-Za-z0-9', alpha: 'A-Za-z', digit: '0-9', xdigit: '0-9A-Fa-f', upper: 'A-Z', lower: 'a-z', space: '\\s' };
 

@@ -1,3 +1,4 @@
+import { TRUNCATED } from './caps.js';
 import { rulesFor, shannonEntropy, type CompiledRule } from './secret-rules.js';
 
 // Secrets and personal data never reach the disk: every prompt, description,
@@ -122,7 +123,7 @@ export function scrubAndTruncate(text: string, max: number): string {
   // matches; but only the part that can be kept plus a margin, so the cost is
   // bounded by `max` rather than by the input (a payload can be 16 MB).
   const clean = scrub(text.length > max + SCRUB_MARGIN ? text.slice(0, max + SCRUB_MARGIN) : text);
-  return clean.length > max || text.length > max + SCRUB_MARGIN ? `${clean.slice(0, max)}… [truncated]` : clean;
+  return clean.length > max || text.length > max + SCRUB_MARGIN ? `${clean.slice(0, max)}${TRUNCATED}` : clean;
 }
 
 /** The built-in patterns' sources, for the test that checks none can backtrack. */

@@ -4,6 +4,7 @@ import { sleepSync } from '../store/lock.js';
 import { isAbsolute, relative } from 'node:path';
 import type { ExecutionError, TokenBreakdown } from '../schema/record.js';
 import { classifyToolError, isTestCommand } from './outcome.js';
+import { capName } from './caps.js';
 import { scrub, scrubAndTruncate, shortenHome } from './scrub.js';
 
 // One read of a subagent transcript (<session>/subagents/agent-<id>.jsonl)
@@ -98,7 +99,7 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
     if (line.type === 'assistant') {
       const messageId = typeof message.id === 'string' ? message.id : null;
       const synthetic = message.model === '<synthetic>';
-      if (typeof message.model === 'string' && !synthetic) summary.model ??= message.model;
+      if (typeof message.model === 'string' && !synthetic) summary.model ??= capName(message.model);
       // One API message is written as one line per content block, each
       // repeating the same id and usage: count it once.
       if (messageId && !seenMessages.has(messageId)) {
@@ -123,7 +124,7 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
       }
       for (const block of blocks(message.content)) {
         if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
-          const use: ToolUse = { id: block.id, name: block.name, input: asRecord(block.input), at: Number.isNaN(at) ? null : at, turn };
+          const use: ToolUse = { id: block.id, name: capName(block.name), input: asRecord(block.input), at: Number.isNaN(at) ? null : at, turn };
           if (toolUsesById.has(use.id)) continue;
           toolUses.push(use);
           toolUsesById.set(use.id, use);

@@ -9,12 +9,12 @@ import { runHook } from '../support/cli';
 // Configured patterns run on prompts inside the hook: a catastrophic one must
 // cost time linear in the prompt, never stall Claude Code (issue 10, case 3).
 
-const catastrophic = { default: 'normal' as const, rules: [{ priority: 'high' as const, promptMatches: '(a+)+$' }] };
+const catastrophic = { default: 'medium' as const, rules: [{ priority: 'high' as const, promptMatches: '(a+)+$' }] };
 
 describe('configured patterns run in linear time', () => {
   test('(a+)+$ on 28 a and a b answers at once (a backtracking engine takes 2^28 steps)', () => {
     expect(matchesConfiguredPattern('(a+)+$', `${'a'.repeat(28)}b`)).toBe(false);
-    expect(priorityFor({ agentType: 'x', prompt: `${'a'.repeat(28)}!`, description: null }, catastrophic)).toBe('normal');
+    expect(priorityFor({ agentType: 'x', prompt: `${'a'.repeat(28)}!`, description: null }, catastrophic)).toBe('medium');
     expect(priorityFor({ agentType: 'x', prompt: 'a'.repeat(28), description: null }, catastrophic)).toBe('high');
   });
 
