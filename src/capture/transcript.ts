@@ -65,7 +65,8 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
     tokens: { input: 0, output: 0, cacheCreation: 0, cacheRead: 0 },
     lastCallTokens: null,
     toolsUsed: [],
-    toolCalls: {},
+    // No prototype: a tool named __proto__ or toString is a key like any other (see analytics/keyed.ts).
+    toolCalls: Object.create(null) as TranscriptSummary['toolCalls'],
     toolUseCount: 0,
     errors: [],
     modifiedFiles: [],
