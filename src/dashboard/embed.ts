@@ -6,15 +6,18 @@
 // (they can only occur inside strings). U+2028 and U+2029 are escaped too:
 // valid in JSON, but line terminators to a JavaScript parser before ES2019.
 
+import { printable, printableJson } from '../render/sanitize.js';
+
 const UNSAFE_IN_SCRIPT = /[<>&\u2028\u2029]/g;
 
+/** The value as JSON for the page, every string made printable (no controls or bidi overrides). */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(UNSAFE_IN_SCRIPT, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(printableJson(value)).replace(UNSAFE_IN_SCRIPT, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 /** Text for HTML content or a quoted attribute value. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
+  return printable(text).replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
 }
