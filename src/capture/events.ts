@@ -165,7 +165,7 @@ export function toStoredEvent(payload: HookPayload, at: number, config: Config, 
         toolUseId: meta?.toolUseId ?? null,
         agentId: payload.agent_id,
         agentType: name(payload.agent_type) ?? null,
-        meta: { spawnDepth: meta?.spawnDepth ?? null, description: scrubNullable(meta?.description) },
+        meta: { spawnDepth: meta?.spawnDepth ?? null, description: meta?.description == null ? null : scrubAndTruncate(meta.description, TEXT_MAX) },
       };
     case 'SubagentStop': {
       const last = text(payload.last_assistant_message) ?? null;

@@ -5,7 +5,7 @@ import { isAbsolute, relative } from 'node:path';
 import type { ExecutionError, TokenBreakdown } from '../schema/record.js';
 import { classifyToolError, isTestCommand } from './outcome.js';
 import { capName } from './caps.js';
-import { scrub, scrubAndTruncate, shortenHome } from './scrub.js';
+import { scrubAndTruncate, shortenHome } from './scrub.js';
 
 // One read of a subagent transcript (<session>/subagents/agent-<id>.jsonl)
 // gives everything the per-tool hooks would have, without a hook process per
@@ -32,6 +32,8 @@ export interface TranscriptSummary {
 const FILE_WRITERS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 const MESSAGE_MAX = 500;
 const COMMAND_MAX = 200;
+/** File paths: longer than any real one, short enough that a hostile one costs the scrubber little. */
+const PATH_MAX = 1_000;
 
 interface ToolUse {
   id: string;
@@ -265,9 +267,9 @@ function readTranscriptFile(path: string, projectDir: string | null): (Transcrip
 export function displayPath(path: string, projectDir: string | null): string {
   if (projectDir && isAbsolute(path)) {
     const rel = relative(projectDir, path);
-    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return scrub(rel);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return scrubAndTruncate(rel, PATH_MAX);
   }
-  return scrub(shortenHome(path));
+  return scrubAndTruncate(shortenHome(path), PATH_MAX);
 }
 
 interface Block {
