@@ -6,13 +6,12 @@
 // (they can only occur inside strings). U+2028 and U+2029 are escaped too:
 // valid in JSON, but line terminators to a JavaScript parser before ES2019.
 
-import { printable, printableJson } from '../render/sanitize.js';
+import { printable } from '../render/sanitize.js';
 
 const UNSAFE_IN_SCRIPT = /[<>&\u2028\u2029]/g;
 
-/** The value as JSON for the page, every string made printable (no controls or bidi overrides). */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(printableJson(value)).replace(UNSAFE_IN_SCRIPT, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(UNSAFE_IN_SCRIPT, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -35,7 +35,7 @@ describe('printable', () => {
   });
 
   test('the dashboard data: every string and key, and __proto__ stays a key', () => {
-    const data = JSON.parse(jsonForScript({ agents: { [`invoice\u202Etxt.exe`]: { sample: HOSTILE } }, list: ['\u001b[2Jx'], __proto__: null }));
+    const data = JSON.parse(jsonForScript(printableJson({ agents: { [`invoice\u202Etxt.exe`]: { sample: HOSTILE } }, list: ['\u001b[2Jx'], __proto__: null })));
     expect(JSON.stringify(data)).not.toMatch(CONTROL);
     expect(Object.keys(data.agents)).toEqual(['invoicetxt.exe']);
     expect(Object.keys(printableJson(JSON.parse('{"__proto__": "a\\u202eb"}')) as object)).toEqual(['__proto__']);
