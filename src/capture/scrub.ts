@@ -175,17 +175,15 @@ const EDGE = 200;
 
 /**
  * Secrets cut in two by a line break ("AKIAIOSFODNN7\nEXAMPLE"): for each
- * break, the word before (with its line, after a name and : or =) and the word after are joined and scanned; a secret
- * that spans the join redacts both halves and the break between them. Each
- * break costs at most 2 x EDGE characters, so the whole is linear.
+ * break, the word before (with its line, after a name and : or =) and the word
+ * after are joined; a secret that spans the join redacts both halves and the
+ * break between them. All the joined windows are scanned as one text, kept
+ * apart by a separator no rule crosses, so a text of many short lines costs
+ * one scan, not one per line. Each window is at most 2 x EDGE characters.
  */
 function splitSecretSpans(text: string): Span[] {
-  const spans: Span[] = [];
-  // At each break, only the carried rules whose keywords occur in the whole text
-  // are candidates: checking all 216 rules' keywords again at every line break
-  // was most of the scrubber's time on prose.
-  const inText = LINE_BREAK.test(text) ? rulesFor(text.toLowerCase()) : [];
-  LINE_BREAK.lastIndex = 0;
+  const windows: { start: number; at: number; after: number; end: number; offset: number }[] = [];
+  let joined = '';
   for (const br of text.matchAll(LINE_BREAK)) {
     const at = br.index;
     const after = at + br[0].length;
@@ -199,16 +197,26 @@ function splitSecretSpans(text: string): Span[] {
     let end = after;
     while (end < text.length && end - after < EDGE && !/\s/.test(text[end]!) && !text.startsWith('\\n', end)) end++;
     if (start === at || end === after) continue;
-    const joined = text.slice(start, at) + text.slice(after, end);
-    const cut = at - start;
-    for (const span of secretSpans(joined, rulesFor(joined.toLowerCase(), inText))) {
-      if (span.start < cut && span.end > cut) {
-        spans.push({ start: start + span.start, end: after + (span.end - cut), name: span.name });
-      }
+    windows.push({ start, at, after, end, offset: joined.length });
+    joined += `${text.slice(start, at)}${text.slice(after, end)}${WINDOW_SEPARATOR}`;
+  }
+  if (windows.length === 0) return [];
+  const spans: Span[] = [];
+  let w = 0;
+  for (const span of secretSpans(joined).sort((a, b) => a.start - b.start)) {
+    while (w + 1 < windows.length && windows[w + 1]!.offset <= span.start) w++;
+    const window = windows[w]!;
+    const cut = window.offset + (window.at - window.start);
+    if (span.start < cut && span.end > cut) {
+      const end = Math.min(window.end, window.after + (span.end - cut));
+      spans.push({ start: window.start + (span.start - window.offset), end, name: span.name });
     }
   }
   return spans;
 }
+
+/** Between joined windows: spaces end every key and value a rule matches, and NUL is in none. */
+const WINDOW_SEPARATOR = ' \u0000 ';
 
 const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,4096}={0,2}/g;
 
