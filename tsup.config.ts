@@ -1,4 +1,5 @@
 import { defineConfig, type Options } from 'tsup';
+import type { Plugin } from 'esbuild';
 import { dashboardAssets } from './scripts/dashboard-assets';
 
 // Three CommonJS bundles with every dependency inlined:
@@ -20,10 +21,21 @@ const common: Options = {
   treeshake: true,
 };
 
+// re2js (linear-time regexes for configured patterns, src/config/pattern.ts) is
+// 147 KB minified, twice the rest of the hook: the hook requires it from its own
+// bundle beside hook.cjs, and only when a config names a pattern.
+const re2jsBeside: Plugin = {
+  name: 're2js-beside',
+  setup(build) {
+    build.onResolve({ filter: /^re2js$/ }, () => ({ path: './re2js.cjs', external: true }));
+  },
+};
+
 export default defineConfig([
-  { ...common, entry: { hook: 'src/hook-main.ts' }, minify: true, clean: false },
+  { ...common, entry: { hook: 'src/hook-main.ts' }, minify: true, clean: false, esbuildPlugins: [re2jsBeside] },
+  { ...common, entry: { re2js: 'node_modules/re2js/build/index.cjs' }, minify: true, clean: false },
   // statusline.cjs: `agent-track statusline` (after every message) and the
   // SessionStart alert hook (`hook --alerts`), without commander or the CLI.
-  { ...common, entry: { statusline: 'src/statusline-main.ts' }, minify: true, clean: false },
+  { ...common, entry: { statusline: 'src/statusline-main.ts' }, minify: true, clean: false, esbuildPlugins: [re2jsBeside] },
   { ...common, entry: { cli: 'src/cli.ts' }, minify: false, clean: false, esbuildPlugins: [dashboardAssets()] },
 ]);

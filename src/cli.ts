@@ -14,6 +14,7 @@ import { runsCommand } from './commands/runs.js';
 import { showCommand } from './commands/show.js';
 import { statusCommand } from './commands/status.js';
 import { trendsCommand } from './commands/trends.js';
+import { printable } from './render/sanitize.js';
 
 // Commander wiring only: each subcommand lives in src/commands/<name>.ts,
 // exports a function returning its Command, and sets process.exitCode; errors
@@ -74,11 +75,11 @@ async function main(): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`agent-track: ${error.message}\n(run with --help for usage)\n`);
+      process.stderr.write(`agent-track: ${printable(error.message, { lines: true })}\n(run with --help for usage)\n`);
       return 2;
     }
     if (error instanceof UserError) {
-      process.stderr.write(`agent-track: ${error.message}\n`);
+      process.stderr.write(`agent-track: ${printable(error.message, { lines: true })}\n`);
       return 1;
     }
     process.stderr.write(`agent-track: unexpected error: ${(error as Error).stack ?? String(error)}\n`);

@@ -1,4 +1,4 @@
-import { globToRegExp } from '../capture/priority.js';
+import { matchesGlob } from '../config/pattern.js';
 import type { BudgetPeriod, BudgetRule, ModelPrice } from '../schema/config.js';
 import type { BudgetState } from '../schema/budgets.js';
 import type { DayFigures, TokenSums } from '../schema/summary.js';
@@ -41,7 +41,9 @@ export function budgetStates(input: BudgetInput): BudgetState[] {
   const states: BudgetState[] = [];
   for (const rule of input.budgets) {
     const { from, to } = budgetRange(rule.period, input.today);
-    const matches = rule.agentType === undefined ? () => true : regexTest(globToRegExp(rule.agentType));
+    // The same linear-time glob as `priority` rules.
+    const glob = rule.agentType;
+    const matches = glob === undefined ? () => true : (agent: string) => matchesGlob(glob, agent);
     const models: Record<string, TokenSums> = {};
     const longModels: Record<string, TokenSums> = {};
     const tokens = emptyTokens();
@@ -109,6 +111,3 @@ function addModels(into: Record<string, TokenSums>, from: Readonly<Record<string
   for (const [model, sums] of Object.entries(from)) addTokens((into[model] ??= emptyTokens()), sums);
 }
 
-function regexTest(pattern: RegExp): (agent: string) => boolean {
-  return (agent) => pattern.test(agent);
-}

@@ -1,4 +1,5 @@
 import { scrubAndTruncate } from '../capture/scrub.js';
+import { keyedObject } from './keyed.js';
 import type { ExecutionFacts } from '../schema/facts.js';
 import { LONG_CONTEXT_TOKENS } from '../schema/long-context.js';
 import type { LongContextTokens } from '../schema/record.js';
@@ -43,14 +44,14 @@ export function emptyAgentDay(): AgentDay {
     durations: [],
     tokensUsed: { total: 0, executions: 0 },
     tokens: emptyTokens(),
-    models: {},
-    longContextModels: {},
+    models: keyedObject(),
+    longContextModels: keyedObject(),
     apiCalls: 0,
     filesModified: 0,
     testsRun: 0,
     issuesFound: 0,
-    toolCalls: {},
-    errors: {},
+    toolCalls: keyedObject(),
+    errors: keyedObject(),
     lastSuccessAt: null,
     lastExecutionAt: null,
     slowest: [],
@@ -62,7 +63,7 @@ export function emptyTokens(): TokenSums {
 }
 
 export function emptyDaySummary(day: string): DaySummary {
-  return { schemaVersion: 1, day, executions: 0, agents: {}, workflows: {}, openPrompts: [], withoutPrompt: 0, skipped: { count: 0, samples: [] } };
+  return { schemaVersion: 1, day, executions: 0, agents: keyedObject(), workflows: keyedObject(), openPrompts: [], withoutPrompt: 0, skipped: { count: 0, samples: [] } };
 }
 
 export function summarizeDay(day: string, records: readonly ExecutionFacts[], skipped: readonly SkippedFile[] = []): DaySummary {
@@ -155,7 +156,7 @@ function addExecution(agent: AgentDay, record: ExecutionFacts): void {
     const at = error.at ?? metrics.startTime;
     const tally = agent.errors[error.type];
     if (!tally) {
-      agent.errors[error.type] = { count: 1, executions: 0, sample: sampleOf(error.message), sampleAt: at, tools: {} };
+      agent.errors[error.type] = { count: 1, executions: 0, sample: sampleOf(error.message), sampleAt: at, tools: keyedObject() };
     } else {
       tally.count++;
       if (at > tally.sampleAt || (at === tally.sampleAt && sampleOf(error.message) < tally.sample)) {
@@ -281,14 +282,9 @@ function nearDayEdge(execution: FragmentExecution, { start, end }: { start: numb
 }
 
 export function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
-  for (const key of [...map.keys()].sort()) out[key] = map.get(key)!;
-  return out;
+  return keyedObject([...map.keys()].sort().map((key) => [key, map.get(key)!] as const));
 }
 
 export function sortedObject<T>(object: Record<string, T>): Record<string, T> {
-  const out: Record<string, T> = {};
-  // defineProperty: a key named "__proto__" (an agent or model name) stays a key.
-  for (const key of Object.keys(object).sort()) Object.defineProperty(out, key, { value: object[key]!, enumerable: true, writable: true, configurable: true });
-  return out;
+  return keyedObject(Object.keys(object).sort().map((key) => [key, object[key]!] as const));
 }

@@ -1,6 +1,7 @@
 import type { AgentDay, DayFigures, DayWorkflows, FragmentExecution, TokenSums, WorkflowTally } from '../schema/summary.js';
 import { addTokens, emptyAgentDay, modelTokens, topSlowest } from './day-summary.js';
 import { DurationSet } from './durations.js';
+import { keyedObject } from './keyed.js';
 import { addRun, describeWorkflow, mergeTally, workflowRun } from './workflows.js';
 
 // Any set of day summaries -> one aggregate per agent. Durations stay the
@@ -120,7 +121,7 @@ function addFigures(into: Omit<AgentDay, 'durations'>, from: Omit<AgentDay, 'dur
   for (const [type, tally] of Object.entries(from.errors)) {
     const sum = into.errors[type];
     if (!sum) {
-      into.errors[type] = { ...tally, tools: { ...tally.tools } };
+      into.errors[type] = { ...tally, tools: keyedObject(Object.entries(tally.tools)) };
       continue;
     }
     sum.count += tally.count;

@@ -1,4 +1,5 @@
 import type { ModelPrice } from '../schema/config.js';
+import { keyedObject } from './keyed.js';
 import type { Anomaly, TrendFigures, TrendLine, Trends } from '../schema/report.js';
 import type { AgentDay, DayFigures, TokenSums } from '../schema/summary.js';
 import { costOf, costWarnings } from './cost.js';
@@ -122,7 +123,7 @@ interface Tally {
 }
 
 function emptyTally(): Tally {
-  return { executions: 0, success: 0, tokensUsed: 0, models: {}, longContextModels: {}, durations: new DurationSet() };
+  return { executions: 0, success: 0, tokensUsed: 0, models: keyedObject(), longContextModels: keyedObject(), durations: new DurationSet() };
 }
 
 function addDay(tally: Tally, day: AgentDay): void {

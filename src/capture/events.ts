@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { Priority } from '../schema/enums.js';
 import type { Config } from '../schema/config.js';
 import { countIssues } from './outcome.js';
-import { agentToolInput, agentToolResponse, count, identifier, text, type HookPayload } from './payload.js';
+import { agentToolInput, agentToolResponse, count, identifier, name, text, type HookPayload } from './payload.js';
 import { memo } from '../schema/memo.js';
 import { sha256Hex } from '../store/hash.js';
 import { priorityFor } from './priority.js';
@@ -109,7 +109,7 @@ export function toStoredEvent(payload: HookPayload, at: number, config: Config, 
         kind: 'pre',
         toolUseId: payload.tool_use_id,
         agentType,
-        ...(launcher ? { launcher: { agentId: launcher, agentType: text(payload.agent_type) ?? null } } : {}),
+        ...(launcher ? { launcher: { agentId: launcher, agentType: name(payload.agent_type) ?? null } } : {}),
         request: {
           prompt: prompt !== null && config.storePrompts ? scrubAndTruncate(prompt, PROMPT_MAX) : null,
           promptHash: prompt !== null ? sha256Hex(prompt) : null,
@@ -164,8 +164,8 @@ export function toStoredEvent(payload: HookPayload, at: number, config: Config, 
         kind: 'start',
         toolUseId: meta?.toolUseId ?? null,
         agentId: payload.agent_id,
-        agentType: text(payload.agent_type) ?? null,
-        meta: { spawnDepth: meta?.spawnDepth ?? null, description: scrubNullable(meta?.description) },
+        agentType: name(payload.agent_type) ?? null,
+        meta: { spawnDepth: meta?.spawnDepth ?? null, description: meta?.description == null ? null : scrubAndTruncate(meta.description, TEXT_MAX) },
       };
     case 'SubagentStop': {
       const last = text(payload.last_assistant_message) ?? null;
@@ -174,7 +174,7 @@ export function toStoredEvent(payload: HookPayload, at: number, config: Config, 
         kind: 'stop',
         toolUseId: meta?.toolUseId ?? null,
         agentId: payload.agent_id,
-        agentType: text(payload.agent_type) ?? null,
+        agentType: name(payload.agent_type) ?? null,
         stop: {
           agentTranscriptPath: text(payload.agent_transcript_path) ?? null,
           lastMessageLength: last === null ? null : last.length,

@@ -17,8 +17,10 @@ const WORD = /[a-z0-9]+(?:-[a-z0-9]+)*|:/g;
  * number after "<noun> [found]:". (A regex for the same costs a hook process
  * milliseconds to compile and backtracks on long messages.)
  */
-export function countIssues(text: string | null | undefined): number | null {
-  if (!text) return null;
+export function countIssues(message: string | null | undefined): number | null {
+  if (!message) return null;
+  // A final message states its count in its first lines, not after 100k characters.
+  const text = message.length > 100_000 ? message.slice(0, 100_000) : message;
   const words = text.toLowerCase().match(WORD) ?? [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
@@ -51,8 +53,6 @@ const TEST_COMMAND = new RegExp(
     String.raw`\bgo\s+test\b`,
     String.raw`\bcargo\s+(?:test|nextest)\b`,
     String.raw`\bdotnet\s+test\b`,
-    String.raw`\bmvnw?\b[^;&|\n]*\b(?:test|verify)\b`,
-    String.raw`\bgradlew?\b[^;&|\n]*\btest\b`,
     String.raw`\bmake\s+(?:test|check)\b`,
     String.raw`\bpython3?\s+-m\s+(?:pytest|unittest)\b`,
     String.raw`\b(?:deno|mix|swift|zig)\s+test\b`,
@@ -60,12 +60,36 @@ const TEST_COMMAND = new RegExp(
   ].join('|'),
 );
 
+/**
+ * How much of a command or error text is read. A command line in a transcript
+ * can be megabytes; a test runner is named near its start.
+ */
+export const OUTCOME_SCAN_MAX = 4_000;
+
+const head = (text: string) => (text.length > OUTCOME_SCAN_MAX ? text.slice(0, OUTCOME_SCAN_MAX) : text);
+
 export function isTestCommand(command: string): boolean {
-  return TEST_COMMAND.test(command);
+  const text = head(command);
+  return TEST_COMMAND.test(text) || text.split(/[;&|\n]/).some(runsJvmTests);
+}
+
+// "mvn -q clean verify", "./gradlew :app:test": the build tool, then its test
+// goal anywhere later in the same command. As one regex (mvn\b[^;&|]*\btest)
+// this rescanned the rest of the line from every "mvn": "mvn " x 80,000 took
+// 30 s. Over the words of one command, it is a single pass.
+function runsJvmTests(segment: string): boolean {
+  let goals: RegExp | null = null;
+  for (const word of segment.match(/\w+/g) ?? []) {
+    if (goals?.test(word)) return true;
+    if (goals === null && /^mvnw?$/.test(word)) goals = /^(?:test|verify)$/;
+    else if (goals === null && /^gradlew?$/.test(word)) goals = /^test$/;
+  }
+  return false;
 }
 
 /** A stable category for an error text, so reports can count failures by type. */
-export function classifyToolError(text: string): string {
+export function classifyToolError(error: string): string {
+  const text = head(error);
   if (/No such tool available|is not available in this session/i.test(text)) return 'tool_unavailable';
   if (/permission|not allowed|denied|haven't granted/i.test(text)) return 'permission_denied';
   if (/interrupted|doesn't want to proceed|rejected/i.test(text)) return 'interrupted';

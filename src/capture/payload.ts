@@ -1,3 +1,4 @@
+import { capName } from './caps.js';
 import * as z from 'zod/mini';
 import { describeIssues } from '../schema/issues.js';
 import { memo } from '../schema/memo.js';
@@ -68,16 +69,22 @@ export function fields(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
+/** A name from a payload (agent type, model), capped at NAME_MAX like every name a record keeps. */
+export function name(value: unknown): string | undefined {
+  const t = text(value);
+  return t === undefined ? undefined : capName(t);
+}
+
 /** The Agent tool's input: `tool_input` of PreToolUse and PostToolUse(Failure). */
 export function agentToolInput(value: unknown) {
   const input = fields(value);
   return {
     description: text(input.description),
     prompt: text(input.prompt),
-    subagentType: text(input.subagent_type),
-    model: text(input.model),
+    subagentType: name(input.subagent_type),
+    model: name(input.model),
     runInBackground: flag(input.run_in_background),
-    name: text(input.name),
+    name: name(input.name),
   };
 }
 
@@ -89,8 +96,8 @@ export function agentToolResponse(value: unknown) {
   return {
     status: text(response.status),
     agentId: identifier(response.agentId),
-    agentType: text(response.agentType),
-    resolvedModel: text(response.resolvedModel),
+    agentType: name(response.agentType),
+    resolvedModel: name(response.resolvedModel),
     totalDurationMs: count(response.totalDurationMs),
     totalTokens: count(response.totalTokens),
     totalToolUseCount: count(response.totalToolUseCount),

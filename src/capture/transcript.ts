@@ -5,7 +5,8 @@ import { isAbsolute, relative } from 'node:path';
 import { LONG_CONTEXT_TOKENS } from '../schema/long-context.js';
 import type { ExecutionError, LongContextTokens, TokenBreakdown } from '../schema/record.js';
 import { classifyToolError, isTestCommand } from './outcome.js';
-import { scrub, scrubAndTruncate, shortenHome } from './scrub.js';
+import { capName } from './caps.js';
+import { scrubAndTruncate, shortenHome } from './scrub.js';
 
 // One read of a subagent transcript (<session>/subagents/agent-<id>.jsonl)
 // gives everything the per-tool hooks would have, without a hook process per
@@ -33,6 +34,8 @@ export interface TranscriptSummary {
 const FILE_WRITERS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 const MESSAGE_MAX = 500;
 const COMMAND_MAX = 200;
+/** File paths: longer than any real one, short enough that a hostile one costs the scrubber little. */
+const PATH_MAX = 1_000;
 
 interface ToolUse {
   id: string;
@@ -66,7 +69,8 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
     tokens: { input: 0, output: 0, cacheCreation: 0, cacheRead: 0, cacheCreation1h: 0, longContext: null },
     lastCallTokens: null,
     toolsUsed: [],
-    toolCalls: {},
+    // No prototype: a tool named __proto__ or toString is a key like any other (see analytics/keyed.ts).
+    toolCalls: Object.create(null) as TranscriptSummary['toolCalls'],
     toolUseCount: 0,
     errors: [],
     modifiedFiles: [],
@@ -100,7 +104,7 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
     if (line.type === 'assistant') {
       const messageId = typeof message.id === 'string' ? message.id : null;
       const synthetic = message.model === '<synthetic>';
-      if (typeof message.model === 'string' && !synthetic) summary.model ??= message.model;
+      if (typeof message.model === 'string' && !synthetic) summary.model ??= capName(message.model);
       // One API message is written as one line per content block, each
       // repeating the same id and usage: count it once.
       if (messageId && !seenMessages.has(messageId)) {
@@ -126,7 +130,7 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
       }
       for (const block of blocks(message.content)) {
         if (block.type === 'tool_use' && typeof block.id === 'string' && typeof block.name === 'string') {
-          const use: ToolUse = { id: block.id, name: block.name, input: asRecord(block.input), at: Number.isNaN(at) ? null : at, turn };
+          const use: ToolUse = { id: block.id, name: capName(block.name), input: asRecord(block.input), at: Number.isNaN(at) ? null : at, turn };
           if (toolUsesById.has(use.id)) continue;
           toolUses.push(use);
           toolUsesById.set(use.id, use);
@@ -266,9 +270,9 @@ function readTranscriptFile(path: string, projectDir: string | null): (Transcrip
 export function displayPath(path: string, projectDir: string | null): string {
   if (projectDir && isAbsolute(path)) {
     const rel = relative(projectDir, path);
-    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return scrub(rel);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return scrubAndTruncate(rel, PATH_MAX);
   }
-  return scrub(shortenHome(path));
+  return scrubAndTruncate(shortenHome(path), PATH_MAX);
 }
 
 interface Block {

@@ -10,6 +10,7 @@ import { resolveProjectDir } from '../store/location.js';
 import { errorLogPath, localDay, RECORD_NAME } from '../store/paths.js';
 import { listDays } from '../store/records.js';
 import { createContext, type CommandContext } from './context.js';
+import { printable } from '../render/sanitize.js';
 
 // `agent-track doctor`: is tracking wired up, and is it working? Each check
 // says what it found and, when something is off, what to do about it.
@@ -252,8 +253,9 @@ export function doctorCommand(): Command {
       } else {
         const paint = (level: Level, text: string) => (!ctx.color ? text : `\u001b[${level === 'ok' ? 32 : level === 'warn' ? 33 : 31}m${text}\u001b[39m`);
         for (const check of checks) {
-          ctx.stdout.write(`${paint(check.level, MARK[check.level])} ${check.title}\n`);
-          for (const line of check.details) ctx.stdout.write(`    ${line}\n`);
+          ctx.stdout.write(`${paint(check.level, MARK[check.level])} ${printable(check.title)}\n`);
+          // Details quote hook errors and file contents: printable, so no escape sequence reaches the terminal.
+          for (const line of check.details) ctx.stdout.write(`    ${printable(line)}\n`);
         }
         ctx.stdout.write(failed ? '\nSomething needs fixing (see ✗ above).\n' : '\nTracking is set up.\n');
       }

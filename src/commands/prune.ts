@@ -16,6 +16,7 @@ import { localDay, monthlyReportPath, PRUNE_LOCK, weeklyReportPath } from '../st
 import { resolveConfigPath } from '../store/location.js';
 import { createContext, UsageError, UserError, type CommandContext, type GlobalOptions } from './context.js';
 import { Reporter, SummarySource } from './reporting.js';
+import { printable } from '../render/sanitize.js';
 
 // `agent-track prune`: enforce retention. Flags become a policy here; the
 // work is src/retention/prune.ts. Exit codes: 0 done (things kept for safety
@@ -100,11 +101,11 @@ function runPrune(options: PruneOptions): number {
       const holder = lockHolder(lockPath);
       const message = `another prune${holder ? ` (pid ${holder})` : ''} is running in ${root.path}; this one did nothing`;
       if (options.json) ctx.stdout.write(`${JSON.stringify({ ran: false, reason: message }, null, 2)}\n`);
-      else ctx.stderr.write(`agent-track: ${message}\n`);
+      else ctx.stderr.write(`agent-track: ${printable(message, { lines: true })}\n`);
       return 0;
     }
   }
-  ctx.stdout.write(options.json ? `${JSON.stringify({ ran: true, ...result }, null, 2)}\n` : pruneText(result, new Date(ctx.now)));
+  ctx.stdout.write(options.json ? `${JSON.stringify({ ran: true, ...result }, null, 2)}\n` : printable(pruneText(result, new Date(ctx.now)), { lines: true }));
   return result.failed.length ? 1 : 0;
 }
 

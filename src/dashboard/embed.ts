@@ -6,6 +6,8 @@
 // (they can only occur inside strings). U+2028 and U+2029 are escaped too:
 // valid in JSON, but line terminators to a JavaScript parser before ES2019.
 
+import { printable } from '../render/sanitize.js';
+
 const UNSAFE_IN_SCRIPT = /[<>&\u2028\u2029]/g;
 
 export function jsonForScript(value: unknown): string {
@@ -16,5 +18,5 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 
 /** Text for HTML content or a quoted attribute value. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
+  return printable(text).replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
 }

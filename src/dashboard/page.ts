@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DashboardData } from '../schema/dashboard.js';
 import { escapeHtml, jsonForScript } from './embed.js';
+import { printableJson } from '../render/sanitize.js';
 
 // The dashboard as one HTML file: stylesheet, data and script inline, so it
 // opens from file:// anywhere, offline. The Content-Security-Policy allows
@@ -42,7 +43,7 @@ export function dashboardHtml(data: DashboardData, assets: PageAssets): string {
 <main id="app">
 <noscript><p>This dashboard draws its charts with JavaScript, which is turned off. Its data is in this file, in the element with id "${DATA_ELEMENT_ID}", and <code>agent-track report</code> prints the same figures.</p></noscript>
 </main>
-<script type="application/json" id="${DATA_ELEMENT_ID}">${jsonForScript(data)}</script>
+<script type="application/json" id="${DATA_ELEMENT_ID}">${jsonForScript(printableJson(data))}</script>
 <script>${assets.script}</script>
 </body>
 </html>

@@ -1,4 +1,5 @@
 import type { CsvTable } from './document.js';
+import { printable } from './sanitize.js';
 
 /** RFC 4180: comma-separated, CRLF line ends, fields quoted when they need it. Empty for null. */
 export function renderCsv(table: CsvTable): string {
@@ -8,7 +9,8 @@ export function renderCsv(table: CsvTable): string {
 
 function field(value: string | number | null): string {
   if (value === null) return '';
-  const text = String(value);
+  // A cell is one line of printable text: a spreadsheet or `cat` shows it as it is.
+  const text = typeof value === 'string' ? printable(value) : String(value);
   // A leading = + - @ would run as a formula in a spreadsheet; a quote and a
   // leading apostrophe keep it text. Negative numbers are real numbers, not text.
   const guarded = typeof value === 'string' && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;

@@ -3,6 +3,8 @@
 // renderers each draw it their own way, so the three never disagree about
 // what a report contains.
 
+import { printable } from './sanitize.js';
+
 export type Tone = 'good' | 'warn' | 'bad' | 'dim' | 'strong';
 
 export type Cell = string | { text: string; tone?: Tone | undefined } | { spark: readonly (number | null)[]; zeroBased?: boolean };
@@ -71,18 +73,6 @@ export function toneOf(cell: Cell): Tone | undefined {
   return typeof cell === 'object' && 'text' in cell ? cell.tone : undefined;
 }
 
-/**
- * Text safe to print: records carry error messages, agent names and prompts
- * verbatim, and an escape sequence in one would clear the screen, retitle the
- * window or break `status --watch`. C0 and C1 control characters are removed
- * (line breaks and tabs become spaces, a table cell is one line), and so are
- * the bidirectional overrides that make a terminal show text out of order.
- */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\t\n\v\f\r\u2028\u2029]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
-}
-
 /** The whole Document through `printable`, so no renderer can forget a field. */
 export function printableDocument(doc: Document): Document {
   const cell = (c: Cell): Cell => (typeof c === 'string' ? printable(c) : 'text' in c ? { ...c, text: printable(c.text) } : c);
@@ -103,5 +93,5 @@ export function printableDocument(doc: Document): Document {
         };
     }
   });
-  return { ...doc, title: printable(doc.title), subtitle: opt(doc.subtitle), blocks, notes: doc.notes.map(printable) };
+  return { ...doc, title: printable(doc.title), subtitle: opt(doc.subtitle), blocks, notes: doc.notes.map((n) => printable(n)) };
 }

@@ -1,6 +1,6 @@
 import { formatUsd } from '../analytics/format.js';
 import type { Moment } from '../live/moment.js';
-import { printable } from './document.js';
+import { printable } from './sanitize.js';
 
 // The one line `agent-track statusline` prints under Claude Code's prompt:
 // the subagents running now in this session (elapsed / expected), today's

@@ -105,7 +105,8 @@ function renderTable(table: Table, width: number, paint: Paint): string[] {
   const { visible, hidden } = layout;
   const column = (i: number) => layout.columns[i]!;
 
-  const line = (cells: string[]) => cells.join(' '.repeat(GAP)).replace(/\s+$/, '');
+  // trimEnd, not /\s+$/: that regex rescans every run of padding from each of its spaces (quadratic in a wide column).
+  const line = (cells: string[]) => cells.join(' '.repeat(GAP)).trimEnd();
   const headerOf = (i: number) => {
     const c = table.columns[i]!;
     const text = layout.spark[i] ? sparkLabel(c.header, column(i).days, layout.spark[i]) : c.header;
@@ -234,12 +235,24 @@ function pad(text: string, width: number, align: 'left' | 'right' | undefined): 
 
 function truncate(text: string, width: number): string {
   if (displayWidth(text) <= width) return text;
-  let out = '';
+  return `${fitColumns(text, width - 1).trimEnd()}…`;
+}
+
+/**
+ * The longest start of `text` that takes at most `width` columns. One pass,
+ * counting as it goes: measuring the whole prefix again for each character
+ * made a 128k-character agent name cost 18 s.
+ */
+function fitColumns(text: string, width: number): string {
+  let used = 0;
+  let end = 0;
   for (const char of text) {
-    if (displayWidth(out + char) > width - 1) break;
-    out += char;
+    const w = charWidth(char.codePointAt(0)!);
+    if (used + w > width) break;
+    used += w;
+    end += char.length;
   }
-  return `${out.trimEnd()}…`;
+  return text.slice(0, end);
 }
 
 /** Lines of at most `width` columns, broken at spaces; a word longer than a line (a path, a URL) is broken where it must. */
@@ -248,20 +261,23 @@ export function wrap(text: string, width: number): string[] {
   const room = Math.max(1, width);
   const lines: string[] = [];
   let line = '';
+  let lineWidth = 0;
+  // Widths are counted once per word and carried, so a long word costs its length, not its length squared.
   for (let word of text.split(' ')) {
-    if (line && displayWidth(line) + 1 + displayWidth(word) > room) {
+    let wordWidth = displayWidth(word);
+    if (line && lineWidth + 1 + wordWidth > room) {
       lines.push(line);
       line = '';
+      lineWidth = 0;
     }
-    while (!line && displayWidth(word) > room) {
-      let head = '';
-      for (const char of word) {
-        if (head && displayWidth(head + char) > room) break;
-        head += char;
-      }
+    while (!line && wordWidth > room) {
+      // At least one character per line, even one wider than the room.
+      const head = fitColumns(word, room) || String.fromCodePoint(word.codePointAt(0)!);
       lines.push(head);
       word = word.slice(head.length);
+      wordWidth -= displayWidth(head);
     }
+    lineWidth = line ? lineWidth + 1 + wordWidth : wordWidth;
     line = line ? `${line} ${word}` : word;
   }
   if (line) lines.push(line);
@@ -271,11 +287,14 @@ export function wrap(text: string, width: number): string[] {
 /** Columns a string takes in a terminal: wide East Asian characters and emoji take two, combining marks none. */
 export function displayWidth(text: string): number {
   let width = 0;
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    if (code < 0x300) width += 1;
-    else if (code <= 0x36f || (code >= 0x200b && code <= 0x200f) || code === 0xfe0f) width += 0;
-    else if (
+  for (const char of text) width += charWidth(char.codePointAt(0)!);
+  return width;
+}
+
+function charWidth(code: number): number {
+  if (code < 0x300) return 1;
+  if (code <= 0x36f || (code >= 0x200b && code <= 0x200f) || code === 0xfe0f) return 0;
+  if (
       (code >= 0x1100 && code <= 0x115f) ||
       (code >= 0x2e80 && code <= 0xa4cf) ||
       (code >= 0xac00 && code <= 0xd7a3) ||
@@ -285,9 +304,7 @@ export function displayWidth(text: string): number {
       (code >= 0xffe0 && code <= 0xffe6) ||
       (code >= 0x1f300 && code <= 0x1faff) ||
       (code >= 0x20000 && code <= 0x3fffd)
-    )
-      width += 2;
-    else width += 1;
-  }
-  return width;
+  )
+    return 2;
+  return 1;
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { parseDuration, DURATION_HELP } from '../config/duration.js';
+import { configuredPatternError } from '../config/pattern.js';
 import { Priority } from './enums.js';
 import { memo } from './memo.js';
 
@@ -18,8 +19,9 @@ const priorityRule = () =>
     agentType: z.optional(z.string().check(z.describe('Glob on the agent type, e.g. "security-*"'))),
     promptMatches: z.optional(
       z.string().check(
-        z.refine(isValidRegex, { message: 'not a valid regular expression' }),
-        z.describe('Case-insensitive regular expression tested on the prompt and description'),
+        // RE2 syntax (linear time, see config/pattern.ts): no lookaround, no backreferences.
+        z.refine((source) => configuredPatternError(source) === null, { message: 'not a valid regular expression (RE2 syntax: no lookaround or backreferences)' }),
+        z.describe('Case-insensitive regular expression (RE2 syntax) tested on the prompt and description'),
       ),
     ),
   });
@@ -124,13 +126,4 @@ function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
-function isValidRegex(source: string): boolean {
-  try {
-    new RegExp(source, 'i');
-    return true;
-  } catch {
-    return false;
-  }
 }

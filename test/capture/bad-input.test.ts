@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { filesUnder } from '../support/replay';
 import { runHook, startHook } from '../support/cli';
+import { NAME_MAX, TRUNCATED } from '../../src/capture/caps';
 
 // The hook must never hurt the agent: whatever arrives on stdin, it exits 0,
 // prints nothing, logs the problem, and writes nothing outside the logs folder.
@@ -157,8 +158,10 @@ describe('hostile agent types stay inside the logs folder', () => {
     expect(agentDir).not.toMatch(/^\.|[<>:"/\\|?*\u0000-\u001f]|[. ]$/);
     expect(Buffer.byteLength(agentDir!)).toBeLessThanOrEqual(120);
     const record = JSON.parse(readFileSync(join(box.root, records[0]!), 'utf8'));
-    // The record keeps the exact type ("" is not a type: Claude Code's default applies).
-    expect(record.agentType).toBe(agentType || 'general-purpose');
+    // The record keeps the exact type up to NAME_MAX characters, then marks the cut
+    // ("" is not a type: Claude Code's default applies).
+    const kept = agentType.length > NAME_MAX ? `${agentType.slice(0, NAME_MAX)}${TRUNCATED}` : agentType;
+    expect(record.agentType).toBe(kept || 'general-purpose');
     expect(readdirSync(join(box.logsDir, day!))).toContain(agentDir);
   });
 });

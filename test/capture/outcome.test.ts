@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { classifyAgentFailure, classifyToolError, countIssues, isTestCommand } from '../../src/capture/outcome';
+import { classifyAgentFailure, classifyToolError, countIssues, isTestCommand, OUTCOME_SCAN_MAX } from '../../src/capture/outcome';
+import { finishesWithin } from '../support/deadline';
 
 describe('countIssues', () => {
   test.each([
@@ -22,8 +23,24 @@ describe('isTestCommand', () => {
   test.each(['npm test', 'npm run test -- --watch=false', 'pnpm test', 'yarn test', 'npx vitest run', 'npx jest src', 'pytest -q', 'python -m pytest tests/', 'go test ./...', 'cargo test', 'dotnet test', 'mvn -q test', './gradlew test', 'make test', 'cd api && npm test', 'bundle exec rspec'])('%s runs tests', (cmd) => {
     expect(isTestCommand(cmd)).toBe(true);
   });
-  test.each(['git status', 'npm install', 'echo test', 'cat test.txt', 'ls tests/', 'exit 3', 'npm run build'])('%s does not', (cmd) => {
+  test.each(['git status', 'npm install', 'echo test', 'cat test.txt', 'ls tests/', 'exit 3', 'npm run build', 'mvn package; echo test', 'gradle build && cat verify'])('%s does not', (cmd) => {
     expect(isTestCommand(cmd)).toBe(false);
+  });
+  test.each(['mvn -q clean verify', 'mvnw -Dtest=Foo test', 'gradle :app:test', 'cd x; ./gradlew check test'])('%s runs JVM tests', (cmd) => {
+    expect(isTestCommand(cmd)).toBe(true);
+  });
+  test('reads only the start of a huge command', () => {
+    expect(isTestCommand(`npm test ${'x'.repeat(OUTCOME_SCAN_MAX * 10)}`)).toBe(true);
+    expect(isTestCommand(`${'echo hi; '.repeat(OUTCOME_SCAN_MAX)}npm test`)).toBe(false);
+  });
+  // Issue 10, case 6: these took 30.8 s and 17.4 s in the closing hook (the limit is a hang guard, 100x the need).
+  test('"mvn " x 80,000 and "gradle " x 50,000 are answered at once', () => {
+    const out = finishesWithin(
+      10_000,
+      `const { isTestCommand } = require('./src/capture/outcome.ts');
+       console.log(isTestCommand('mvn '.repeat(80_000)), isTestCommand('gradle '.repeat(50_000)), isTestCommand('mvn '.repeat(100) + 'test'));`,
+    );
+    expect(out).toBe('false false true');
   });
 });
 

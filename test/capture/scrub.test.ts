@@ -1,12 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { scrub, scrubAndTruncate, shortenHome } from '../../src/capture/scrub';
+import { builtInPatterns, scrub, scrubAndTruncate, shortenHome } from '../../src/capture/scrub';
+import { backtrackingRisk, carriedRules } from '../../src/capture/secret-rules';
 
 describe('scrub', () => {
   test.each([
     ['Anthropic key', 'use sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789 now', 'use [REDACTED:anthropic-key] now'],
     ['OpenAI key', 'OPENAI sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz012345 here', 'OPENAI [REDACTED:openai-key] here'],
     ['AWS access key id', 'key AKIAIOSFODNN7EXAMPLE ok', 'key [REDACTED:aws-access-key] ok'],
-    ['AWS secret in assignment', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws_secret_access_key = [REDACTED:secret]'],
+    ['AWS secret in assignment', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws_secret_access_key = [REDACTED:aws-secret-key]'],
     ['GitHub token', 'token ghp_0123456789abcdefghijklmnopqrstuvwxyzAB', 'token [REDACTED:github-token]'],
     ['GitHub fine-grained token', 'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz', '[REDACTED:github-token]'],
     ['Slack token', 'xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOp', '[REDACTED:slack-token]'],
@@ -28,6 +29,33 @@ describe('scrub', () => {
     ['email', 'mail bob.smith+test@example.co.uk about it', 'mail [REDACTED:email] about it'],
   ])('%s', (_name, input, expected) => {
     expect(scrub(input)).toBe(expected);
+  });
+
+  // Issue 10, case 4: each of these reached the records, .state and dashboard.html in clear.
+  test.each([
+    ['DB_PASS=', 'DB_PASS=Tr0ub4dor npm start', 'Tr0ub4dor'],
+    ['PGPASSWORD=', 'PGPASSWORD=Tr0ub4dor psql -h db', 'Tr0ub4dor'],
+    ['REDIS_PASS=', 'export REDIS_PASS=Tr0ub4dor', 'Tr0ub4dor'],
+    ['SECRET_KEY_BASE=', 'SECRET_KEY_BASE=9f8e7d6c5b4a39281706f5e4d3c2b1a0 rails s', '9f8e7d6c5b4a39281706f5e4d3c2b1a0'],
+    ['passphrase:', 'ssh key passphrase: correct horse battery', 'correct'],
+    ['Azure AccountKey=', 'DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;EndpointSuffix=core.windows.net', 'Eby8vdM02xNOcqF'],
+    ['a bare AWS secret key in prose', 'the secret is wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY for prod', 'wJalrXUtnFEMI'],
+    ['an AWS key split over two lines', 'key AKIAIOSFOD\nNN7EXAMPLE and more', 'NN7EXAMPLE'],
+    ['an Anthropic key split over two lines', 'use sk-ant-api03-abcdefghijklmn\nopqrstuvwxyz0123456789 now', 'opqrstuvwxyz'],
+    ['a base64-encoded secret', `token blob ${Buffer.from('DB_PASSWORD=Tr0ub4dor&3').toString('base64')} here`, Buffer.from('DB_PASSWORD=Tr0ub4dor&3').toString('base64')],
+    ['the JSON-escaped form in a log excerpt', String.raw`{"prompt":"call it with {\"api_key\": \"abcd1234efgh\"} ple`, 'abcd1234efgh'],
+    ['a connection string', 'DATABASE_URL=mysql://root:Tr0ub4dor@10.0.0.5/shop', 'Tr0ub4dor'],
+  ])('%s', (_name, input, secret) => {
+    expect(scrub(input)).not.toContain(secret);
+    expect(scrub(input)).toContain('[REDACTED:');
+  });
+
+  test('no built-in or carried rule can backtrack badly on V8', () => {
+    const risky = [...builtInPatterns(), ...carriedRules().map((r) => r.pattern)].filter((p) => backtrackingRisk(p) !== null);
+    expect(risky).toEqual([]);
+    expect(carriedRules().length).toBeGreaterThan(200);
+    expect(backtrackingRisk('(a+)+$')).not.toBeNull();
+    expect(backtrackingRisk('curl.*-H')).not.toBeNull();
   });
 
   test('leaves ordinary text alone', () => {

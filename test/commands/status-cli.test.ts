@@ -83,7 +83,7 @@ describe('agent-track status', () => {
     writeRecords(logs, [makeRecord({ id: 'x1', agent: 'tester', start: now - HOUR, status: 'failed', errors: [{ type: 'api_error', message }] })]);
     const run = status(logs, [], { COLUMNS: '200' });
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('API Error: [2J]0;pwned[31mgone second line');
+    expect(run.stdout).toContain('API Error: gone second line');
     expect(run.stdout).not.toMatch(/[\u0007\u001b]/);
   });
 

@@ -79,14 +79,14 @@ describe('record text from a hostile or broken capture', () => {
       // Colour codes are the renderer's own; strip them to see what came from the record.
       const fromRecords = text.replace(/\u001b\[\d+m/g, '');
       expect(fromRecords).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
-      expect(fromRecords).toContain('boom[2J]0;pwned[31m1mevil next line');
+      expect(fromRecords).toContain('boomevil next line');
     }
   });
 
   test('reaches Markdown without control characters', () => {
     const md = renderMarkdown({ ...poisoned, title: hostile, notes: [hostile] });
     expect(md).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
-    expect(md).toContain('boom[2J]0;pwned[31m1mevil next line');
+    expect(md).toContain('boomevil next line');
   });
 });
 
