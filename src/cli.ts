@@ -4,6 +4,7 @@ import { UsageError, UserError } from './commands/context.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
+import { exportCommand } from './commands/export.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
 import { pruneCommand } from './commands/prune.js';
 import { reportCommand } from './commands/report.js';
@@ -43,6 +44,7 @@ const commands: Command[] = [
   dashboardCommand(),
   rollupWorkerCommand(),
   pruneCommand(),
+  exportCommand(),
 ];
 
 for (const command of commands) {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { dailySummaries, recentExecutions } from '../analytics/dashboard.js';
 import { formatCount } from '../analytics/format.js';
@@ -8,7 +8,8 @@ import { PAGE_ASSETS } from '../dashboard/assets.js';
 import { dashboardHtml } from '../dashboard/page.js';
 import type { DashboardData } from '../schema/dashboard.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { localDay, LOGS_SUBDIR, metricsDir } from '../store/paths.js';
+import { localDay, metricsDir } from '../store/paths.js';
+import { projectName } from '../store/location.js';
 import { listDays } from '../store/records.js';
 import { createContext, outFile, UsageError, type CommandContext, type GlobalOptions } from './context.js';
 import { periodOf } from './report.js';
@@ -113,12 +114,6 @@ export async function dashboardData(ctx: CommandContext, period: Period, warning
     recent: { days: recentDays, total: records.length, executions: recentExecutions(records) },
     status,
   };
-}
-
-/** "shop-api" for /home/dev/shop-api/.claude/execution-logs; the folder's own name for a logs folder elsewhere. */
-function projectName(logsDir: string): string {
-  const normal = resolve(logsDir);
-  return normal.endsWith(LOGS_SUBDIR) ? basename(dirname(dirname(normal))) : basename(normal);
 }
 
 function kilobytes(text: string): string {
