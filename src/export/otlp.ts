@@ -75,8 +75,10 @@ export async function spanSender(target: ExportTarget): Promise<SpanSender> {
     headers: target.headers,
     timeoutMillis: target.timeoutMs,
     compression: target.compression,
-    // One batch at a time: the cursor marks a batch sent only when it is.
-    concurrencyLimit: 1,
+    // We send one batch at a time (the cursor marks a batch only once it is
+    // accepted), but the exporter frees its slot a few microtasks after its
+    // callback: a limit of 1 would refuse the next batch.
+    concurrencyLimit: 2,
   };
   const { OTLPTraceExporter } =
     target.protocol === 'http/json' ? await import('@opentelemetry/exporter-trace-otlp-http') : await import('@opentelemetry/exporter-trace-otlp-proto');
