@@ -22,5 +22,17 @@ const common: Options = {
 
 export default defineConfig([
   { ...common, entry: { hook: 'src/hook-main.ts' }, minify: true, clean: false },
-  { ...common, entry: { cli: 'src/cli.ts' }, minify: false, clean: false, esbuildPlugins: [dashboardAssets()] },
+  {
+    ...common,
+    entry: { cli: 'src/cli.ts' },
+    minify: false,
+    clean: false,
+    esbuildPlugins: [dashboardAssets()],
+    // bin/agent-track runs the bundle through vm.Script (for its code cache),
+    // where a real import() throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING; the
+    // OpenTelemetry exporters import('http') lazily. As require() they work.
+    esbuildOptions(options) {
+      options.supported = { ...options.supported, 'dynamic-import': false };
+    },
+  },
 ]);
