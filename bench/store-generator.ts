@@ -12,7 +12,7 @@ import { COMPLETIONS_FILE, localDay, safeAgentDir } from '../src/store/paths.js'
 // and transcript summaries a real session would give, so their shapes and
 // sizes are what the hook writes. Seeded: the same options give the same store.
 
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 
 export interface StoreOptions {
   executions: number;

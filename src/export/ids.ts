@@ -1,4 +1,4 @@
-import { sha256Hex } from '../store/hash.js';
+import { createHash } from 'node:crypto';
 
 // Trace and span ids derived from the records, never random: the same
 // execution exported twice (a retry, a corrected record, a second machine
@@ -26,4 +26,13 @@ export function toolSpanIdsOf(executionId: string): (index: number) => string {
 /** All-zero ids are invalid in OTLP; a hash that gives one (odds 2^-64) is nudged. */
 function nonZero(hex: string): string {
   return /^0+$/.test(hex) ? `${hex.slice(0, -1)}1` : hex;
+}
+
+/**
+ * node:crypto, not the store's pure-JS sha256Hex: that one spares the hook
+ * loading node:crypto, but costs ~10x more per hash, and an export of 100,000
+ * runs hashes a few hundred thousand times.
+ */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

@@ -2,8 +2,7 @@ import { costOf } from '../analytics/cost.js';
 import { isLongContext, NO_MODEL } from '../analytics/day-summary.js';
 import type { ModelPrice, RedactKind } from '../schema/config.js';
 import type { AgentExecution } from '../schema/record.js';
-import { sha256Hex } from '../store/hash.js';
-import { agentSpanIdOf, toolSpanIdsOf, traceIdOf } from './ids.js';
+import { agentSpanIdOf, sha256Hex, toolSpanIdsOf, traceIdOf } from './ids.js';
 
 // Records -> spans, pure (no fs, no clock, no OpenTelemetry objects): the
 // trace model of docs/export-recipes.md. One trace per user prompt; one
@@ -88,24 +87,23 @@ export function executionSpans(record: AgentExecution, options: SpanOptions): Ex
         name: `execute_tool ${call.tool}`,
         startMs: start,
         endMs: start + (call.duration ?? 0),
-        attributes: defined({
-          'gen_ai.operation.name': 'execute_tool',
-          'gen_ai.tool.name': call.tool,
-          'openinference.span.kind': 'TOOL',
-          'tool.name': call.tool,
-          'gen_ai.conversation.id': context.sessionId,
-          'session.id': context.sessionId,
-          'agent_track.execution.id': record.id,
-          // A call with no tool_result in the transcript: a zero-length span, said so.
-          'agent_track.tool.completed': call.duration !== null,
-          'error.type': call.ok ? null : 'tool_error',
-        }),
+        // Few attributes: a run has a dozen tool spans, and the session and
+        // execution are on their parent. A call with no tool_result in the
+        // transcript is a zero-length span, said so.
+        attributes: toolAttributes(call.tool, call.ok, call.duration !== null),
         events: [],
         status: call.ok ? { code: 'unset', message: null } : { code: 'error', message: 'tool_error' },
       });
     });
   }
   return spans;
+}
+
+function toolAttributes(tool: string, ok: boolean, completed: boolean): Attributes {
+  const attributes: Attributes = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': tool, 'openinference.span.kind': 'TOOL', 'tool.name': tool };
+  if (!completed) attributes['agent_track.tool.completed'] = false;
+  if (!ok) attributes['error.type'] = 'tool_error';
+  return attributes;
 }
 
 function agentAttributes(record: AgentExecution, options: SpanOptions): Attributes {
