@@ -55,7 +55,7 @@ async function runExportCommand(options: ExportOptions): Promise<number> {
   const ctx = createContext(options);
   const today = localDay(ctx.now);
   const since = options.since === undefined ? null : dayStart(periodOf({ since: options.since, until: today }, today).from);
-  const { resolveTarget, TargetError } = await import('../export/target.js');
+  const { resolveTarget, shownUrl, TargetError } = await import('../export/target.js');
   let target;
   try {
     target = resolveTarget({ endpoint: options.endpoint, protocol: options.protocol, header: options.header }, ctx.env);
@@ -64,6 +64,7 @@ async function runExportCommand(options: ExportOptions): Promise<number> {
     throw error;
   }
   if (options.cron) return printCron(ctx, options, target.url);
+  const shown = { endpoint: shownUrl(target.url), protocol: target.protocol };
 
   const redact = new Set<Redact>([...ctx.config.export.redact, ...redactFlag]);
   const { resourceAttributes } = await import('../export/resource.js');
@@ -71,6 +72,12 @@ async function runExportCommand(options: ExportOptions): Promise<number> {
   const logsDir = ctx.logsDir;
   const { runExport } = await import('../export/run.js');
 
+  if (!existsSync(logsDir)) {
+    // Nothing recorded here (yet): no cursor or lock folder is created for it.
+    if (options.json) ctx.stdout.write(`${JSON.stringify(notRun(`${logsDir} does not exist`, shown, options), null, 2)}\n`);
+    else ctx.stdout.write(`Nothing to export: ${logsDir} does not exist.\n`);
+    return 0;
+  }
   const lockPath = exportLockPath(logsDir);
   let token: string | null = null;
   if (!options.dryRun) {
@@ -80,7 +87,7 @@ async function runExportCommand(options: ExportOptions): Promise<number> {
     } catch (error) {
       if (!(error instanceof LockTimeoutError)) throw error;
       const message = `another export is running in ${logsDir}; this one did nothing`;
-      if (options.json) ctx.stdout.write(`${JSON.stringify({ ran: false, reason: message }, null, 2)}\n`);
+      if (options.json) ctx.stdout.write(`${JSON.stringify(notRun(message, shown, options), null, 2)}\n`);
       else ctx.stderr.write(`agent-track: ${message}\n`);
       return 0;
     }
@@ -117,6 +124,25 @@ async function runExportCommand(options: ExportOptions): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The --json summary of an export that did not run: the same shape, nothing counted. */
+function notRun(reason: string, target: { endpoint: string; protocol: ExportSummary['protocol'] }, options: ExportOptions): ExportSummary {
+  return {
+    ran: false,
+    reason,
+    endpoint: target.endpoint,
+    protocol: target.protocol,
+    dryRun: options.dryRun === true,
+    records: 0,
+    unchanged: 0,
+    delivered: 0,
+    spans: 0,
+    batches: 0,
+    notDelivered: 0,
+    error: null,
+    skippedFiles: 0,
+  };
 }
 
 /** One line, for a terminal or a log: what went where. */

@@ -57,11 +57,13 @@ export async function runExport(job: ExportJob): Promise<ExportSummary> {
   };
   const scan = scanFolders(job.logsDir, previous, { since: job.since, now: job.now, onIssue });
 
-  const resource: SpanResource = await resourceOf(job.resource);
+  // Loaded only when there is something to encode: a re-run with nothing new never loads the OpenTelemetry packages.
+  let resource: SpanResource | null = null;
   const folders: FolderState[] = [];
   const due: Due[] = [];
   for (const folder of scan.folders) {
-    const state: FolderState = { scan: folder, sent: { ...folder.kept }, waiting: folder.due.length };
+    // Copied only when deliveries will be added: a store's unchanged folders hold most of its ids.
+    const state: FolderState = { scan: folder, sent: folder.due.length ? { ...folder.kept } : folder.kept, waiting: folder.due.length };
     folders.push(state);
     for (const { record, fingerprint } of folder.due) due.push({ folder: state, record, fingerprint });
   }
@@ -81,11 +83,14 @@ export async function runExport(job: ExportJob): Promise<ExportSummary> {
     skippedFiles,
   };
   // Spans are built a batch at a time: a first export of a big store never holds them all.
-  const spansOf = (batch: Due[]) => batch.flatMap((d) => readableSpans(executionSpans(d.record, job.spans), resource));
+  const spansOf = async (batch: Due[]) => {
+    resource ??= await resourceOf(job.resource);
+    return batch.flatMap((d) => readableSpans(executionSpans(d.record, job.spans), resource!));
+  };
   const batches = batchesOf(due, job.batchSpans ?? BATCH_SPANS);
 
   if (job.dryRun) {
-    const all = spansOf(due);
+    const all = await spansOf(due);
     if (job.printJson) job.printJson(await otlpJson(all));
     summary.delivered = due.length;
     summary.spans = all.length;
@@ -99,7 +104,7 @@ export async function runExport(job: ExportJob): Promise<ExportSummary> {
     let savedAt = Date.now();
     try {
       for (const [index, batch] of batches.entries()) {
-        const spans = spansOf(batch);
+        const spans = await spansOf(batch);
         const failure = await sender.send(spans);
         if (failure !== null) {
           summary.error = failure;
@@ -122,9 +127,21 @@ export async function runExport(job: ExportJob): Promise<ExportSummary> {
       await sender.close();
     }
   }
-  // Also with nothing sent: folders that became settled, or were removed, are recorded.
-  save();
+  // Also with nothing sent, when folders became settled or were removed; not when nothing changed at all.
+  if (batches.length || cursorChanged(previous, folders, scan.untouched)) save();
   return summary;
+}
+
+function cursorChanged(previous: Readonly<Record<string, ExportCursorFolder>>, folders: FolderState[], untouched: Record<string, ExportCursorFolder>): boolean {
+  if (Object.keys(previous).length !== folders.length + Object.keys(untouched).length) return true;
+  return folders.some((folder) => {
+    const before = previous[folder.scan.key];
+    const complete = folder.waiting === 0 && !folder.scan.partial;
+    if (!before || before.stamp !== (complete ? folder.scan.stamp : null)) return true;
+    if (before.stamp !== null) return false;
+    // Read again (not settled yet): unchanged only if it holds the same deliveries.
+    return Object.keys(folder.sent).length !== Object.keys(before.sent).length;
+  });
 }
 
 /** Consecutive executions, about `size` spans a batch; an execution is never split across two. */

@@ -35,7 +35,9 @@ export interface ScanResult {
   folders: FolderScan[];
   /** Folders of the previous cursor not looked at this time (before --since), carried over as they were. */
   untouched: Record<string, ExportCursorFolder>;
+  /** Records read (folders unchanged since they were all delivered are not). */
   records: number;
+  /** Records delivered before and unchanged, read or not. */
   unchanged: number;
 }
 
@@ -70,6 +72,7 @@ export function scanFolders(
       const stamp = mtimeMs <= options.now - SETTLE_MS ? mtimeNs.toString() : null;
       if (before && before.stamp !== null && before.stamp === stamp) {
         result.folders.push({ key, stamp, due: [], kept: before.sent, partial: false });
+        result.unchanged += Object.keys(before.sent).length;
         continue;
       }
       result.folders.push(readFolder(join(dir, name), key, stamp, before?.sent ?? {}, options, result));

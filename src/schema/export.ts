@@ -29,7 +29,7 @@ export const ExportSummary = z.object({
   protocol: z.enum(['http/protobuf', 'http/json']),
   dryRun: z.boolean(),
   records: described(count(), 'Records read (folders unchanged since the last export are not read)'),
-  unchanged: described(count(), 'Records read that were already delivered as they are'),
+  unchanged: described(count(), 'Records already delivered as they are (read again or not)'),
   delivered: described(count(), 'Executions sent and accepted by the collector (dry run: that would be sent)'),
   spans: described(count(), 'Spans in those executions'),
   batches: count(),

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -94,6 +94,21 @@ describe('agent-track export', () => {
     expect(entry).toMatch(/^\d{1,2} \* \* \* \* \S+ \S+\/bin\/agent-track --logs-dir \S+ export --endpoint https:\/\/otel\.example\.com:4318\/v1\/traces --redact prompts >> \S+export\.log 2>&1$/);
     expect(result.stdout).not.toContain('s3cret');
     expect(result.stderr).toMatch(/headers are not written into the entry/);
+  });
+
+  test('without export.afterSession the SessionEnd hook starts no export; a logs folder that does not exist is not created', async () => {
+    const { logsDir, payloads, root } = replayFixture('single');
+    const r = await receiver();
+    const sessionEnd = payloads.find((p) => p.hook_event_name === 'SessionEnd')!;
+    const hook = await run(['--logs-dir', logsDir, 'hook'], { OTEL_EXPORTER_OTLP_ENDPOINT: r.url }, JSON.stringify(sessionEnd));
+    expect([hook.status, hook.stdout, hook.stderr]).toEqual([0, '', '']);
+    await new Promise((f) => setTimeout(f, 1_000));
+    expect(r.requests).toHaveLength(0);
+    expect(filesUnder(logsDir)).not.toContain('export.log');
+    const nowhere = join(root, 'nowhere');
+    const none = await run(['--logs-dir', nowhere, 'export', '--endpoint', r.url]);
+    expect([none.status, none.stdout]).toEqual([0, `Nothing to export: ${nowhere} does not exist.\n`]);
+    expect(existsSync(nowhere)).toBe(false);
   });
 
   test('export.afterSession: the SessionEnd hook returns at once and a detached export delivers the session', async () => {
