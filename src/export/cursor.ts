@@ -35,3 +35,20 @@ export function readCursor(logsDir: string, onProblem: (problem: string) => void
 export function writeCursor(logsDir: string, cursor: ExportCursor): void {
   writeFileAtomic(exportCursorPath(logsDir), JSON.stringify(cursor), { durable: true });
 }
+
+/** A folder's deliveries, for comparing and adding to. */
+export function decodeSent(text: string): Map<string, string> {
+  const sent = new Map<string, string>();
+  if (!text) return sent;
+  for (const pair of text.split(' ')) {
+    const at = pair.lastIndexOf(':');
+    if (at > 0) sent.set(pair.slice(0, at), pair.slice(at + 1));
+  }
+  return sent;
+}
+
+export function encodeSent(sent: ReadonlyMap<string, string>): string {
+  const pairs: string[] = [];
+  for (const [id, fingerprint] of sent) pairs.push(`${id}:${fingerprint}`);
+  return pairs.join(' ');
+}

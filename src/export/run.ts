@@ -1,7 +1,7 @@
 import type { ExportCursor, ExportCursorFolder, ExportSummary } from '../schema/export.js';
 import type { AgentExecution } from '../schema/record.js';
 import type { IssueSink } from '../store/records.js';
-import { readCursor, writeCursor } from './cursor.js';
+import { encodeSent, readCursor, writeCursor } from './cursor.js';
 import { otlpJson, readableSpans, resourceOf, spanSender, type SpanResource } from './otlp.js';
 import { scanFolders, type FolderScan } from './source.js';
 import { executionSpans, type SpanOptions } from './spans.js';
@@ -42,7 +42,7 @@ interface Due {
 
 interface FolderState {
   scan: FolderScan;
-  sent: Record<string, string>;
+  sent: Map<string, string>;
   waiting: number;
 }
 
@@ -62,8 +62,7 @@ export async function runExport(job: ExportJob): Promise<ExportSummary> {
   const folders: FolderState[] = [];
   const due: Due[] = [];
   for (const folder of scan.folders) {
-    // Copied only when deliveries will be added: a store's unchanged folders hold most of its ids.
-    const state: FolderState = { scan: folder, sent: folder.due.length ? { ...folder.kept } : folder.kept, waiting: folder.due.length };
+    const state: FolderState = { scan: folder, sent: folder.kept, waiting: folder.due.length };
     folders.push(state);
     for (const { record, fingerprint } of folder.due) due.push({ folder: state, record, fingerprint });
   }
@@ -112,7 +111,7 @@ export async function runExport(job: ExportJob): Promise<ExportSummary> {
           break;
         }
         for (const item of batch) {
-          item.folder.sent[item.record.id] = item.fingerprint;
+          item.folder.sent.set(item.record.id, item.fingerprint);
           item.folder.waiting--;
         }
         summary.delivered += batch.length;
@@ -135,12 +134,12 @@ export async function runExport(job: ExportJob): Promise<ExportSummary> {
 function cursorChanged(previous: Readonly<Record<string, ExportCursorFolder>>, folders: FolderState[], untouched: Record<string, ExportCursorFolder>): boolean {
   if (Object.keys(previous).length !== folders.length + Object.keys(untouched).length) return true;
   return folders.some((folder) => {
+    if (folder.scan.settled) return false;
     const before = previous[folder.scan.key];
     const complete = folder.waiting === 0 && !folder.scan.partial;
     if (!before || before.stamp !== (complete ? folder.scan.stamp : null)) return true;
-    if (before.stamp !== null) return false;
     // Read again (not settled yet): unchanged only if it holds the same deliveries.
-    return Object.keys(folder.sent).length !== Object.keys(before.sent).length;
+    return folder.sent.size !== before.count;
   });
 }
 
@@ -171,7 +170,7 @@ function nextCursor(cursor: ExportCursor, url: string, folders: FolderState[], u
   const next: Record<string, ExportCursorFolder> = { ...untouched };
   for (const folder of folders) {
     const complete = folder.waiting === 0 && !folder.scan.partial;
-    next[folder.scan.key] = { stamp: complete ? folder.scan.stamp : null, sent: folder.sent };
+    next[folder.scan.key] = folder.scan.settled ?? { stamp: complete ? folder.scan.stamp : null, count: folder.sent.size, sent: encodeSent(folder.sent) };
   }
   return { version: 1, targets: { ...cursor.targets, [url]: { folders: next } } };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { AgentExecution } from '../schema/record.js';
 import type { ExportCursorFolder } from '../schema/export.js';
+import { decodeSent } from './cursor.js';
 import { memo } from '../schema/memo.js';
 import { direntsOrEmpty } from '../store/fs.js';
 import { dayDir, localDay, RECORD_NAME } from '../store/paths.js';
@@ -26,7 +27,9 @@ export interface FolderScan {
   /** Records read and due for export, with their fingerprints. */
   due: { record: AgentExecution; fingerprint: string }[];
   /** Delivered before and unchanged: carried over to the new cursor. */
-  kept: Record<string, string>;
+  kept: Map<string, string>;
+  /** The cursor's entry, when the folder was not read because nothing in it changed: carried over as it is. */
+  settled: ExportCursorFolder | null;
   /** Some record was left out (before --since): the folder is not marked complete. */
   partial: boolean;
 }
@@ -71,11 +74,11 @@ export function scanFolders(
       }
       const stamp = mtimeMs <= options.now - SETTLE_MS ? mtimeNs.toString() : null;
       if (before && before.stamp !== null && before.stamp === stamp) {
-        result.folders.push({ key, stamp, due: [], kept: before.sent, partial: false });
-        result.unchanged += Object.keys(before.sent).length;
+        result.folders.push({ key, stamp, due: [], kept: new Map(), settled: before, partial: false });
+        result.unchanged += before.count;
         continue;
       }
-      result.folders.push(readFolder(join(dir, name), key, stamp, before?.sent ?? {}, options, result));
+      result.folders.push(readFolder(join(dir, name), key, stamp, decodeSent(before?.sent ?? ''), options, result));
     }
   }
   return result;
@@ -85,11 +88,11 @@ function readFolder(
   dir: string,
   key: string,
   stamp: string | null,
-  sent: Readonly<Record<string, string>>,
+  sent: ReadonlyMap<string, string>,
   options: { since: number | null; onIssue: IssueSink },
   totals: { records: number; unchanged: number },
 ): FolderScan {
-  const scan: FolderScan = { key, stamp, due: [], kept: {}, partial: false };
+  const scan: FolderScan = { key, stamp, due: [], kept: new Map(), settled: null, partial: false };
   const schema = compiledRecord();
   // Regular files only: a symlink planted in the logs folder is never followed.
   for (const entry of direntsOrEmpty(dir)) {
@@ -116,8 +119,8 @@ function readFolder(
     }
     totals.records++;
     const fingerprint = fingerprintOf(text);
-    if (sent[record.id] === fingerprint) {
-      scan.kept[record.id] = fingerprint;
+    if (sent.get(record.id) === fingerprint) {
+      scan.kept.set(record.id, fingerprint);
       totals.unchanged++;
     } else {
       scan.due.push({ record, fingerprint });

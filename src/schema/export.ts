@@ -10,8 +10,15 @@ const count = () => z.int().check(z.gte(0));
 export const ExportCursorFolder = z.object({
   /** The record folder's mtime (ns) when every record in it had been delivered; null while some have not, or it may still change within a clock tick. */
   stamp: z.nullable(z.string()),
-  /** Execution id -> fingerprint of the record as delivered: a record rewritten since (a correction) is sent again. */
-  sent: z.record(z.string(), z.string()),
+  /** Executions delivered from this folder. */
+  count: z.int().check(z.gte(0)),
+  /**
+   * "<execution id>:<fingerprint>" pairs separated by spaces: the record as
+   * delivered, so one rewritten since (a correction) is sent again. One string
+   * per folder, not an object of 100,000 keys: a re-run parses it only for a
+   * folder that changed.
+   */
+  sent: z.string(),
 });
 export type ExportCursorFolder = z.infer<typeof ExportCursorFolder>;
 

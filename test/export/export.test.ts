@@ -225,8 +225,9 @@ describe('export to an OTLP receiver', () => {
     const first = await runExport(job(logsDir, r.url, { batchSpans: 1 }));
     expect(first).toMatchObject({ delivered: 1, notDelivered: records.length - 1 });
     const cursor = JSON.parse(readFileSync(exportCursorPath(logsDir), 'utf8'));
-    const sent = Object.values(cursor.targets[`${r.url}/v1/traces`].folders as Record<string, { sent: object }>).flatMap((f) => Object.keys(f.sent));
-    expect(sent).toHaveLength(1);
+    const folders = Object.values(cursor.targets[`${r.url}/v1/traces`].folders as Record<string, { count: number; sent: string; stamp: string | null }>);
+    expect(folders.reduce((n, f) => n + f.count, 0)).toBe(1);
+    expect(folders.filter((f) => f.count).map((f) => f.sent)).toEqual([expect.stringMatching(/^[a-z0-9_-]+:[A-Za-z0-9_-]{16}$/)]);
     const second = await runExport(job(logsDir, r.url, { batchSpans: 1 }));
     expect(second).toMatchObject({ delivered: records.length - 1, notDelivered: 0 });
     expectSpansOf(records, r.spans);
