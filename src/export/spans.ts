@@ -41,8 +41,6 @@ export interface SpanOptions {
   prices: Readonly<Record<string, ModelPrice>>;
 }
 
-export const SERVICE_NAME_DEFAULT = 'claude-code-subagents';
-
 /** The agent span first, then its tool spans in order. */
 export function executionSpans(record: AgentExecution, options: SpanOptions): ExportSpan[] {
   const { context } = record.request;
