@@ -37,5 +37,17 @@ export default defineConfig([
   // statusline.cjs: `agent-track statusline` (after every message) and the
   // SessionStart alert hook (`hook --alerts`), without commander or the CLI.
   { ...common, entry: { statusline: 'src/statusline-main.ts' }, minify: true, clean: false, esbuildPlugins: [re2jsBeside] },
-  { ...common, entry: { cli: 'src/cli.ts' }, minify: false, clean: false, esbuildPlugins: [dashboardAssets()] },
+  {
+    ...common,
+    entry: { cli: 'src/cli.ts' },
+    minify: false,
+    clean: false,
+    esbuildPlugins: [dashboardAssets()],
+    // bin/agent-track runs the bundle through vm.Script (for its code cache),
+    // where a real import() throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING; the
+    // OpenTelemetry exporters import('http') lazily. As require() they work.
+    esbuildOptions(options) {
+      options.supported = { ...options.supported, 'dynamic-import': false };
+    },
+  },
 ]);

@@ -12,7 +12,7 @@ import { COMPLETIONS_FILE, localDay, safeAgentDir } from '../src/store/paths.js'
 // and transcript summaries a real session would give, so their shapes and
 // sizes are what the hook writes. Seeded: the same options give the same store.
 
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 
 export interface StoreOptions {
   executions: number;
@@ -301,6 +301,7 @@ function runStep(
     modifiedFiles: [...new Set(modified)],
     testCommands: Object.keys(toolCalls).includes('Bash') && random.next() < 0.3 ? ['npm test'] : [],
     finalText: 'Done: reviewed the change and found 2 issues.',
+    toolTimeline: timelineOf(toolCalls, start + 50, end - 30, random),
   };
 
   const base = {
@@ -366,4 +367,19 @@ function response(apiError: string | null, model: string, totals: { duration: nu
     apiError,
     durationMs: totals?.duration ?? null,
   };
+}
+
+/** The calls of the tally spread over the run in order, each taking part of its slot, failures where the tally has them. */
+function timelineOf(
+  toolCalls: Record<string, { calls: number; failures: number }>,
+  from: number,
+  to: number,
+  random: { next(): number },
+): TranscriptSummary['toolTimeline'] {
+  const calls = Object.entries(toolCalls).flatMap(([tool, n]) => Array.from({ length: n.calls }, (_, i) => ({ tool, ok: i >= n.failures })));
+  const slot = Math.max(1, (to - from) / Math.max(1, calls.length));
+  return calls.map((call, i) => {
+    const at = Math.round(from + i * slot);
+    return { tool: call.tool, at, resultAt: Math.round(at + slot * (0.2 + 0.7 * random.next())), ok: call.ok };
+  });
 }

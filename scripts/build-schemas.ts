@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { AgentExecution } from '../src/schema/record.js';
 import { DashboardData } from '../src/schema/dashboard.js';
+import { ExportSummary } from '../src/schema/export.js';
 import { Report, Trends } from '../src/schema/report.js';
 import { PriceList } from '../src/schema/prices.js';
 import { CheckOutput } from '../src/schema/check.js';
@@ -25,6 +26,7 @@ const SCHEMAS = {
   'runs.schema.json': { schema: RunsOutput, title: 'agent-track runs', description: 'agent-track runs --json: recent executions, newest first' },
   'show.schema.json': { schema: ShowOutput, title: 'agent-track show', description: 'agent-track show <id> --json: one execution in detail' },
   'check.schema.json': { schema: CheckOutput, title: 'agent-track check', description: 'agent-track check --json: budgets spent or near, agents failing' },
+  'export-summary.schema.json': { schema: ExportSummary, title: 'agent-track export summary', description: 'agent-track export --json: what was delivered to the OpenTelemetry collector, and what was not' },
   'day-workflows.schema.json': { schema: DayWorkflowsFile, title: 'agent-track day workflows', description: 'The workflow tallies of one day, written with summary.json: <logs>/YYYY-MM-DD/workflows.json' },
 };
 

@@ -5,6 +5,7 @@ import { checkCommand } from './commands/check.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
+import { exportCommand } from './commands/export.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
 import { pricesCommand } from './commands/prices.js';
 import { pruneCommand } from './commands/prune.js';
@@ -52,6 +53,7 @@ const commands: Command[] = [
   pricesCommand(),
   rollupWorkerCommand(),
   pruneCommand(),
+  exportCommand(),
 ];
 
 for (const command of commands) {

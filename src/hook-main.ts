@@ -8,6 +8,8 @@ import { resolveConfigPath, resolveLogsDir } from './store/location.js';
 import { PayloadEnd } from './capture/payload-end.js';
 import { scrubAndTruncate } from './capture/scrub.js';
 import { sleepSync } from './store/lock.js';
+import { startExportAfterSession } from './capture/after-session.js';
+import { join } from 'node:path';
 
 // `agent-track hook`: what Claude Code starts for every subscribed event.
 // Contract: exit 0 always, nothing on stdout or stderr, bounded time. Every
@@ -165,6 +167,13 @@ readStdin((text, problem) => {
     });
   } catch (error) {
     record(logsDir, (error as Error).message, (error as Error).stack);
+  }
+  if (eventName === 'SessionEnd' && config.export.afterSession) {
+    try {
+      startExportAfterSession({ logsDir, configFlag, cliPath: join(__dirname, 'cli.cjs') });
+    } catch (error) {
+      record(logsDir, `could not start the export after the session: ${(error as Error).message}`);
+    }
   }
   finish();
 });

@@ -1,6 +1,7 @@
 import type { ModelPrice } from '../schema/config.js';
+import type { AgentExecution } from '../schema/record.js';
 import type { TokenSums } from '../schema/summary.js';
-import { NO_MODEL } from './day-summary.js';
+import { isLongContext, NO_MODEL } from './day-summary.js';
 import { priceFor, type Rates } from './prices.js';
 import { round } from './stats.js';
 
@@ -167,4 +168,15 @@ export function costWarnings(cost: CostSummary): string[] {
     );
   }
   return warnings;
+}
+
+/** The USD of one run, priced like a report prices it; null when it has no tokens or no price. */
+export function runCost(record: AgentExecution, prices: Readonly<Record<string, ModelPrice>>): number | null {
+  const tokens = record.metrics.tokens;
+  if (!tokens) return null;
+  const model = record.request.context.model ?? NO_MODEL;
+  // A record says `longContext: null` when no call was long; the sums leave it out.
+  const sums = { [model]: { ...tokens, longContext: tokens.longContext ?? undefined, executions: 1 } };
+  const cost = isLongContext(record) ? costOf({}, sums, prices) : costOf(sums, {}, prices);
+  return cost.usd;
 }

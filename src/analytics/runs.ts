@@ -1,8 +1,7 @@
 import type { ModelPrice } from '../schema/config.js';
 import type { AgentExecution } from '../schema/record.js';
 import type { ChainRun, RunDetail, RunRow } from '../schema/runs.js';
-import { costOf } from './cost.js';
-import { isLongContext, NO_MODEL } from './day-summary.js';
+import { runCost } from './cost.js';
 
 // One run at a time: the rows of `agent-track runs` and the pieces of `show`.
 // Pure: records in, rows out.
@@ -27,17 +26,6 @@ export function matchesRun(record: AgentExecution, filter: RunFilter): boolean {
 /** Newest first; ties by id so the order is stable. */
 export function newestFirst(a: AgentExecution, b: AgentExecution): number {
   return b.metrics.startTime - a.metrics.startTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** The USD of one run, priced like a report prices it; null when it has no tokens or no price. */
-export function runCost(record: AgentExecution, prices: Readonly<Record<string, ModelPrice>>): number | null {
-  const tokens = record.metrics.tokens;
-  if (!tokens) return null;
-  const model = record.request.context.model ?? NO_MODEL;
-  // A record says `longContext: null` when no call was long; the sums leave it out.
-  const sums = { [model]: { ...tokens, longContext: tokens.longContext ?? undefined, executions: 1 } };
-  const cost = isLongContext(record) ? costOf({}, sums, prices) : costOf(sums, {}, prices);
-  return cost.usd;
 }
 
 export function runRow(record: AgentExecution, prices: Readonly<Record<string, ModelPrice>>): RunRow {

@@ -1,4 +1,4 @@
-import type { AgentExecution, ClosedBy, ExecutionError, ExecutionStatus, Priority } from '../schema/record.js';
+import type { AgentExecution, ClosedBy, ExecutionError, ExecutionStatus, Priority, ToolTimelineEntry } from '../schema/record.js';
 import type { StoredEvent } from './events.js';
 import { classifyAgentFailure, countIssues } from './outcome.js';
 import { shortenHome } from './scrub.js';
@@ -146,6 +146,7 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
       // Not structuredClone: its first call costs a hook process ~4 ms.
       toolCalls: transcript ? Object.fromEntries(Object.entries(transcript.toolCalls).map(([tool, n]) => [tool, { ...n }])) : {},
       totalToolUseCount: done?.response?.totalToolUseCount ?? transcript?.toolUseCount ?? null,
+      toolTimeline: transcript ? toolTimelineOf(transcript, startTime) : null,
     },
     result: {
       status,
@@ -203,4 +204,19 @@ function timingOf(
 
 function closedByOf(terminal: StoredEvent): ClosedBy {
   return terminal.kind === 'fail' ? 'PostToolUseFailure' : terminal.kind === 'done' ? 'PostToolUse' : 'SubagentStop';
+}
+
+/**
+ * Transcript times as offsets from the record's start. A call with no
+ * timestamp is left out rather than placed at a guess; a start a few ms before
+ * the hook's clock (two clocks, one machine) is put at 0.
+ */
+export function toolTimelineOf(transcript: TranscriptSummary, startTime: number): ToolTimelineEntry[] {
+  const timeline: ToolTimelineEntry[] = [];
+  for (const call of transcript.toolTimeline) {
+    if (call.at === null) continue;
+    const duration = call.resultAt === null ? null : Math.max(0, call.resultAt - call.at);
+    timeline.push({ tool: call.tool, start: Math.max(0, call.at - startTime), duration, ok: call.ok });
+  }
+  return timeline;
 }

@@ -3,6 +3,7 @@ import { readRegularFile } from '../store/fs.js';
 import { sleepSync } from '../store/lock.js';
 import { isAbsolute, relative } from 'node:path';
 import { LONG_CONTEXT_TOKENS } from '../schema/long-context.js';
+import { TOOL_TIMELINE_MAX } from '../schema/limits.js';
 import type { ExecutionError, LongContextTokens, TokenBreakdown } from '../schema/record.js';
 import { classifyToolError, isTestCommand } from './outcome.js';
 import { capName } from './caps.js';
@@ -29,6 +30,15 @@ export interface TranscriptSummary {
   modifiedFiles: string[];
   testCommands: string[];
   finalText: string | null;
+  /** Tool calls in order with the transcript times of their tool_use and tool_result lines (Unix ms). */
+  toolTimeline: TimedToolCall[];
+}
+
+export interface TimedToolCall {
+  tool: string;
+  at: number | null;
+  resultAt: number | null;
+  ok: boolean;
 }
 
 const FILE_WRITERS = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
@@ -76,12 +86,14 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
     modifiedFiles: [],
     testCommands: [],
     finalText: null,
+    toolTimeline: [],
   };
   const seenMessages = new Set<string>();
   const toolUses: ToolUse[] = [];
   const toolUsesById = new Map<string, ToolUse>();
   const failures: { use: ToolUse; text: string; at: number | null }[] = [];
   const failedIds = new Set<string>();
+  const resultAt = new Map<string, number>();
   let turn = 0;
 
   for (const raw of text.split('\n')) {
@@ -142,6 +154,7 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
       for (const block of blocks(message.content)) {
         if (block.type !== 'tool_result' || typeof block.tool_use_id !== 'string') continue;
         const use = toolUsesById.get(block.tool_use_id);
+        if (use && !Number.isNaN(at) && !resultAt.has(use.id)) resultAt.set(use.id, at);
         if (!use || block.is_error !== true || failedIds.has(use.id)) continue;
         failedIds.add(use.id);
         failures.push({ use, text: textOf(block.content) ?? 'tool error', at: Number.isNaN(at) ? null : at });
@@ -166,6 +179,9 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
     }
   }
   summary.toolUseCount = toolUses.length;
+  summary.toolTimeline = toolUses
+    .slice(0, TOOL_TIMELINE_MAX)
+    .map((use) => ({ tool: use.name, at: use.at, resultAt: resultAt.get(use.id) ?? null, ok: !failedIds.has(use.id) }));
   for (const use of toolUses) {
     const command = use.name === 'Bash' ? use.input.command : undefined;
     if (typeof command === 'string' && isTestCommand(command)) {

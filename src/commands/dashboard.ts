@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { dailySummaries, recentExecutions } from '../analytics/dashboard.js';
 import { formatCount } from '../analytics/format.js';
@@ -8,7 +8,8 @@ import { PAGE_ASSETS } from '../dashboard/assets.js';
 import { dashboardHtml } from '../dashboard/page.js';
 import type { DashboardData } from '../schema/dashboard.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { localDay, LOGS_SUBDIR, metricsDir } from '../store/paths.js';
+import { localDay, metricsDir } from '../store/paths.js';
+import { projectName } from '../store/location.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import type { RunDetail } from '../schema/runs.js';
 import { runDetail } from '../analytics/runs.js';
@@ -128,12 +129,6 @@ function recentDetails(ctx: CommandContext, days: readonly string[], recent: rea
     }
   }
   return details;
-}
-
-/** "shop-api" for /home/dev/shop-api/.claude/execution-logs; the folder's own name for a logs folder elsewhere. */
-function projectName(logsDir: string): string {
-  const normal = resolve(logsDir);
-  return normal.endsWith(LOGS_SUBDIR) ? basename(dirname(dirname(normal))) : basename(normal);
 }
 
 function kilobytes(text: string): string {

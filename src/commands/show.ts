@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { homedir } from 'node:os';
-import { chainRun, runCost } from '../analytics/runs.js';
+import { runCost } from '../analytics/cost.js';
+import { chainRun } from '../analytics/runs.js';
 import { claudeConfigDir, findSubagentTranscript } from '../capture/claude-paths.js';
-import { toolTimeline } from '../capture/tool-timeline.js';
+import { toolTimelineOf } from '../capture/assemble.js';
+import { summarizeTranscript } from '../capture/transcript.js';
 import { TRANSCRIPT_MAX_BYTES } from '../capture/transcript.js';
 import { render } from '../render/output.js';
 import { showDocument } from '../render/runs-view.js';
@@ -92,20 +94,13 @@ function transcriptOf(record: AgentExecution, env: NodeJS.ProcessEnv): { path: s
   if (!path) return null;
   const file = readRegularFile(path, TRANSCRIPT_MAX_BYTES);
   if (!file.ok) return null;
-  return { path, calls: toolTimeline(file.bytes.toString('utf8'), record.metrics.startTime) };
+  // The same reading of the transcript as capture's, so show and the stored timeline agree.
+  const summary = summarizeTranscript(file.bytes.toString('utf8'), record.request.context.cwd);
+  return { path, calls: toolTimelineOf(summary, record.metrics.startTime) };
 }
 
-/**
- * The compact timeline a record may store (metrics.toolTimeline, written by
- * newer versions), for runs whose transcript is gone. Read loosely: records
- * written before it existed simply have none.
- */
+/** The compact timeline the record stores (metrics.toolTimeline), for runs whose transcript is gone. */
 function storedTimeline(record: AgentExecution): ShowOutput['timeline'] {
-  const stored = (record.metrics as { toolTimeline?: unknown }).toolTimeline;
-  if (!Array.isArray(stored)) return { source: null, calls: [] };
-  const calls = stored.filter(
-    (c): c is ToolCallEntry =>
-      typeof c === 'object' && c !== null && typeof c.tool === 'string' && typeof c.start === 'number' && (c.duration === null || typeof c.duration === 'number') && typeof c.ok === 'boolean',
-  );
-  return { source: 'record', calls };
+  const stored = record.metrics.toolTimeline;
+  return stored ? { source: 'record', calls: stored } : { source: null, calls: [] };
 }

@@ -41,6 +41,6 @@ export function shellQuote(word: string): string {
 }
 
 /** cron turns an unescaped % into a newline, even inside quotes. */
-function escapePercent(text: string): string {
+export function escapePercent(text: string): string {
   return text.replace(/%/g, '\\%');
 }

@@ -77,9 +77,36 @@ export const configFileSchema = memo(() =>
       z.record(z.string(), modelPrice()).check(z.describe('USD per million tokens, by model id; overrides the bundled price list at any context size')),
     ),
     budgets: z.optional(z.array(budget()).check(z.maxLength(100), z.describe('Spending caps per day, week or month, checked by status, check, statusline and alerts'))),
+    export: z.optional(
+      z.strictObject({
+        afterSession: z.optional(z.boolean().check(z.describe('true: each SessionEnd starts a detached `agent-track export` (never delays the hook)'))),
+        prompts: z.optional(z.boolean().check(z.describe('true: send prompt text (scrubbed) as input.value; off by default'))),
+        redact: z.optional(z.array(RedactKind).check(z.describe('Send sha256 hashes instead of these texts'))),
+        serviceName: z.optional(z.string().check(z.minLength(1), z.describe('service.name of the exported spans (default claude-code-subagents)'))),
+        resource: z.optional(
+          z.strictObject({
+            user: z.optional(z.boolean().check(z.describe('false: leave out user.name'))),
+            host: z.optional(z.boolean().check(z.describe('false: leave out host.name'))),
+            project: z.optional(z.boolean().check(z.describe('false: leave out agent_track.project'))),
+          }),
+        ),
+      }),
+    ),
   }),
 );
 export type ConfigFile = z.infer<ReturnType<typeof configFileSchema>>;
+
+/** Texts that `export` can send as hashes: prompts (and Agent call descriptions), file paths, error messages and commands. */
+export const RedactKind = z.enum(['prompts', 'paths', 'messages']);
+export type RedactKind = z.infer<typeof RedactKind>;
+
+export interface ExportConfig {
+  afterSession: boolean;
+  prompts: boolean;
+  redact: RedactKind[];
+  serviceName: string;
+  resource: { user: boolean; host: boolean; project: boolean };
+}
 
 export interface Config {
   storePrompts: boolean;
@@ -88,6 +115,7 @@ export interface Config {
   retention: { rawMs: number; dailySummariesMs: number; weeklyReportsMs: number; monthlyReportsMs: number };
   prices: Record<string, ModelPrice>;
   budgets: BudgetRule[];
+  export: ExportConfig;
 }
 
 const DAY = 86_400_000;
@@ -99,6 +127,7 @@ export const DEFAULT_CONFIG: Config = {
   retention: { rawMs: 7 * DAY, dailySummariesMs: 30 * DAY, weeklyReportsMs: 90 * DAY, monthlyReportsMs: 365 * DAY },
   prices: {},
   budgets: [],
+  export: { afterSession: false, prompts: false, redact: [], serviceName: 'claude-code-subagents', resource: { user: true, host: true, project: true } },
 };
 
 export function resolveConfig(file: ConfigFile): Config {
@@ -119,6 +148,13 @@ export function resolveConfig(file: ConfigFile): Config {
     },
     prices: file.prices ?? d.prices,
     budgets: file.budgets ?? d.budgets,
+    export: {
+      afterSession: file.export?.afterSession ?? d.export.afterSession,
+      prompts: file.export?.prompts ?? d.export.prompts,
+      redact: file.export?.redact ?? d.export.redact,
+      serviceName: file.export?.serviceName ?? d.export.serviceName,
+      resource: { ...d.export.resource, ...file.export?.resource },
+    },
   };
 }
 

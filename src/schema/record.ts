@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { described } from './describe.js';
 import { ClosedBy, ExecutionStatus, Priority } from './enums.js';
+import { TOOL_TIMELINE_MAX } from './limits.js';
 
 // The one execution record. Types, the reader's validation and the published
 // JSON Schema (schema/agent-execution.schema.json) all come from here.
@@ -45,6 +46,14 @@ export const TokenBreakdown = z.object({
 export type TokenBreakdown = z.infer<typeof TokenBreakdown>;
 
 export const ToolCallCount = z.object({ calls: count(), failures: count() });
+
+export const ToolTimelineEntry = z.object({
+  tool: z.string(),
+  start: described(ms(), 'ms from metrics.startTime to the tool_use line in the transcript'),
+  duration: z.nullable(described(ms(), 'ms from the tool_use line to its tool_result line; null when no result was written')),
+  ok: described(z.boolean(), 'false when the tool_result was an error'),
+});
+export type ToolTimelineEntry = z.infer<typeof ToolTimelineEntry>;
 
 export const ExecutionError = z.object({
   type: described(z.string(), 'Category: api_error, tool_error, tool_unavailable, permission_denied, interrupted, unknown_agent_type, agent_failed, timeout, ...'),
@@ -93,6 +102,10 @@ export const AgentExecution = z.object({
     toolsUsed: described(z.array(z.string()), 'Distinct tool names in order of first use'),
     toolCalls: z.record(z.string(), ToolCallCount),
     totalToolUseCount: z.nullable(count()),
+    // Optional: records written before it existed still validate.
+    toolTimeline: z.optional(
+      z.nullable(described(z.array(ToolTimelineEntry).check(z.maxLength(TOOL_TIMELINE_MAX)), `Each tool call in order, first ${TOOL_TIMELINE_MAX} at most; null when there was no transcript`)),
+    ),
   }),
   result: z.object({
     status: ExecutionStatus,

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { described } from './describe.js';
 import { ExecutionStatus } from './enums.js';
-import { AgentExecution } from './record.js';
+import { AgentExecution, ToolTimelineEntry } from './record.js';
 
 // What `agent-track runs --json` and `agent-track show <id> --json` print.
 // Published as schema/runs.schema.json and schema/show.schema.json (npm run schema).
@@ -48,13 +48,9 @@ export const ChainRun = z.object({
 });
 export type ChainRun = z.infer<typeof ChainRun>;
 
-export const ToolCallEntry = z.object({
-  tool: z.string(),
-  start: described(z.number(), 'ms after the run started'),
-  duration: z.nullable(described(z.number().check(z.gte(0)), 'ms until its result; null when it has none')),
-  ok: z.boolean(),
-});
-export type ToolCallEntry = z.infer<typeof ToolCallEntry>;
+// One tool call of a timeline: the record's own entry shape (metrics.toolTimeline).
+export const ToolCallEntry = ToolTimelineEntry;
+export type ToolCallEntry = ToolTimelineEntry;
 
 export const ShowOutput = z.object({
   schemaVersion: z.literal(1),

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { LOGS_SUBDIR } from './paths.js';
 
 export interface LocationInput {
@@ -41,4 +41,10 @@ function findProjectDir(start: string): string {
     if (existsSync(join(dir, '.claude'))) return dir;
     if (dirname(dir) === dir) return resolve(start);
   }
+}
+
+/** "shop-api" for /home/dev/shop-api/.claude/execution-logs; the folder's own name for a logs folder elsewhere. */
+export function projectName(logsDir: string): string {
+  const normal = resolve(logsDir);
+  return normal.endsWith(LOGS_SUBDIR) ? basename(dirname(dirname(normal))) : basename(normal);
 }

@@ -19,6 +19,16 @@ export function sleepSync(ms: number): void {
  * so waiting is rare.
  */
 export function withLock<T>(lockPath: string, deadline: number, fn: () => T, staleMs = 30_000): T {
+  const token = acquireLock(lockPath, deadline, staleMs);
+  try {
+    return fn();
+  } finally {
+    releaseLock(lockPath, token);
+  }
+}
+
+/** The waiting half of withLock, for work that is asynchronous (an export awaiting its collector). Returns the token to release. */
+export function acquireLock(lockPath: string, deadline: number, staleMs = 30_000): string {
   const token = `${process.pid} ${Date.now()} ${nanoid(8)}`;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -28,7 +38,7 @@ export function withLock<T>(lockPath: string, deadline: number, fn: () => T, sta
       } finally {
         closeSync(fd);
       }
-      break;
+      return token;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
@@ -40,14 +50,13 @@ export function withLock<T>(lockPath: string, deadline: number, fn: () => T, sta
     if (Date.now() >= deadline) throw new LockTimeoutError(lockPath);
     sleepSync(Math.min(2 + attempt * 2, 25));
   }
+}
+
+export function releaseLock(lockPath: string, token: string): void {
   try {
-    return fn();
-  } finally {
-    try {
-      if (readFileSync(lockPath, 'utf8') === token) unlinkSync(lockPath);
-    } catch {
-      // Already broken by another process as stale: nothing to release.
-    }
+    if (readFileSync(lockPath, 'utf8') === token) unlinkSync(lockPath);
+  } catch {
+    // Already broken by another process as stale: nothing to release.
   }
 }
 

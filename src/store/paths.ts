@@ -9,6 +9,8 @@ import { sha256Hex } from './hash.js';
 //   <logs>/YYYY-MM-DD/.pruned                      retention deleted its records: the rollup is final
 //   <logs>/metrics/                                reports (dated: weekly/YYYY-Www.json, monthly/YYYY-MM.json)
 //   <logs>/.state/                                 in-flight hook state
+//   <logs>/.state/.export-cursor.json, .export.lock what `export` has delivered, and its lock
+//   <logs>/export.log                              export's log when run from cron or after a session
 //   <logs>/hook-errors.log                         what the hook could not handle
 //   <logs>/.prune.lock, prune.log                  retention's lock, and its log when run from cron
 
@@ -30,6 +32,10 @@ export const WORKFLOWS_FILE = 'workflows.json';
 export const PRUNED_MARKER = '.pruned';
 export const PRUNE_LOCK = '.prune.lock';
 export const PRUNE_LOG = 'prune.log';
+/** In .state/, dot-named so the sweep and retention, which treat its folders as sessions, pass them by. */
+export const EXPORT_CURSOR = '.export-cursor.json';
+export const EXPORT_LOCK = '.export.lock';
+export const EXPORT_LOG = 'export.log';
 export const WEEKLY_REPORTS_DIR = 'weekly';
 export const MONTHLY_REPORTS_DIR = 'monthly';
 
@@ -101,6 +107,15 @@ export function summaryPath(logsDir: string, day: string): string {
 
 export function stateRoot(logsDir: string): string {
   return join(logsDir, STATE_DIR);
+}
+
+/** What `agent-track export` has delivered, per collector URL. */
+export function exportCursorPath(logsDir: string): string {
+  return join(logsDir, STATE_DIR, EXPORT_CURSOR);
+}
+
+export function exportLockPath(logsDir: string): string {
+  return join(logsDir, STATE_DIR, EXPORT_LOCK);
 }
 
 export function errorLogPath(logsDir: string): string {

@@ -1,0 +1,119 @@
+import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
+
+// Where and how to send, from the flags and the standard OTLP variables that
+// Claude Code's own telemetry reads, so a team already shipping that needs no
+// new configuration. Flags win over variables; the trace-specific variable
+// over the general one (the OTLP exporter specification's order). Pure: the
+// environment is passed in.
+
+export const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+export interface ExportTarget {
+  url: string;
+  protocol: Protocol;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  compression: 'gzip' | 'none';
+}
+
+export interface TargetFlags {
+  endpoint?: string;
+  protocol?: string;
+  header?: string[];
+}
+
+/** The specification's default collector address for OTLP over HTTP. */
+export const DEFAULT_ENDPOINT = 'http://localhost:4318';
+const TRACES_PATH = 'v1/traces';
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+export class TargetError extends Error {}
+
+export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv): ExportTarget {
+  const v = (name: string) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  return {
+    url: urlOf(flags, v),
+    protocol: protocolOf(flags.protocol ?? v('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? v('OTEL_EXPORTER_OTLP_PROTOCOL')),
+    headers: {
+      ...parseKeyPairsIntoRecord(v('OTEL_EXPORTER_OTLP_HEADERS')),
+      ...parseKeyPairsIntoRecord(v('OTEL_EXPORTER_OTLP_TRACES_HEADERS')),
+      ...headerFlags(flags.header ?? []),
+    },
+    timeoutMs: timeoutOf(v('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? v('OTEL_EXPORTER_OTLP_TIMEOUT')),
+    // gzip unless told otherwise: traces compress about tenfold.
+    compression: compressionOf(v('OTEL_EXPORTER_OTLP_TRACES_COMPRESSION') ?? v('OTEL_EXPORTER_OTLP_COMPRESSION')),
+  };
+}
+
+/**
+ * --endpoint and OTEL_EXPORTER_OTLP_ENDPOINT name the collector: /v1/traces is
+ * appended. OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is the full URL, used as is.
+ * (--endpoint given with /v1/traces already is not doubled.)
+ */
+function urlOf(flags: TargetFlags, v: (name: string) => string | undefined): string {
+  if (flags.endpoint !== undefined) return checkedUrl(withTracesPath(flags.endpoint), '--endpoint');
+  const traces = v('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  if (traces) return checkedUrl(traces, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const base = v('OTEL_EXPORTER_OTLP_ENDPOINT');
+  if (base) return checkedUrl(withTracesPath(base, true), 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  return withTracesPath(DEFAULT_ENDPOINT);
+}
+
+function withTracesPath(base: string, always = false): string {
+  if (!always && /\/v1\/traces\/?$/.test(base)) return base;
+  return `${base.endsWith('/') ? base : `${base}/`}${TRACES_PATH}`;
+}
+
+function checkedUrl(text: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new TargetError(`${source} is not a URL: "${text}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TargetError(`${source} must be an http:// or https:// URL, not "${text}"`);
+  return url.toString();
+}
+
+function protocolOf(text: string | undefined): Protocol {
+  if (text === undefined) return 'http/protobuf';
+  if ((PROTOCOLS as readonly string[]).includes(text)) return text as Protocol;
+  if (text === 'grpc') throw new TargetError('protocol grpc is not supported: use http/protobuf (the collector\'s port 4318) or http/json');
+  throw new TargetError(`unknown OTLP protocol "${text}": expected ${PROTOCOLS.join(' or ')}`);
+}
+
+function headerFlags(pairs: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new TargetError(`--header expects name=value, not "${pair}"`);
+    headers[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return headers;
+}
+
+function timeoutOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_TIMEOUT_MS;
+  const ms = Number(text);
+  if (!Number.isFinite(ms) || ms <= 0) throw new TargetError(`OTEL_EXPORTER_OTLP_TIMEOUT expects milliseconds greater than 0, not "${text}"`);
+  return ms;
+}
+
+function compressionOf(text: string | undefined): 'gzip' | 'none' {
+  if (text === undefined || text === 'gzip') return 'gzip';
+  if (text === 'none') return 'none';
+  throw new TargetError(`OTEL_EXPORTER_OTLP_COMPRESSION expects gzip or none, not "${text}"`);
+}
+
+/** The URL as printed: no credentials in a log line. */
+export function shownUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  parsed.search = '';
+  return parsed.toString();
+}
