@@ -85,12 +85,21 @@ describe('agent-track show', () => {
     expect(up.chain.children.map((c) => c.id)).toContain(child.id);
   });
 
-  test('without the transcript the run still shows, with no timeline', () => {
+  test('without the transcript the run shows the timeline its record stored', () => {
     const fixture = replayFixture('single');
     const runs = parsedRuns(cli(fixture.logsDir, ['runs', '--json']).stdout).runs;
     const out = z.parse(ShowOutput, JSON.parse(cli(fixture.logsDir, ['show', runs[0]!.id, '--json'], { HOME: tmpdir(), CLAUDE_CONFIG_DIR: '' }).stdout));
-    expect(out.timeline).toEqual({ source: null, calls: [] });
+    expect(out.timeline.source).toBe('record');
+    expect(out.timeline.calls).toEqual(out.execution.metrics.toolTimeline);
+    expect(out.timeline.calls.length).toBeGreaterThan(0);
     expect(out.transcriptPath).toBeNull();
+  });
+
+  test('a record with no stored timeline and no transcript shows the run with no timeline', () => {
+    const logs = tempLogs();
+    writeRecords(logs, [makeRecord({ id: 'old1', start: at(2026, 11, 20, 9) })]);
+    const out = z.parse(ShowOutput, JSON.parse(cli(logs, ['show', 'old1', '--json'], { HOME: tmpdir(), CLAUDE_CONFIG_DIR: '' }).stdout));
+    expect(out.timeline).toEqual({ source: null, calls: [] });
   });
 
   test('an unknown or ambiguous prefix is one clear line and exit code 1', () => {
