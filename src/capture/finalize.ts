@@ -1,11 +1,12 @@
 import { unlinkSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import type { Config } from '../schema/config.js';
 import type { AgentExecution } from '../schema/record.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
 import { appendCompletion, completionFields } from '../store/completions.js';
 import { executionId, localDay, recordPath } from '../store/paths.js';
+import { isPlainWithin } from '../store/safe-path.js';
 import { assembleExecution, terminalEvent, type Chain, type Closure } from './assemble.js';
 import { readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
 import type { StoredEvent } from './events.js';
@@ -273,7 +274,8 @@ function writeRecord(
   // is built from would not survive either. The rename keeps a killed process
   // from leaving half a record, and a rename over an existing record is flushed
   // first by ext4, XFS and btrfs, so a correction never empties one.
-  writeFileAtomic(path, `${JSON.stringify(record)}\n`);
+  // Throws when the record could not be written whole (a full disk): the marker below then stays as it was, and the next event retries.
+  writeFileAtomic(path, `${JSON.stringify(record)}\n`, { within: ctx.logsDir });
   if (previous && previous.recordPath && previous.recordPath !== path) removeInside(ctx.logsDir, previous.recordPath);
 
   const revision = (previous?.revision ?? 0) + 1;
@@ -313,6 +315,8 @@ function retireOrphan(state: SessionState, orphanKey: string, ctx: FinalizeConte
 function removeInside(logsDir: string, path: string): void {
   const rel = relative(logsDir, path);
   if (!rel || rel.startsWith(`..${sep}`) || rel === '..') return;
+  // A path from a marker, through folders that may have been swapped for links since: never unlink through one.
+  if (!isPlainWithin(logsDir, dirname(path))) return;
   try {
     unlinkSync(path);
   } catch {

@@ -24,10 +24,14 @@ export function withLock<T>(lockPath: string, deadline: number, fn: () => T, sta
     try {
       const fd = openSync(lockPath, 'wx');
       try {
-        writeSync(fd, token);
-      } finally {
+        if (writeSync(fd, token) < Buffer.byteLength(token)) throw Object.assign(new Error(`ENOSPC: no space left on device, write ${lockPath}`), { code: 'ENOSPC', syscall: 'write' });
+      } catch (error) {
+        // A full disk: an empty lock would hold everyone off until judged stale; take it back.
         closeSync(fd);
+        tryUnlink(lockPath);
+        throw error;
       }
+      closeSync(fd);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
