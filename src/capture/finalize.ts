@@ -8,7 +8,7 @@ import { appendCompletion, completionFields } from '../store/completions.js';
 import { executionId, localDay, recordPath } from '../store/paths.js';
 import { isPlainWithin } from '../store/safe-path.js';
 import { assembleExecution, terminalEvent, type Chain, type Closure } from './assemble.js';
-import { readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
+import { isSubagentTranscriptPath, readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
 import type { StoredEvent } from './events.js';
 import { linkAgents } from './links.js';
 import { execKeyForAgent, execKeyForToolUse, runStart, type EventName, type SessionState } from './state.js';
@@ -135,7 +135,9 @@ function closureOf(state: SessionState, start: number | null, ctx: FinalizeConte
 }
 
 function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null, closure: Closure | null, ctx: FinalizeContext) {
-  const fromStop = events.findLast((e) => e.stop?.agentTranscriptPath)?.stop?.agentTranscriptPath ?? null;
+  const stopPath = events.findLast((e) => e.stop?.agentTranscriptPath)?.stop?.agentTranscriptPath ?? null;
+  // From the payload: taken only when it names a subagent transcript the way Claude Code does.
+  const fromStop = stopPath !== null && isSubagentTranscriptPath(stopPath) ? stopPath : null;
   const sessionTranscript = events.find((e) => e.transcriptPath)?.transcriptPath ?? null;
   const path = fromStop ?? (sessionTranscript && agentId ? subagentTranscriptPath(sessionTranscript, sessionId, agentId) : null);
   if (!path) return null;
