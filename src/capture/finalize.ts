@@ -58,7 +58,7 @@ export function finalizeExecution(
       if (!last || sameNames(names, state.eventNames(execKey))) break;
     }
     return last;
-  });
+  }, undefined, { within: ctx.logsDir });
   if (!written) return 'pending';
   if (!followUps) return 'written';
   // Hook processes can finish in any order: a peer or parent written before

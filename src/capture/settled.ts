@@ -51,7 +51,11 @@ export function isSettled(logsDir: string, sessionDirName: string, mark: bigint 
 export function markSettled(logsDir: string, sessionDirName: string, mark: bigint, now: number): void {
   if (now - Number(mark / 1_000_000n) < SETTLED_AFTER_MS) return;
   const path = markerPath(logsDir, sessionDirName);
-  writeFileAtomic(path, String(mark), { within: logsDir });
+  try {
+    writeFileAtomic(path, String(mark), { within: logsDir });
+  } catch {
+    // Only saves later reads: a read-only or full disk, or a linked .state, just means none are saved.
+  }
 }
 
 /** Marks of sessions whose folder is gone (collected by retention). */

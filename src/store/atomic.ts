@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { nanoid } from 'nanoid/non-secure';
-import { ensureDirWithin } from './safe-path.js';
+import { withDirWithin } from './safe-path.js';
 
 // The two ways anything is written: a whole file replaced atomically, or one
 // whole line appended. Neither can leave half of what it wrote: a full disk
@@ -37,10 +37,23 @@ const APPEND_FLAGS = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT |
  * most a `.tmp` file that readers ignore and retention removes.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): void {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${nanoid(8)}.tmp`);
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  const fd = openCreating(dir, tmp, options);
+  const within = options.within;
+  if (within === undefined) return writeIn(dirname(path), basename(path), bytes, options, false);
+  // Retention removes empty folders: one can vanish between our open of it and
+  // our create in it. Make it again; once the temp file exists the folder stays.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return withDirWithin(within, dirname(path), (dir) => writeIn(dir, basename(path), bytes, options, true));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 4) throw error;
+    }
+  }
+}
+
+function writeIn(dir: string, name: string, bytes: Uint8Array, options: WriteOptions, dirIsMade: boolean): void {
+  const tmp = join(dir, `.${name}.${nanoid(8)}.tmp`);
+  const fd = dirIsMade ? openSync(tmp, CREATE_FLAGS, options.mode ?? 0o644) : openCreating(dir, tmp, options.mode ?? 0o644);
   try {
     try {
       writeAll(fd, bytes);
@@ -48,7 +61,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, path);
+    renameSync(tmp, join(dir, name));
   } catch (error) {
     try {
       unlinkSync(tmp);
@@ -68,16 +81,18 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
  */
 export function appendLine(path: string, line: string, options: Pick<WriteOptions, 'within'> = {}): void {
   const bytes = Buffer.from(line.endsWith('\n') ? line : `${line}\n`);
-  const dir = dirname(path);
-  if (options.within !== undefined) ensureDirWithin(options.within, dir);
-  let fd: number;
+  if (options.within !== undefined) return withDirWithin(options.within, dirname(path), (dir) => appendIn(join(dir, basename(path)), bytes));
   try {
-    fd = openSync(path, APPEND_FLAGS, 0o644);
+    appendIn(path, bytes);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || options.within !== undefined) throw error;
-    mkdirSync(dir, { recursive: true });
-    fd = openSync(path, APPEND_FLAGS, 0o644);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dirname(path), { recursive: true });
+    appendIn(path, bytes);
   }
+}
+
+function appendIn(path: string, bytes: Buffer): void {
+  const fd = openSync(path, APPEND_FLAGS, 0o644);
   try {
     if (!fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file; nothing appended`);
     const written = writeSync(fd, bytes, 0, bytes.length);
@@ -123,20 +138,15 @@ export function isTempFile(name: string): boolean {
 
 /**
  * Open first, make the folder only when it is missing: most writes go to a
- * folder that exists. Retention removes empty record and day folders, so one
- * can also vanish between our mkdir and our open: make it again. Once the temp
- * file exists the folder is not empty and stays until the rename.
+ * folder that exists (and may vanish meanwhile, see writeFileAtomic).
  */
-function openCreating(dir: string, tmp: string, options: WriteOptions): number {
-  const mode = options.mode ?? 0o644;
+function openCreating(dir: string, tmp: string, mode: number): number {
   for (let attempt = 0; ; attempt++) {
-    // Checked on every attempt: the open below would follow a link anywhere in the folder path.
-    if (options.within !== undefined) ensureDirWithin(options.within, dir);
     try {
       return openSync(tmp, CREATE_FLAGS, mode);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 4) throw error;
     }
-    if (options.within === undefined) mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
   }
 }

@@ -1,5 +1,7 @@
 import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { nanoid } from 'nanoid/non-secure';
+import { withDirWithin } from './safe-path.js';
 
 export class LockTimeoutError extends Error {
   constructor(readonly lockPath: string) {
@@ -18,17 +20,20 @@ export function sleepSync(ms: number): void {
  * `staleMs`, is broken (see breakStaleLock). Locks are held for milliseconds,
  * so waiting is rare.
  */
-export function withLock<T>(lockPath: string, deadline: number, fn: () => T, staleMs = 30_000): T {
+export function withLock<T>(lockPath: string, deadline: number, fn: () => T, staleMs = 30_000, options: { within?: string } = {}): T {
   const token = `${process.pid} ${Date.now()} ${nanoid(8)}`;
+  // Under the logs folder the lock is made and released through its folder held open (safe-path.ts), never through a link.
+  const inDir = <R>(act: (path: string) => R): R =>
+    options.within === undefined ? act(lockPath) : withDirWithin(options.within, dirname(lockPath), (dir) => act(join(dir, basename(lockPath))));
   for (let attempt = 0; ; attempt++) {
     try {
-      const fd = openSync(lockPath, 'wx');
+      const fd = inDir((path) => openSync(path, 'wx'));
       try {
         if (writeSync(fd, token) < Buffer.byteLength(token)) throw Object.assign(new Error(`ENOSPC: no space left on device, write ${lockPath}`), { code: 'ENOSPC', syscall: 'write' });
       } catch (error) {
         // A full disk: an empty lock would hold everyone off until judged stale; take it back.
         closeSync(fd);
-        tryUnlink(lockPath);
+        inDir(tryUnlink);
         throw error;
       }
       closeSync(fd);
@@ -48,7 +53,9 @@ export function withLock<T>(lockPath: string, deadline: number, fn: () => T, sta
     return fn();
   } finally {
     try {
-      if (readFileSync(lockPath, 'utf8') === token) unlinkSync(lockPath);
+      inDir((path) => {
+        if (readFileSync(path, 'utf8') === token) unlinkSync(path);
+      });
     } catch {
       // Already broken by another process as stale: nothing to release.
     }

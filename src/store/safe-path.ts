@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, statSync } from 'node:fs';
+import { closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 
 // The one check that keeps writes inside the logs folder. Everything below the
@@ -79,4 +79,57 @@ function isRealDir(path: string): boolean {
   }
   if (stat.isDirectory()) return true;
   throw new LinkedPathError(`${path} is ${stat.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}: nothing is written through it`);
+}
+
+const PROC_FD = process.platform === 'linux' && existsSync('/proc/self/fd');
+const DIR_FLAGS = constants.O_RDONLY | (constants.O_DIRECTORY ?? 0);
+const NOFOLLOW_DIR_FLAGS = DIR_FLAGS | (constants.O_NOFOLLOW ?? 0);
+
+/**
+ * Runs `fn` with a path that reaches `dir` (below `root`) without a link: on
+ * Linux every folder from the root down is opened with O_NOFOLLOW, each one
+ * through the one above it held open (/proc/self/fd/N, the openat() Node
+ * lacks), so a folder swapped for a link between a check and a write cannot
+ * redirect it. Missing folders are made on the way. Elsewhere: ensureDirWithin,
+ * then the plain path.
+ */
+export function withDirWithin<T>(root: string, dir: string, fn: (path: string) => T): T {
+  if (!PROC_FD) {
+    ensureDirWithin(root, dir);
+    return fn(dir);
+  }
+  const names = componentsBelow(root, dir);
+  if (!exists(root)) mkdirSync(root, { recursive: true });
+  let fd = openSync(root, DIR_FLAGS);
+  try {
+    for (const [i, name] of names.entries()) {
+      const next = `/proc/self/fd/${fd}/${name}`;
+      const linked = () => new LinkedPathError(`${join(root, ...names.slice(0, i + 1))} is a symbolic link or not a folder: nothing is written through it`);
+      let child: number;
+      try {
+        child = openSync(next, NOFOLLOW_DIR_FLAGS);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ELOOP' || code === 'ENOTDIR') throw linked();
+        if (code !== 'ENOENT') throw error;
+        try {
+          mkdirSync(next);
+        } catch (made) {
+          if ((made as NodeJS.ErrnoException).code !== 'EEXIST') throw made;
+        }
+        try {
+          child = openSync(next, NOFOLLOW_DIR_FLAGS);
+        } catch (again) {
+          const code2 = (again as NodeJS.ErrnoException).code;
+          if (code2 === 'ELOOP' || code2 === 'ENOTDIR') throw linked();
+          throw again;
+        }
+      }
+      closeSync(fd);
+      fd = child;
+    }
+    return fn(`/proc/self/fd/${fd}`);
+  } finally {
+    closeSync(fd);
+  }
 }
