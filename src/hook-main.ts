@@ -16,7 +16,12 @@ import { join } from 'node:path';
 // problem goes to <logs>/hook-errors.log, where `agent-track doctor` shows it.
 
 const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
-const STDIN_DEADLINE_MS = 3_000;
+// Claude Code writes the whole payload at once and closes stdin about 5 ms
+// later (docs/claude-code-observations.md, h). A payload cut off on a stdin
+// left open gets no more bytes: give up once none came for STDIN_IDLE_MS, and
+// in any case at STDIN_DEADLINE_MS, so the hook stays well under 1.5 s.
+const STDIN_IDLE_MS = 300;
+const STDIN_DEADLINE_MS = 1_000;
 const HARD_DEADLINE_MS = 8_000;
 
 // An event's time is when Claude Code started this process, not when Node got
@@ -84,6 +89,7 @@ function readStdin(onDone: StdinDone): void {
   const buffer = Buffer.allocUnsafe(64 * 1024);
   const end = new PayloadEnd();
   const deadline = Date.now() + STDIN_DEADLINE_MS;
+  let idleSince = Date.now();
   let size = 0;
   for (;;) {
     let bytes: number;
@@ -93,11 +99,13 @@ function readStdin(onDone: StdinDone): void {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EOF') break;
       if (code !== 'EAGAIN') return onDone('', `cannot read stdin: ${(error as Error).message}`);
-      if (Date.now() >= deadline) break;
+      const now = Date.now();
+      if (now >= deadline || (size > 0 && now - idleSince >= STDIN_IDLE_MS)) break;
       sleepSync(1);
       continue;
     }
     if (bytes === 0) break;
+    idleSince = Date.now();
     size += bytes;
     if (size > MAX_PAYLOAD_BYTES) return onDone('', `payload larger than ${MAX_PAYLOAD_BYTES} bytes; ignored`);
     chunks.push(Buffer.from(buffer.subarray(0, bytes)));

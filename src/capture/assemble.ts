@@ -65,7 +65,10 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
 
   const agentType = pre?.agentType ?? start?.agentType ?? done?.agentType ?? pick((e) => e.agentType) ?? 'unknown';
   const startTime = pre?.at ?? start?.at ?? transcript?.firstAt ?? events[0]?.at ?? input.now;
-  const timing = timingOf(terminal, launched !== undefined, transcript, input.closure, events, startTime);
+  const measured = timingOf(terminal, launched !== undefined, transcript, input.closure, events, startTime);
+  // Event times are when each hook process started: a PostToolUse whose process
+  // started before the PreToolUse's (a loaded machine) would end the run before it began.
+  const timing = { ...measured, endTime: Math.max(measured.endTime, startTime) };
 
   let status: ExecutionStatus;
   const errors: ExecutionError[] = [...(transcript?.errors ?? [])];

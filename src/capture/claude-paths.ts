@@ -1,30 +1,44 @@
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { lstatSync, readdirSync } from 'node:fs';
 import { readRegularFile } from '../store/fs.js';
 import type { SubagentMeta } from './events.js';
+import { isPathSafeId } from './ids.js';
 
 // Claude Code keeps each subagent's transcript and a small meta file next to
 // the session transcript:
 //   <dir of transcript_path>/<session_id>/subagents/agent-<agent_id>.jsonl
 //   <dir of transcript_path>/<session_id>/subagents/agent-<agent_id>.meta.json
 // The meta file is the only link from an agent id to the Agent call's
-// tool_use_id that SubagentStart provides.
+// tool_use_id that SubagentStart provides. The ids come from the payload:
+// one that could leave that folder (see ids.ts) names no file at all.
 
-function subagentFile(transcriptPath: string, sessionId: string, agentId: string, suffix: string): string {
+function subagentFile(transcriptPath: string, sessionId: string, agentId: string, suffix: string): string | null {
+  if (!isPathSafeId(sessionId) || !isPathSafeId(agentId)) return null;
   return join(dirname(transcriptPath), sessionId, 'subagents', `agent-${agentId}${suffix}`);
 }
 
-export function subagentTranscriptPath(transcriptPath: string, sessionId: string, agentId: string): string {
+/** Null when the ids are not Claude Code's (see ids.ts). */
+export function subagentTranscriptPath(transcriptPath: string, sessionId: string, agentId: string): string | null {
   return subagentFile(transcriptPath, sessionId, agentId, '.jsonl');
+}
+
+/** SubagentStop's `agent_transcript_path`, when it names a file the way Claude Code does: absolute, without "..". */
+export function isSubagentTranscriptPath(path: string): boolean {
+  return isAbsolute(path) && !path.includes('\0') && !path.split(/[\\/]/).includes('..');
 }
 
 /** A meta file is a few hundred bytes. */
 const META_MAX_BYTES = 64 * 1024;
 
-/** `warn` is told why a meta file that is there was not read (not a regular file, over the cap). */
+/** `warn` is told why a meta file was not read (ids not Claude Code's, not a regular file, over the cap). */
 export function readSubagentMeta(transcriptPath: string | undefined, sessionId: string, agentId: string, warn?: (message: string) => void): SubagentMeta | null {
   if (!transcriptPath) return null;
-  const file = readRegularFile(subagentFile(transcriptPath, sessionId, agentId, '.meta.json'), META_MAX_BYTES);
+  const path = subagentFile(transcriptPath, sessionId, agentId, '.meta.json');
+  if (!path) {
+    warn?.(`subagent meta file not read: the agent or session id is not in Claude Code's format (${JSON.stringify(agentId.slice(0, 80))})`);
+    return null;
+  }
+  const file = readRegularFile(path, META_MAX_BYTES);
   if (!file.ok) {
     if (!file.missing) warn?.(`subagent meta file skipped: ${file.problem}`);
     return null;

@@ -1,13 +1,14 @@
 import { unlinkSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import type { Config } from '../schema/config.js';
 import type { AgentExecution } from '../schema/record.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
 import { appendCompletion, completionFields } from '../store/completions.js';
 import { executionId, localDay, recordPath } from '../store/paths.js';
+import { isPlainWithin } from '../store/safe-path.js';
 import { assembleExecution, terminalEvent, type Chain, type Closure } from './assemble.js';
-import { readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
+import { isSubagentTranscriptPath, readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
 import type { StoredEvent } from './events.js';
 import { linkAgents } from './links.js';
 import { execKeyForAgent, execKeyForToolUse, runStart, type EventName, type SessionState } from './state.js';
@@ -57,7 +58,7 @@ export function finalizeExecution(
       if (!last || sameNames(names, state.eventNames(execKey))) break;
     }
     return last;
-  });
+  }, undefined, { within: ctx.logsDir });
   if (!written) return 'pending';
   if (!followUps) return 'written';
   // Hook processes can finish in any order: a peer or parent written before
@@ -134,7 +135,9 @@ function closureOf(state: SessionState, start: number | null, ctx: FinalizeConte
 }
 
 function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null, closure: Closure | null, ctx: FinalizeContext) {
-  const fromStop = events.findLast((e) => e.stop?.agentTranscriptPath)?.stop?.agentTranscriptPath ?? null;
+  const stopPath = events.findLast((e) => e.stop?.agentTranscriptPath)?.stop?.agentTranscriptPath ?? null;
+  // From the payload: taken only when it names a subagent transcript the way Claude Code does.
+  const fromStop = stopPath !== null && isSubagentTranscriptPath(stopPath) ? stopPath : null;
   const sessionTranscript = events.find((e) => e.transcriptPath)?.transcriptPath ?? null;
   const path = fromStop ?? (sessionTranscript && agentId ? subagentTranscriptPath(sessionTranscript, sessionId, agentId) : null);
   if (!path) return null;
@@ -273,7 +276,8 @@ function writeRecord(
   // is built from would not survive either. The rename keeps a killed process
   // from leaving half a record, and a rename over an existing record is flushed
   // first by ext4, XFS and btrfs, so a correction never empties one.
-  writeFileAtomic(path, `${JSON.stringify(record)}\n`);
+  // Throws when the record could not be written whole (a full disk): the marker below then stays as it was, and the next event retries.
+  writeFileAtomic(path, `${JSON.stringify(record)}\n`, { within: ctx.logsDir });
   if (previous && previous.recordPath && previous.recordPath !== path) removeInside(ctx.logsDir, previous.recordPath);
 
   const revision = (previous?.revision ?? 0) + 1;
@@ -313,6 +317,8 @@ function retireOrphan(state: SessionState, orphanKey: string, ctx: FinalizeConte
 function removeInside(logsDir: string, path: string): void {
   const rel = relative(logsDir, path);
   if (!rel || rel.startsWith(`..${sep}`) || rel === '..') return;
+  // A path from a marker, through folders that may have been swapped for links since: never unlink through one.
+  if (!isPlainWithin(logsDir, dirname(path))) return;
   try {
     unlinkSync(path);
   } catch {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic.js';
 import { readdirOrEmpty } from '../store/fs.js';
@@ -51,8 +51,11 @@ export function isSettled(logsDir: string, sessionDirName: string, mark: bigint 
 export function markSettled(logsDir: string, sessionDirName: string, mark: bigint, now: number): void {
   if (now - Number(mark / 1_000_000n) < SETTLED_AFTER_MS) return;
   const path = markerPath(logsDir, sessionDirName);
-  mkdirSync(join(stateRoot(logsDir), SETTLED_DIR), { recursive: true });
-  writeFileAtomic(path, String(mark));
+  try {
+    writeFileAtomic(path, String(mark), { within: logsDir });
+  } catch {
+    // Only saves later reads: a read-only or full disk, or a linked .state, just means none are saved.
+  }
 }
 
 /** Marks of sessions whose folder is gone (collected by retention). */

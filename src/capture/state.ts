@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid/non-secure';
 import { isTempFile, writeFileAtomic } from '../store/atomic.js';
@@ -63,7 +63,7 @@ export interface WrittenMarker {
 export class SessionState {
   dir: string;
 
-  constructor(logsDir: string, readonly sessionId: string) {
+  constructor(readonly logsDir: string, readonly sessionId: string) {
     this.dir = join(stateRoot(logsDir), safeName(sessionId));
   }
 
@@ -92,7 +92,7 @@ export class SessionState {
   writeEvent(execKey: string | null, event: StoredEvent): string {
     const dir = execKey === null ? this.dir : this.execDir(execKey);
     const name = `${String(event.at).padStart(13, '0')}-${event.kind}-${nanoid(8)}.json`;
-    writeFileAtomic(join(dir, name), JSON.stringify(event));
+    writeFileAtomic(join(dir, name), JSON.stringify(event), { within: this.logsDir });
     return name;
   }
 
@@ -135,8 +135,7 @@ export class SessionState {
   mapAgent(agentId: string, execKey: string): void {
     const path = join(this.dir, 'agents', safeName(agentId));
     if (existsSync(path)) return;
-    mkdirSync(join(this.dir, 'agents'), { recursive: true });
-    writeFileAtomic(path, execKey);
+    writeFileAtomic(path, execKey, { within: this.logsDir });
   }
 
   execKeyOfAgent(agentId: string): string | null {
@@ -173,9 +172,7 @@ export class SessionState {
   }
 
   linkChild(parentAgentId: string, childExecKey: string): void {
-    const dir = join(this.dir, 'children', safeName(parentAgentId));
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, childExecKey), '');
+    writeFileAtomic(join(this.dir, 'children', safeName(parentAgentId), childExecKey), '', { within: this.logsDir });
   }
 
   childExecKeys(agentId: string): string[] {
@@ -200,7 +197,7 @@ export class SessionState {
   }
 
   writeWritten(execKey: string, marker: WrittenMarker): void {
-    writeFileAtomic(join(this.execDir(execKey), 'written.json'), JSON.stringify(marker));
+    writeFileAtomic(join(this.execDir(execKey), 'written.json'), JSON.stringify(marker), { within: this.logsDir });
   }
 
   lockPath(execKey: string): string {

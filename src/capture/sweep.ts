@@ -159,9 +159,10 @@ function lastActivity(state: SessionState, key: string, names: EventName[]): num
   const events = state.readEvents(key);
   const agentId = events.find((e) => e.agentId)?.agentId;
   const transcriptPath = events.find((e) => e.transcriptPath)?.transcriptPath;
-  if (agentId && transcriptPath) {
+  const path = agentId && transcriptPath ? subagentTranscriptPath(transcriptPath, state.sessionId, agentId) : null;
+  if (path) {
     try {
-      last = Math.max(last, statSync(subagentTranscriptPath(transcriptPath, state.sessionId, agentId)).mtimeMs);
+      last = Math.max(last, statSync(path).mtimeMs);
     } catch {
       // No transcript (yet): the events are all we know.
     }

@@ -59,7 +59,8 @@ async function runDashboard(options: DashboardOptions): Promise<number> {
   const warnings = new Warnings();
   const data = await dashboardData(ctx, period, warnings);
   const html = dashboardHtml(data, PAGE_ASSETS);
-  writeFileAtomic(path, html);
+  // The default place is under the logs folder, which is never written through a link; --out goes where it is told.
+  writeFileAtomic(path, html, options.out === undefined ? { within: ctx.logsDir } : {});
 
   const runs = data.report.summary.totalExecutions;
   if (data.recordedDays === null) {

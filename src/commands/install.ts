@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -14,6 +14,7 @@ import {
   type Settings,
 } from '../install/hook-entries.js';
 import { writeFileAtomic } from '../store/atomic.js';
+import { readRegularFile } from '../store/fs.js';
 import { resolveLogsDir } from '../store/location.js';
 import { UsageError, UserError } from './context.js';
 
@@ -41,15 +42,17 @@ interface SettingsFile {
   mode: number | undefined;
 }
 
-/** The settings file as it is; a file that is not valid JSON is refused, never rewritten. */
+/** Settings files are KB; one this big is not Claude Code's. */
+const SETTINGS_MAX_BYTES = 16 * 1024 * 1024;
+
+/** The settings file as it is; a file that is not valid JSON, or not a regular file (a FIFO would hang us), is refused, never rewritten. */
 function readSettings(path: string): SettingsFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { path, target: linkTarget(path), text: null, settings: {}, mode: undefined };
-    throw new UserError(`cannot read ${path}: ${(error as Error).message}`);
+  const file = readRegularFile(path, SETTINGS_MAX_BYTES);
+  if (!file.ok) {
+    if (file.missing) return { path, target: linkTarget(path), text: null, settings: {}, mode: undefined };
+    throw new UserError(`${file.problem}. Nothing was changed.`);
   }
+  const text = file.bytes.toString('utf8');
   let settings: unknown;
   try {
     settings = text.trim() ? JSON.parse(text) : {};
@@ -59,7 +62,7 @@ function readSettings(path: string): SettingsFile {
   if (!settings || typeof settings !== 'object' || Array.isArray(settings)) {
     throw new UserError(`${path} is not a JSON object. Fix it first; nothing was changed.`);
   }
-  return { path, target: linkTarget(path), text, settings: settings as Settings, mode: statSync(path).mode & 0o777 };
+  return { path, target: linkTarget(path), text, settings: settings as Settings, mode: file.mode };
 }
 
 /** The file a path finally names, following symlinks even when the last one dangles (its target not written yet). */

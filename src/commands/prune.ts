@@ -9,6 +9,7 @@ import { formatDuration, type RetentionPolicy } from '../retention/policy.js';
 import { prune, resultOf } from '../retention/prune.js';
 import type { DatedKind } from '../retention/reports.js';
 import { Ledger, type PruneResult } from '../retention/result.js';
+import { errorText } from '../retention/remove.js';
 import { pruneText } from '../retention/text.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { LockTimeoutError, withLock } from '../store/lock.js';
@@ -94,9 +95,12 @@ function runPrune(options: PruneOptions): number {
     result = run();
   } else {
     const lockPath = join(root.path, PRUNE_LOCK);
+    let locked = false;
     try {
-      result = withLock(lockPath, Date.now() + LOCK_WAIT_MS, run, LOCK_STALE_MS);
+      result = withLock(lockPath, Date.now() + LOCK_WAIT_MS, () => ((locked = true), run()), LOCK_STALE_MS);
     } catch (error) {
+      // A read-only or full logs folder fails at the lock, before anything is touched: one line, exit 1.
+      if (!locked && !(error instanceof LockTimeoutError)) throw new UserError(`cannot prune ${root.path}: ${errorText(error)}; nothing was removed`);
       if (!(error instanceof LockTimeoutError)) throw error;
       const holder = lockHolder(lockPath);
       const message = `another prune${holder ? ` (pid ${holder})` : ''} is running in ${root.path}; this one did nothing`;
@@ -136,7 +140,7 @@ function reportWriter(ctx: CommandContext, root: string): (kind: DatedKind, labe
     const report = reporter.report(period!, null);
     if (report.summary.totalExecutions === 0) return null;
     const path = kind === 'weekly' ? weeklyReportPath(root, label) : monthlyReportPath(root, label);
-    writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`, { durable: true, within: root });
     return path;
   };
 }

@@ -268,7 +268,7 @@ export function sweep(ctx: CommandContext, warnings: Warnings): void {
  */
 function refreshMetricsFiles(ctx: CommandContext, reporter: Reporter, today: string): void {
   const dir = metricsDir(ctx.logsDir);
-  const write = (relative: string, value: unknown) => writeFileAtomic(join(dir, relative), `${JSON.stringify(value, null, 2)}\n`);
+  const write = (relative: string, value: unknown) => writeFileAtomic(join(dir, relative), `${JSON.stringify(value, null, 2)}\n`, { within: ctx.logsDir });
   write('weekly-report.json', reporter.report(trailingWeek(today, today), null));
   write('performance-trends.json', reporter.trendsOf(customPeriod(addDays(today, 1 - TRENDS_FILE_DAYS), today, today), null));
 

@@ -152,25 +152,28 @@ function withKey(settings: Settings, key: string, value: unknown): Settings {
 export function withoutAgentTrack(settings: Settings): Settings {
   const hooks = readHooks(settings);
   if (!settings.hooks) return settings;
-  const kept: Record<string, MatcherGroup[]> = {};
-  for (const [event, groups] of Object.entries(hooks)) {
-    const remaining = groups
-      .map((group) => ({ ...group, hooks: group.hooks.filter((hook) => !isAgentTrackHook(hook)) }))
-      .filter((group, i) => group.hooks.length > 0 || groups[i]!.hooks.length === 0);
-    if (remaining.length) kept[event] = remaining;
-  }
+  // Built from entries, never by assignment: a key named "__proto__" would set the prototype and vanish.
+  const kept: Record<string, MatcherGroup[]> = Object.fromEntries(
+    Object.entries(hooks)
+      .map(([event, groups]) => {
+        const remaining = groups
+          .map((group) => ({ ...group, hooks: group.hooks.filter((hook) => !isAgentTrackHook(hook)) }))
+          .filter((group, i) => group.hooks.length > 0 || groups[i]!.hooks.length === 0);
+        return [event, remaining] as const;
+      })
+      .filter(([, remaining]) => remaining.length > 0),
+  );
   return withHooks(settings, Object.keys(kept).length ? kept : undefined);
 }
 
 /** Replace "hooks" where it stands, so the file's key order survives an install and an uninstall. */
 function withHooks(settings: Settings, hooks: Record<string, MatcherGroup[]> | undefined): Settings {
-  const out: Settings = {};
-  for (const [key, value] of Object.entries(settings)) {
-    if (key !== 'hooks') out[key] = value;
-    else if (hooks) out.hooks = hooks;
-  }
-  if (hooks && !('hooks' in settings)) out.hooks = hooks;
-  return out;
+  // Object.fromEntries defines keys as own properties: a top-level "__proto__" key of the user's settings is kept.
+  const entries: [string, unknown][] = Object.entries(settings).flatMap(([key, value]): [string, unknown][] =>
+    key !== 'hooks' ? [[key, value]] : hooks ? [['hooks', hooks]] : [],
+  );
+  if (hooks && !Object.hasOwn(settings, 'hooks')) entries.push(['hooks', hooks]);
+  return Object.fromEntries(entries) as Settings;
 }
 
 /** Which of our events are wired in these settings, and with which commands. */

@@ -162,7 +162,7 @@ function summaryIsCurrent(ctx: RunContext, day: string): boolean {
 function markPruned(ctx: RunContext, dir: string, entries: Entry[]): boolean {
   if (entries.some((e) => e.name === PRUNED_MARKER && e.kind === 'file')) return true;
   try {
-    writeFileAtomic(join(dir, PRUNED_MARKER), markerText(ctx.now));
+    writeFileAtomic(join(dir, PRUNED_MARKER), markerText(ctx.now), { within: ctx.root });
     return true;
   } catch (error) {
     ctx.ledger.fail(dir, `raw records kept: could not mark the day as pruned (${errorText(error)})`);

@@ -8,7 +8,7 @@ import { listOrReport, notOursReason, type RunContext } from './context.js';
 import { pruneRawRecords, removeDayFolder } from './days.js';
 import { cutoffsOf, dayFolderExpired, formatDuration, isDayName, rawExpired, reportsNeededFor, type RetentionPolicy } from './policy.js';
 import { entryAt, errorText } from './remove.js';
-import { hasCompleteReport, pruneDatedReports, type DatedKind } from './reports.js';
+import { hasCompleteReport, pruneDatedReports, readsBackWhole, type DatedKind } from './reports.js';
 import { Ledger, type InFlightToClose, type PruneResult } from './result.js';
 import { pruneSessionState } from './sessions.js';
 
@@ -150,6 +150,7 @@ function ensureReports(ctx: RunContext, days: string[], cutoffs: ReturnType<type
     }
     try {
       const written = writeReport(kind, label);
+      if (written && !readsBackWhole(written)) throw new Error(`${ctx.ledger.rel(written)} did not read back as a whole report`);
       if (written) ctx.ledger.reportsWritten.push(ctx.ledger.rel(written));
     } catch (error) {
       failed.set(label, `the report of ${label} could not be written first (${errorText(error)})`);

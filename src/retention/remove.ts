@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, linkSync, lstatSync, openSync, readdirSync, readSync, renameSync, rmdirSync, statfsSync, unlinkSync, type BigIntStats } from 'node:fs';
+import { appendFileSync, closeSync, constants, existsSync, fstatSync, linkSync, lstatSync, openSync, readdirSync, readSync, renameSync, rmdirSync, statfsSync, unlinkSync, type BigIntStats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { nanoid } from 'nanoid/non-secure';
 
@@ -148,6 +148,43 @@ export function moveAside(path: string, prefix: string): string {
   const aside = join(dirname(path), `${prefix}${nanoid(8)}-${basename(path)}`);
   renameSync(path, aside);
   return aside;
+}
+
+/**
+ * A folder held open while retention works in it. On Linux the paths handed
+ * out go through /proc/self/fd/N, which always reaches the very folder that
+ * was opened (O_NOFOLLOW: never a link), even if its name is swapped for a
+ * link meanwhile: the openat() Node lacks. Elsewhere the plain path is used,
+ * checked by lstat when held. Null when the folder is a link, gone, or no
+ * longer the one `expected` describes.
+ */
+export interface HeldDir {
+  /** Where to reach the folder's entries: join(held.path, name). */
+  path: string;
+  close(): void;
+}
+
+const PROC_FD = process.platform === 'linux' && existsSync('/proc/self/fd');
+
+export function holdDir(path: string, expected: BigIntStats): HeldDir | null {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0) | (constants.O_NOFOLLOW ?? 0));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'ENOTDIR' || code === 'ENOENT') return null;
+    throw error;
+  }
+  const stat = fstatSync(fd, { bigint: true });
+  if (!stat.isDirectory() || stat.dev !== expected.dev || stat.ino !== expected.ino) {
+    closeSync(fd);
+    return null;
+  }
+  if (!PROC_FD) {
+    closeSync(fd);
+    return { path, close: () => {} };
+  }
+  return { path: `/proc/self/fd/${fd}`, close: () => closeSync(fd) };
 }
 
 /** An fs error as one line: "EACCES: permission denied (rename)", without the paths Node puts in its message. */

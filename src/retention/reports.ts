@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { isTempFile } from '../store/atomic.js';
+import { readFinishedReport } from '../store/dated-reports.js';
 import { METRICS_DIR, MONTHLY_REPORTS_DIR, WEEKLY_REPORTS_DIR } from '../store/paths.js';
 import { isAbandonedTemp, listOrReport, notOursReason, type RunContext } from './context.js';
 import { diskSpace, entryAt, errorText, removeIfUnchanged } from './remove.js';
@@ -24,6 +25,17 @@ export function hasCompleteReport(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether the dated report just written at `path` reads back whole: valid
+ * JSON, a finished report of this version (the zod Report schema). Day folders
+ * go only after this says yes, so a report the disk cut short never stands
+ * for the days it was meant to replace.
+ */
+export function readsBackWhole(path: string): boolean {
+  const entry = entryAt(path);
+  return entry !== null && entry.kind === 'file' && readFinishedReport(path)?.report != null;
 }
 
 /** Removes the dated reports of one kind whose period ended before `cutoff`. */

@@ -1,10 +1,11 @@
 import { renameSync, unlinkSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import type { BigIntStats } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 import { isLinkedOrphan } from '../capture/links.js';
 import { SessionState } from '../capture/state.js';
 import { STATE_DIR } from '../store/paths.js';
 import { listOrReport, notOursReason, type RunContext } from './context.js';
-import { diskSpace, entriesOf, type Entry, entryAt, errorText, moveAside, removeEmptyDir, sameFile } from './remove.js';
+import { diskSpace, entriesOf, type Entry, entryAt, errorText, holdDir, moveAside, removeEmptyDir, sameFile } from './remove.js';
 
 // In-flight hook state of finished sessions (.state/<session>/). Every
 // Claude Code session leaves a folder there, if only for its SessionEnd, so
@@ -26,22 +27,35 @@ export function pruneSessionState(ctx: RunContext, graceMs: number): void {
     ledger.leaveAlone(stateDir, notOursReason(top));
     return;
   }
-  const sessions = listOrReport(ctx, stateDir);
-  if (!sessions) return;
-  for (const session of sessions) {
-    if (session.kind !== 'dir') {
-      if (session.kind === 'symlink') ledger.leaveAlone(session.path, notOursReason(session));
-      continue;
+  // Everything below happens through the folder held open, never by its name:
+  // .state swapped for a link while this runs must not lead into the link's target.
+  const held = holdDir(stateDir, top.stat);
+  if (!held) {
+    ledger.leaveAlone(stateDir, 'changed while pruning (a symbolic link now?): left alone, and what it points to too');
+    return;
+  }
+  try {
+    const sessions = listOrReport(ctx, held.path);
+    if (!sessions) return;
+    for (const session of sessions) {
+      const shown = join(stateDir, session.name);
+      if (session.kind !== 'dir') {
+        if (session.kind === 'symlink') ledger.leaveAlone(shown, notOursReason(session));
+        continue;
+      }
+      try {
+        pruneSession(ctx, session, graceMs, shown);
+      } catch (error) {
+        ledger.fail(shown, errorText(error));
+      }
     }
-    try {
-      pruneSession(ctx, session, graceMs);
-    } catch (error) {
-      ledger.fail(session.path, errorText(error));
-    }
+  } finally {
+    held.close();
   }
 }
 
-function pruneSession(ctx: RunContext, session: Entry, graceMs: number): void {
+/** `session.path` reaches it through the held .state folder; `shown` is its name in the logs folder, for the ledger. */
+function pruneSession(ctx: RunContext, session: Entry, graceMs: number, shown: string): void {
   const leftover = session.name.startsWith(GC_PREFIX);
   if (!leftover) {
     const state = SessionState.fromDirName(ctx.root, session.name);
@@ -51,7 +65,7 @@ function pruneSession(ctx: RunContext, session: Entry, graceMs: number): void {
   const before = treeOf(session.path);
   const odd = before.find((e) => e.kind !== 'file' && e.kind !== 'dir');
   if (odd) {
-    ctx.ledger.leaveAlone(odd.path, notOursReason(odd));
+    ctx.ledger.leaveAlone(join(shown, relative(session.path, odd.path)), notOursReason(odd));
     return;
   }
   const newest = Math.max(Number(session.stat.mtimeMs), ...before.map((e) => Number(e.stat.mtimeMs)));
@@ -59,7 +73,7 @@ function pruneSession(ctx: RunContext, session: Entry, graceMs: number): void {
   const files = before.filter((e) => e.kind === 'file');
   const bytes = files.reduce((sum, e) => sum + diskSpace(e), 0);
   if (ctx.dryRun) {
-    ctx.ledger.remove('sessionState', session.path, files.length, bytes);
+    ctx.ledger.remove('sessionState', shown, files.length, bytes);
     return;
   }
   // A leftover of a killed prune was already checked, and moved aside, by it.
@@ -68,14 +82,15 @@ function pruneSession(ctx: RunContext, session: Entry, graceMs: number): void {
     // A hook wrote into it just now: put it back where the hook expects it.
     try {
       renameSync(aside, session.path);
-      ctx.ledger.keep(session.path, 'session state kept: a hook wrote to it while pruning');
+      ctx.ledger.keep(shown, 'session state kept: a hook wrote to it while pruning');
     } catch (error) {
-      ctx.ledger.fail(session.path, `a hook wrote to this session's state while pruning, and it could not be put back from ${ctx.ledger.rel(aside)}: ${errorText(error)}`);
+      ctx.ledger.fail(shown, `a hook wrote to this session's state while pruning, and it could not be put back from ${basename(aside)}: ${errorText(error)}`);
     }
     return;
   }
-  const removed = removeTree(ctx, aside);
-  ctx.ledger.remove('sessionState', session.path, removed.files, removed.bytes);
+  // Renamed, not copied: the folder is still the inode looked at first.
+  const removed = removeTree(ctx, aside, session.stat, join(dirname(shown), basename(aside)));
+  ctx.ledger.remove('sessionState', shown, removed.files, removed.bytes);
 }
 
 /** Every execution written from exactly its stored events, and none being written now. */
@@ -110,27 +125,42 @@ function sameTree(before: Entry[], beforeRoot: string, after: Entry[], afterRoot
   });
 }
 
-/** Unlinks files and rmdirs folders, deepest first; anything else stays, and so do the folders holding it. */
-function removeTree(ctx: RunContext, dir: string): { files: number; bytes: number } {
+/**
+ * Unlinks files and rmdirs folders, deepest first; anything else stays, and so
+ * do the folders holding it. Each folder is worked in held open (holdDir), so
+ * one swapped for a link between its listing and its removal is never followed.
+ * `stat`: the folder as it was looked at; `shown`: its path in the logs folder, for the ledger.
+ */
+function removeTree(ctx: RunContext, path: string, stat: BigIntStats, shown: string): { files: number; bytes: number } {
   let files = 0;
   let bytes = 0;
-  for (const entry of entriesOf(dir)) {
-    try {
-      if (entry.kind === 'dir') {
-        const inner = removeTree(ctx, entry.path);
-        files += inner.files;
-        bytes += inner.bytes;
-      } else if (entry.kind === 'file') {
-        unlinkSync(entry.path);
-        files++;
-        bytes += diskSpace(entry);
-      } else {
-        ctx.ledger.leaveAlone(entry.path, notOursReason(entry));
-      }
-    } catch (error) {
-      ctx.ledger.fail(entry.path, errorText(error));
-    }
+  const held = holdDir(path, stat);
+  if (!held) {
+    ctx.ledger.leaveAlone(shown, 'changed while pruning (a symbolic link now?): left alone');
+    return { files, bytes };
   }
-  removeEmptyDir(dir);
+  try {
+    for (const entry of entriesOf(held.path)) {
+      const entryShown = join(shown, entry.name);
+      try {
+        if (entry.kind === 'dir') {
+          const inner = removeTree(ctx, entry.path, entry.stat, entryShown);
+          files += inner.files;
+          bytes += inner.bytes;
+        } else if (entry.kind === 'file') {
+          unlinkSync(entry.path);
+          files++;
+          bytes += diskSpace(entry);
+        } else {
+          ctx.ledger.leaveAlone(entryShown, notOursReason(entry));
+        }
+      } catch (error) {
+        ctx.ledger.fail(entryShown, errorText(error));
+      }
+    }
+  } finally {
+    held.close();
+  }
+  removeEmptyDir(path);
   return { files, bytes };
 }

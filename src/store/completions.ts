@@ -1,6 +1,5 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { AgentExecution } from '../schema/record.js';
+import { appendLine } from './atomic.js';
 import { completionsPath } from './paths.js';
 
 // YYYY-MM-DD/completions.jsonl: one line per finished execution. A later
@@ -26,8 +25,6 @@ export function completionFields(record: AgentExecution) {
 }
 
 export function appendCompletion(logsDir: string, day: string, record: AgentExecution, revision: number): void {
-  const path = completionsPath(logsDir, day);
-  mkdirSync(dirname(path), { recursive: true });
-  // One write() of a short line with O_APPEND: concurrent appenders never interleave.
-  appendFileSync(path, `${completionLine(record, revision)}\n`);
+  // One whole line or none, never through a linked day folder or log (see appendLine).
+  appendLine(completionsPath(logsDir, day), completionLine(record, revision), { within: logsDir });
 }

@@ -1,4 +1,5 @@
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { lstatSync, renameSync } from 'node:fs';
+import { appendLine } from './atomic.js';
 import { errorLogPath } from './paths.js';
 
 const MAX_BYTES = 512 * 1024;
@@ -13,12 +14,14 @@ export interface HookErrorEntry {
 /**
  * The hook never writes to stderr (Claude Code would show it as noise); what
  * it could not handle goes here. One rotated generation (`.1`) bounds the size.
+ * A log that is a symbolic link is not appended to (appendLine refuses it).
  */
 export function appendHookError(logsDir: string, entry: HookErrorEntry): void {
   const path = errorLogPath(logsDir);
-  mkdirSync(logsDir, { recursive: true });
   try {
-    if (statSync(path).size > MAX_BYTES) renameSync(path, `${path}.1`);
+    // lstat: a link's size says nothing, and rename moves the link itself, never its target.
+    const stat = lstatSync(path);
+    if (stat.isFile() && stat.size > MAX_BYTES) renameSync(path, `${path}.1`);
   } catch {
     // No log yet.
   }
@@ -29,5 +32,5 @@ export function appendHookError(logsDir: string, entry: HookErrorEntry): void {
     message: entry.message,
     ...(entry.detail ? { detail: entry.detail } : {}),
   });
-  appendFileSync(path, `${line}\n`);
+  appendLine(path, line, { within: logsDir });
 }

@@ -18,7 +18,7 @@ export function direntsOrEmpty(dir: string): Dirent[] {
 }
 
 export type RegularFileRead =
-  | { ok: true; bytes: Buffer; mtimeMs: number }
+  | { ok: true; bytes: Buffer; mtimeMs: number; mode: number }
   /** `missing`: nothing there (yet), an ordinary state; otherwise `problem` is worth reporting. */
   | { ok: false; missing: boolean; problem: string };
 
@@ -51,7 +51,7 @@ export function readRegularFile(path: string, maxBytes: number): RegularFileRead
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
       total += n;
     }
-    return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total), mtimeMs: stat.mtimeMs };
+    return { ok: true, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total), mtimeMs: stat.mtimeMs, mode: stat.mode & 0o777 };
   } catch (error) {
     return { ok: false, missing: false, problem: `cannot read ${path}: ${(error as Error).message}` };
   } finally {

@@ -1,5 +1,7 @@
 import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { nanoid } from 'nanoid/non-secure';
+import { withDirWithin } from './safe-path.js';
 
 export class LockTimeoutError extends Error {
   constructor(readonly lockPath: string) {
@@ -18,26 +20,39 @@ export function sleepSync(ms: number): void {
  * `staleMs`, is broken (see breakStaleLock). Locks are held for milliseconds,
  * so waiting is rare.
  */
-export function withLock<T>(lockPath: string, deadline: number, fn: () => T, staleMs = 30_000): T {
-  const token = acquireLock(lockPath, deadline, staleMs);
+export interface LockOptions {
+  /** The logs folder the lock lives under: made and released through its folder held open (safe-path.ts), never through a link. */
+  within?: string;
+}
+
+export function withLock<T>(lockPath: string, deadline: number, fn: () => T, staleMs = 30_000, options: LockOptions = {}): T {
+  const token = acquireLock(lockPath, deadline, staleMs, options);
   try {
     return fn();
   } finally {
-    releaseLock(lockPath, token);
+    releaseLock(lockPath, token, options);
   }
 }
 
+function inLockDir<R>(lockPath: string, options: LockOptions, act: (path: string) => R): R {
+  return options.within === undefined ? act(lockPath) : withDirWithin(options.within, dirname(lockPath), (dir) => act(join(dir, basename(lockPath))));
+}
+
 /** The waiting half of withLock, for work that is asynchronous (an export awaiting its collector). Returns the token to release. */
-export function acquireLock(lockPath: string, deadline: number, staleMs = 30_000): string {
+export function acquireLock(lockPath: string, deadline: number, staleMs = 30_000, options: LockOptions = {}): string {
   const token = `${process.pid} ${Date.now()} ${nanoid(8)}`;
   for (let attempt = 0; ; attempt++) {
     try {
-      const fd = openSync(lockPath, 'wx');
+      const fd = inLockDir(lockPath, options, (path) => openSync(path, 'wx'));
       try {
-        writeSync(fd, token);
-      } finally {
+        if (writeSync(fd, token) < Buffer.byteLength(token)) throw Object.assign(new Error(`ENOSPC: no space left on device, write ${lockPath}`), { code: 'ENOSPC', syscall: 'write' });
+      } catch (error) {
+        // A full disk: an empty lock would hold everyone off until judged stale; take it back.
         closeSync(fd);
+        inLockDir(lockPath, options, tryUnlink);
+        throw error;
       }
+      closeSync(fd);
       return token;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -52,9 +67,11 @@ export function acquireLock(lockPath: string, deadline: number, staleMs = 30_000
   }
 }
 
-export function releaseLock(lockPath: string, token: string): void {
+export function releaseLock(lockPath: string, token: string, options: LockOptions = {}): void {
   try {
-    if (readFileSync(lockPath, 'utf8') === token) unlinkSync(lockPath);
+    inLockDir(lockPath, options, (path) => {
+      if (readFileSync(path, 'utf8') === token) unlinkSync(path);
+    });
   } catch {
     // Already broken by another process as stale: nothing to release.
   }

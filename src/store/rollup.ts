@@ -181,8 +181,8 @@ function write(logsDir: string, day: string, summary: DaySummary, source: DaySum
   const texts = rollupTexts(day, summary, source);
   try {
     // workflows.json first: summary.json is the commit point that says the build is complete.
-    writeFileAtomic(join(dayDir(logsDir, day), WORKFLOWS_FILE), texts.workflows, { durable: true });
-    writeFileAtomic(summaryPath(logsDir, day), texts.summary, { durable: true });
+    writeFileAtomic(join(dayDir(logsDir, day), WORKFLOWS_FILE), texts.workflows, { durable: true, within: logsDir });
+    writeFileAtomic(summaryPath(logsDir, day), texts.summary, { durable: true, within: logsDir });
   } catch (error) {
     // A read-only store still gets correct reports, rebuilt from the records each time.
     onIssue({ path: summaryPath(logsDir, day), problem: `could not write the day's rollup (${(error as Error).message})` });

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
-import { isoWeekOf } from '../../src/analytics/period.js';
+import { isoWeekOf, isoWeekPeriod, monthPeriod } from '../../src/analytics/period.js';
+import { Reporter, SummarySource } from '../../src/commands/reporting.js';
 import { ingestPayload } from '../../src/capture/ingest.js';
 import { feedSessions, writeSessionFiles } from '../../src/demo/generate-io.js';
 import { generateSessions } from '../../src/demo/generate.js';
@@ -44,22 +45,27 @@ interface Run {
   reports: { kind: DatedKind; label: string }[];
 }
 
-/** One prune, in this process, with a report writer that leaves a minimal complete report. */
+/** One prune, in this process, with a report writer that builds the real report, as `agent-track prune` does (prune reads it back). */
 function run(store: Store, options: Partial<Omit<PruneInput, 'writeReport'>> & { writeReport?: PruneInput['writeReport'] } = {}): Run {
   const reports: Run['reports'] = [];
+  const now = options.now ?? Date.now();
+  const config: Config = options.config ?? DEFAULT_CONFIG;
+  let reporter: Reporter | null = null;
   const writeReport = (kind: DatedKind, label: string) => {
     reports.push({ kind, label });
+    reporter ??= new Reporter(new SummarySource(store.logsDir, now, () => {}), config.prices, now);
+    const today = localDay(now);
+    const report = reporter.report((kind === 'weekly' ? isoWeekPeriod(label, today) : monthPeriod(label, today))!, null);
     const path = kind === 'weekly' ? weeklyReportPath(store.logsDir, label) : monthlyReportPath(store.logsDir, label);
-    writeFileAtomic(path, JSON.stringify({ range: { complete: true }, label }));
+    writeFileAtomic(path, JSON.stringify(report));
     return path;
   };
-  const config: Config = options.config ?? DEFAULT_CONFIG;
   const result = prune({
     logsDir: store.logsDir,
     root: store.logsDir,
     config,
     policy: options.policy ?? config.retention,
-    now: options.now ?? Date.now(),
+    now,
     dryRun: options.dryRun ?? false,
     writeReport: options.writeReport ?? writeReport,
   });
