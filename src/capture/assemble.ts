@@ -36,14 +36,20 @@ export interface AssemblyInput {
 const first = (events: StoredEvent[], kind: StoredEvent['kind']) => events.find((e) => e.kind === kind);
 const last = (events: StoredEvent[], kind: StoredEvent['kind']) => events.findLast((e) => e.kind === kind);
 
-/** The event that finishes an execution: the Agent call's result, its failure, or a background agent's stop. */
+/**
+ * The event that finishes an execution: the Agent call's result, its failure,
+ * or a background agent's stop, else its notification (an agent that failed
+ * on an API error gets no SubagentStop).
+ */
 export function terminalEvent(events: StoredEvent[]): StoredEvent | null {
   const fail = last(events, 'fail');
   if (fail) return fail;
   const done = last(events, 'done');
   if (done) return done;
   const stop = last(events, 'stop');
-  return stop && events.some((e) => e.kind === 'launched') ? stop : null;
+  if (stop && events.some((e) => e.kind === 'launched')) return stop;
+  // The first: a resumed agent notifies again, and the record is of the first run.
+  return first(events, 'notified') ?? null;
 }
 
 export function assembleExecution(input: AssemblyInput): AgentExecution | null {
@@ -55,6 +61,8 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
   const stop = last(events, 'stop');
   const done = last(events, 'done');
   const launched = first(events, 'launched');
+  // Claude Code's own figures for a background run (see notification.ts).
+  const notified = first(events, 'notified')?.notification ?? null;
   const pick = <T>(get: (e: StoredEvent) => T | null | undefined): T | null => {
     for (const event of events) {
       const value = get(event);
@@ -65,7 +73,7 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
 
   const agentType = pre?.agentType ?? start?.agentType ?? done?.agentType ?? pick((e) => e.agentType) ?? 'unknown';
   const startTime = pre?.at ?? start?.at ?? transcript?.firstAt ?? events[0]?.at ?? input.now;
-  const timing = timingOf(terminal, launched !== undefined, transcript, input.closure, events, startTime);
+  const timing = timingOf(terminal, launched !== undefined, transcript, input.closure, events, startTime, notified);
 
   let status: ExecutionStatus;
   const errors: ExecutionError[] = [...(transcript?.errors ?? [])];
@@ -92,13 +100,23 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
     } else {
       status = toolFailed ? 'partial' : 'success';
     }
+  } else if (notified && notified.status !== 'completed') {
+    // Claude Code says the background agent failed (or was stopped).
+    status = 'failed';
+    const apiError = notified.summary !== null && notified.summary.includes('API Error');
+    if (!(apiError && errors.some((e) => e.type === 'api_error'))) {
+      const type = apiError ? 'api_error' : /^(killed|stopped|cancell?ed)$/.test(notified.status) ? 'interrupted' : 'agent_failed';
+      errors.push({ type, message: notified.summary ?? `Agent status: ${notified.status}`, tool: null, recoveryAction: null, at: terminal?.at ?? null });
+    }
   } else if (terminal) {
-    // A background agent's SubagentStop: an API error leaves no final answer.
-    const apiFailed = errors.some((e) => e.type === 'api_error') && !transcript?.finalText?.trim();
-    status = apiFailed ? 'failed' : toolFailed ? 'partial' : 'success';
+    // A background agent's SubagentStop (or notification): an API error leaves no final answer.
+    status = failedOnItsOwn(errors, transcript) ? 'failed' : toolFailed ? 'partial' : 'success';
   } else {
     status = 'failed';
-    errors.push({ type: 'interrupted', message: input.closure!.detail, tool: null, recoveryAction: null, at: input.closure!.at });
+    // A run that failed on its own before the session ended was not interrupted: its api_error says what happened.
+    if (!failedOnItsOwn(errors, transcript)) {
+      errors.push({ type: 'interrupted', message: input.closure!.detail, tool: null, recoveryAction: null, at: input.closure!.at });
+    }
   }
 
   const finalText = transcript?.finalText ?? null;
@@ -138,19 +156,20 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
       endTime: timing.endTime,
       duration: timing.duration,
       durationSource: timing.source,
-      tokensUsed: terminal?.kind === 'done' ? terminal.response!.totalTokens : transcript?.lastCallTokens ?? null,
+      tokensUsed: terminal?.kind === 'done' ? terminal.response!.totalTokens : notified?.tokens ?? transcript?.lastCallTokens ?? null,
       tokens: transcript ? { ...transcript.tokens } : null,
       apiCalls: transcript?.apiCalls ?? null,
       memoryUsage: null,
       toolsUsed: transcript ? [...transcript.toolsUsed] : [],
       // Not structuredClone: its first call costs a hook process ~4 ms.
       toolCalls: transcript ? Object.fromEntries(Object.entries(transcript.toolCalls).map(([tool, n]) => [tool, { ...n }])) : {},
-      totalToolUseCount: done?.response?.totalToolUseCount ?? transcript?.toolUseCount ?? null,
+      totalToolUseCount: done?.response?.totalToolUseCount ?? notified?.toolUses ?? transcript?.toolUseCount ?? null,
     },
     result: {
       status,
       outputSize,
-      filesModified: transcript ? transcript.modifiedFiles.length : null,
+      // An agent that never started (unknown type) modified nothing: 0 is known, not missing.
+      filesModified: transcript ? transcript.modifiedFiles.length : neverStarted(events) ? 0 : null,
       modifiedFiles: transcript ? [...transcript.modifiedFiles] : [],
       testsRun: transcript ? transcript.testCommands.length : null,
       testCommands: transcript ? [...transcript.testCommands] : [],
@@ -171,10 +190,22 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
   };
 }
 
+/** An API error ended the agent (no final answer after it): it failed, nobody interrupted it. */
+function failedOnItsOwn(errors: ExecutionError[], transcript: TranscriptSummary | null): boolean {
+  return errors.some((e) => e.type === 'api_error') && !transcript?.finalText?.trim();
+}
+
+/** The Agent call failed before any agent ran: no SubagentStart, no transcript. */
+function neverStarted(events: StoredEvent[]): boolean {
+  return events.some((e) => e.kind === 'fail') && !events.some((e) => e.kind === 'start' || e.kind === 'stop' || e.kind === 'launched');
+}
+
+type Notified = NonNullable<StoredEvent['notification']>;
+
 interface Timing {
   endTime: number;
   duration: number;
-  source: 'claude-code' | 'transcript' | 'hooks';
+  source: NonNullable<AgentExecution['metrics']['durationSource']>;
 }
 
 function timingOf(
@@ -184,6 +215,7 @@ function timingOf(
   closure: Closure | null,
   events: StoredEvent[],
   startTime: number,
+  notified: Notified | null,
 ): Timing {
   const sinceStart = (end: number): Timing => ({ endTime: end, duration: Math.max(0, end - startTime), source: 'hooks' });
   if (terminal?.kind === 'done' || terminal?.kind === 'fail') {
@@ -191,8 +223,12 @@ function timingOf(
     const own = terminal.response?.totalDurationMs ?? terminal.response?.durationMs ?? terminal.failure?.durationMs ?? null;
     return own !== null ? { endTime: terminal.at, duration: own, source: 'claude-code' } : sinceStart(terminal.at);
   }
-  if (terminal && background && transcript?.firstAt != null && transcript.lastAt != null) {
-    return { endTime: terminal.at, duration: transcript.lastAt - transcript.firstAt, source: 'transcript' };
+  // A background run: Claude Code's own measure is in its notification.
+  if (terminal && notified?.durationMs != null) return { endTime: terminal.at, duration: notified.durationMs, source: 'task-notification' };
+  // Else an estimate, first to last transcript line (shorter than Claude Code's by 8-42%), replaced once the notification is seen.
+  if (terminal && (background || terminal.kind === 'notified') && transcript?.firstAt != null && transcript.lastAt != null) {
+    const end = terminal.kind === 'notified' ? transcript.lastAt : terminal.at;
+    return { endTime: end, duration: transcript.lastAt - transcript.firstAt, source: 'transcript' };
   }
   if (terminal) return sinceStart(terminal.at);
   if (closure!.by === 'SessionEnd') return sinceStart(Math.max(closure!.at, startTime));
@@ -202,5 +238,6 @@ function timingOf(
 }
 
 function closedByOf(terminal: StoredEvent): ClosedBy {
+  if (terminal.kind === 'notified') return 'task-notification';
   return terminal.kind === 'fail' ? 'PostToolUseFailure' : terminal.kind === 'done' ? 'PostToolUse' : 'SubagentStop';
 }

@@ -1,4 +1,4 @@
-import { unlinkSync } from 'node:fs';
+import { statSync, unlinkSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import type { Config } from '../schema/config.js';
 import type { AgentExecution } from '../schema/record.js';
@@ -11,7 +11,7 @@ import { readSubagentMeta, subagentTranscriptPath } from './claude-paths.js';
 import type { StoredEvent } from './events.js';
 import { linkAgents } from './links.js';
 import { execKeyForAgent, execKeyForToolUse, runStart, type EventName, type SessionState } from './state.js';
-import { readSettledTranscript, type TranscriptSummary } from './transcript.js';
+import { readSettledTranscript, type TranscriptRead, type TranscriptSummary } from './transcript.js';
 
 export interface FinalizeContext {
   logsDir: string;
@@ -47,13 +47,18 @@ export function finalizeExecution(
   closeAs: 'timeout' | null = null,
   followUps = true,
 ): FinalizeResult {
+  // Waiting for the transcript to catch up takes up to SETTLE_MAX_MS: done
+  // before taking the lock, so that the run's other hook processes (and a
+  // sweep) are not kept waiting on it. Under the lock the transcript is read
+  // again only if it changed since.
+  const settled = settleTranscript(state, execKey, ctx);
   const written = withLock(state.lockPath(execKey), ctx.deadline, () => {
     // An event that lands while we write is either seen by this loop or its own
     // hook process finds our marker and finalizes again after us.
     let last: Written | null = null;
     for (let round = 0; round < 5; round++) {
       const names = state.eventNames(execKey);
-      last = writeOnce(state, execKey, names, ctx, closeAs);
+      last = writeOnce(state, execKey, names, ctx, closeAs, settled);
       if (!last || sameNames(names, state.eventNames(execKey))) break;
     }
     return last;
@@ -83,6 +88,7 @@ function writeOnce(
   names: EventName[],
   ctx: FinalizeContext,
   closeAs: 'timeout' | null,
+  settled: Settled | null,
 ): Written | null {
   const events = state.readEvents(execKey);
   let agentId = events.find((e) => e.agentId)?.agentId ?? null;
@@ -104,7 +110,7 @@ function writeOnce(
   // Claude Code writes the meta file after SubagentStart: read it now for the spawn depth.
   const transcriptPath = events.find((e) => e.transcriptPath)?.transcriptPath ?? undefined;
   const meta = agentId ? readSubagentMeta(transcriptPath, sessionId, agentId) : null;
-  const transcript = transcriptOf(events, sessionId, agentId, closure, ctx);
+  const transcript = transcriptOf(events, sessionId, agentId, closure, ctx, settled);
   const record = assembleExecution({
     id: executionId(sessionId, execKey),
     sessionId,
@@ -133,24 +139,63 @@ function closureOf(state: SessionState, start: number | null, ctx: FinalizeConte
   return null;
 }
 
-function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null, closure: Closure | null, ctx: FinalizeContext) {
+interface Settled {
+  path: string;
+  read: TranscriptRead | null;
+}
+
+/** Where the run's transcript is: the path SubagentStop gave, else next to the session transcript. */
+function transcriptPathOf(events: StoredEvent[], sessionId: string, agentId: string | null): string | null {
   const fromStop = events.findLast((e) => e.stop?.agentTranscriptPath)?.stop?.agentTranscriptPath ?? null;
   const sessionTranscript = events.find((e) => e.transcriptPath)?.transcriptPath ?? null;
-  const path = fromStop ?? (sessionTranscript && agentId ? subagentTranscriptPath(sessionTranscript, sessionId, agentId) : null);
-  if (!path) return null;
+  return fromStop ?? (sessionTranscript && agentId ? subagentTranscriptPath(sessionTranscript, sessionId, agentId) : null);
+}
+
+/**
+ * Outside the lock: wait until the transcript of a run that has ended agrees
+ * with its ending event (or has been quiet), and keep what was read. A run
+ * closed without an end of its own (SessionEnd, timeout) is not waited for:
+ * Claude Code gives SessionEnd hooks 1.5 s in all, and whatever it still
+ * writes on the way out is picked up by the next sweep (see transcriptGrew).
+ */
+function settleTranscript(state: SessionState, execKey: string, ctx: FinalizeContext): Settled | null {
+  const events = state.readEvents(execKey);
   const terminal = terminalEvent(events);
-  const since = terminal?.at ?? closure?.at ?? 0;
-  // A run closed without an end of its own (SessionEnd, timeout) is read once:
-  // Claude Code gives SessionEnd hooks 1.5 s in all, and whatever it still
-  // writes on the way out is picked up by the next sweep (see transcriptGrew).
-  const until = terminal ? Math.min(ctx.deadline, since + SETTLE_MAX_MS) : 0;
+  if (!terminal) return null;
+  const agentId = events.find((e) => e.agentId)?.agentId ?? state.agentOfExec(execKey);
+  const path = transcriptPathOf(events, state.sessionId, agentId);
+  if (!path) return null;
   const read = readSettledTranscript(path, events.find((e) => e.cwd)?.cwd ?? null, {
-    expect: terminal ? transcriptAgrees(terminal) : null,
-    since,
-    until,
+    expect: transcriptAgrees(terminal),
+    since: terminal.at,
+    until: Math.min(ctx.deadline, terminal.at + SETTLE_MAX_MS),
     warn: ctx.warn,
   });
   return { path, read };
+}
+
+/** Under the lock: the settled read when the file is as it was then, else one read of it now (no waiting). */
+function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null, closure: Closure | null, ctx: FinalizeContext, settled: Settled | null) {
+  const path = transcriptPathOf(events, sessionId, agentId);
+  if (!path) return null;
+  if (settled && settled.path === path && settled.read && unchangedSince(path, settled.read)) return { path, read: settled.read };
+  const terminal = terminalEvent(events);
+  const read = readSettledTranscript(path, events.find((e) => e.cwd)?.cwd ?? null, {
+    expect: terminal ? transcriptAgrees(terminal) : null,
+    since: terminal?.at ?? closure?.at ?? 0,
+    until: 0,
+    warn: ctx.warn,
+  });
+  return { path, read };
+}
+
+function unchangedSince(path: string, read: TranscriptRead): boolean {
+  try {
+    const stat = statSync(path);
+    return stat.size === read.bytes && stat.mtimeMs === read.mtimeMs;
+  } catch {
+    return false;
+  }
 }
 
 /** How long a hook waits at most for a transcript to catch up with the event that ended its run. */
@@ -162,6 +207,10 @@ const SETTLE_MAX_MS = 1_500;
  * size of the last API call); SubagentStop the final message.
  */
 function transcriptAgrees(terminal: StoredEvent): ((t: TranscriptSummary) => boolean) | null {
+  const notified = terminal.kind === 'notified' ? terminal.notification : undefined;
+  if (notified?.toolUses != null || notified?.tokens != null) {
+    return (t) => (notified.toolUses == null || t.toolUseCount >= notified.toolUses) && (!notified.tokens || t.lastCallTokens === notified.tokens);
+  }
   const response = terminal.kind === 'done' ? terminal.response : undefined;
   if (response) {
     return (t) =>
