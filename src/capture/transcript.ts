@@ -127,7 +127,8 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
           if (toolUsesById.has(use.id)) continue;
           toolUses.push(use);
           toolUsesById.set(use.id, use);
-        } else if (block.type === 'text' && typeof block.text === 'string' && block.text.trim()) {
+        } else if (block.type === 'text' && typeof block.text === 'string' && block.text.trim() && line.isApiErrorMessage !== true) {
+          // Claude Code's own "API Error: ..." line is not the agent's answer.
           summary.finalText = block.text;
         }
       }
