@@ -48,8 +48,9 @@ export function terminalEvent(events: StoredEvent[]): StoredEvent | null {
   if (done) return done;
   const stop = last(events, 'stop');
   if (stop && events.some((e) => e.kind === 'launched')) return stop;
-  // The first: a resumed agent notifies again, and the record is of the first run.
-  return first(events, 'notified') ?? null;
+  // A subagent that ended on an API error (StopFailure, 2.1.332), else the
+  // first notification: a resumed agent notifies again, and the record is of the first run.
+  return first(events, 'stopfail') ?? first(events, 'notified') ?? null;
 }
 
 export function assembleExecution(input: AssemblyInput): AgentExecution | null {
@@ -99,6 +100,13 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
       errors.push({ type: 'agent_failed', message: `Agent result status: ${response.status}`, tool: null, recoveryAction: null, at: terminal.at });
     } else {
       status = toolFailed ? 'partial' : 'success';
+    }
+  } else if (terminal?.kind === 'stopfail') {
+    status = 'failed';
+    const message = terminal.failure!.error;
+    const apiError = message.includes('API Error');
+    if (!(apiError && errors.some((e) => e.type === 'api_error'))) {
+      errors.push({ type: apiError ? 'api_error' : 'agent_failed', message, tool: null, recoveryAction: null, at: terminal.at });
     }
   } else if (notified && notified.status !== 'completed') {
     // Claude Code says the background agent failed (or was stopped).
@@ -226,8 +234,10 @@ function timingOf(
   // A background run: Claude Code's own measure is in its notification.
   if (terminal && notified?.durationMs != null) return { endTime: terminal.at, duration: notified.durationMs, source: 'task-notification' };
   // Else an estimate, first to last transcript line (shorter than Claude Code's by 8-42%), replaced once the notification is seen.
-  if (terminal && (background || terminal.kind === 'notified') && transcript?.firstAt != null && transcript.lastAt != null) {
-    const end = terminal.kind === 'notified' ? transcript.lastAt : terminal.at;
+  const ownEnd = terminal?.kind === 'notified' || terminal?.kind === 'stopfail';
+  if (terminal && (background || ownEnd) && transcript?.firstAt != null && transcript.lastAt != null) {
+    // The run ended at its last transcript line; the notification or StopFailure may come later.
+    const end = ownEnd ? transcript.lastAt : terminal.at;
     return { endTime: end, duration: transcript.lastAt - transcript.firstAt, source: 'transcript' };
   }
   if (terminal) return sinceStart(terminal.at);
@@ -239,5 +249,6 @@ function timingOf(
 
 function closedByOf(terminal: StoredEvent): ClosedBy {
   if (terminal.kind === 'notified') return 'task-notification';
+  if (terminal.kind === 'stopfail') return 'StopFailure';
   return terminal.kind === 'fail' ? 'PostToolUseFailure' : terminal.kind === 'done' ? 'PostToolUse' : 'SubagentStop';
 }

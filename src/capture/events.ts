@@ -15,7 +15,7 @@ import { scrubAndTruncate, scrubNullable } from './scrub.js';
 
 // `notified` is not a hook: it is Claude Code's <task-notification> for a
 // background run, found in the main session transcript (see awaiting.ts).
-export const EventKind = z.enum(['pre', 'start', 'stop', 'done', 'launched', 'fail', 'end', 'notified']);
+export const EventKind = z.enum(['pre', 'start', 'stop', 'done', 'launched', 'fail', 'end', 'notified', 'stopfail']);
 export type EventKind = z.infer<typeof EventKind>;
 
 const str = () => z.nullable(z.string());
@@ -183,6 +183,18 @@ export function toStoredEvent(payload: HookPayload, at: number, config: Config, 
           lastMessageLength: last === null ? null : last.length,
           issuesFound: countIssues(last),
         },
+      };
+    }
+    case 'StopFailure': {
+      // `error` is a category ("unknown" for an API 400); the last message says what happened.
+      const message = text(payload.last_assistant_message) || text(payload.error) || 'unknown error';
+      return {
+        ...base,
+        kind: 'stopfail',
+        toolUseId: meta?.toolUseId ?? null,
+        agentId: payload.agent_id,
+        agentType: text(payload.agent_type) ?? null,
+        failure: { error: scrubAndTruncate(message, TEXT_MAX), isInterrupt: false, durationMs: null },
       };
     }
     case 'SessionEnd':

@@ -20,6 +20,8 @@ export function isRelevant(raw: unknown): boolean {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return true; // Let validation report it.
   const { hook_event_name: event, tool_name: tool } = raw as Record<string, unknown>;
   if (typeof event !== 'string' || !HANDLED_EVENTS.has(event)) return false;
+  // The main thread's StopFailure (no agent_id) is no subagent's.
+  if (event === 'StopFailure') return typeof (raw as Record<string, unknown>).agent_id === 'string';
   return !event.startsWith('PreToolUse') && !event.startsWith('PostToolUse') ? true : typeof tool === 'string' && AGENT_TOOLS.has(tool);
 }
 
@@ -76,6 +78,12 @@ function ingestEvent(payload: HookPayload, state: SessionState, ctx: IngestConte
         const stopped = state.eventNames(key).some((n) => n.kind === 'stop');
         return stopped || state.readWritten(key) ? finalize(state, key, ctx) : 'recorded';
       }
+      return finalize(state, key, ctx);
+    }
+    case 'StopFailure': {
+      // Ends the run at once: Claude Code knows it failed, and no SubagentStop will come.
+      const { key, meta } = resolveAgent(state, payload.agent_id, text(payload.transcript_path), ctx.warn);
+      state.writeEvent(key, toStoredEvent(payload, ctx.now, ctx.config, meta));
       return finalize(state, key, ctx);
     }
     case 'PostToolUseFailure': {

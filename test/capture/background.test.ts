@@ -48,7 +48,28 @@ interface Replayed {
   recordedAfter: { event: string; ids: Set<string> }[];
 }
 
-function replayGrowing(name: FixtureName, options: { stopAfterNotification?: string; withholdNotifications?: boolean } = {}): Replayed {
+/**
+ * The StopFailure that Claude Code 2.1.332 sends for a subagent that ends on an
+ * API error: the payload the real binary sent in the same fanout scenario
+ * (recorded with test/e2e/support/capture-hook.mjs subscribed to every event),
+ * with this capture's ids. The captures were made without a StopFailure hook.
+ */
+function stopFailureOf(prompt: Record<string, unknown>, agentId: string, agentType: string): Record<string, unknown> {
+  return {
+    session_id: prompt.session_id,
+    transcript_path: prompt.transcript_path,
+    cwd: prompt.cwd,
+    prompt_id: prompt.prompt_id,
+    agent_id: agentId,
+    agent_type: agentType,
+    effort: { level: 'medium' },
+    hook_event_name: 'StopFailure',
+    error: 'unknown',
+    last_assistant_message: 'API Error: 400 scripted failure',
+  };
+}
+
+function replayGrowing(name: FixtureName, options: { stopAfterNotification?: string; withholdNotifications?: boolean; stopFailure?: boolean } = {}): Replayed {
   const fixture = loadFixture(name, '2.1.332');
   const mainPath = String(fixture.payloads[0]!.transcript_path);
   const full = readFileSync(mainPath, 'utf8');
@@ -64,6 +85,13 @@ function replayGrowing(name: FixtureName, options: { stopAfterNotification?: str
   for (const payload of fixture.payloads) {
     const prompt = typeof payload.prompt === 'string' ? payload.prompt : '';
     if (payload.hook_event_name === 'UserPromptSubmit' && prompt.startsWith('<task-notification>')) {
+      if (options.stopFailure && prompt.includes('<status>failed</status>')) {
+        // Claude Code fires StopFailure for the agent just before it delivers the notification.
+        const agentId = prompt.match(/<task-id>([^<]*)</)![1]!;
+        const launch = fixture.payloads.find((p) => p.hook_event_name === 'SubagentStart' && p.agent_id === agentId)!;
+        ingestPayload(stopFailureOf(payload, agentId, String(launch.agent_type)), { logsDir: fixture.logsDir, config: DEFAULT_CONFIG, now: BASE_TIME + i++ * 1_000, deadline: Date.now() + 5_000 });
+        recordedAfter.push({ event: 'StopFailure', ids: new Set(allRecords(fixture.logsDir).map((r) => r.request.context.toolUseId!)) });
+      }
       if (options.withholdNotifications) continue;
       // Claude Code delivers the notification: its transcript lines up to this user message are on disk.
       const id = prompt.match(/<tool-use-id>([^<]*)</)![1]!;
@@ -190,5 +218,21 @@ describe('a background agent that fails on an API error, closed at SessionEnd (n
 
   test('the finished runs keep the transcript estimate, labelled as one', () => {
     for (const other of run.records.filter((r) => r.id !== record.id)) expect(other.metrics.durationSource).toBe('transcript');
+  });
+});
+
+describe('a background agent that fails on an API error, with the StopFailure hook (2.1.332)', () => {
+  const run = replayGrowing('fanout', { stopFailure: true, withholdNotifications: true });
+  const failedToolUse = notificationsIn(readFileSync(join(FIXTURES_332, 'fanout', 'transcripts', `${sessionOf('fanout')}.jsonl`), 'utf8')).find((n) => n.status === 'failed')!.toolUseId;
+  const record = run.records.find((r) => r.request.context.toolUseId === failedToolUse)!;
+
+  test('is closed by StopFailure itself, as failed with its api_error only', () => {
+    const step = run.recordedAfter.findIndex((s) => s.ids.has(failedToolUse));
+    expect(run.recordedAfter[step]!.event).toBe('StopFailure');
+    expect(record.capture.closedBy).toBe('StopFailure');
+    expect(record.result.status).toBe('failed');
+    expect(record.errors.map((e) => e.type)).toEqual(['api_error']);
+    expect(record.metrics.durationSource).toBe('transcript');
+    expect(record.metrics.duration).toBeLessThan(2_000);
   });
 });
