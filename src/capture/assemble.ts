@@ -179,7 +179,7 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
       // An agent that never started (unknown type) modified nothing: 0 is known, not missing.
       filesModified: transcript ? transcript.modifiedFiles.length : neverStarted(events) ? 0 : null,
       modifiedFiles: transcript ? [...transcript.modifiedFiles] : [],
-      testsRun: transcript ? transcript.testCommands.length : null,
+      testsRun: transcript ? transcript.testCommands.length : neverStarted(events) ? 0 : null,
       testCommands: transcript ? [...transcript.testCommands] : [],
       issuesFound,
     },
@@ -203,9 +203,14 @@ function failedOnItsOwn(errors: ExecutionError[], transcript: TranscriptSummary 
   return errors.some((e) => e.type === 'api_error') && !transcript?.finalText?.trim();
 }
 
-/** The Agent call failed before any agent ran: no SubagentStart, no transcript. */
+/**
+ * Claude Code refused the Agent call (unknown agent type): no agent ever ran.
+ * Only then: a run whose SubagentStart hook was lost also has no start event, and did run.
+ */
 function neverStarted(events: StoredEvent[]): boolean {
-  return events.some((e) => e.kind === 'fail') && !events.some((e) => e.kind === 'start' || e.kind === 'stop' || e.kind === 'launched');
+  const fail = last(events, 'fail')?.failure;
+  if (!fail || classifyAgentFailure(fail.error, fail.isInterrupt) !== 'unknown_agent_type') return false;
+  return !events.some((e) => e.kind === 'start' || e.kind === 'stop' || e.kind === 'launched');
 }
 
 type Notified = NonNullable<StoredEvent['notification']>;
