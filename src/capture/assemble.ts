@@ -164,7 +164,10 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
       endTime: timing.endTime,
       duration: timing.duration,
       durationSource: timing.source,
-      tokensUsed: terminal?.kind === 'done' ? terminal.response!.totalTokens : notified?.tokens ?? transcript?.lastCallTokens ?? null,
+      // A background run: the last call's context size from its transcript, the same
+      // measure as totalTokens. The notification's subagent_tokens equals it on 2.1.332;
+      // 2.1.197 computed it from a streaming placeholder (153 for 171), so it is the fallback.
+      tokensUsed: terminal?.kind === 'done' ? terminal.response!.totalTokens : transcript?.lastCallTokens ?? notified?.tokens ?? null,
       tokens: transcript ? { ...transcript.tokens } : null,
       apiCalls: transcript?.apiCalls ?? null,
       memoryUsage: null,
