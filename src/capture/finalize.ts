@@ -317,13 +317,20 @@ function writeRecord(
   const day = localDay(record.metrics.startTime);
   const path = recordPath(ctx.logsDir, day, record.agentType, record.id);
   const previous = state.readWritten(execKey);
+  // A record moves when its day or agent type changes (a late PreToolUse). A
+  // writer killed after writing the record but before its marker would leave
+  // a record the marker does not name, and the next writer a second one with
+  // the same id: so the path is listed first, and every listed path but the
+  // current one is removed after the write.
+  const listed = state.recordPaths(execKey);
+  if (!listed.includes(path)) state.listRecordPath(execKey, path);
   // No fsync: it would cost every agent run 1-5 ms of the hook's budget (4 ms on
   // the development VM) to survive a power cut that the unsynced event files it
   // is built from would not survive either. The rename keeps a killed process
   // from leaving half a record, and a rename over an existing record is flushed
   // first by ext4, XFS and btrfs, so a correction never empties one.
   writeFileAtomic(path, `${JSON.stringify(record)}\n`);
-  if (previous && previous.recordPath && previous.recordPath !== path) removeInside(ctx.logsDir, previous.recordPath);
+  for (const stray of new Set([...listed, previous?.recordPath ?? path])) if (stray !== path) removeInside(ctx.logsDir, stray);
 
   const revision = (previous?.revision ?? 0) + 1;
   const completion = JSON.stringify(completionFields(record));
@@ -348,7 +355,7 @@ function writeRecord(
 /** An orphan key (events filed under the agent id before its Agent call was known) merged into its real execution. */
 function retireOrphan(state: SessionState, orphanKey: string, ctx: FinalizeContext): void {
   const marker = state.readWritten(orphanKey);
-  if (marker?.recordPath) removeInside(ctx.logsDir, marker.recordPath);
+  for (const path of new Set([...state.recordPaths(orphanKey), marker?.recordPath ?? ''])) if (path) removeInside(ctx.logsDir, path);
   state.writeWritten(orphanKey, {
     recordPath: '',
     status: 'merged',
