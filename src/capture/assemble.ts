@@ -36,14 +36,21 @@ export interface AssemblyInput {
 const first = (events: StoredEvent[], kind: StoredEvent['kind']) => events.find((e) => e.kind === kind);
 const last = (events: StoredEvent[], kind: StoredEvent['kind']) => events.findLast((e) => e.kind === kind);
 
-/** The event that finishes an execution: the Agent call's result, its failure, or a background agent's stop. */
+/**
+ * The event that finishes an execution: the Agent call's result, its failure,
+ * or a background agent's stop, else its notification (an agent that failed
+ * on an API error gets no SubagentStop).
+ */
 export function terminalEvent(events: StoredEvent[]): StoredEvent | null {
   const fail = last(events, 'fail');
   if (fail) return fail;
   const done = last(events, 'done');
   if (done) return done;
   const stop = last(events, 'stop');
-  return stop && events.some((e) => e.kind === 'launched') ? stop : null;
+  if (stop && events.some((e) => e.kind === 'launched')) return stop;
+  // A subagent that ended on an API error (StopFailure, 2.1.332), else the
+  // first notification: a resumed agent notifies again, and the record is of the first run.
+  return first(events, 'stopfail') ?? first(events, 'notified') ?? null;
 }
 
 export function assembleExecution(input: AssemblyInput): AgentExecution | null {
@@ -55,6 +62,8 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
   const stop = last(events, 'stop');
   const done = last(events, 'done');
   const launched = first(events, 'launched');
+  // Claude Code's own figures for a background run (see notification.ts).
+  const notified = first(events, 'notified')?.notification ?? null;
   const pick = <T>(get: (e: StoredEvent) => T | null | undefined): T | null => {
     for (const event of events) {
       const value = get(event);
@@ -65,7 +74,7 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
 
   const agentType = pre?.agentType ?? start?.agentType ?? done?.agentType ?? pick((e) => e.agentType) ?? 'unknown';
   const startTime = pre?.at ?? start?.at ?? transcript?.firstAt ?? events[0]?.at ?? input.now;
-  const measured = timingOf(terminal, launched !== undefined, transcript, input.closure, events, startTime);
+  const measured = timingOf(terminal, launched !== undefined, transcript, input.closure, events, startTime, notified);
   // Event times are when each hook process started: a PostToolUse whose process
   // started before the PreToolUse's (a loaded machine) would end the run before it began.
   const timing = { ...measured, endTime: Math.max(measured.endTime, startTime) };
@@ -95,13 +104,30 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
     } else {
       status = toolFailed ? 'partial' : 'success';
     }
+  } else if (terminal?.kind === 'stopfail') {
+    status = 'failed';
+    const message = terminal.failure!.error;
+    const apiError = message.includes('API Error');
+    if (!(apiError && errors.some((e) => e.type === 'api_error'))) {
+      errors.push({ type: apiError ? 'api_error' : 'agent_failed', message, tool: null, recoveryAction: null, at: terminal.at });
+    }
+  } else if (notified && notified.status !== 'completed') {
+    // Claude Code says the background agent failed (or was stopped).
+    status = 'failed';
+    const apiError = notified.summary !== null && notified.summary.includes('API Error');
+    if (!(apiError && errors.some((e) => e.type === 'api_error'))) {
+      const type = apiError ? 'api_error' : /^(killed|stopped|cancell?ed)$/.test(notified.status) ? 'interrupted' : 'agent_failed';
+      errors.push({ type, message: notified.summary ?? `Agent status: ${notified.status}`, tool: null, recoveryAction: null, at: terminal?.at ?? null });
+    }
   } else if (terminal) {
-    // A background agent's SubagentStop: an API error leaves no final answer.
-    const apiFailed = errors.some((e) => e.type === 'api_error') && !transcript?.finalText?.trim();
-    status = apiFailed ? 'failed' : toolFailed ? 'partial' : 'success';
+    // A background agent's SubagentStop (or notification): an API error leaves no final answer.
+    status = failedOnItsOwn(errors, transcript) ? 'failed' : toolFailed ? 'partial' : 'success';
   } else {
     status = 'failed';
-    errors.push({ type: 'interrupted', message: input.closure!.detail, tool: null, recoveryAction: null, at: input.closure!.at });
+    // A run that failed on its own before the session ended was not interrupted: its api_error says what happened.
+    if (!failedOnItsOwn(errors, transcript)) {
+      errors.push({ type: 'interrupted', message: input.closure!.detail, tool: null, recoveryAction: null, at: input.closure!.at });
+    }
   }
 
   const finalText = transcript?.finalText ?? null;
@@ -141,22 +167,26 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
       endTime: timing.endTime,
       duration: timing.duration,
       durationSource: timing.source,
-      tokensUsed: terminal?.kind === 'done' ? terminal.response!.totalTokens : transcript?.lastCallTokens ?? null,
+      // A background run: the last call's context size from its transcript, the same
+      // measure as totalTokens. The notification's subagent_tokens equals it on 2.1.332;
+      // 2.1.197 computed it from a streaming placeholder (153 for 171), so it is the fallback.
+      tokensUsed: terminal?.kind === 'done' ? terminal.response!.totalTokens : transcript?.lastCallTokens ?? notified?.tokens ?? null,
       tokens: transcript ? { ...transcript.tokens } : null,
       apiCalls: transcript?.apiCalls ?? null,
       memoryUsage: null,
       toolsUsed: transcript ? [...transcript.toolsUsed] : [],
       // Not structuredClone: its first call costs a hook process ~4 ms.
       toolCalls: transcript ? Object.fromEntries(Object.entries(transcript.toolCalls).map(([tool, n]) => [tool, { ...n }])) : {},
-      totalToolUseCount: done?.response?.totalToolUseCount ?? transcript?.toolUseCount ?? null,
+      totalToolUseCount: done?.response?.totalToolUseCount ?? notified?.toolUses ?? transcript?.toolUseCount ?? null,
       toolTimeline: transcript ? toolTimelineOf(transcript, startTime) : null,
     },
     result: {
       status,
       outputSize,
-      filesModified: transcript ? transcript.modifiedFiles.length : null,
+      // An agent that never started (unknown type) modified nothing: 0 is known, not missing.
+      filesModified: transcript ? transcript.modifiedFiles.length : neverStarted(events) ? 0 : null,
       modifiedFiles: transcript ? [...transcript.modifiedFiles] : [],
-      testsRun: transcript ? transcript.testCommands.length : null,
+      testsRun: transcript ? transcript.testCommands.length : neverStarted(events) ? 0 : null,
       testCommands: transcript ? [...transcript.testCommands] : [],
       issuesFound,
     },
@@ -175,10 +205,27 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
   };
 }
 
+/** An API error ended the agent (no final answer after it): it failed, nobody interrupted it. */
+function failedOnItsOwn(errors: ExecutionError[], transcript: TranscriptSummary | null): boolean {
+  return errors.some((e) => e.type === 'api_error') && !transcript?.finalText?.trim();
+}
+
+/**
+ * Claude Code refused the Agent call (unknown agent type): no agent ever ran.
+ * Only then: a run whose SubagentStart hook was lost also has no start event, and did run.
+ */
+function neverStarted(events: StoredEvent[]): boolean {
+  const fail = last(events, 'fail')?.failure;
+  if (!fail || classifyAgentFailure(fail.error, fail.isInterrupt) !== 'unknown_agent_type') return false;
+  return !events.some((e) => e.kind === 'start' || e.kind === 'stop' || e.kind === 'launched');
+}
+
+type Notified = NonNullable<StoredEvent['notification']>;
+
 interface Timing {
   endTime: number;
   duration: number;
-  source: 'claude-code' | 'transcript' | 'hooks';
+  source: NonNullable<AgentExecution['metrics']['durationSource']>;
 }
 
 function timingOf(
@@ -188,6 +235,7 @@ function timingOf(
   closure: Closure | null,
   events: StoredEvent[],
   startTime: number,
+  notified: Notified | null,
 ): Timing {
   const sinceStart = (end: number): Timing => ({ endTime: end, duration: Math.max(0, end - startTime), source: 'hooks' });
   if (terminal?.kind === 'done' || terminal?.kind === 'fail') {
@@ -195,8 +243,14 @@ function timingOf(
     const own = terminal.response?.totalDurationMs ?? terminal.response?.durationMs ?? terminal.failure?.durationMs ?? null;
     return own !== null ? { endTime: terminal.at, duration: own, source: 'claude-code' } : sinceStart(terminal.at);
   }
-  if (terminal && background && transcript?.firstAt != null && transcript.lastAt != null) {
-    return { endTime: terminal.at, duration: transcript.lastAt - transcript.firstAt, source: 'transcript' };
+  // A background run: Claude Code's own measure is in its notification.
+  if (terminal && notified?.durationMs != null) return { endTime: terminal.at, duration: notified.durationMs, source: 'task-notification' };
+  // Else an estimate, first to last transcript line (shorter than Claude Code's by 8-42%), replaced once the notification is seen.
+  const ownEnd = terminal?.kind === 'notified' || terminal?.kind === 'stopfail';
+  if (terminal && (background || ownEnd) && transcript?.firstAt != null && transcript.lastAt != null) {
+    // The run ended at its last transcript line; the notification or StopFailure may come later.
+    const end = ownEnd ? transcript.lastAt : terminal.at;
+    return { endTime: end, duration: transcript.lastAt - transcript.firstAt, source: 'transcript' };
   }
   if (terminal) return sinceStart(terminal.at);
   if (closure!.by === 'SessionEnd') return sinceStart(Math.max(closure!.at, startTime));
@@ -206,6 +260,8 @@ function timingOf(
 }
 
 function closedByOf(terminal: StoredEvent): ClosedBy {
+  if (terminal.kind === 'notified') return 'task-notification';
+  if (terminal.kind === 'stopfail') return 'StopFailure';
   return terminal.kind === 'fail' ? 'PostToolUseFailure' : terminal.kind === 'done' ? 'PostToolUse' : 'SubagentStop';
 }
 

@@ -13,7 +13,9 @@ import { scrubAndTruncate, scrubNullable } from './scrub.js';
 // new file never conflicts with another hook process; the record is rebuilt
 // from the whole set, so event order and duplicate deliveries do not matter.
 
-export const EventKind = z.enum(['pre', 'start', 'stop', 'done', 'launched', 'fail', 'end']);
+// `notified` is not a hook: it is Claude Code's <task-notification> for a
+// background run, found in the main session transcript (see awaiting.ts).
+export const EventKind = z.enum(['pre', 'start', 'stop', 'done', 'launched', 'fail', 'end', 'notified', 'stopfail']);
 export type EventKind = z.infer<typeof EventKind>;
 
 const str = () => z.nullable(z.string());
@@ -62,6 +64,7 @@ export const storedEventSchema = memo(() => z.object({
   failure: z.optional(z.object({ error: z.string(), isInterrupt: z.boolean(), durationMs: num() })),
   stop: z.optional(z.object({ agentTranscriptPath: str(), lastMessageLength: num(), issuesFound: num() })),
   meta: z.optional(z.object({ spawnDepth: num(), description: str() })),
+  notification: z.optional(z.object({ status: z.string(), summary: str(), tokens: num(), toolUses: num(), durationMs: num() })),
   reason: z.optional(str()),
 }));
 export type StoredEvent = z.infer<ReturnType<typeof storedEventSchema>>;
@@ -180,6 +183,18 @@ export function toStoredEvent(payload: HookPayload, at: number, config: Config, 
           lastMessageLength: last === null ? null : last.length,
           issuesFound: countIssues(last),
         },
+      };
+    }
+    case 'StopFailure': {
+      // `error` is a category ("unknown" for an API 400); the last message says what happened.
+      const message = text(payload.last_assistant_message) || text(payload.error) || 'unknown error';
+      return {
+        ...base,
+        kind: 'stopfail',
+        toolUseId: meta?.toolUseId ?? null,
+        agentId: payload.agent_id,
+        agentType: text(payload.agent_type) ?? null,
+        failure: { error: scrubAndTruncate(message, TEXT_MAX), isInterrupt: false, durationMs: null },
       };
     }
     case 'SessionEnd':

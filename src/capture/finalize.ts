@@ -1,4 +1,4 @@
-import { unlinkSync } from 'node:fs';
+import { statSync, unlinkSync } from 'node:fs';
 import { dirname, relative, sep } from 'node:path';
 import type { Config } from '../schema/config.js';
 import type { AgentExecution } from '../schema/record.js';
@@ -12,7 +12,7 @@ import { isSubagentTranscriptPath, readSubagentMeta, subagentTranscriptPath } fr
 import type { StoredEvent } from './events.js';
 import { linkAgents } from './links.js';
 import { execKeyForAgent, execKeyForToolUse, runStart, type EventName, type SessionState } from './state.js';
-import { readSettledTranscript, type TranscriptSummary } from './transcript.js';
+import { readSettledTranscript, type TranscriptRead, type TranscriptSummary } from './transcript.js';
 
 export interface FinalizeContext {
   logsDir: string;
@@ -48,13 +48,18 @@ export function finalizeExecution(
   closeAs: 'timeout' | null = null,
   followUps = true,
 ): FinalizeResult {
+  // Waiting for the transcript to catch up takes up to SETTLE_MAX_MS: done
+  // before taking the lock, so that the run's other hook processes (and a
+  // sweep) are not kept waiting on it. Under the lock the transcript is read
+  // again only if it changed since.
+  const settled = settleTranscript(state, execKey, ctx);
   const written = withLock(state.lockPath(execKey), ctx.deadline, () => {
     // An event that lands while we write is either seen by this loop or its own
     // hook process finds our marker and finalizes again after us.
     let last: Written | null = null;
     for (let round = 0; round < 5; round++) {
       const names = state.eventNames(execKey);
-      last = writeOnce(state, execKey, names, ctx, closeAs);
+      last = writeOnce(state, execKey, names, ctx, closeAs, settled);
       if (!last || sameNames(names, state.eventNames(execKey))) break;
     }
     return last;
@@ -84,6 +89,7 @@ function writeOnce(
   names: EventName[],
   ctx: FinalizeContext,
   closeAs: 'timeout' | null,
+  settled: Settled | null,
 ): Written | null {
   const events = state.readEvents(execKey);
   let agentId = events.find((e) => e.agentId)?.agentId ?? null;
@@ -105,7 +111,7 @@ function writeOnce(
   // Claude Code writes the meta file after SubagentStart: read it now for the spawn depth.
   const transcriptPath = events.find((e) => e.transcriptPath)?.transcriptPath ?? undefined;
   const meta = agentId ? readSubagentMeta(transcriptPath, sessionId, agentId) : null;
-  const transcript = transcriptOf(events, sessionId, agentId, closure, ctx);
+  const transcript = transcriptOf(events, sessionId, agentId, closure, ctx, settled);
   const record = assembleExecution({
     id: executionId(sessionId, execKey),
     sessionId,
@@ -134,26 +140,65 @@ function closureOf(state: SessionState, start: number | null, ctx: FinalizeConte
   return null;
 }
 
-function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null, closure: Closure | null, ctx: FinalizeContext) {
+interface Settled {
+  path: string;
+  read: TranscriptRead | null;
+}
+
+/** Where the run's transcript is: the path SubagentStop gave, else next to the session transcript. */
+function transcriptPathOf(events: StoredEvent[], sessionId: string, agentId: string | null): string | null {
   const stopPath = events.findLast((e) => e.stop?.agentTranscriptPath)?.stop?.agentTranscriptPath ?? null;
   // From the payload: taken only when it names a subagent transcript the way Claude Code does.
   const fromStop = stopPath !== null && isSubagentTranscriptPath(stopPath) ? stopPath : null;
   const sessionTranscript = events.find((e) => e.transcriptPath)?.transcriptPath ?? null;
-  const path = fromStop ?? (sessionTranscript && agentId ? subagentTranscriptPath(sessionTranscript, sessionId, agentId) : null);
-  if (!path) return null;
+  return fromStop ?? (sessionTranscript && agentId ? subagentTranscriptPath(sessionTranscript, sessionId, agentId) : null);
+}
+
+/**
+ * Outside the lock: wait until the transcript of a run that has ended agrees
+ * with its ending event (or has been quiet), and keep what was read. A run
+ * closed without an end of its own (SessionEnd, timeout) is not waited for:
+ * Claude Code gives SessionEnd hooks 1.5 s in all, and whatever it still
+ * writes on the way out is picked up by the next sweep (see transcriptGrew).
+ */
+function settleTranscript(state: SessionState, execKey: string, ctx: FinalizeContext): Settled | null {
+  const events = state.readEvents(execKey);
   const terminal = terminalEvent(events);
-  const since = terminal?.at ?? closure?.at ?? 0;
-  // A run closed without an end of its own (SessionEnd, timeout) is read once:
-  // Claude Code gives SessionEnd hooks 1.5 s in all, and whatever it still
-  // writes on the way out is picked up by the next sweep (see transcriptGrew).
-  const until = terminal ? Math.min(ctx.deadline, since + SETTLE_MAX_MS) : 0;
+  if (!terminal) return null;
+  const agentId = events.find((e) => e.agentId)?.agentId ?? state.agentOfExec(execKey);
+  const path = transcriptPathOf(events, state.sessionId, agentId);
+  if (!path) return null;
   const read = readSettledTranscript(path, events.find((e) => e.cwd)?.cwd ?? null, {
-    expect: terminal ? transcriptAgrees(terminal) : null,
-    since,
-    until,
+    expect: transcriptAgrees(terminal),
+    since: terminal.at,
+    until: Math.min(ctx.deadline, terminal.at + SETTLE_MAX_MS),
     warn: ctx.warn,
   });
   return { path, read };
+}
+
+/** Under the lock: the settled read when the file is as it was then, else one read of it now (no waiting). */
+function transcriptOf(events: StoredEvent[], sessionId: string, agentId: string | null, closure: Closure | null, ctx: FinalizeContext, settled: Settled | null) {
+  const path = transcriptPathOf(events, sessionId, agentId);
+  if (!path) return null;
+  if (settled && settled.path === path && settled.read && unchangedSince(path, settled.read)) return { path, read: settled.read };
+  const terminal = terminalEvent(events);
+  const read = readSettledTranscript(path, events.find((e) => e.cwd)?.cwd ?? null, {
+    expect: terminal ? transcriptAgrees(terminal) : null,
+    since: terminal?.at ?? closure?.at ?? 0,
+    until: 0,
+    warn: ctx.warn,
+  });
+  return { path, read };
+}
+
+function unchangedSince(path: string, read: TranscriptRead): boolean {
+  try {
+    const stat = statSync(path);
+    return stat.size === read.bytes && stat.mtimeMs === read.mtimeMs;
+  } catch {
+    return false;
+  }
 }
 
 /** How long a hook waits at most for a transcript to catch up with the event that ended its run. */
@@ -165,6 +210,10 @@ const SETTLE_MAX_MS = 1_500;
  * size of the last API call); SubagentStop the final message.
  */
 function transcriptAgrees(terminal: StoredEvent): ((t: TranscriptSummary) => boolean) | null {
+  const notified = terminal.kind === 'notified' ? terminal.notification : undefined;
+  if (notified?.toolUses != null || notified?.tokens != null) {
+    return (t) => (notified.toolUses == null || t.toolUseCount >= notified.toolUses) && (!notified.tokens || t.lastCallTokens === notified.tokens);
+  }
   const response = terminal.kind === 'done' ? terminal.response : undefined;
   if (response) {
     return (t) =>
@@ -271,6 +320,13 @@ function writeRecord(
   const day = localDay(record.metrics.startTime);
   const path = recordPath(ctx.logsDir, day, record.agentType, record.id);
   const previous = state.readWritten(execKey);
+  // A record moves when its day or agent type changes (a late PreToolUse). A
+  // writer killed after writing the record but before its marker would leave
+  // a record the marker does not name, and the next writer a second one with
+  // the same id: so the path is listed first, and every listed path but the
+  // current one is removed after the write.
+  const listed = state.recordPaths(execKey);
+  if (!listed.includes(path)) state.listRecordPath(execKey, path);
   // No fsync: it would cost every agent run 1-5 ms of the hook's budget (4 ms on
   // the development VM) to survive a power cut that the unsynced event files it
   // is built from would not survive either. The rename keeps a killed process
@@ -278,7 +334,7 @@ function writeRecord(
   // first by ext4, XFS and btrfs, so a correction never empties one.
   // Throws when the record could not be written whole (a full disk): the marker below then stays as it was, and the next event retries.
   writeFileAtomic(path, `${JSON.stringify(record)}\n`, { within: ctx.logsDir });
-  if (previous && previous.recordPath && previous.recordPath !== path) removeInside(ctx.logsDir, previous.recordPath);
+  for (const stray of new Set([...listed, previous?.recordPath ?? path])) if (stray !== path) removeInside(ctx.logsDir, stray);
 
   const revision = (previous?.revision ?? 0) + 1;
   const completion = JSON.stringify(completionFields(record));
@@ -303,7 +359,7 @@ function writeRecord(
 /** An orphan key (events filed under the agent id before its Agent call was known) merged into its real execution. */
 function retireOrphan(state: SessionState, orphanKey: string, ctx: FinalizeContext): void {
   const marker = state.readWritten(orphanKey);
-  if (marker?.recordPath) removeInside(ctx.logsDir, marker.recordPath);
+  for (const path of new Set([...state.recordPaths(orphanKey), marker?.recordPath ?? ''])) if (path) removeInside(ctx.logsDir, path);
   state.writeWritten(orphanKey, {
     recordPath: '',
     status: 'merged',

@@ -27,6 +27,8 @@ const SCHEMAS = {
   PostToolUseFailure: toolEvent('PostToolUseFailure'),
   SubagentStart: agentEvent('SubagentStart'),
   SubagentStop: agentEvent('SubagentStop'),
+  // 2.1.332: a subagent that ends on an API error gets this instead of SubagentStop.
+  StopFailure: agentEvent('StopFailure'),
   SessionEnd: memo(() => z.looseObject({ hook_event_name: z.literal('SessionEnd'), session_id: id() })),
 };
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid/non-secure';
-import { isTempFile, writeFileAtomic } from '../store/atomic.js';
+import { appendLine, isTempFile, writeFileAtomic } from '../store/atomic.js';
 import { readdirOrEmpty } from '../store/fs.js';
 import { shortHash, stateRoot } from '../store/paths.js';
 import { storedEventEnvelope, type EventKind, type StoredEvent } from './events.js';
@@ -10,6 +10,7 @@ import { storedEventEnvelope, type EventKind, type StoredEvent } from './events.
 //   .state/<session>/x-<exec>/<at>-<kind>-<rand>.json   events of one execution
 //   .state/<session>/x-<exec>/written.json              what was last written for it
 //   .state/<session>/x-<exec>/lock                      held while its record is written
+//   .state/<session>/x-<exec>/paths                     every record path ever written for it, one a line
 //   .state/<session>/agents/<agent id>                  agent id -> execution key
 //   .state/<session>/children/<agent id>/<exec>         executions launched by that agent
 //   .state/<session>/<at>-end-<rand>.json               SessionEnd
@@ -198,6 +199,20 @@ export class SessionState {
 
   writeWritten(execKey: string, marker: WrittenMarker): void {
     writeFileAtomic(join(this.execDir(execKey), 'written.json'), JSON.stringify(marker), { within: this.logsDir });
+  }
+
+  /** Every path a record of this execution was written to (listed before the write). */
+  recordPaths(execKey: string): string[] {
+    try {
+      return readFileSync(join(this.execDir(execKey), 'paths'), 'utf8').split('\n').filter(Boolean);
+    } catch {
+      return [];
+    }
+  }
+
+  /** One short O_APPEND write: a process killed mid-way leaves at worst a partial last line, never a lost one. */
+  listRecordPath(execKey: string, path: string): void {
+    appendLine(join(this.execDir(execKey), 'paths'), path, { within: this.logsDir });
   }
 
   lockPath(execKey: string): string {

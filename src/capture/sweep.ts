@@ -7,7 +7,8 @@ import { subagentTranscriptPath } from './claude-paths.js';
 import { finalizeExecution } from './finalize.js';
 import { findLinks, isLinkedOrphan, linkAgents } from './links.js';
 import { execKeyForAgent, runStart, SessionState, type EventName, type WrittenMarker } from './state.js';
-import { changeMark, forgetSettled, isSettled, markSettled } from './settled.js';
+import { anyAwaiting, collectNotifications } from './awaiting.js';
+import { changeMark, forgetSettled, isSettled, markSettled, SETTLED_AFTER_MS } from './settled.js';
 import { TRANSCRIPT_MAX_BYTES } from './transcript.js';
 
 // Runs that never got a terminal event (a killed session, a hook process that
@@ -51,8 +52,10 @@ function* pendingExecutions(logsDir: string, mark: boolean, onlySession?: string
     if (isSettled(logsDir, dirName, changed)) continue;
     const state = SessionState.fromDirName(logsDir, dirName);
     if (!state) continue;
+    // Notifications of background runs become events of their runs, which then differ from their markers below.
+    if (mark) collectNotifications(state, Date.now() + 5_000, undefined, Date.now() - SETTLED_AFTER_MS);
     linkAgents(state, false);
-    let settled = true;
+    let settled = !anyAwaiting(state);
     for (const key of state.execKeys()) {
       // An agent filed under its own id and since linked is part of its Agent call's record.
       if (isLinkedOrphan(state, key)) continue;

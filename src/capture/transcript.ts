@@ -146,7 +146,8 @@ export function summarizeTranscript(text: string, projectDir: string | null): Tr
           if (toolUsesById.has(use.id)) continue;
           toolUses.push(use);
           toolUsesById.set(use.id, use);
-        } else if (block.type === 'text' && typeof block.text === 'string' && block.text.trim()) {
+        } else if (block.type === 'text' && typeof block.text === 'string' && block.text.trim() && line.isApiErrorMessage !== true) {
+          // Claude Code's own "API Error: ..." line is not the agent's answer.
           summary.finalText = block.text;
         }
       }
@@ -218,6 +219,8 @@ export interface TranscriptRead {
   summary: TranscriptSummary;
   /** Bytes read: a transcript that grows past this later was read before Claude Code finished writing it. */
   bytes: number;
+  /** Its modification time when read: an unchanged size and time mean the read still holds. */
+  mtimeMs: number;
 }
 
 export interface SettleOptions {
@@ -245,7 +248,7 @@ const POLL_MS = 15;
  * costs one read.
  */
 export function readSettledTranscript(path: string, projectDir: string | null, settle: SettleOptions): TranscriptRead | null {
-  let read: (TranscriptRead & { mtimeMs: number }) | null = null;
+  let read: TranscriptRead | null = null;
   for (let first = true; ; first = false) {
     // Polls re-read only a file that changed: a long transcript costs a read and a parse each time.
     if (first || changedSince(path, read)) {
@@ -275,7 +278,7 @@ function changedSince(path: string, read: { bytes: number; mtimeMs: number } | n
 }
 
 /** null: no transcript (yet). A problem: one is there but must not be read. */
-function readTranscriptFile(path: string, projectDir: string | null): (TranscriptRead & { mtimeMs: number }) | { problem: string } | null {
+function readTranscriptFile(path: string, projectDir: string | null): TranscriptRead | { problem: string } | null {
   // mtime is taken before the read: a write that lands during it makes the next poll read again.
   const file = readRegularFile(path, TRANSCRIPT_MAX_BYTES);
   if (!file.ok) return file.missing ? null : { problem: file.problem };

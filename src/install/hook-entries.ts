@@ -1,9 +1,9 @@
 // The hook entries agent-track needs in a Claude Code settings file, and the
 // pure functions that merge them in and take them out again.
 //
-// Six events, the narrowest matchers: per subagent run Claude Code starts at
-// most four of these processes (PreToolUse, SubagentStart, SubagentStop, and
-// PostToolUse or PostToolUseFailure), plus one SessionEnd per session.
+// Seven events, the narrowest matchers: per subagent run Claude Code starts at
+// most four of these processes (PreToolUse, SubagentStart, SubagentStop or
+// StopFailure, and PostToolUse or PostToolUseFailure), plus one SessionEnd per session.
 // Synchronous on purpose: with `async: true` Claude Code kills background hooks
 // when a `claude -p` session ends, and events are lost (see docs/claude-code.md).
 
@@ -15,6 +15,9 @@ export const TRACKED_EVENTS: { event: string; matcher?: string }[] = [
   { event: 'PostToolUseFailure', matcher: AGENT_TOOL_MATCHER },
   { event: 'SubagentStart' },
   { event: 'SubagentStop' },
+  // A subagent that ends on an API error gets no SubagentStop, only this (2.1.332; see
+  // docs/claude-code-observations.md). It fires only on failure: no cost to a run that succeeds.
+  { event: 'StopFailure' },
   { event: 'SessionEnd' },
 ];
 

@@ -6,5 +6,5 @@ export type ExecutionStatus = z.infer<typeof ExecutionStatus>;
 export const Priority = z.enum(['high', 'medium', 'low']);
 export type Priority = z.infer<typeof Priority>;
 
-export const ClosedBy = z.enum(['PostToolUse', 'PostToolUseFailure', 'SubagentStop', 'SessionEnd', 'timeout']);
+export const ClosedBy = z.enum(['PostToolUse', 'PostToolUseFailure', 'SubagentStop', 'StopFailure', 'task-notification', 'SessionEnd', 'timeout']);
 export type ClosedBy = z.infer<typeof ClosedBy>;

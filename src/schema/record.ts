@@ -94,7 +94,12 @@ export const AgentExecution = z.object({
     startTime: described(ms(), 'Unix ms'),
     endTime: z.nullable(ms()),
     duration: z.nullable(described(ms(), "ms; Claude Code's totalDurationMs where given")),
-    durationSource: z.nullable(z.enum(['claude-code', 'transcript', 'hooks'])),
+    durationSource: z.nullable(
+      described(
+        z.enum(['claude-code', 'task-notification', 'transcript', 'hooks']),
+        "claude-code: the Agent call's PostToolUse totals; task-notification: Claude Code's notification of a background run; transcript: an estimate (first to last transcript line) until one of those is seen; hooks: between hook events",
+      ),
+    ),
     tokensUsed: z.nullable(described(count(), "Claude Code's totalTokens: the context size of the agent's last API call")),
     tokens: z.nullable(described(z.object(TokenBreakdown.shape), "Billed tokens summed over the agent's API calls (each message id once)")),
     apiCalls: z.nullable(count()),

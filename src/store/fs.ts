@@ -28,8 +28,10 @@ export type RegularFileRead =
  * can stop it: opening a FIFO blocks until a writer comes, /dev/zero never
  * ends, a huge file costs seconds. O_NONBLOCK makes the open return at once
  * whatever the path is; fstat then says what was opened (links followed).
+ * `from`: start at this byte offset (the part of a growing file not read yet);
+ * the cap applies to what is read.
  */
-export function readRegularFile(path: string, maxBytes: number): RegularFileRead {
+export function readRegularFile(path: string, maxBytes: number, from = 0): RegularFileRead {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -40,13 +42,13 @@ export function readRegularFile(path: string, maxBytes: number): RegularFileRead
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) return { ok: false, missing: false, problem: `${path} is not a regular file; not read` };
-    if (stat.size > maxBytes) return { ok: false, missing: false, problem: `${path} is ${stat.size} bytes, over the ${maxBytes} byte cap; not read` };
+    if (stat.size - from > maxBytes) return { ok: false, missing: false, problem: `${path} is ${stat.size - from} bytes, over the ${maxBytes} byte cap; not read` };
     // Up to EOF as it is during the read (a transcript may grow meanwhile), never past the cap.
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(Math.max(stat.size - total, 64 * 1024), maxBytes - total));
-      const n = chunk.length ? readSync(fd, chunk, 0, chunk.length, null) : 0;
+      const chunk = Buffer.allocUnsafe(Math.min(Math.max(stat.size - from - total, 64 * 1024), maxBytes - total));
+      const n = chunk.length ? readSync(fd, chunk, 0, chunk.length, from + total) : 0;
       if (n === 0) break;
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
       total += n;

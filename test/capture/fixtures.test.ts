@@ -166,15 +166,18 @@ describe('nested and background session', () => {
     expect(child.request.context.spawnDepth).toBe(2);
   });
 
-  test('completes a background agent at its SubagentStop, with totals from its transcript', () => {
+  test("completes a background agent at its SubagentStop, with Claude Code's figures from its task-notification", () => {
     expect(background.request.context.background).toBe(true);
     expect(background.capture.closedBy).toBe('SubagentStop');
-    // Last API call: 101 input + 50 cache read + 20 output, the same rule as totalTokens.
+    // <usage><subagent_tokens>153</subagent_tokens><tool_uses>1</tool_uses><duration_ms>1132</duration_ms></usage>
+    // in the main transcript (the transcript's own estimate, first to last line, is 1106 ms).
+    // 153 is not a context size on 2.1.197 (see docs/claude-code-observations.md, g): the last
+    // API call's 101 input + 50 cache read + 20 output is, the same rule as totalTokens.
     expect(background.metrics.tokensUsed).toBe(171);
+    expect(background.metrics.totalToolUseCount).toBe(1);
     expect(background.metrics.tokens).toEqual({ input: 201, output: 40, cacheCreation: 0, cacheRead: 100, cacheCreation1h: 0, longContext: null });
-    // First to last transcript line: 04:48:48.383 -> 04:48:49.489.
-    expect(background.metrics.duration).toBe(1106);
-    expect(background.metrics.durationSource).toBe('transcript');
+    expect(background.metrics.duration).toBe(1132);
+    expect(background.metrics.durationSource).toBe('task-notification');
     expect(background.result).toMatchObject({ status: 'success', outputSize: 'BG done.'.length });
     expect(background.metrics.toolsUsed).toEqual(['Bash']);
   });
@@ -185,9 +188,16 @@ describe('nested and background session', () => {
     expect(child.chain.parallelWith).toEqual([background.id]);
   });
 
-  test('writes every record once', () => {
+  // The whole transcript is there from the first hook on, so the notification is read before the SubagentStop
+  // arrives: a first line closed by the notification, then one closed by SubagentStop.
+  test('writes every record once, and revises the background one when its SubagentStop arrives', () => {
     expect(records).toHaveLength(3);
-    expect(completionLines(run.logsDir)).toHaveLength(3);
+    const lines = completionLines(run.logsDir);
+    expect(lines).toHaveLength(4);
+    const revisions = lines.filter((l) => l.executionId === background.id);
+    expect(revisions).toHaveLength(2);
+    expect(revisions[1]!.revision).toBeGreaterThan(revisions[0]!.revision as number);
+    expect(revisions.at(-1)).toMatchObject({ duration: 1132, tokensUsed: 171 });
   });
 
   test('start times come from the hook events', () => {

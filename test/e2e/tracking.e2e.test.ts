@@ -187,7 +187,7 @@ describe('records written by agent-track under the real Claude Code', () => {
     expectSessionTotals(t);
   });
 
-  it('background: completed at its SubagentStop, with totals from its transcript', async () => {
+  it("background: completed at its SubagentStop, with Claude Code's duration from its task-notification", async () => {
     const t = await track(background);
     expect(t.records).toHaveLength(1);
     const [record] = t.records;
@@ -195,12 +195,14 @@ describe('records written by agent-track under the real Claude Code', () => {
     const transcript = transcriptOf(t, stop.agent_id);
     expect(record).toMatchObject({
       request: { context: { background: true, agentId: stop.agent_id } },
-      metrics: { tokensUsed: transcript.lastTotal, durationSource: 'transcript', toolsUsed: ['Bash'] },
+      metrics: { tokensUsed: transcript.lastTotal, durationSource: 'task-notification', toolsUsed: ['Bash'] },
       result: { status: 'success', outputSize: 'BG done.'.length },
       capture: { closedBy: 'SubagentStop' },
     });
     expect(record!.metrics.tokens!.input).toBe(transcript.sum.input_tokens);
-    expect(record!.metrics.duration).toBe(Date.parse(transcript.lastTimestamp!) - Date.parse(transcript.firstTimestamp!));
+    // Claude Code's <duration_ms>, read from the main transcript once SessionEnd (or any later hook) looks.
+    const main = fs.readFileSync(path.join(t.dirs.transcriptsDir, `${t.r.sessionId}.jsonl`), 'utf8');
+    expect(record!.metrics.duration).toBe(Number(main.match(/<duration_ms>(\d+)<\/duration_ms>/)![1]));
     expectSessionTotals(t);
   });
 

@@ -20,7 +20,7 @@ describe('agent-track install / uninstall', () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('Installed agent-track hooks');
     const settings = JSON.parse(read(dir));
-    expect(Object.keys(settings.hooks).sort()).toEqual(['PostToolUse', 'PostToolUseFailure', 'PreToolUse', 'SessionEnd', 'SubagentStart', 'SubagentStop']);
+    expect(Object.keys(settings.hooks).sort()).toEqual(['PostToolUse', 'PostToolUseFailure', 'PreToolUse', 'SessionEnd', 'StopFailure', 'SubagentStart', 'SubagentStop']);
     expect(settings.hooks.PreToolUse[0].hooks[0].args[1]).toBe('hook');
     const before = read(dir);
     const second = runCli(['install'], { cwd: dir });

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,8 +7,12 @@ import { fileURLToPath } from 'node:url';
 // again the way Claude Code keeps them on disk, with payload paths rewritten to
 // point there, so the capture code reads real transcripts and meta files.
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../../../shared/fixtures/claude-code-2.1.197', import.meta.url));
+// The captures in the repository once they are there, else the shared folder beside the checkout (or beside a worktree of it).
+const FIXTURE_ROOTS = ['../fixtures', '../../../shared/fixtures', '../../../../shared/fixtures'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+const fixturesRoot = (version: string) => FIXTURE_ROOTS.map((root) => join(root, `claude-code-${version}`)).find((dir) => existsSync(dir)) ?? join(FIXTURE_ROOTS[0]!, `claude-code-${version}`);
+export const FIXTURES_DIR = fixturesRoot('2.1.197');
 export type FixtureName = 'single' | 'fanout' | 'nested-background';
+export type ClaudeCodeVersion = '2.1.197' | '2.1.332';
 
 const ORIGINAL_HOME = '/home/dev';
 const ORIGINAL_PROJECT = '/home/dev/shop-api';
@@ -23,17 +27,18 @@ export interface Fixture {
   original: Record<string, unknown>[];
 }
 
-export function loadFixture(name: FixtureName): Fixture {
+export function loadFixture(name: FixtureName, version: ClaudeCodeVersion = '2.1.197'): Fixture {
+  const fixturesDir = fixturesRoot(version);
   const root = mkdtempSync(join(tmpdir(), `agent-track-${name}-`));
   const projectDir = join(root, 'shop-api');
   mkdirSync(projectDir, { recursive: true });
-  const original = readFileSync(join(FIXTURES_DIR, name, 'hooks.jsonl'), 'utf8')
+  const original = readFileSync(join(fixturesDir, name, 'hooks.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
   const sessionId = original[0]!.session_id as string;
   const projectsDir = join(root, '.claude', 'projects', '-home-dev-shop-api');
-  const source = join(FIXTURES_DIR, name, 'transcripts');
+  const source = join(fixturesDir, name, 'transcripts');
   mkdirSync(join(projectsDir, sessionId, 'subagents'), { recursive: true });
   cpSync(join(source, `${sessionId}.jsonl`), join(projectsDir, `${sessionId}.jsonl`));
   for (const file of readdirSync(join(source, 'subagents'))) {
