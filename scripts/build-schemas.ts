@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { AgentExecution } from '../src/schema/record.js';
 import { DashboardData } from '../src/schema/dashboard.js';
+import { ImportSummary } from '../src/schema/import.js';
 import { Report, Trends } from '../src/schema/report.js';
 import { Status } from '../src/schema/status.js';
 import { DaySummaryFile, DayWorkflowsFile } from '../src/schema/summary.js';
@@ -18,6 +19,7 @@ const SCHEMAS = {
   'day-summary.schema.json': { schema: DaySummaryFile, title: 'agent-track day summary', description: 'The mergeable rollup of one day, its per-agent figures: <logs>/YYYY-MM-DD/summary.json' },
   'status.schema.json': { schema: Status, title: 'agent-track status', description: 'agent-track status --json: active agents, the last 24 hours, agent health' },
   'dashboard.schema.json': { schema: DashboardData, title: 'agent-track dashboard data', description: 'The data embedded in the HTML page agent-track dashboard writes (<script id="agent-track-data">)' },
+  'import.schema.json': { schema: ImportSummary, title: 'agent-track import', description: 'agent-track import --json: what an import of Claude Code transcripts found and wrote' },
   'day-workflows.schema.json': { schema: DayWorkflowsFile, title: 'agent-track day workflows', description: 'The workflow tallies of one day, written with summary.json: <logs>/YYYY-MM-DD/workflows.json' },
 };
 

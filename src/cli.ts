@@ -4,6 +4,7 @@ import { UsageError, UserError } from './commands/context.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
+import { importCommand } from './commands/import.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
 import { pruneCommand } from './commands/prune.js';
 import { reportCommand } from './commands/report.js';
@@ -37,6 +38,7 @@ const commands: Command[] = [
   installCommand(),
   uninstallCommand(),
   doctorCommand(),
+  importCommand(),
   reportCommand(),
   trendsCommand(),
   statusCommand(),

@@ -1,0 +1,185 @@
+import { AGENT_TOOLS, fields, text } from '../capture/payload.js';
+import { forEachLine, has, needle, valueAfter, type OpenProblem } from './lines.js';
+
+// One pass over one transcript (a session's, or a subagent's) collecting what
+// the hooks would have been told about Agent calls made in it: each call, its
+// result, and the <task-notification> of a background agent. Lines are
+// decoded only when a byte search says they can hold one of those.
+
+export interface AgentCall {
+  toolUseId: string;
+  toolName: string;
+  input: Record<string, unknown>;
+  at: number;
+  sessionId: string | null;
+  cwd: string | null;
+  permissionMode: string | null;
+}
+
+export interface AgentResult {
+  at: number;
+  isError: boolean;
+  /** The tool_result's text blocks. */
+  text: string | null;
+  /** What PostToolUse gets as tool_response; only the session transcript keeps it. */
+  toolUseResult: Record<string, unknown> | null;
+  promptId: string | null;
+}
+
+/** A background agent's end, as Claude Code tells the main thread. */
+export interface TaskNotification {
+  at: number;
+  agentId: string | null;
+  status: string | null;
+  result: string | null;
+}
+
+export interface TranscriptScan {
+  calls: AgentCall[];
+  results: Map<string, AgentResult>;
+  notifications: Map<string, TaskNotification>;
+  /** First and last line timestamps (asked for subagent transcripts: SubagentStart/Stop happen then). */
+  firstAt: number | null;
+  lastAt: number | null;
+  /** The last assistant line was an API error: Claude Code sends no SubagentStop then. */
+  endsInApiError: boolean;
+  bytes: number;
+  /** Lines that looked relevant and were not JSON (a cut last line included). */
+  malformed: number;
+  oversized: number;
+  /** Why nothing of the file could be used: not JSON at all, or JSON of no shape we know. */
+  unusable: 'not JSON' | 'unknown shape' | null;
+}
+
+const TOOL_USE = needle('"tool_use"');
+const TOOL_RESULT = needle('"tool_result"');
+const NOTIFICATION = needle('<task-notification>');
+const TIMESTAMP = needle('"timestamp":"');
+const PERMISSION_MODE = needle('"permissionMode":"');
+const ASSISTANT = needle('"type":"assistant"');
+const API_ERROR = needle('"isApiErrorMessage":true');
+const TOOL_NAMES = [...AGENT_TOOLS].map((name) => needle(`"name":"${name}"`));
+
+export function scanTranscript(path: string, options: { times: boolean }): TranscriptScan | OpenProblem {
+  const scan: TranscriptScan = {
+    calls: [],
+    results: new Map(),
+    notifications: new Map(),
+    firstAt: null,
+    lastAt: null,
+    endsInApiError: false,
+    bytes: 0,
+    malformed: 0,
+    oversized: 0,
+    unusable: null,
+  };
+  let lineNo = 0;
+  let permissionMode: string | null = null;
+  let known = false;
+  // Result lines are parsed only when they answer a call seen before them.
+  const pendingIds: Buffer[] = [];
+
+  const wanted = (line: Buffer): boolean => {
+    if (lineNo++ === 0) return true; // The first line says whether this is a transcript at all.
+    if (options.times) noteTime(line);
+    if (has(line, ASSISTANT)) scan.endsInApiError = has(line, API_ERROR);
+    if (has(line, PERMISSION_MODE)) permissionMode = valueAfter(line, PERMISSION_MODE) ?? permissionMode;
+    if (has(line, TOOL_USE) && TOOL_NAMES.some((name) => has(line, name))) return true;
+    if (pendingIds.length && has(line, TOOL_RESULT) && pendingIds.some((id) => has(line, id))) return true;
+    return has(line, NOTIFICATION);
+  };
+  const noteTime = (line: Buffer) => {
+    const at = Date.parse(valueAfter(line, TIMESTAMP) ?? '');
+    if (Number.isNaN(at)) return;
+    scan.firstAt ??= at;
+    scan.lastAt = at;
+  };
+
+  const stream = forEachLine(path, wanted, (raw) => {
+    let line: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(raw.toString('utf8'));
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      line = parsed as Record<string, unknown>;
+    } catch {
+      if (lineNo === 1 && scan.unusable === null) scan.unusable = 'not JSON';
+      else scan.malformed++;
+      return;
+    }
+    if (lineNo === 1) {
+      if (options.times) noteTime(raw);
+      if (has(raw, ASSISTANT)) scan.endsInApiError = has(raw, API_ERROR);
+      if (has(raw, PERMISSION_MODE)) permissionMode = valueAfter(raw, PERMISSION_MODE) ?? permissionMode;
+    }
+    if (typeof line.type === 'string' || typeof line.sessionId === 'string') known = true;
+    readLine(line, scan, permissionMode, pendingIds);
+  });
+  if ('problem' in stream) return stream;
+  scan.bytes = stream.bytes;
+  scan.oversized = stream.oversized;
+  if (scan.unusable === null && !known && lineNo > 0) scan.unusable = 'unknown shape';
+  if (lineNo === 0) scan.unusable = 'unknown shape';
+  return scan;
+}
+
+function readLine(line: Record<string, unknown>, scan: TranscriptScan, permissionMode: string | null, pendingIds: Buffer[]): void {
+  const at = Date.parse(text(line.timestamp) ?? '');
+  if (Number.isNaN(at)) return;
+  const message = fields(line.message);
+  const content = Array.isArray(message.content) ? message.content.map(fields) : [];
+  if (line.type === 'assistant') {
+    for (const block of content) {
+      const id = text(block.id);
+      const name = text(block.name);
+      if (block.type !== 'tool_use' || !id || !name || !AGENT_TOOLS.has(name)) continue;
+      // One API message may be written as several lines repeating its blocks.
+      if (scan.calls.some((c) => c.toolUseId === id)) continue;
+      scan.calls.push({
+        toolUseId: id,
+        toolName: name,
+        input: fields(block.input),
+        at,
+        sessionId: text(line.sessionId) ?? null,
+        cwd: text(line.cwd) ?? null,
+        permissionMode,
+      });
+      pendingIds.push(Buffer.from(`"${id}"`));
+    }
+  } else if (line.type === 'user') {
+    for (const block of content) {
+      const id = text(block.tool_use_id);
+      if (block.type !== 'tool_result' || !id || scan.results.has(id) || !scan.calls.some((c) => c.toolUseId === id)) continue;
+      const toolUseResult = fields(line.toolUseResult);
+      scan.results.set(id, {
+        at,
+        isError: block.is_error === true,
+        text: textOf(block.content),
+        toolUseResult: Object.keys(toolUseResult).length ? toolUseResult : null,
+        promptId: text(line.promptId) ?? null,
+      });
+    }
+    const body = typeof message.content === 'string' ? message.content : null;
+    if (body?.includes('<task-notification>')) readNotification(body, at, scan);
+  }
+}
+
+const tag = (body: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1] ?? null;
+
+function readNotification(body: string, at: number, scan: TranscriptScan): void {
+  const toolUseId = tag(body, 'tool-use-id');
+  if (!toolUseId) return;
+  // An agent resumed by the user notifies again: its last notification is its end.
+  scan.notifications.set(toolUseId, {
+    at,
+    agentId: tag(body, 'task-id'),
+    status: tag(body, 'status'),
+    result: /<result>([\s\S]*?)<\/result>/.exec(body)?.[1] ?? null,
+  });
+}
+
+function textOf(content: unknown): string | null {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return null;
+  const texts = content.map(fields).flatMap((b) => (b.type === 'text' && typeof b.text === 'string' ? [b.text] : []));
+  return texts.length ? texts.join('\n') : null;
+}

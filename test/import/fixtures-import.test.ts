@@ -1,0 +1,93 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { importTranscripts, type ImportRequest } from '../../src/import/import';
+import { DEFAULT_CONFIG } from '../../src/schema/config';
+import type { AgentExecution } from '../../src/schema/record';
+import { allRecords, completionLines, replay } from '../support/replay';
+import { isAgentEvent } from '../support/fixtures';
+
+// The real captured sessions of Claude Code 2.1.197 and 2.1.332, laid out as
+// Claude Code keeps them. Importing their transcripts must give the records
+// the hooks give for the same sessions (replayed from the captured payloads).
+
+// The shared captures, seen from the main checkout or from a worktree under /work/wt.
+const SHARED = ['../../../shared/fixtures', '../../../../shared/fixtures']
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((dir) => existsSync(dir))!;
+const VERSIONS = ['2.1.197', '2.1.332'] as const;
+const SCENARIOS = ['single', 'fanout', 'nested-background'] as const;
+const PROJECT = '/home/dev/shop-api';
+
+interface Laid {
+  root: string;
+  projectsDir: string;
+  sessionFile: string;
+  payloads: Record<string, unknown>[];
+}
+
+function layOut(version: string, scenario: string, root = mkdtempSync(join(tmpdir(), 'agent-track-import-'))): Laid {
+  const source = join(SHARED, `claude-code-${version}`, scenario);
+  const transcripts = join(source, 'transcripts');
+  const sessionFile = readdirSync(transcripts).find((name) => name.endsWith('.jsonl'))!;
+  const sessionId = sessionFile.slice(0, -'.jsonl'.length);
+  const projectsDir = join(root, 'claude', 'projects');
+  const folder = join(projectsDir, '-home-dev-shop-api');
+  mkdirSync(join(folder, sessionId), { recursive: true });
+  cpSync(join(transcripts, sessionFile), join(folder, sessionFile));
+  cpSync(join(transcripts, 'subagents'), join(folder, sessionId, 'subagents'), { recursive: true });
+  const original = readFileSync(join(source, 'hooks.jsonl'), 'utf8').split('\n').filter(Boolean);
+  // The hooks were told the transcripts' paths on the capture machine: point them here.
+  const payloads = original
+    .map((line) => line.split('/home/dev/.claude/projects').join(projectsDir))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter(isAgentEvent);
+  return { root, projectsDir, sessionFile: join(folder, sessionFile), payloads };
+}
+
+function request(projectsDir: string, logsDir: string, extra: Partial<ImportRequest> = {}): ImportRequest {
+  return { projectsDir, project: PROJECT, logsDir, since: null, dryRun: false, configFor: () => DEFAULT_CONFIG, clock: Date.now, ...extra };
+}
+
+/** What the hooks and import must agree on: all but when it was captured, and the hooks' own clock readings. */
+function comparable(record: AgentExecution) {
+  const { capture: _capture, timestamp: _timestamp, ...rest } = record;
+  const { startTime: _s, endTime: _e, ...metrics } = rest.metrics;
+  const hooksTimed = metrics.durationSource === 'hooks';
+  return { ...rest, metrics: { ...metrics, duration: hooksTimed ? 'measured by hooks' : metrics.duration } };
+}
+
+describe.each(VERSIONS)('Claude Code %s', (version) => {
+  describe.each(SCENARIOS)('%s', (scenario) => {
+    test('import writes the records the hooks write, field by field', () => {
+      const laid = layOut(version, scenario);
+      const hooked = join(laid.root, 'hooked');
+      replay(hooked, laid.payloads);
+      const imported = join(laid.root, 'imported');
+      const result = importTranscripts(request(laid.projectsDir, imported));
+      const fromHooks = allRecords(hooked);
+      const fromImport = allRecords(imported);
+      expect(result.newRecords).toBe(fromHooks.length);
+      expect(fromImport.map((r) => r.id).sort()).toEqual(fromHooks.map((r) => r.id).sort());
+      const byId = new Map(fromHooks.map((r) => [r.id, r]));
+      for (const record of fromImport) expect(comparable(record)).toEqual(comparable(byId.get(record.id)!));
+      expect(completionLines(imported)).toHaveLength(fromImport.length);
+    });
+
+    test('importing after the hooks adds nothing and changes no record', () => {
+      const laid = layOut(version, scenario);
+      const logs = join(laid.root, 'logs');
+      replay(logs, laid.payloads);
+      const before = allRecords(logs);
+      const completions = completionLines(logs).length;
+      const result = importTranscripts(request(laid.projectsDir, logs));
+      expect(result.newRecords).toBe(0);
+      expect(result.completedRecords).toBe(0);
+      expect(result.alreadyRecorded).toBe(before.length);
+      expect(allRecords(logs)).toEqual(before);
+      expect(completionLines(logs)).toHaveLength(completions);
+    });
+  });
+});
