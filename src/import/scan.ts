@@ -31,6 +31,7 @@ export interface TaskNotification {
   at: number;
   agentId: string | null;
   status: string | null;
+  summary: string | null;
   result: string | null;
 }
 
@@ -44,6 +45,8 @@ export interface TranscriptScan {
   /** The last assistant line was an API error: Claude Code sends no SubagentStop then. */
   endsInApiError: boolean;
   bytes: number;
+  /** The last permission mode the transcript names (subagent transcripts name none: theirs is the session's). */
+  permissionMode: string | null;
   /** Lines that looked relevant and were not JSON (a cut last line included). */
   malformed: number;
   oversized: number;
@@ -69,6 +72,7 @@ export function scanTranscript(path: string, options: { times: boolean }): Trans
     lastAt: null,
     endsInApiError: false,
     bytes: 0,
+    permissionMode: null,
     malformed: 0,
     oversized: 0,
     unusable: null,
@@ -116,6 +120,7 @@ export function scanTranscript(path: string, options: { times: boolean }): Trans
   });
   if ('problem' in stream) return stream;
   scan.bytes = stream.bytes;
+  scan.permissionMode = permissionMode;
   scan.oversized = stream.oversized;
   if (scan.unusable === null && !known && lineNo > 0) scan.unusable = 'unknown shape';
   if (lineNo === 0) scan.unusable = 'unknown shape';
@@ -173,6 +178,7 @@ function readNotification(body: string, at: number, scan: TranscriptScan): void 
     at,
     agentId: tag(body, 'task-id'),
     status: tag(body, 'status'),
+    summary: /<summary>([\s\S]*?)<\/summary>/.exec(body)?.[1] ?? null,
     result: /<result>([\s\S]*?)<\/result>/.exec(body)?.[1] ?? null,
   });
 }

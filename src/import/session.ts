@@ -95,7 +95,7 @@ export function readSession(transcriptPath: string): SessionRead {
       const run = runOf({
         sessionId: call.sessionId ?? fileSessionId,
         transcriptPath,
-        call,
+        call: launcher && call.permissionMode === null ? { ...call, permissionMode: main.permissionMode } : call,
         result,
         notification,
         launcher,
@@ -226,8 +226,24 @@ function runOf(input: RunInput): ImportedRun {
   }
   // A background run ends when Claude Code tells the main thread (or marks its meta file finished).
   if (launched && (notification || sub?.meta?.finished === true)) ended = true;
+  // A background agent that failed gets no SubagentStop (2.1.332): its notification is the only word of its end.
+  const failedInBackground = launched && notification?.status === 'failed';
+  if (failedInBackground) {
+    payloads.push({
+      at: notification!.at,
+      payload: {
+        ...common,
+        hook_event_name: 'PostToolUseFailure',
+        tool_name: call.toolName,
+        tool_use_id: call.toolUseId,
+        tool_input: call.input,
+        error: notification!.summary ?? 'the background agent failed',
+        is_interrupt: false,
+      },
+    });
+  }
   // Claude Code sends SubagentStop when the agent finishes, except after an API error in the foreground.
-  const stops = agentId && sub?.scan && (launched ? ended : ended && !sub.scan.endsInApiError);
+  const stops = agentId && sub?.scan && !failedInBackground && (launched ? ended : ended && !sub.scan.endsInApiError);
   if (stops) {
     payloads.push({
       at: sub!.scan!.lastAt ?? notification?.at ?? result!.at,
@@ -258,14 +274,17 @@ export function responseFromText(text: string | null, agentId: string | null): R
     const match = pattern.exec(usage);
     return match ? Number(match[1]) : undefined;
   };
-  let report = body.split(/\nagentId: /)[0]!.replace(/<usage>[\s\S]*$/, '');
-  // 2.1.332 frames the report and indents each of its lines by two spaces.
-  const framed = /The report follows:\n([\s\S]*)$/.exec(report);
-  if (framed) report = framed[1]!.replace(/^ {2}/gm, '');
+  const blocks = [body.split(/\nagentId: /)[0]!.replace(/<usage>[\s\S]*$/, '')];
+  // 2.1.332 frames the report, after the notes Claude Code adds, and indents each of their lines by two spaces.
+  const framed = /^([\s\S]*?)\[Subagent hand-back\][\s\S]*?The report follows:\n([\s\S]*)$/.exec(blocks[0]!);
+  if (framed) {
+    const dedent = (text: string) => text.replace(/^ {2}/gm, '');
+    blocks.splice(0, 1, dedent(framed[1]!).replace(/\n$/, ''), dedent(framed[2]!));
+  }
   return {
     status: 'completed',
     ...(agentId ? { agentId } : {}),
-    content: report ? [{ type: 'text', text: report }] : [],
+    content: blocks.filter(Boolean).map((text) => ({ type: 'text', text })),
     totalTokens: figure(/(?:subagent_tokens|total_tokens):\s*(\d+)/),
     totalToolUseCount: figure(/tool_uses:\s*(\d+)/),
     totalDurationMs: figure(/duration_ms:\s*(\d+)/),
