@@ -22,9 +22,10 @@ export interface LineStream {
 export type OpenProblem = { problem: string; missing: boolean };
 
 /**
- * Calls `onLine` with each complete line that `wanted` accepts. A last line
- * with no newline is offered too (a session still being written, or cut): its
- * JSON.parse decides. Only regular files are read (a FIFO would block).
+ * Calls `onLine` with each complete line that `wanted` accepts, and with a
+ * last line that has no newline whatever it holds (a session still being
+ * written, or cut by a crash): its JSON.parse says which. Only regular files
+ * are read (a FIFO would block).
  */
 export function forEachLine(path: string, wanted: LineFilter, onLine: (line: Buffer) => void): LineStream | OpenProblem {
   let fd: number;
@@ -72,7 +73,7 @@ export function forEachLine(path: string, wanted: LineFilter, onLine: (line: Buf
         }
       }
     }
-    if (carry && carry.length && wanted(carry)) onLine(carry);
+    if (carry && carry.length) onLine(carry);
     return result;
   } catch (error) {
     return { problem: `read failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, missing: false };

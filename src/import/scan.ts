@@ -99,18 +99,22 @@ export function scanTranscript(path: string, options: { times: boolean }): Trans
     scan.lastAt = at;
   };
 
+  let parsedAny = false;
   const stream = forEachLine(path, wanted, (raw) => {
+    // The first line parsed (the file's first, or its only line when that has no newline) says whether this is JSON at all.
+    const first = !parsedAny;
+    parsedAny = true;
     let line: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(raw.toString('utf8'));
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       line = parsed as Record<string, unknown>;
     } catch {
-      if (lineNo === 1 && scan.unusable === null) scan.unusable = 'not JSON';
+      if (first) scan.unusable = 'not JSON';
       else scan.malformed++;
       return;
     }
-    if (lineNo === 1) {
+    if (first) {
       if (options.times) noteTime(raw);
       if (has(raw, ASSISTANT)) scan.endsInApiError = has(raw, API_ERROR);
       if (has(raw, PERMISSION_MODE)) permissionMode = valueAfter(raw, PERMISSION_MODE) ?? permissionMode;
@@ -122,8 +126,7 @@ export function scanTranscript(path: string, options: { times: boolean }): Trans
   scan.bytes = stream.bytes;
   scan.permissionMode = permissionMode;
   scan.oversized = stream.oversized;
-  if (scan.unusable === null && !known && lineNo > 0) scan.unusable = 'unknown shape';
-  if (lineNo === 0) scan.unusable = 'unknown shape';
+  if (scan.unusable === null && !known) scan.unusable = 'unknown shape';
   return scan;
 }
 
