@@ -6,7 +6,7 @@ import { dayNumber } from '../analytics/period.js';
 import { claudeProjectsDir } from '../import/discover.js';
 import { importTranscripts, type ImportResult } from '../import/import.js';
 import { resolveConfigPath, resolveProjectDir } from '../store/location.js';
-import type { ImportSummary } from '../schema/import.js';
+import { ImportSummary } from '../schema/import.js';
 import { createContext, UsageError, UserError, type GlobalOptions } from './context.js';
 import { progressBar } from '../render/progress.js';
 
@@ -58,7 +58,8 @@ function runImport(options: ImportOptions): number {
     clock: Date.now,
   });
   bar?.done();
-  const summary: ImportSummary = { dryRun: options.dryRun === true, projectsDir, ...result };
+  // Checked against the published schema: what --json prints is what schema/import.schema.json says.
+  const summary = ImportSummary.parse({ dryRun: options.dryRun === true, projectsDir, ...result });
   ctx.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary, result));
   return 0;
 }

@@ -1,0 +1,51 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+import * as z from 'zod/mini';
+import { projectKey } from '../../src/import/project-key';
+import { ImportSummary } from '../../src/schema/import';
+import { runCli } from '../support/cli';
+
+// `agent-track import` as a user runs it, in a project folder, on a real 2.1.332 session.
+
+const SHARED = ['../../../shared/fixtures', '../../../../shared/fixtures']
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((dir) => existsSync(dir))!;
+
+function machine() {
+  const root = mkdtempSync(join(tmpdir(), 'agent-track-import-cli-'));
+  const project = join(root, 'shop-api');
+  mkdirSync(join(project, '.claude'), { recursive: true });
+  const transcripts = join(SHARED, 'claude-code-2.1.332', 'fanout', 'transcripts');
+  const name = readdirSync(transcripts).find((n) => n.endsWith('.jsonl'))!;
+  const folder = join(root, 'claude', 'projects', projectKey(project));
+  mkdirSync(join(folder, name.slice(0, -6), 'subagents'), { recursive: true });
+  const rewrite = (text: string) => text.split('/home/dev/shop-api').join(project);
+  writeFileSync(join(folder, name), rewrite(readFileSync(join(transcripts, name), 'utf8')));
+  for (const file of readdirSync(join(transcripts, 'subagents'))) {
+    writeFileSync(join(folder, name.slice(0, -6), 'subagents', file), rewrite(readFileSync(join(transcripts, 'subagents', file), 'utf8')));
+  }
+  return { project, env: { CLAUDE_CONFIG_DIR: join(root, 'claude'), HOME: root } };
+}
+
+test('imports the project it is run in, then finds nothing new; --json matches its schema', () => {
+  const { project, env } = machine();
+  const first = runCli(['import'], { env, cwd: project });
+  expect(first.status).toBe(0);
+  expect(first.stderr).toBe('');
+  expect(first.stdout).toMatch(/^Read 1 session\(s\) from .*\n3 subagent run\(s\): 3 new record\(s\), 0 completed, 0 already there, 0 with no end yet\n$/);
+  const second = runCli(['import', '--json'], { env, cwd: project });
+  const summary = z.parse(ImportSummary, JSON.parse(second.stdout));
+  expect(summary).toMatchObject({ sessions: 1, unchangedSessions: 1, newRecords: 0, dryRun: false });
+  const report = runCli(['report', '--json', '--since', '3650d'], { env, cwd: project });
+  expect(JSON.parse(report.stdout).summary.totalExecutions).toBe(3);
+});
+
+test('a bad --since is a usage error: one line, exit 2', () => {
+  const { project, env } = machine();
+  const run = runCli(['import', '--since', 'yesterday'], { env, cwd: project });
+  expect(run.status).toBe(2);
+  expect(run.stderr).toMatch(/^agent-track: --since yesterday: expected YYYY-MM-DD or a span such as 30d\n/);
+});
