@@ -1,5 +1,5 @@
 import { AGENT_TOOLS, fields, text } from '../capture/payload.js';
-import { forEachLine, has, needle, valueAfter, type OpenProblem } from './lines.js';
+import { has, needle, searchLines, valueAfter, type OpenProblem } from './lines.js';
 
 // One pass over one transcript (a session's, or a subagent's) collecting what
 // the hooks would have been told about Agent calls made in it: each call, its
@@ -62,6 +62,7 @@ const PERMISSION_MODE = needle('"permissionMode":"');
 const ASSISTANT = needle('"type":"assistant"');
 const API_ERROR = needle('"isApiErrorMessage":true');
 const TOOL_NAMES = [...AGENT_TOOLS].map((name) => needle(`"name":"${name}"`));
+const NEEDLES = [TOOL_USE, TOOL_RESULT, NOTIFICATION, PERMISSION_MODE];
 
 export function scanTranscript(path: string, options: { times: boolean }): TranscriptScan | OpenProblem {
   const scan: TranscriptScan = {
@@ -77,60 +78,69 @@ export function scanTranscript(path: string, options: { times: boolean }): Trans
     oversized: 0,
     unusable: null,
   };
-  let lineNo = 0;
-  let permissionMode: string | null = null;
   let known = false;
   // Result lines are parsed only when they answer a call seen before them.
   const pendingIds: Buffer[] = [];
-
-  const wanted = (line: Buffer): boolean => {
-    if (lineNo++ === 0) return true; // The first line says whether this is a transcript at all.
-    if (options.times) noteTime(line);
-    if (has(line, ASSISTANT)) scan.endsInApiError = has(line, API_ERROR);
-    if (has(line, PERMISSION_MODE)) permissionMode = valueAfter(line, PERMISSION_MODE) ?? permissionMode;
-    if (has(line, TOOL_USE) && TOOL_NAMES.some((name) => has(line, name))) return true;
-    if (pendingIds.length && has(line, TOOL_RESULT) && pendingIds.some((id) => has(line, id))) return true;
-    return has(line, NOTIFICATION);
-  };
-  const noteTime = (line: Buffer) => {
+  const timeOf = (line: Buffer) => {
     const at = Date.parse(valueAfter(line, TIMESTAMP) ?? '');
-    if (Number.isNaN(at)) return;
-    scan.firstAt ??= at;
-    scan.lastAt = at;
+    return Number.isNaN(at) ? null : at;
   };
-
-  let parsedAny = false;
-  const stream = forEachLine(path, wanted, (raw) => {
-    // The first line parsed (the file's first, or its only line when that has no newline) says whether this is JSON at all.
-    const first = !parsedAny;
-    parsedAny = true;
-    let line: Record<string, unknown>;
+  const parse = (raw: Buffer, first: boolean) => {
     try {
       const parsed: unknown = JSON.parse(raw.toString('utf8'));
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-      line = parsed as Record<string, unknown>;
+      const line = parsed as Record<string, unknown>;
+      if (typeof line.type === 'string' || typeof line.sessionId === 'string') known = true;
+      return line;
     } catch {
       if (first) scan.unusable = 'not JSON';
       else scan.malformed++;
+      return null;
+    }
+  };
+
+  const stream = searchLines(path, { needles: NEEDLES, lastOf: [TIMESTAMP, ASSISTANT] }, (raw, kind, lastOfIndex) => {
+    if (kind === 'last-of') {
+      if (lastOfIndex === 0) scan.lastAt = timeOf(raw) ?? scan.lastAt;
+      else scan.endsInApiError = has(raw, API_ERROR);
       return;
     }
-    if (first) {
-      if (options.times) noteTime(raw);
+    if (kind === 'first' || kind === 'tail') {
+      // The first line says whether this is a transcript at all; a tail with no newline may be cut.
+      const line = parse(raw, kind === 'first');
+      if (!line) return;
+      const at = timeOf(raw);
+      if (at !== null) {
+        if (kind === 'first') scan.firstAt = at;
+        scan.lastAt = at;
+      }
       if (has(raw, ASSISTANT)) scan.endsInApiError = has(raw, API_ERROR);
-      if (has(raw, PERMISSION_MODE)) permissionMode = valueAfter(raw, PERMISSION_MODE) ?? permissionMode;
+      if (has(raw, PERMISSION_MODE)) scan.permissionMode = valueAfter(raw, PERMISSION_MODE) ?? scan.permissionMode;
+      readLine(line, scan, pendingIds);
+      return;
     }
-    if (typeof line.type === 'string' || typeof line.sessionId === 'string') known = true;
-    readLine(line, scan, permissionMode, pendingIds);
+    if (has(raw, PERMISSION_MODE)) scan.permissionMode = valueAfter(raw, PERMISSION_MODE) ?? scan.permissionMode;
+    const wanted =
+      (has(raw, TOOL_USE) && TOOL_NAMES.some((name) => has(raw, name))) ||
+      (pendingIds.length > 0 && has(raw, TOOL_RESULT) && pendingIds.some((id) => has(raw, id))) ||
+      has(raw, NOTIFICATION);
+    if (!wanted) return;
+    const line = parse(raw, false);
+    if (line) readLine(line, scan, pendingIds);
   });
   if ('problem' in stream) return stream;
   scan.bytes = stream.bytes;
-  scan.permissionMode = permissionMode;
   scan.oversized = stream.oversized;
+  if (!options.times) {
+    scan.firstAt = null;
+    scan.lastAt = null;
+  }
   if (scan.unusable === null && !known) scan.unusable = 'unknown shape';
   return scan;
 }
 
-function readLine(line: Record<string, unknown>, scan: TranscriptScan, permissionMode: string | null, pendingIds: Buffer[]): void {
+function readLine(line: Record<string, unknown>, scan: TranscriptScan, pendingIds: Buffer[]): void {
+  const permissionMode = scan.permissionMode;
   const at = Date.parse(text(line.timestamp) ?? '');
   if (Number.isNaN(at)) return;
   const message = fields(line.message);
