@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fg from 'fast-glob';
@@ -65,6 +65,7 @@ export async function run(): Promise<void> {
   bareRead(files);
   const bare = bareRead(files);
   const ccusage = timed([CCUSAGE, 'session', '--json', '--offline'], env);
+  const dry = timed([BIN, '--logs-dir', logs, 'import', '--all-projects', '--json', '--dry-run'], env);
   const first = timed([BIN, '--logs-dir', logs, 'import', '--all-projects', '--json'], env);
   const summary = JSON.parse(first.stdout) as { runs: number; newRecords: number; skippedFiles: unknown[] };
   const second = timed([BIN, '--logs-dir', logs, 'import', '--all-projects', '--json'], env);
@@ -75,6 +76,7 @@ export async function run(): Promise<void> {
   console.log(`bare read of the same files:       ${bare.toFixed(0).padStart(7)} ms  ${mbps(bare).padStart(5)} MB/s`);
   console.log(`ccusage session --json (18.0.11):  ${ccusage.ms.toFixed(0).padStart(7)} ms  ${mbps(ccusage.ms).padStart(5)} MB/s  peak RSS ${ccusage.maxRssMb.toFixed(0)} MB  (${ccSessions} rows)`);
   console.log(`agent-track import --all-projects: ${first.ms.toFixed(0).padStart(7)} ms  ${mbps(first.ms).padStart(5)} MB/s  peak RSS ${first.maxRssMb.toFixed(0)} MB  (${summary.runs} runs, ${summary.newRecords} records, ${summary.skippedFiles.length} files skipped)`);
+  console.log(`  of which reading and matching (--dry-run): ${dry.ms.toFixed(0)} ms, ${mbps(dry.ms)} MB/s, peak RSS ${dry.maxRssMb.toFixed(0)} MB; the rest stores events and writes records`);
   console.log(`  ratio to ccusage: ${(first.ms / ccusage.ms).toFixed(2)}x (target <= 1.0x); to the bare read: ${(first.ms / bare).toFixed(1)}x`);
   console.log(`second import, nothing new:        ${second.ms.toFixed(0).padStart(7)} ms  = ${((second.ms / first.ms) * 100).toFixed(1)}% of the first (target < 10%), ${again.newRecords} new, ${again.unchangedSessions} unchanged`);
 
@@ -90,5 +92,4 @@ export async function run(): Promise<void> {
     console.log(`one ${(size / MB).toFixed(0)} MB transcript: ${huge.ms.toFixed(0)} ms, ${(size / MB / (huge.ms / 1000)).toFixed(0)} MB/s, peak RSS ${huge.maxRssMb.toFixed(0)} MB (target < 256 MB)`);
   }
   rmSync(home, { recursive: true, force: true });
-  void readdirSync;
 }

@@ -10,6 +10,7 @@ import { executionId, LOGS_SUBDIR, localDay, recordPath } from '../store/paths.j
 import { allSessions, peekCwd, projectSessions } from './discover.js';
 import { ImportIndex, sessionStamp } from './index-file.js';
 import { readSession, type ImportedRun, type SessionRead } from './session.js';
+import { sessionFigures, writeSessionFigures } from './session-figures.js';
 
 // Import is another source of the events the hooks store: each run found in
 // the transcripts becomes the hook payloads Claude Code would have sent, each
@@ -49,6 +50,8 @@ export interface ImportResult {
   completedRecords: number;
   alreadyRecorded: number;
   inFlight: number;
+  /** Session figure files (sessions/<session>.json) written or updated. */
+  sessionFiles: number;
   bytesRead: number;
   skippedFiles: { path: string; reason: string }[];
   missingProjects: string[];
@@ -64,6 +67,7 @@ export function importTranscripts(request: ImportRequest): ImportResult {
     completedRecords: 0,
     alreadyRecorded: 0,
     inFlight: 0,
+    sessionFiles: 0,
     bytesRead: 0,
     skippedFiles: [],
     missingProjects: [],
@@ -110,6 +114,8 @@ export function importTranscripts(request: ImportRequest): ImportResult {
     const target = targetOf(owner);
     target.tally.sessions++;
     importSession(session, target.tally.logsDir, target.config, request, result, target.tally);
+    const figures = session.usage && sessionFigures(session.sessionId, session.usage, 'import', request.clock());
+    if (figures && !request.dryRun && writeSessionFigures(target.tally.logsDir, figures)) result.sessionFiles++;
     // A session still being written is read again next time anyway (its stamp changes).
     if (!request.dryRun && !session.skipped.some((s) => s.path === file)) target.index.remember(file, stamp);
   });

@@ -35,7 +35,17 @@ export interface TaskNotification {
   result: string | null;
 }
 
+/** Billed tokens of the transcript's own API responses, per model, each message id once. */
+export interface UsageTally {
+  byModel: Map<string, { input: number; output: number; cacheCreation: number; cacheRead: number; apiCalls: number }>;
+  firstAt: number | null;
+  lastAt: number | null;
+  /** Claude Code's cost-state line (2.1.332): the session's own total. */
+  costState: Record<string, unknown> | null;
+}
+
 export interface TranscriptScan {
+  usage: UsageTally;
   calls: AgentCall[];
   results: Map<string, AgentResult>;
   notifications: Map<string, TaskNotification>;
@@ -63,9 +73,15 @@ const ASSISTANT = needle('"type":"assistant"');
 const API_ERROR = needle('"isApiErrorMessage":true');
 const TOOL_NAMES = [...AGENT_TOOLS].map((name) => needle(`"name":"${name}"`));
 const NEEDLES = [TOOL_USE, TOOL_RESULT, NOTIFICATION, PERMISSION_MODE];
+const USAGE = needle('"usage":{');
+const COST_STATE = needle('"type":"cost-state"');
+const USAGE_NEEDLES = [...NEEDLES, USAGE, COST_STATE];
 
-export function scanTranscript(path: string, options: { times: boolean }): TranscriptScan | OpenProblem {
+/** `times`: first and last line times (subagent transcripts); `usage`: the main thread's billed tokens (session transcripts). */
+export function scanTranscript(path: string, options: { times: boolean; usage: boolean }): TranscriptScan | OpenProblem {
+  const seenMessages = new Set<string>();
   const scan: TranscriptScan = {
+    usage: { byModel: new Map(), firstAt: null, lastAt: null, costState: null },
     calls: [],
     results: new Map(),
     notifications: new Map(),
@@ -99,7 +115,7 @@ export function scanTranscript(path: string, options: { times: boolean }): Trans
     }
   };
 
-  const stream = searchLines(path, { needles: NEEDLES, lastOf: [TIMESTAMP, ASSISTANT] }, (raw, kind, lastOfIndex) => {
+  const stream = searchLines(path, { needles: options.usage ? USAGE_NEEDLES : NEEDLES, lastOf: [TIMESTAMP, ASSISTANT] }, (raw, kind, lastOfIndex) => {
     if (kind === 'last-of') {
       if (lastOfIndex === 0) scan.lastAt = timeOf(raw) ?? scan.lastAt;
       else scan.endsInApiError = has(raw, API_ERROR);
@@ -120,6 +136,10 @@ export function scanTranscript(path: string, options: { times: boolean }): Trans
       return;
     }
     if (has(raw, PERMISSION_MODE)) scan.permissionMode = valueAfter(raw, PERMISSION_MODE) ?? scan.permissionMode;
+    if (options.usage && (has(raw, USAGE) || has(raw, COST_STATE))) {
+      const line = parse(raw, false);
+      if (line) tallyUsage(line, scan.usage, seenMessages);
+    }
     const wanted =
       (has(raw, TOOL_USE) && TOOL_NAMES.some((name) => has(raw, name))) ||
       (pendingIds.length > 0 && has(raw, TOOL_RESULT) && pendingIds.some((id) => has(raw, id))) ||
@@ -201,4 +221,35 @@ function textOf(content: unknown): string | null {
   if (!Array.isArray(content)) return null;
   const texts = content.map(fields).flatMap((b) => (b.type === 'text' && typeof b.text === 'string' ? [b.text] : []));
   return texts.length ? texts.join('\n') : null;
+}
+
+function tallyUsage(line: Record<string, unknown>, tally: UsageTally, seen: Set<string>): void {
+  if (line.type === 'cost-state') {
+    tally.costState = line;
+    return;
+  }
+  if (line.type !== 'assistant') return;
+  const message = fields(line.message);
+  const id = text(message.id);
+  const model = text(message.model);
+  // One API message may be written as several lines repeating its usage; synthetic lines are not billed.
+  if (!id || !model || model === '<synthetic>' || seen.has(id)) return;
+  seen.add(id);
+  const usage = fields(message.usage);
+  const n = (key: string) => {
+    const value = usage[key];
+    return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.round(value) : 0;
+  };
+  const sums = tally.byModel.get(model) ?? { input: 0, output: 0, cacheCreation: 0, cacheRead: 0, apiCalls: 0 };
+  sums.input += n('input_tokens');
+  sums.output += n('output_tokens');
+  sums.cacheCreation += n('cache_creation_input_tokens');
+  sums.cacheRead += n('cache_read_input_tokens');
+  sums.apiCalls++;
+  tally.byModel.set(model, sums);
+  const at = Date.parse(text(line.timestamp) ?? '');
+  if (!Number.isNaN(at)) {
+    tally.firstAt ??= at;
+    tally.lastAt = at;
+  }
 }

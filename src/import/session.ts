@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import * as z from 'zod/mini';
 import { readRegularFile } from '../store/fs.js';
-import type { AgentCall, AgentResult, TaskNotification, TranscriptScan } from './scan.js';
+import type { AgentCall, AgentResult, TaskNotification, TranscriptScan, UsageTally } from './scan.js';
 import { scanTranscript } from './scan.js';
 import { direntsOrEmpty } from '../store/fs.js';
 
@@ -53,6 +53,8 @@ export interface ImportedRun {
 
 export interface SessionRead {
   sessionId: string;
+  /** The main thread's billed tokens (null when the transcript could not be read). */
+  usage: UsageTally | null;
   transcriptPath: string;
   cwd: string | null;
   runs: ImportedRun[];
@@ -63,8 +65,8 @@ export interface SessionRead {
 
 export function readSession(transcriptPath: string): SessionRead {
   const fileSessionId = basename(transcriptPath, '.jsonl');
-  const read: SessionRead = { sessionId: fileSessionId, transcriptPath, cwd: null, runs: [], skipped: [], bytes: 0 };
-  const main = scanTranscript(transcriptPath, { times: false });
+  const read: SessionRead = { usage: null, sessionId: fileSessionId, transcriptPath, cwd: null, runs: [], skipped: [], bytes: 0 };
+  const main = scanTranscript(transcriptPath, { times: false, usage: true });
   if ('problem' in main) {
     read.skipped.push({ path: transcriptPath, reason: main.problem });
     return read;
@@ -77,6 +79,7 @@ export function readSession(transcriptPath: string): SessionRead {
   if (main.malformed) read.skipped.push({ path: transcriptPath, reason: `${main.malformed} malformed line(s) (truncated?), rest imported` });
   if (main.oversized) read.skipped.push({ path: transcriptPath, reason: `${main.oversized} line(s) over the size cap, skipped` });
 
+  read.usage = main.usage;
   const subagents = readSubagents(transcriptPath, fileSessionId, read);
   const agentOfToolUse = new Map<string, string>();
   for (const sub of subagents.values()) if (sub.meta?.toolUseId) agentOfToolUse.set(sub.meta.toolUseId, sub.agentId);
@@ -118,7 +121,7 @@ function readSubagents(transcriptPath: string, sessionId: string, read: SessionR
     if (!match || !entry.isFile()) continue;
     const agentId = match[1]!;
     const transcript = join(dir, entry.name);
-    const scan = scanTranscript(transcript, { times: true });
+    const scan = scanTranscript(transcript, { times: true, usage: false });
     let usable: TranscriptScan | null = null;
     if ('problem' in scan) read.skipped.push({ path: transcript, reason: scan.problem });
     else if (scan.unusable) read.skipped.push({ path: transcript, reason: scan.unusable });

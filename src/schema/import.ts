@@ -16,6 +16,7 @@ export const ImportSummary = z.object({
   completedRecords: count().check(d('Records the hooks had written from part of a run, completed from the transcripts')),
   alreadyRecorded: count().check(d('Runs whose record was there already: left as they are')),
   inFlight: count().check(d('Runs the transcripts show no end for (still running, or the session was killed)')),
+  sessionFiles: count().check(d("Session figure files (sessions/<session>.json: the main thread's tokens) written or updated")),
   bytesRead: count(),
   skippedFiles: z.array(z.object({ path: z.string(), reason: z.string() })).check(d('Files (or parts of files) that could not be used, and why')),
   missingProjects: z.array(z.string()).check(d('Project folders named by transcripts that no longer exist: their runs were skipped')),

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { importTranscripts, type ImportRequest } from '../../src/import/import';
 import { DEFAULT_CONFIG } from '../../src/schema/config';
+import { SessionFigures } from '../../src/schema/session';
 import type { AgentExecution } from '../../src/schema/record';
 import { allRecords, completionLines, replay } from '../support/replay';
 import { isAgentEvent } from '../support/fixtures';
@@ -109,6 +110,25 @@ describe.each(VERSIONS)('Claude Code %s', (version) => {
         expect(record.errors.map((e) => e.type)).not.toContain('interrupted');
       }
       expect(completionLines(logs)).toHaveLength(completions + blind.length);
+    });
+
+    test("stores the main thread's tokens beside the records: with the subagents', the session's own totals", () => {
+      const laid = layOut(version, scenario);
+      const logs = join(laid.root, 'logs');
+      const result = importTranscripts(request(laid.projectsDir, logs));
+      expect(result.sessionFiles).toBe(1);
+      const sessionId = laid.sessionFile.split('/').pop()!.slice(0, -'.jsonl'.length);
+      const figures = SessionFigures.parse(JSON.parse(readFileSync(join(logs, 'sessions', `${sessionId}.json`), 'utf8')));
+      const claude = JSON.parse(readFileSync(join(SHARED, `claude-code-${version}`, scenario, 'result.json'), 'utf8'));
+      for (const [model, usage] of Object.entries(claude.modelUsage as Record<string, Record<string, number>>)) {
+        const bare = model.replace(/\[[^\]]*\]$/, '');
+        const runs = allRecords(logs).filter((r) => r.request.context.model === bare || r.request.context.model === model);
+        const sum = (key: 'input' | 'output' | 'cacheRead') => runs.reduce((n, r) => n + r.metrics.tokens![key], 0) + (figures.mainThread[model]?.[key] ?? figures.mainThread[bare]?.[key] ?? 0);
+        expect([sum('input'), sum('output'), sum('cacheRead')]).toEqual([usage.inputTokens, usage.outputTokens, usage.cacheReadInputTokens]);
+      }
+      if (version === '2.1.332') expect(figures.claudeCode!.totalCostUsd).toBeCloseTo(claude.total_cost_usd, 9);
+      // Importing again leaves the file as it is.
+      expect(importTranscripts(request(laid.projectsDir, logs)).sessionFiles).toBe(0);
     });
   });
 });
