@@ -12,6 +12,8 @@ import { coversAsMuch, datedReportPathOf, readFinishedReport } from '../store/da
 import { DAY_NAME, localDay, metricsDir } from '../store/paths.js';
 import { listDays, type LoadIssue } from '../store/records.js';
 import { loadDay, peekDay, type LoadedDay } from '../store/rollup.js';
+import { loadSessionFigures, type DatedSession } from '../store/sessions.js';
+import type { SessionFigures } from '../schema/session.js';
 import { rebuildDays } from '../store/rollup-workers.js';
 import { printable, type Document } from '../render/document.js';
 import { reportDocument } from '../render/report-view.js';
@@ -82,6 +84,14 @@ export class SummarySource {
     return this.inRange(from, to).map((day) => this.figures.get(day) ?? this.load(day, false).figures);
   }
 
+  /** Main-thread figures of the sessions begun from `from` to `to` (sessions/*.json, read once per run). */
+  sessionsOf(from: string, to: string): SessionFigures[] {
+    this.sessions ??= loadSessionFigures(this.logsDir, this.onIssue);
+    return this.sessions.filter((s) => s.day >= from && s.day <= to).map((s) => s.figures);
+  }
+
+  private sessions: DatedSession[] | null = null;
+
   /** Whole summaries (figures and workflows) of the days from `from` to `to`. */
   summaries(from: string, to: string): DaySummary[] {
     return this.inRange(from, to).map((day) => {
@@ -132,6 +142,7 @@ export class Reporter {
         agents,
         prices: this.prices,
         now: this.now,
+        sessions: this.source.sessionsOf(period.from, period.to),
       });
       this.reports.set(key, report);
     }

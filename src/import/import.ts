@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { AgentExecution } from '../schema/record.js';
 import { join } from 'node:path';
 import { terminalEvent } from '../capture/assemble.js';
 import { toStoredEvent, type StoredEvent } from '../capture/events.js';
@@ -114,7 +115,7 @@ export function importTranscripts(request: ImportRequest): ImportResult {
     const target = targetOf(owner);
     target.tally.sessions++;
     importSession(session, target.tally.logsDir, target.config, request, result, target.tally);
-    const figures = session.usage && sessionFigures(session.sessionId, session.usage, 'import', request.clock());
+    const figures = session.usage && sessionFigures(session.sessionId, session.usage, recordsOf(session, target.tally.logsDir), 'import', request.clock());
     if (figures && !request.dryRun && writeSessionFigures(target.tally.logsDir, figures)) result.sessionFiles++;
     // A session still being written is read again next time anyway (its stamp changes).
     if (!request.dryRun && !session.skipped.some((s) => s.path === file)) target.index.remember(file, stamp);
@@ -200,3 +201,19 @@ function recordExists(logsDir: string, sessionId: string, key: string, events: S
   return false;
 }
 
+
+/** The records now written for the session's runs (by the hooks or by this import), read back. */
+function recordsOf(session: SessionRead, logsDir: string): AgentExecution[] {
+  const records: AgentExecution[] = [];
+  for (const run of session.runs) {
+    const marker = new SessionState(logsDir, run.sessionId).readWritten(execKeyForToolUse(run.toolUseId));
+    if (!marker?.recordPath) continue;
+    try {
+      const parsed = AgentExecution.safeParse(JSON.parse(readFileSync(marker.recordPath, 'utf8')));
+      if (parsed.success) records.push(parsed.data);
+    } catch {
+      // Gone (retention) or being rewritten: counted next time.
+    }
+  }
+  return records;
+}

@@ -24,6 +24,11 @@ export const SessionFigures = z.object({
   firstAt: z.nullable(z.number().check(d('First main-thread API response, ms since the epoch'))),
   lastAt: z.nullable(z.number()),
   mainThread: z.record(z.string(), ModelTokens).check(d("Billed tokens of the main thread per model, from the session transcript (subagents' are in their records)")),
+  subagents: z.object({
+    runs: count(),
+    byModel: z.record(z.string(), ModelTokens).check(d("The session's subagent records' billed tokens per model")),
+    byAgent: z.record(z.string(), z.object({ runs: count(), tokens: count().check(d('Billed tokens, all kinds')) })),
+  }).check(d("The session's subagent records, summed when this file was written")),
   claudeCode: z.nullable(
     z.object({
       totalCostUsd: z.number().check(d("Claude Code's own cost of the whole session, subagents included (its cost-state line)")),
