@@ -71,7 +71,12 @@ export function buildTree(root: string, sessions: number): { bytes: number; sess
   return { bytes, sessions };
 }
 
-/** One session whose transcript is `targetBytes` long: the captured session's lines repeated with fresh ids. */
+/**
+ * One session whose transcript is `targetBytes` long: the captured session's
+ * lines repeated, as a resumed session repeats the history it continues (its
+ * three Agent calls are the same three runs each time: what grows is what
+ * must be streamed, not the number of records).
+ */
 export function buildHugeSession(root: string, targetBytes: number): string {
   const capture = loadCapture('fanout');
   const main = capture.files[0]!.text.split('\n').filter(Boolean);
@@ -83,11 +88,7 @@ export function buildHugeSession(root: string, targetBytes: number): string {
   const fd = openSync(path, 'w');
   let written = 0;
   while (written < targetBytes) {
-    const ids = new Map<string, string>();
-    for (const line of main) {
-      const out = `${line.replace(ID, (old) => ids.get(old) ?? (ids.set(old, freshId(old)), ids.get(old)!)).split('/home/dev/shop-api').join(project)}\n`;
-      written += writeSync(fd, out);
-    }
+    for (const line of main) written += writeSync(fd, `${line.split('/home/dev/shop-api').join(project)}\n`);
   }
   closeSync(fd);
   renameSync(`${root}.tmp`, root);

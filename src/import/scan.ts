@@ -96,7 +96,8 @@ export function scanTranscript(path: string, options: { times: boolean; usage: b
   };
   let known = false;
   // Result lines are parsed only when they answer a call seen before them.
-  const pendingIds: Buffer[] = [];
+  const pendingIds = new Set<string>();
+  const callIds = new Set<string>();
   const timeOf = (line: Buffer) => {
     const at = Date.parse(valueAfter(line, TIMESTAMP) ?? '');
     return Number.isNaN(at) ? null : at;
@@ -132,7 +133,7 @@ export function scanTranscript(path: string, options: { times: boolean; usage: b
       }
       if (has(raw, ASSISTANT)) scan.endsInApiError = has(raw, API_ERROR);
       if (has(raw, PERMISSION_MODE)) scan.permissionMode = valueAfter(raw, PERMISSION_MODE) ?? scan.permissionMode;
-      readLine(line, scan, pendingIds);
+      readLine(line, scan, callIds, pendingIds);
       return;
     }
     if (has(raw, PERMISSION_MODE)) scan.permissionMode = valueAfter(raw, PERMISSION_MODE) ?? scan.permissionMode;
@@ -142,11 +143,11 @@ export function scanTranscript(path: string, options: { times: boolean; usage: b
     }
     const wanted =
       (has(raw, TOOL_USE) && TOOL_NAMES.some((name) => has(raw, name))) ||
-      (pendingIds.length > 0 && has(raw, TOOL_RESULT) && pendingIds.some((id) => has(raw, id))) ||
+      (pendingIds.size > 0 && has(raw, TOOL_RESULT) && answersPending(raw, pendingIds)) ||
       has(raw, NOTIFICATION);
     if (!wanted) return;
     const line = parse(raw, false);
-    if (line) readLine(line, scan, pendingIds);
+    if (line) readLine(line, scan, callIds, pendingIds);
   });
   if ('problem' in stream) return stream;
   scan.bytes = stream.bytes;
@@ -159,7 +160,18 @@ export function scanTranscript(path: string, options: { times: boolean; usage: b
   return scan;
 }
 
-function readLine(line: Record<string, unknown>, scan: TranscriptScan, pendingIds: Buffer[]): void {
+const TOOL_USE_ID = needle('"tool_use_id":"');
+
+/** Whether a tool_result line answers an Agent call still waiting for its result: its ids looked up, not searched for. */
+function answersPending(line: Buffer, pending: Set<string>): boolean {
+  for (let at = line.indexOf(TOOL_USE_ID); at >= 0; at = line.indexOf(TOOL_USE_ID, at + TOOL_USE_ID.length)) {
+    const id = valueAfter(line.subarray(at), TOOL_USE_ID, 512);
+    if (id !== null && pending.has(id)) return true;
+  }
+  return false;
+}
+
+function readLine(line: Record<string, unknown>, scan: TranscriptScan, callIds: Set<string>, pendingIds: Set<string>): void {
   const permissionMode = scan.permissionMode;
   const at = Date.parse(text(line.timestamp) ?? '');
   if (Number.isNaN(at)) return;
@@ -171,7 +183,8 @@ function readLine(line: Record<string, unknown>, scan: TranscriptScan, pendingId
       const name = text(block.name);
       if (block.type !== 'tool_use' || !id || !name || !AGENT_TOOLS.has(name)) continue;
       // One API message may be written as several lines repeating its blocks.
-      if (scan.calls.some((c) => c.toolUseId === id)) continue;
+      if (callIds.has(id)) continue;
+      callIds.add(id);
       scan.calls.push({
         toolUseId: id,
         toolName: name,
@@ -181,12 +194,13 @@ function readLine(line: Record<string, unknown>, scan: TranscriptScan, pendingId
         cwd: text(line.cwd) ?? null,
         permissionMode,
       });
-      pendingIds.push(Buffer.from(`"${id}"`));
+      pendingIds.add(id);
     }
   } else if (line.type === 'user') {
     for (const block of content) {
       const id = text(block.tool_use_id);
-      if (block.type !== 'tool_result' || !id || scan.results.has(id) || !scan.calls.some((c) => c.toolUseId === id)) continue;
+      if (block.type !== 'tool_result' || !id || scan.results.has(id) || !callIds.has(id)) continue;
+      pendingIds.delete(id);
       const toolUseResult = fields(line.toolUseResult);
       scan.results.set(id, {
         at,
