@@ -5,6 +5,7 @@ import { AgentExecution } from '../src/schema/record.js';
 import { DashboardData } from '../src/schema/dashboard.js';
 import { ImportSummary } from '../src/schema/import.js';
 import { SessionFigures } from '../src/schema/session.js';
+import { ProjectsReport } from '../src/schema/projects-report.js';
 import { Report, Trends } from '../src/schema/report.js';
 import { Status } from '../src/schema/status.js';
 import { DaySummaryFile, DayWorkflowsFile } from '../src/schema/summary.js';
@@ -21,6 +22,7 @@ const SCHEMAS = {
   'status.schema.json': { schema: Status, title: 'agent-track status', description: 'agent-track status --json: active agents, the last 24 hours, agent health' },
   'dashboard.schema.json': { schema: DashboardData, title: 'agent-track dashboard data', description: 'The data embedded in the HTML page agent-track dashboard writes (<script id="agent-track-data">)' },
   'import.schema.json': { schema: ImportSummary, title: 'agent-track import', description: 'agent-track import --json: what an import of Claude Code transcripts found and wrote' },
+  'projects-report.schema.json': { schema: ProjectsReport, title: 'agent-track report across projects', description: 'agent-track report --all-projects --json: one row per project' },
   'session.schema.json': { schema: SessionFigures, title: 'agent-track session figures', description: "A session's main thread beside its subagents' records: <logs>/sessions/<session>.json" },
   'day-workflows.schema.json': { schema: DayWorkflowsFile, title: 'agent-track day workflows', description: 'The workflow tallies of one day, written with summary.json: <logs>/YYYY-MM-DD/workflows.json' },
 };

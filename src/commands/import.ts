@@ -9,6 +9,7 @@ import { resolveConfigPath, resolveProjectDir } from '../store/location.js';
 import { ImportSummary } from '../schema/import.js';
 import { createContext, UsageError, UserError, type GlobalOptions } from './context.js';
 import { progressBar } from '../render/progress.js';
+import { registerProjects, registryPath } from '../store/projects.js';
 
 // `agent-track import`: records for the subagent runs Claude Code already has
 // on disk. The work is src/import/; this file turns flags into a request and
@@ -58,6 +59,7 @@ function runImport(options: ImportOptions): number {
     clock: Date.now,
   });
   bar?.done();
+  if (!options.dryRun) registerProjects(registryPath(ctx.env, homedir()), result.projects.map(({ project, logsDir }) => ({ project, logsDir })), ctx.now);
   // Checked against the published schema: what --json prints is what schema/import.schema.json says.
   const summary = ImportSummary.parse({ dryRun: options.dryRun === true, projectsDir, ...result });
   ctx.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary, result));

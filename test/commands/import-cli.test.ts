@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { expect, test } from 'vitest';
 import * as z from 'zod/mini';
 import { projectKey } from '../../src/import/project-key';
 import { ImportSummary } from '../../src/schema/import';
+import { ProjectsReport } from '../../src/schema/projects-report';
 import { runCli } from '../support/cli';
 
 // `agent-track import` as a user runs it, in a project folder, on a real 2.1.332 session.
@@ -48,4 +49,54 @@ test('a bad --since is a usage error: one line, exit 2', () => {
   const run = runCli(['import', '--since', 'yesterday'], { env, cwd: project });
   expect(run.status).toBe(2);
   expect(run.stderr).toMatch(/^agent-track: --since yesterday: expected YYYY-MM-DD or a span such as 30d\n/);
+});
+
+/** A machine with three projects that ran Claude Code; the last one since deleted. */
+function threeProjects() {
+  const root = mkdtempSync(join(tmpdir(), 'agent-track-projects-'));
+  const names = ['api', 'web', 'gone'] as const;
+  const scenarios = { api: 'single', web: 'fanout', gone: 'nested-background' };
+  for (const name of names) {
+    const project = join(root, name);
+    mkdirSync(project);
+    const transcripts = join(SHARED, 'claude-code-2.1.332', scenarios[name], 'transcripts');
+    const file = readdirSync(transcripts).find((n) => n.endsWith('.jsonl'))!;
+    const folder = join(root, 'claude', 'projects', projectKey(project));
+    mkdirSync(join(folder, file.slice(0, -6), 'subagents'), { recursive: true });
+    const rewrite = (text: string) => text.split('/home/dev/shop-api').join(project);
+    writeFileSync(join(folder, file), rewrite(readFileSync(join(transcripts, file), 'utf8')));
+    for (const sub of readdirSync(join(transcripts, 'subagents'))) {
+      writeFileSync(join(folder, file.slice(0, -6), 'subagents', sub), rewrite(readFileSync(join(transcripts, 'subagents', sub), 'utf8')));
+    }
+  }
+  rmSync(join(root, 'gone'), { recursive: true });
+  return { root, env: { CLAUDE_CONFIG_DIR: join(root, 'claude'), HOME: root, XDG_CONFIG_HOME: join(root, 'config') } };
+}
+
+test('--all-projects imports each project into its own logs folder, lists the deleted one; reports across them', () => {
+  const { root, env } = threeProjects();
+  const imported = runCli(['import', '--all-projects'], { env, cwd: root });
+  expect(imported.status, imported.stderr).toBe(0);
+  expect(imported.stdout).toContain(`skipped project (folder no longer exists): ${join(root, 'gone')}`);
+  expect(imported.stdout).toContain(`${join(root, 'api')}: 1 session(s), 1 run(s), 1 new`);
+  expect(imported.stdout).toContain(`${join(root, 'web')}: 1 session(s), 3 run(s), 3 new`);
+  // The registry remembers them, for reports across projects.
+  expect(Object.keys(JSON.parse(readFileSync(join(root, 'config', 'agent-track', 'projects.json'), 'utf8')).projects).sort()).toEqual([join(root, 'api'), join(root, 'web')]);
+
+  const report = runCli(['report', '--all-projects', '--since', '3650d', '--json'], { env, cwd: root });
+  expect(report.status, report.stderr).toBe(0);
+  const all = z.parse(ProjectsReport, JSON.parse(report.stdout));
+  expect(all.projects.map((p) => [p.project, p.executions])).toEqual([
+    [join(root, 'web'), 3],
+    [join(root, 'api'), 1],
+  ]);
+  expect(all.totals).toMatchObject({ projects: 2, executions: 4 });
+  const table = runCli(['report', '--all-projects', '--since', '3650d'], { env, cwd: root });
+  expect(table.stdout).toMatch(/Subagent report across projects/);
+
+  const one = runCli(['--project', 'api', 'report', '--since', '3650d', '--json'], { env, cwd: tmpdir() });
+  expect(JSON.parse(one.stdout).summary.totalExecutions).toBe(1);
+  const unknown = runCli(['--project', 'nope', 'status'], { env, cwd: tmpdir() });
+  expect(unknown.status).toBe(1);
+  expect(unknown.stderr).toMatch(/^agent-track: no project named nope with a logs folder \(known: api, web\)\n$/);
 });
