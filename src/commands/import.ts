@@ -4,6 +4,7 @@ import { parseDuration } from '../config/duration.js';
 import { loadConfig } from '../config/load.js';
 import { dayNumber } from '../analytics/period.js';
 import { claudeProjectsDir } from '../import/discover.js';
+import { projectKey } from '../import/project-key.js';
 import { importTranscripts, type ImportResult } from '../import/import.js';
 import { resolveConfigPath, resolveProjectDir } from '../store/location.js';
 import { ImportSummary } from '../schema/import.js';
@@ -62,7 +63,7 @@ function runImport(options: ImportOptions): number {
   if (!options.dryRun) registerProjects(registryPath(ctx.env, homedir()), result.projects.map(({ project, logsDir }) => ({ project, logsDir })), ctx.now);
   // Checked against the published schema: what --json prints is what schema/import.schema.json says.
   const summary = ImportSummary.parse({ dryRun: options.dryRun === true, projectsDir, ...result });
-  ctx.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary, result));
+  ctx.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : summaryText(summary, result, project));
   return 0;
 }
 
@@ -77,7 +78,10 @@ function sinceOf(text: string, now: number): number {
   return now - span;
 }
 
-function summaryText(summary: ImportSummary, result: ImportResult): string {
+function summaryText(summary: ImportSummary, result: ImportResult, project: string | null): string {
+  if (result.sessions === 0 && project !== null) {
+    return `No Claude Code sessions of ${project} under ${summary.projectsDir} (its folder there is named ${projectKey(project)}).\n`;
+  }
   const lines = [
     `${summary.dryRun ? 'Dry run: nothing written. ' : ''}Read ${result.sessions} session(s) from ${summary.projectsDir}` +
       (result.unchangedSessions ? ` (${result.unchangedSessions} unchanged since the last import, not read again)` : ''),

@@ -100,3 +100,10 @@ test('--all-projects imports each project into its own logs folder, lists the de
   expect(unknown.status).toBe(1);
   expect(unknown.stderr).toMatch(/^agent-track: no project named nope with a logs folder \(known: api, web\)\n$/);
 });
+
+test('a project Claude Code has no sessions of gets one line saying where it looked', () => {
+  const root = mkdtempSync(join(tmpdir(), 'agent-track-import-none-'));
+  const run = runCli(['import'], { env: { CLAUDE_CONFIG_DIR: join(root, 'claude'), HOME: root }, cwd: root });
+  expect(run.status).toBe(0);
+  expect(run.stdout).toBe(`No Claude Code sessions of ${root} under ${join(root, 'claude', 'projects')} (its folder there is named ${projectKey(root)}).\n`);
+});
