@@ -144,12 +144,16 @@ function importSession(session: SessionRead, logsDir: string, config: Config, re
       result.alreadyRecorded++;
       continue;
     }
-    if (!fresh.length) {
-      if (had) result.alreadyRecorded++;
-      else if (!run.ended) result.inFlight++;
+    if (!fresh.length && had) {
+      result.alreadyRecorded++;
       continue;
     }
-    if (!terminalEvent(events) && !run.ended) result.inFlight++;
+    if (!terminalEvent(events)) {
+      if (!run.ended) result.inFlight++;
+      // Nothing to write a record from yet: the events wait for the run's end (or the sweep's timeout).
+      if (!fresh.length) continue;
+    }
+    // With nothing fresh and no record, an import (or hook) was killed between storing the events and the record: write it now.
     if (request.dryRun) {
       if (terminalEvent(events)) {
         if (had) result.completedRecords++;

@@ -170,3 +170,22 @@ function javaHash(text: string): number {
   for (let i = 0; i < text.length; i++) hash = ((hash << 5) - hash + text.charCodeAt(i)) | 0;
   return hash;
 }
+
+test('an import killed after storing the events and before the records is finished by the next one', () => {
+  const { projectsDir, project, logsDir } = setup();
+  addSession(projectsDir, project, 'fanout');
+  importTranscripts(request(projectsDir, { project, logsDir }));
+  const records = allRecords(logsDir);
+  // What a kill at that moment leaves: the events, no records, no markers, no index.
+  for (const day of readdirSync(logsDir).filter((d) => /^\d{4}-/.test(d))) rmSync(join(logsDir, day), { recursive: true });
+  rmSync(join(logsDir, '.state', 'import-index.json'));
+  for (const session of readdirSync(join(logsDir, '.state')).filter((d) => !d.startsWith('.') && !d.endsWith('.json'))) {
+    for (const exec of readdirSync(join(logsDir, '.state', session)).filter((d) => d.startsWith('x-'))) {
+      rmSync(join(logsDir, '.state', session, exec, 'written.json'), { force: true });
+    }
+  }
+  expect(allRecords(logsDir)).toHaveLength(0);
+  const again = importTranscripts(request(projectsDir, { project, logsDir }));
+  expect(again.newRecords).toBe(3);
+  expect(allRecords(logsDir).map((r) => r.id).sort()).toEqual(records.map((r) => r.id).sort());
+});
