@@ -86,8 +86,12 @@ export class SummarySource {
 
   /** Main-thread figures of the sessions begun from `from` to `to` (sessions/*.json, read once per run). */
   sessionsOf(from: string, to: string): SessionFigures[] {
+    return this.datedSessionsOf(from, to).map((s) => s.figures);
+  }
+
+  datedSessionsOf(from: string, to: string): DatedSession[] {
     this.sessions ??= loadSessionFigures(this.logsDir, this.onIssue);
-    return this.sessions.filter((s) => s.day >= from && s.day <= to).map((s) => s.figures);
+    return this.sessions.filter((s) => s.day >= from && s.day <= to);
   }
 
   private sessions: DatedSession[] | null = null;
@@ -161,6 +165,7 @@ export class Reporter {
         prices: this.prices,
         now: this.now,
         today: localDay(this.now),
+        sessions: this.source.datedSessionsOf(period.from, period.to),
       });
       this.trends.set(key, trends);
     }

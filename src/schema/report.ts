@@ -266,6 +266,15 @@ export const Trends = z.object({
   overall: TrendLine,
   agents: z.array(z.object({ agent: z.string(), ...TrendLine.shape })),
   anomalies: z.array(Anomaly),
+  /** Optional: trends written before session figures existed have none. */
+  sessions: z.optional(
+    z.nullable(
+      z.object({
+        tokenShare: z.array(z.nullable(z.number())).check(d("Per day of `days`: the subagents' share of the billed tokens of the sessions begun that day (sessions/<session>.json), null with none")),
+        costShare: z.array(z.nullable(z.number())).check(d('Per day: the same share of their cost, null when none or not fully priced')),
+      }),
+    ).check(d('null when no session of the window has main-thread figures')),
+  ),
   warnings: z.array(z.string()),
 });
 export type Trends = z.infer<typeof Trends>;

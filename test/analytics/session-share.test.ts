@@ -45,3 +45,21 @@ test('--agent keeps the shares of the sessions, lists only the agents asked for'
   expect(share.byAgent.map((a) => a.agent)).toEqual(['tester']);
   expect(share.tokenShare).toBe(75);
 });
+
+test('trends give the share per day of the window, null on days without session figures', async () => {
+  const { buildTrends } = await import('../../src/analytics/trends');
+  const { customPeriod } = await import('../../src/analytics/period');
+  const trends = buildTrends({
+    period: customPeriod('2026-11-01', '2026-11-03', '2026-11-10'),
+    summaries: [],
+    agents: null,
+    prices: PRICES,
+    now: Date.parse('2026-11-10T12:00:00Z'),
+    today: '2026-11-10',
+    sessions: [
+      { day: '2026-11-01', figures: session('a', 300, { planner: 100 }) },
+      { day: '2026-11-03', figures: session('b', 100, { planner: 300 }) },
+    ],
+  });
+  expect(trends.sessions).toEqual({ tokenShare: [25, null, 75], costShare: [25, null, 75] });
+});
