@@ -6,6 +6,7 @@ import { dashboardCommand } from './commands/dashboard.js';
 import { demoCommand } from './commands/demo.js';
 import { doctorCommand } from './commands/doctor.js';
 import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { installCommand, uninstallCommand } from './commands/install.js';
 import { pricesCommand } from './commands/prices.js';
 import { pruneCommand } from './commands/prune.js';
@@ -26,6 +27,7 @@ const program = new Command('agent-track')
   .description('Make Claude Code subagents measurable: one record per subagent run, reports, trends, retention.')
   .version(require('../package.json').version as string)
   .addOption(new Option('--logs-dir <dir>', 'execution logs folder (default: <project>/.claude/execution-logs)').env('AGENT_TRACK_LOGS_DIR'))
+  .addOption(new Option('--project <name>', "another project's logs folder, by its path or folder name (see `agent-track report --all-projects`)"))
   .addOption(new Option('--config <file>', 'config file (default: agent-track.json beside the logs folder)').env('AGENT_TRACK_CONFIG'))
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
@@ -43,6 +45,7 @@ const commands: Command[] = [
   installCommand(),
   uninstallCommand(),
   doctorCommand(),
+  importCommand(),
   reportCommand(),
   trendsCommand(),
   statusCommand(),

@@ -2,6 +2,8 @@ import type { ModelPrice } from '../schema/config.js';
 import type { AgentMetrics, CostFigures, Report, WorkflowPattern } from '../schema/report.js';
 import type { DayFigures, DaySummary, TokenSums, WorkflowTally } from '../schema/summary.js';
 import { costOf, costWarnings, type CostSummary } from './cost.js';
+import { sessionShare } from './session-share.js';
+import type { SessionFigures } from '../schema/session.js';
 import { combineAgents, mergeDays, type PeriodAgent } from './merge.js';
 import { periodRange, periodText, type Period } from './period.js';
 import { PRICES_AS_OF } from './prices.js';
@@ -27,6 +29,8 @@ export interface ReportInput {
   agents: readonly string[] | null;
   prices: Readonly<Record<string, ModelPrice>>;
   now: number;
+  /** Main-thread figures of the period's sessions (sessions/<session>.json), when there are any. */
+  sessions?: readonly SessionFigures[];
 }
 
 export function buildReport(input: ReportInput): Report {
@@ -94,6 +98,7 @@ export function buildReport(input: ReportInput): Report {
       skippedFiles: period.skipped,
       executionsWithoutPrompt: period.withoutPrompt,
     },
+    sessions: sessionShare(input.sessions ?? [], input.agents, input.prices),
     warnings,
   };
 }

@@ -2,6 +2,8 @@ import type { ModelPrice } from '../schema/config.js';
 import { keyedObject } from './keyed.js';
 import type { Anomaly, TrendFigures, TrendLine, Trends } from '../schema/report.js';
 import type { AgentDay, DayFigures, TokenSums } from '../schema/summary.js';
+import { sessionShare } from './session-share.js';
+import type { SessionFigures } from '../schema/session.js';
 import { costOf, costWarnings } from './cost.js';
 import { addTokens, modelTokens } from './day-summary.js';
 import { DurationSet } from './durations.js';
@@ -49,6 +51,16 @@ export interface TrendsInput {
   now: number;
   /** The local day `now` falls in: if the window holds it, that day is still open. */
   today: string;
+  /** Main-thread figures of the sessions of the window, each with the local day it began. */
+  sessions?: readonly { day: string; figures: SessionFigures }[];
+}
+
+/** The subagents' share of each day's sessions, or null when no session of the window has figures. */
+function sharePerDay(days: string[], input: TrendsInput): Trends['sessions'] {
+  const inWindow = (input.sessions ?? []).filter((s) => days.includes(s.day));
+  if (!inWindow.length) return null;
+  const shares = days.map((day) => sessionShare(inWindow.filter((s) => s.day === day).map((s) => s.figures), input.agents, input.prices));
+  return { tokenShare: shares.map((s) => s?.tokenShare ?? null), costShare: shares.map((s) => s?.costShare ?? null) };
 }
 
 export function buildTrends(input: TrendsInput): Trends {
@@ -108,6 +120,7 @@ export function buildTrends(input: TrendsInput): Trends {
     overall,
     agents,
     anomalies: anomalies.slice(0, ANOMALIES_KEPT),
+    sessions: sharePerDay(days, input),
     warnings: [...coverageWarnings(input, before), ...costWarnings(costOf(overallCurrent.models, overallCurrent.longContextModels, input.prices))],
   };
 }

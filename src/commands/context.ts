@@ -1,5 +1,9 @@
 import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, dirname, resolve } from 'node:path';
+import { claudeProjectsDir } from '../import/discover.js';
+import { knownProjects, projectsNamed } from '../import/projects.js';
+import { registryPath } from '../store/projects.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../schema/config.js';
 import { resolveConfigPath, resolveLogsDir } from '../store/location.js';
@@ -13,6 +17,8 @@ export class UserError extends Error {}
 export interface GlobalOptions {
   logsDir?: string;
   config?: string;
+  /** A project by its path or folder name, found in the registry or from Claude Code's transcripts. */
+  project?: string;
 }
 
 /** What every interactive command needs, resolved once at the edge. */
@@ -32,7 +38,7 @@ export interface CommandContext {
 export function createContext(options: GlobalOptions): CommandContext {
   const env = process.env;
   const cwd = process.cwd();
-  const logsDir = resolveLogsDir({ flag: options.logsDir, env, cwd });
+  const logsDir = options.project !== undefined ? projectLogsDir(options, env) : resolveLogsDir({ flag: options.logsDir, env, cwd });
   const configPath = resolveConfigPath(logsDir, env, options.config);
   let config: Config;
   try {
@@ -51,6 +57,19 @@ export function createContext(options: GlobalOptions): CommandContext {
     stderr: process.stderr,
     color: wantsColor(process.stdout, env),
   };
+}
+
+/** The logs folder of the project `--project` names. */
+function projectLogsDir(options: GlobalOptions, env: NodeJS.ProcessEnv): string {
+  if (options.logsDir !== undefined) throw new UsageError('choose one: --project or --logs-dir');
+  const known = knownProjects(registryPath(env, homedir()), claudeProjectsDir(env, homedir()));
+  const named = projectsNamed(known, options.project!);
+  if (named.length > 1) throw new UsageError(`--project ${options.project} names several projects: ${named.map((p) => p.project).join(', ')}; give its path`);
+  if (!named.length) {
+    const list = known.length ? `known: ${known.map((p) => basename(p.project)).join(', ')}` : 'none known yet: run `agent-track install` or `agent-track import` in it';
+    throw new UserError(`no project named ${options.project} with a logs folder (${list})`);
+  }
+  return named[0]!.logsDir;
 }
 
 export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {

@@ -15,7 +15,8 @@ import {
 } from '../install/hook-entries.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { readRegularFile } from '../store/fs.js';
-import { resolveLogsDir } from '../store/location.js';
+import { resolveLogsDir, resolveProjectDir } from '../store/location.js';
+import { registerProjects, registryPath } from '../store/projects.js';
 import { UsageError, UserError } from './context.js';
 
 interface ScopeOptions {
@@ -137,11 +138,13 @@ export function installCommand(): Command {
         if (!changed) out.write(`agent-track is already installed in ${file.path}; nothing to change.\n`);
         return;
       }
+      const logsDir = options.user ? '<each project>/.claude/execution-logs' : resolveLogsDir({ flag: command.optsWithGlobals().logsDir, env: {}, cwd });
+      // Remembered for reports across projects (`--all-projects`, `--project`).
+      if (!options.user) registerProjects(registryPath(process.env, homedir()), [{ project: resolveProjectDir({ env: {}, cwd }), logsDir }], Date.now());
       if (!changed) {
         out.write(`agent-track is already installed in ${file.path}.\n`);
         return;
       }
-      const logsDir = options.user ? '<each project>/.claude/execution-logs' : resolveLogsDir({ flag: command.optsWithGlobals().logsDir, env: {}, cwd });
       out.write(
         [
           `Installed agent-track hooks in ${file.path}`,

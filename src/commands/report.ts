@@ -5,6 +5,7 @@ import { FORMATS, type Format } from '../render/output.js';
 import { localDay } from '../store/paths.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
 import { runReporting } from './reporting.js';
+import { runAllProjects } from './all-projects.js';
 
 // `agent-track report`: one report over any period. Flags become a Period
 // here; everything after that is the same pipeline whatever the period.
@@ -27,6 +28,7 @@ export interface PeriodOptions {
 
 interface ReportOptions extends GlobalOptions, OutputOptions, PeriodOptions {
   trends?: boolean;
+  allProjects?: boolean;
 }
 
 export function reportCommand(): Command {
@@ -39,7 +41,8 @@ export function reportCommand(): Command {
       .option('--monthly [month]', 'a calendar month, YYYY-MM (default: this month)')
       .option('--since <date>', 'first day, YYYY-MM-DD, or a span before --until such as 30d or 2w')
       .option('--until <date>', 'last day, YYYY-MM-DD (default: today)')
-      .option('--trends', 'per-day trends over the period instead of the report'),
+      .option('--trends', 'per-day trends over the period instead of the report')
+      .option('--all-projects', 'one row per project on this machine (runs, success rate, cost, top agents); see README "Reports across projects"'),
   ).action(async (_options: unknown, command: Command) => {
     process.exitCode = await runReport(command.optsWithGlobals<ReportOptions>());
   });
@@ -58,6 +61,10 @@ async function runReport(options: ReportOptions): Promise<number> {
   const format = formatOf(options);
   const period = periodOf(options, localDay(ctx.now));
   const agents = agentsOf(options);
+  if (options.allProjects) {
+    if (options.trends || options.out || options.logsDir || options.project) throw new UsageError('--all-projects reports every project: leave out --trends, --out, --logs-dir and --project');
+    return runAllProjects(ctx, { period, agents, format });
+  }
   return runReporting(ctx, { kind: options.trends ? 'trends' : 'report', period, agents, format, out: options.out });
 }
 

@@ -12,6 +12,8 @@ import { coversAsMuch, datedReportPathOf, readFinishedReport } from '../store/da
 import { DAY_NAME, localDay, metricsDir } from '../store/paths.js';
 import { listDays, type LoadIssue } from '../store/records.js';
 import { loadDay, peekDay, type LoadedDay } from '../store/rollup.js';
+import { loadSessionFigures, type DatedSession } from '../store/sessions.js';
+import type { SessionFigures } from '../schema/session.js';
 import { rebuildDays } from '../store/rollup-workers.js';
 import type { Document } from '../render/document.js';
 import { printable } from '../render/sanitize.js';
@@ -83,6 +85,18 @@ export class SummarySource {
     return this.inRange(from, to).map((day) => this.figures.get(day) ?? this.load(day, false).figures);
   }
 
+  /** Main-thread figures of the sessions begun from `from` to `to` (sessions/*.json, read once per run). */
+  sessionsOf(from: string, to: string): SessionFigures[] {
+    return this.datedSessionsOf(from, to).map((s) => s.figures);
+  }
+
+  datedSessionsOf(from: string, to: string): DatedSession[] {
+    this.sessions ??= loadSessionFigures(this.logsDir, this.onIssue);
+    return this.sessions.filter((s) => s.day >= from && s.day <= to);
+  }
+
+  private sessions: DatedSession[] | null = null;
+
   /** Whole summaries (figures and workflows) of the days from `from` to `to`. */
   summaries(from: string, to: string): DaySummary[] {
     return this.inRange(from, to).map((day) => {
@@ -133,6 +147,7 @@ export class Reporter {
         agents,
         prices: this.prices,
         now: this.now,
+        sessions: this.source.sessionsOf(period.from, period.to),
       });
       this.reports.set(key, report);
     }
@@ -151,6 +166,7 @@ export class Reporter {
         prices: this.prices,
         now: this.now,
         today: localDay(this.now),
+        sessions: this.source.datedSessionsOf(period.from, period.to),
       });
       this.trends.set(key, trends);
     }

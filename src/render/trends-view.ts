@@ -1,7 +1,7 @@
 import { formatCount, formatDuration, formatPercent, formatRatio, formatSigned, formatTokens, formatUsd } from '../analytics/format.js';
 import { round } from '../analytics/stats.js';
 import type { Anomaly, TrendLine, Trends } from '../schema/report.js';
-import type { Document, Table } from './document.js';
+import type { Cell, Document, Table } from './document.js';
 import { rateTone } from './report-view.js';
 
 // Trends for a terminal: one line per agent with its daily series as
@@ -48,6 +48,7 @@ export function trendsDocument(trends: Trends): Document {
       ['Tokens used', formatTokens(o.current.tokensUsed)],
       ['Cost', o.current.costUsd === null ? { text: 'not fully priced', tone: 'warn' } : formatUsd(o.current.costUsd)],
       ['Runs/day', { spark: o.series.executions, zeroBased: true }],
+      ...(trends.sessions ? [['Subagent token share/day', { spark: trends.sessions.tokenShare, zeroBased: true }] as [string, Cell]] : []),
     ],
   });
   if (trends.agents.length) {

@@ -170,6 +170,16 @@ export const CostReport = z.object({
 });
 export type CostReport = z.infer<typeof CostReport>;
 
+export const SessionShare = z.object({
+  sessions: count().check(d('Sessions of the period with main-thread figures (sessions/<session>.json, written by agent-track import)')),
+  mainThread: z.object({ tokens: count(), usd: z.nullable(z.number()) }),
+  subagents: z.object({ runs: count(), tokens: count(), usd: z.nullable(z.number()) }),
+  tokenShare: rate("Subagents' share of those sessions' billed tokens"),
+  costShare: rate("Subagents' share of those sessions' cost; null when some tokens could not be priced"),
+  byAgent: z.array(z.object({ agent: z.string(), runs: count(), tokens: count(), shareOfSessionTokens: rate("This agent type's share of the sessions' billed tokens") })),
+});
+export type SessionShare = z.infer<typeof SessionShare>;
+
 export const Report = z.object({
   schemaVersion: z.literal(1),
   kind: z.literal('agent-track/report'),
@@ -194,6 +204,8 @@ export const Report = z.object({
     skippedFiles: count().check(d('Corrupt or foreign files in the logs folder that were left out')),
     executionsWithoutPrompt: count().check(d('Executions with no prompt id (not part of any workflow)')),
   }),
+  /** Optional: reports written before session figures existed have none. */
+  sessions: z.optional(z.nullable(SessionShare.check(d("The subagents' share of their sessions (main thread + subagents); null with no session figures")))),
   warnings: z.array(z.string()),
 });
 export type Report = z.infer<typeof Report>;
@@ -270,6 +282,15 @@ export const Trends = z.object({
   overall: TrendLine,
   agents: z.array(z.object({ agent: z.string(), ...TrendLine.shape })),
   anomalies: z.array(Anomaly),
+  /** Optional: trends written before session figures existed have none. */
+  sessions: z.optional(
+    z.nullable(
+      z.object({
+        tokenShare: z.array(z.nullable(z.number())).check(d("Per day of `days`: the subagents' share of the billed tokens of the sessions begun that day (sessions/<session>.json), null with none")),
+        costShare: z.array(z.nullable(z.number())).check(d('Per day: the same share of their cost, null when none or not fully priced')),
+      }),
+    ).check(d('null when no session of the window has main-thread figures')),
+  ),
   warnings: z.array(z.string()),
 });
 export type Trends = z.infer<typeof Trends>;

@@ -8,6 +8,7 @@ import { sha256Hex } from './hash.js';
 //   <logs>/YYYY-MM-DD/summary.json                 the day's rollup
 //   <logs>/YYYY-MM-DD/.pruned                      retention deleted its records: the rollup is final
 //   <logs>/metrics/                                reports (dated: weekly/YYYY-Www.json, monthly/YYYY-MM.json)
+//   <logs>/sessions/<session>.json                 a session's main-thread figures (schema/session.ts)
 //   <logs>/.state/                                 in-flight hook state
 //   <logs>/.state/.export-cursor.json, .export.lock what `export` has delivered, and its lock
 //   <logs>/export.log                              export's log when run from cron or after a session
@@ -17,6 +18,7 @@ import { sha256Hex } from './hash.js';
 export const LOGS_SUBDIR = join('.claude', 'execution-logs');
 export const STATE_DIR = '.state';
 export const METRICS_DIR = 'metrics';
+export const SESSIONS_DIR = 'sessions';
 export const ERROR_LOG = 'hook-errors.log';
 export const COMPLETIONS_FILE = 'completions.jsonl';
 export const SUMMARY_FILE = 'summary.json';
@@ -134,4 +136,9 @@ export function weeklyReportPath(logsDir: string, week: string): string {
 /** The dated copy of a month's report, "2026-11". */
 export function monthlyReportPath(logsDir: string, month: string): string {
   return join(logsDir, METRICS_DIR, MONTHLY_REPORTS_DIR, `${month}.json`);
+}
+
+/** A session's main-thread figures; `safeSessionName` is the session id made safe for a file name (capture/state's safeName). */
+export function sessionFiguresPath(logsDir: string, safeSessionName: string): string {
+  return join(logsDir, SESSIONS_DIR, `${safeSessionName}.json`);
 }

@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // The built binary, driven the way Claude Code and users drive it.
@@ -20,11 +22,15 @@ export interface Run {
   stderr: string;
 }
 
+const TEST_CONFIG_HOME = mkdtempSync(join(tmpdir(), 'agent-track-xdg-'));
+
 const cleanEnv = (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => {
   const out: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...env };
   // Tests choose their logs folder explicitly.
   if (!('AGENT_TRACK_LOGS_DIR' in env)) delete out.AGENT_TRACK_LOGS_DIR;
   if (!('CLAUDE_PROJECT_DIR' in env)) delete out.CLAUDE_PROJECT_DIR;
+  // install and import remember projects in ~/.config/agent-track: never the real one.
+  if (!('XDG_CONFIG_HOME' in env)) out.XDG_CONFIG_HOME = TEST_CONFIG_HOME;
   return out;
 };
 

@@ -1,0 +1,134 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+import { importTranscripts, type ImportRequest } from '../../src/import/import';
+import { DEFAULT_CONFIG } from '../../src/schema/config';
+import { SessionFigures } from '../../src/schema/session';
+import type { AgentExecution } from '../../src/schema/record';
+import { allRecords, completionLines, replay } from '../support/replay';
+import { isAgentEvent } from '../support/fixtures';
+
+// The real captured sessions of Claude Code 2.1.197 and 2.1.332, laid out as
+// Claude Code keeps them. Importing their transcripts must give the records
+// the hooks give for the same sessions (replayed from the captured payloads).
+
+// The shared captures, seen from the main checkout or from a worktree under /work/wt.
+const SHARED = ['../../../shared/fixtures', '../../../../shared/fixtures']
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((dir) => existsSync(dir))!;
+const VERSIONS = ['2.1.197', '2.1.332'] as const;
+const SCENARIOS = ['single', 'fanout', 'nested-background'] as const;
+const PROJECT = '/home/dev/shop-api';
+
+interface Laid {
+  root: string;
+  projectsDir: string;
+  sessionFile: string;
+  payloads: Record<string, unknown>[];
+}
+
+function layOut(version: string, scenario: string, root = mkdtempSync(join(tmpdir(), 'agent-track-import-'))): Laid {
+  const source = join(SHARED, `claude-code-${version}`, scenario);
+  const transcripts = join(source, 'transcripts');
+  const sessionFile = readdirSync(transcripts).find((name) => name.endsWith('.jsonl'))!;
+  const sessionId = sessionFile.slice(0, -'.jsonl'.length);
+  const projectsDir = join(root, 'claude', 'projects');
+  const folder = join(projectsDir, '-home-dev-shop-api');
+  mkdirSync(join(folder, sessionId), { recursive: true });
+  cpSync(join(transcripts, sessionFile), join(folder, sessionFile));
+  cpSync(join(transcripts, 'subagents'), join(folder, sessionId, 'subagents'), { recursive: true });
+  const original = readFileSync(join(source, 'hooks.jsonl'), 'utf8').split('\n').filter(Boolean);
+  // The hooks were told the transcripts' paths on the capture machine: point them here.
+  const payloads = original
+    .map((line) => line.split('/home/dev/.claude/projects').join(projectsDir))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter(isAgentEvent);
+  return { root, projectsDir, sessionFile: join(folder, sessionFile), payloads };
+}
+
+function request(projectsDir: string, logsDir: string, extra: Partial<ImportRequest> = {}): ImportRequest {
+  return { projectsDir, project: PROJECT, logsDir, since: null, dryRun: false, configFor: () => DEFAULT_CONFIG, clock: Date.now, ...extra };
+}
+
+/** What the hooks and import must agree on: all but when it was captured, and the hooks' own clock readings. */
+function comparable(record: AgentExecution) {
+  const { capture: _capture, timestamp: _timestamp, ...rest } = record;
+  const { startTime: _s, endTime: _e, ...metrics } = rest.metrics;
+  const hooksTimed = metrics.durationSource === 'hooks';
+  return { ...rest, metrics: { ...metrics, duration: hooksTimed ? 'measured by hooks' : metrics.duration } };
+}
+
+/** A run the hooks closed at SessionEnd for lack of any end event. */
+const closedBlind = (record: AgentExecution) => record.capture.closedBy === 'SessionEnd';
+
+describe.each(VERSIONS)('Claude Code %s', (version) => {
+  describe.each(SCENARIOS)('%s', (scenario) => {
+    test('import writes the records the hooks write, field by field', () => {
+      const laid = layOut(version, scenario);
+      const hooked = join(laid.root, 'hooked');
+      replay(hooked, laid.payloads);
+      const imported = join(laid.root, 'imported');
+      const result = importTranscripts(request(laid.projectsDir, imported));
+      const fromHooks = allRecords(hooked);
+      const fromImport = allRecords(imported);
+      expect(result.newRecords).toBe(fromHooks.length);
+      expect(fromImport.map((r) => r.id).sort()).toEqual(fromHooks.map((r) => r.id).sort());
+      const byId = new Map(fromHooks.map((r) => [r.id, r]));
+      for (const record of fromImport) {
+        const hooked = byId.get(record.id)!;
+        if (closedBlind(hooked)) {
+          // The hooks never hear of a background agent's failure (no SubagentStop): they close it at
+          // SessionEnd as interrupted. Import reads the failure from Claude Code's notification.
+          expect(record.result.status).toBe('failed');
+          expect(record.errors.at(-1)!.message).toMatch(/failed: Agent terminated early due to an API error/);
+          expect(comparable({ ...record, errors: record.errors.slice(0, -1) })).toEqual(comparable({ ...hooked, errors: hooked.errors.slice(0, -1) }));
+        } else {
+          expect(comparable(record)).toEqual(comparable(hooked));
+        }
+      }
+      expect(completionLines(imported)).toHaveLength(fromImport.length);
+    });
+
+    test('importing after the hooks adds nothing and changes no record', () => {
+      const laid = layOut(version, scenario);
+      const logs = join(laid.root, 'logs');
+      replay(logs, laid.payloads);
+      const before = allRecords(logs);
+      const completions = completionLines(logs).length;
+      const result = importTranscripts(request(laid.projectsDir, logs));
+      const blind = before.filter(closedBlind);
+      expect(result.newRecords).toBe(0);
+      expect(result.completedRecords).toBe(blind.length);
+      expect(result.alreadyRecorded).toBe(before.length - blind.length);
+      const after = allRecords(logs);
+      expect(after.filter((r) => !blind.some((b) => b.id === r.id))).toEqual(before.filter((r) => !blind.includes(r)));
+      // What the hooks closed blind is completed: failed still, now with Claude Code's reason.
+      for (const record of after.filter((r) => blind.some((b) => b.id === r.id))) {
+        expect(record.result.status).toBe('failed');
+        expect(record.errors.map((e) => e.type)).not.toContain('interrupted');
+      }
+      expect(completionLines(logs)).toHaveLength(completions + blind.length);
+    });
+
+    test("stores the main thread's tokens beside the records: with the subagents', the session's own totals", () => {
+      const laid = layOut(version, scenario);
+      const logs = join(laid.root, 'logs');
+      const result = importTranscripts(request(laid.projectsDir, logs));
+      expect(result.sessionFiles).toBe(1);
+      const sessionId = laid.sessionFile.split('/').pop()!.slice(0, -'.jsonl'.length);
+      const figures = SessionFigures.parse(JSON.parse(readFileSync(join(logs, 'sessions', `${sessionId}.json`), 'utf8')));
+      const claude = JSON.parse(readFileSync(join(SHARED, `claude-code-${version}`, scenario, 'result.json'), 'utf8'));
+      for (const [model, usage] of Object.entries(claude.modelUsage as Record<string, Record<string, number>>)) {
+        const bare = model.replace(/\[[^\]]*\]$/, '');
+        const runs = allRecords(logs).filter((r) => r.request.context.model === bare || r.request.context.model === model);
+        const sum = (key: 'input' | 'output' | 'cacheRead') => runs.reduce((n, r) => n + r.metrics.tokens![key], 0) + (figures.mainThread[model]?.[key] ?? figures.mainThread[bare]?.[key] ?? 0);
+        expect([sum('input'), sum('output'), sum('cacheRead')]).toEqual([usage.inputTokens, usage.outputTokens, usage.cacheReadInputTokens]);
+      }
+      if (version === '2.1.332') expect(figures.claudeCode!.totalCostUsd).toBeCloseTo(claude.total_cost_usd, 9);
+      // Importing again leaves the file as it is.
+      expect(importTranscripts(request(laid.projectsDir, logs)).sessionFiles).toBe(0);
+    });
+  });
+});
