@@ -3,11 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The three real Claude Code 2.1.197 sessions from ../shared/fixtures, laid out
-// again the way Claude Code keeps them on disk, with payload paths rewritten to
-// point there, so the capture code reads real transcripts and meta files.
+// Real Claude Code sessions kept in test/fixtures/claude-code-<version>/ (inside the
+// repository, so a fresh clone has them), laid out again the way Claude Code keeps
+// them on disk, with payload paths rewritten to point there, so the capture code reads
+// real transcripts and meta files.
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../../../shared/fixtures/claude-code-2.1.197', import.meta.url));
+/** The releases with captures in test/fixtures: the oldest supported and the current one. */
+export const FIXTURE_VERSIONS = ['2.1.197', '2.1.332'] as const;
+export type FixtureVersion = (typeof FIXTURE_VERSIONS)[number];
+
+/** test/fixtures/claude-code-<version>. */
+export function fixturesDir(version: FixtureVersion = '2.1.197'): string {
+  return fileURLToPath(new URL(`../fixtures/claude-code-${version}`, import.meta.url));
+}
+
+/** The 2.1.197 captures, which most unit tests replay. */
+export const FIXTURES_DIR = fixturesDir('2.1.197');
 export type FixtureName = 'single' | 'fanout' | 'nested-background';
 
 const ORIGINAL_HOME = '/home/dev';
@@ -23,17 +34,18 @@ export interface Fixture {
   original: Record<string, unknown>[];
 }
 
-export function loadFixture(name: FixtureName): Fixture {
+export function loadFixture(name: FixtureName, version: FixtureVersion = '2.1.197'): Fixture {
+  const dir = join(fixturesDir(version), name);
   const root = mkdtempSync(join(tmpdir(), `agent-track-${name}-`));
   const projectDir = join(root, 'shop-api');
   mkdirSync(projectDir, { recursive: true });
-  const original = readFileSync(join(FIXTURES_DIR, name, 'hooks.jsonl'), 'utf8')
+  const original = readFileSync(join(dir, 'hooks.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
   const sessionId = original[0]!.session_id as string;
   const projectsDir = join(root, '.claude', 'projects', '-home-dev-shop-api');
-  const source = join(FIXTURES_DIR, name, 'transcripts');
+  const source = join(dir, 'transcripts');
   mkdirSync(join(projectsDir, sessionId, 'subagents'), { recursive: true });
   cpSync(join(source, `${sessionId}.jsonl`), join(projectsDir, `${sessionId}.jsonl`));
   for (const file of readdirSync(join(source, 'subagents'))) {
