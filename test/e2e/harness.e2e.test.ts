@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic.js';
 import {
   CAPTURE_HOOK,
+  CLAUDE_RELEASES,
   captureHooks,
   cleanup,
   createPlugin,
@@ -19,7 +20,9 @@ import {
   runClaude,
   subagentsDir,
   transcriptUsage,
+  waitForProcess,
   type CaptureRecord,
+  type ClaudeRelease,
   type SessionOptions,
   type SessionResult,
 } from './support/claude-session.js';
@@ -28,6 +31,7 @@ import {
   background,
   fanout,
   interrupted,
+  LONG_PROCESS,
   nested,
   pluginAgent,
   single,
@@ -43,10 +47,12 @@ const sessions: SessionResult[] = [];
 const tmpDirs: string[] = [];
 
 beforeAll(async () => {
-  const claude = findClaude();
-  const v = spawnSync(claude.command, [...claude.prefixArgs, '--version'], { encoding: 'utf8', timeout: 20_000 });
-  if (v.status !== 0 || !/2\.1\.197/.test(v.stdout)) {
-    throw new Error(`Claude Code 2.1.197 not runnable via ${claude.via} (${claude.command}): ${v.stderr || v.stdout}`);
+  for (const release of CLAUDE_RELEASES) {
+    const claude = findClaude(release);
+    const v = spawnSync(claude.command, [...claude.prefixArgs, '--version'], { encoding: 'utf8', timeout: 20_000 });
+    if (v.status !== 0 || !v.stdout.startsWith(`${release.version} `)) {
+      throw new Error(`Claude Code ${release.version} not runnable via ${claude.via} (${claude.command}): ${v.stderr || v.stdout}`);
+    }
   }
   api = await startFakeAnthropic({ scripts: ALL_SCRIPTS });
 });
@@ -59,7 +65,7 @@ afterAll(async () => {
 });
 afterEach(() => api.clearLog());
 
-async function run(sc: Scenario, extra: Partial<SessionOptions> = {}): Promise<{ r: SessionResult; recs: CaptureRecord[]; labels: string[] }> {
+async function runScenario(sc: Scenario, extra: Partial<SessionOptions> = {}): Promise<{ r: SessionResult; recs: CaptureRecord[]; labels: string[] }> {
   const pluginDirs = [...(extra.pluginDirs ?? [])];
   if (sc.plugin) {
     const d = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), 'at-e2e-plugin-'));
@@ -87,7 +93,8 @@ const one = (recs: CaptureRecord[], event: string, pred: (p: any) => boolean = (
   return hits[0]!;
 };
 
-describe('claude -p against the API stand-in', () => {
+describe.each(CLAUDE_RELEASES)('claude -p $version against the API stand-in', (release: ClaudeRelease) => {
+  const run = (sc: Scenario, extra: Partial<SessionOptions> = {}) => runScenario(sc, { claude: release, ...extra });
   it('single agent: Bash, Write, answer; hooks in lifecycle order; tokens match the stand-in', async () => {
     const { r, recs, labels } = await run(single);
     expect(r.exitCode).toBe(0);
@@ -250,14 +257,13 @@ describe('claude -p against the API stand-in', () => {
     expect(one(recs, 'SubagentStop').files?.meta).toMatchObject({ agentType: 'e2e-plugin:x' });
   });
 
-  const waitForSleep = async () => {
-    // The sub-sleep agent got its Bash `sleep 30`; give the tool a moment to start.
-    await api.waitForRequest((q) => q.script === 'sub-sleep' && q.status === 200);
-  };
+  // The sub-sleep agent's Bash tool is running LONG_COMMAND: the moment both interrupt
+  // tests are about, whatever the load of the machine.
+  const waitForSleep = (s: { dirs: SessionResult['dirs'] }) => waitForProcess(s.dirs, LONG_PROCESS);
 
   it('SIGTERM while an agent runs Bash: PostToolUseFailure(is_interrupt) and SessionEnd, no SubagentStop', async () => {
     const { r, recs, labels } = await run(interrupted, {
-      interrupt: { signal: 'SIGTERM', when: waitForSleep, delayMs: 600 },
+      interrupt: { signal: 'SIGTERM', when: waitForSleep, delayMs: 500 },
       settleMs: 300,
     });
     expect(r.interrupted?.signal).toBe('SIGTERM');
@@ -271,7 +277,7 @@ describe('claude -p against the API stand-in', () => {
 
   it('SIGINT while an agent runs Bash: an error result and no hook at all afterwards', async () => {
     const { r, labels } = await run(interrupted, {
-      interrupt: { signal: 'SIGINT', when: waitForSleep, delayMs: 600 },
+      interrupt: { signal: 'SIGINT', when: waitForSleep, delayMs: 500 },
       settleMs: 300,
     });
     expect(r.exitCode).toBe(1);

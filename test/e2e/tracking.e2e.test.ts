@@ -1,6 +1,6 @@
 // agent-track as users run it: `agent-track install` in a project (or the repo
-// as a plugin with --plugin-dir), then the real Claude Code 2.1.197 runs
-// sessions against the API stand-in. The records must equal the client's own
+// as a plugin with --plugin-dir), then the real Claude Code, each supported
+// release in turn (2.1.197 and the current pin), runs sessions against the API stand-in. The records must equal the client's own
 // numbers: the Agent tool_response totals (seen by a raw capture hook
 // installed next to ours), the subagent transcripts, and the session result.
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,8 @@ import { AgentExecution } from '../../src/schema/record';
 import { listDays, readDayRecords } from '../../src/store/records';
 import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic.js';
 import {
+  CAPTURE_HOOK,
+  CLAUDE_RELEASES,
   captureHooks,
   cleanup,
   createPlugin,
@@ -20,12 +22,14 @@ import {
   runClaude,
   subagentsDir,
   transcriptUsage,
+  waitForProcess,
   type CaptureRecord,
+  type ClaudeRelease,
   type SessionDirs,
   type SessionOptions,
   type SessionResult,
 } from './support/claude-session.js';
-import { ALL_SCRIPTS, background, fanout, interrupted, nested, pluginAgent, single, unknownType, type Scenario } from './support/scenarios.js';
+import { ALL_SCRIPTS, background, fanout, interrupted, LONG_PROCESS, nested, pluginAgent, single, unknownType, type Scenario } from './support/scenarios.js';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'agent-track');
 const CAPTURED = ['PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'SubagentStart', 'SubagentStop', 'SessionEnd'];
@@ -68,7 +72,7 @@ function loadRecords(logsDir: string): AgentExecution[] {
   return records.sort((a, b) => a.metrics.startTime - b.metrics.startTime);
 }
 
-async function track(sc: Scenario, options: Partial<SessionOptions> & { viaPlugin?: boolean; config?: object } = {}): Promise<Tracked> {
+async function trackScenario(sc: Scenario, options: Partial<SessionOptions> & { viaPlugin?: boolean; config?: object } = {}): Promise<Tracked> {
   const pluginDirs: string[] = [];
   if (sc.plugin) {
     const d = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), 'at-e2e-plugin-'));
@@ -112,7 +116,10 @@ function expectSessionTotals(t: Tracked) {
   expect(sum((r) => r.metrics.tokens?.cacheCreation ?? 0) + main.cache_creation_input_tokens).toBe(usage!.cacheCreationInputTokens);
 }
 
-describe('records written by agent-track under the real Claude Code', () => {
+describe.each(CLAUDE_RELEASES)('records written by agent-track under the real Claude Code $version', (release: ClaudeRelease) => {
+  const track = (sc: Scenario, options: Parameters<typeof trackScenario>[1] = {}) => trackScenario(sc, { claude: release, ...options });
+  // The sub-sleep agent's Bash tool is running LONG_COMMAND, whatever the load of the machine.
+  const whenSleeping = (s: { dirs: SessionDirs }) => waitForProcess(s.dirs, LONG_PROCESS);
   it('single agent: one record with Claude Code totals, transcript detail and a completion line', async () => {
     const t = await track(single);
     expect(t.r.exitCode).toBe(0);
@@ -122,7 +129,7 @@ describe('records written by agent-track under the real Claude Code', () => {
     const transcript = transcriptOf(t, result.agentId);
     expect(record).toMatchObject({
       agentType: 'general-purpose',
-      request: { prompt: 'SUB-WRITE please write notes.txt', description: 'Write a file', triggeredBy: 'user', context: { sessionId: t.r.sessionId, agentId: result.agentId, background: false, claudeCodeVersion: '2.1.197' } },
+      request: { prompt: 'SUB-WRITE please write notes.txt', description: 'Write a file', triggeredBy: 'user', context: { sessionId: t.r.sessionId, agentId: result.agentId, background: false, claudeCodeVersion: release.version } },
       metrics: { duration: result.totalDurationMs, durationSource: 'claude-code', tokensUsed: result.totalTokens, totalToolUseCount: result.totalToolUseCount, toolsUsed: ['Bash', 'Write'], apiCalls: transcript.messages },
       result: { status: 'success', filesModified: 1, modifiedFiles: ['notes.txt'], outputSize: 'Wrote notes.txt'.length },
       capture: { closedBy: 'PostToolUse', events: ['pre', 'start', 'stop', 'done'] },
@@ -206,7 +213,7 @@ describe('records written by agent-track under the real Claude Code', () => {
 
   it('interrupted session (SIGTERM mid-run): one failed record, closed as interrupted, with its start', async () => {
     const t = await track(interrupted, {
-      interrupt: { signal: 'SIGTERM', when: () => api.waitForRequest((q) => q.script === 'sub-sleep' && q.status === 200), delayMs: 600 },
+      interrupt: { signal: 'SIGTERM', when: whenSleeping, delayMs: 500 },
       settleMs: 500,
     });
     expect(t.r.exitCode).toBe(143);
@@ -223,7 +230,7 @@ describe('records written by agent-track under the real Claude Code', () => {
 
   it('killed with SIGINT (no hook fires at all): the next command closes the run once the timeout passes', async () => {
     const t = await track(interrupted, {
-      interrupt: { signal: 'SIGINT', when: () => api.waitForRequest((q) => q.script === 'sub-sleep' && q.status === 200), delayMs: 600 },
+      interrupt: { signal: 'SIGINT', when: whenSleeping, delayMs: 500 },
       settleMs: 300,
       config: { inFlightTimeout: '1s' },
     });
@@ -245,7 +252,12 @@ describe('records written by agent-track under the real Claude Code', () => {
 
   it('the repo as a plugin (claude --plugin-dir): tracks without install', async () => {
     const t = await track(single, { viaPlugin: true });
-    expect(fs.readFileSync(path.join(t.dirs.project, '.claude', 'settings.json'), 'utf8')).not.toContain('agent-track');
+    // The project's settings hold the raw capture hook and nothing else (whatever the
+    // checkout folder is called: a clone is named agent-track).
+    const settings = JSON.parse(fs.readFileSync(path.join(t.dirs.project, '.claude', 'settings.json'), 'utf8'));
+    const hooks = Object.values(settings.hooks as Record<string, { hooks: { command: string }[] }[]>).flatMap((matchers) => matchers.flatMap((m) => m.hooks));
+    expect(hooks.length).toBe(CAPTURED.length);
+    for (const hook of hooks) expect(hook.command).toContain(CAPTURE_HOOK);
     expect(t.records).toHaveLength(1);
     expect(t.records[0]).toMatchObject({ agentType: 'general-purpose', result: { status: 'success' } });
     expect(t.records[0]!.metrics.tokensUsed).toBe(agentResults(t)[0].totalTokens);
