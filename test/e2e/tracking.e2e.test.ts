@@ -117,8 +117,9 @@ function expectSessionTotals(t: Tracked) {
 }
 
 /**
- * Tests that fail on Claude Code 2.1.332 until capture reads a background agent's figures
- * from its <task-notification> (issue 9, "Claude Code's own figures, whichever release").
+ * Tests that fail on Claude Code 2.1.332 until capture understands that release: a
+ * background agent's figures from its <task-notification>, and what an interrupt leaves
+ * (issue 9, "Claude Code's own figures, whichever release").
  * They run as `it.fails` there, so the suite stays green and says so; once capture is
  * fixed they pass, `it.fails` reports that, and the entry goes.
  */
@@ -127,6 +128,8 @@ const GAPS_ON_CURRENT: Record<string, string> = {
     'the agent runs in the background: PostToolUse has no totals and the record keeps the transcript estimate (duration, durationSource "transcript", closedBy SubagentStop) instead of the notification figures',
   'parallel fan-out with a failing tool and an API failure: three records, parallel links, right statuses':
     'the three agents run in the background, so the third overlaps the first two (parallelWith), and the duration/tokens checks compare with PostToolUse totals that 2.1.332 does not send',
+  'interrupted session (SIGTERM mid-run): one failed record, closed as interrupted, with its start':
+    '2.1.332 writes the killed Bash call into the transcript as "Exit code 137" (not as a user interrupt), which capture files as command_failed with recoveryAction "gave up"; the run itself is closed at SessionEnd as interrupted',
   'the repo as a plugin (claude --plugin-dir): tracks without install':
     'tokensUsed is compared with the PostToolUse totalTokens, which a background launch does not have',
 };
