@@ -79,7 +79,7 @@ function copyTree(from: string, to: string, rewrite: (text: string) => string): 
 const keys = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value).sort().join(',') : typeof value);
 
 /** What a release does, without ids and times: the thing to diff between releases. */
-function shape(folder: string): string {
+export function shape(folder: string): string {
   const out: string[] = [];
   const lines = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
   out.push('# hook payloads, in order');

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,11 @@ export function fixturesDir(version: FixtureVersion = '2.1.197'): string {
 
 /** The 2.1.197 captures, which most unit tests replay. */
 export const FIXTURES_DIR = fixturesDir('2.1.197');
-export type FixtureName = 'single' | 'fanout' | 'nested-background';
+/** Hand-run sessions (both releases). */
+export type HandCapturedName = 'single' | 'fanout' | 'nested-background';
+/** Sessions of `npm run capture:claude-code` (scripts/capture-claude-code.ts), both releases. */
+export const CAPTURED_SCENARIOS = ['foreground', 'background-default', 'nested', 'background-api-failure', 'unknown-type', 'interrupted'] as const;
+export type FixtureName = HandCapturedName | (typeof CAPTURED_SCENARIOS)[number];
 
 const ORIGINAL_HOME = '/home/dev';
 const ORIGINAL_PROJECT = '/home/dev/shop-api';
@@ -48,7 +52,8 @@ export function loadFixture(name: FixtureName, version: FixtureVersion = '2.1.19
   const source = join(dir, 'transcripts');
   mkdirSync(join(projectsDir, sessionId, 'subagents'), { recursive: true });
   cpSync(join(source, `${sessionId}.jsonl`), join(projectsDir, `${sessionId}.jsonl`));
-  for (const file of readdirSync(join(source, 'subagents'))) {
+  // A session whose only Agent call never started (unknown type) has no subagents folder.
+  for (const file of existsSync(join(source, 'subagents')) ? readdirSync(join(source, 'subagents')) : []) {
     cpSync(join(source, 'subagents', file), join(projectsDir, sessionId, 'subagents', file));
   }
   const rewrite = (text: string) => text.split(ORIGINAL_PROJECT).join(projectDir).split(`${ORIGINAL_HOME}/.claude`).join(join(root, '.claude'));

@@ -229,7 +229,10 @@ export function createProject(opts: ProjectOptions = {}): SessionDirs {
     JSON.stringify({ projects: { [project]: { hasTrustDialogAccepted: true } } }, null, 2),
   );
   const hooks = typeof opts.hooks === 'function' ? opts.hooks(dirs) : opts.hooks;
-  const settings: Record<string, unknown> = { permissions: { allow: DEFAULT_ALLOW } };
+  // defaultMode 'default': 2.1.332's interactive session starts in "auto mode", whose
+  // safety check is a server-side call the API stand-in does not have, so it stops at
+  // the first tool call. -p sessions run in 'default' on every release.
+  const settings: Record<string, unknown> = { permissions: { allow: DEFAULT_ALLOW, defaultMode: 'default' } };
   if (hooks) settings.hooks = hooks;
   Object.assign(settings, opts.settings);
   fs.writeFileSync(path.join(project, '.claude', 'settings.json'), JSON.stringify(settings, null, 2));
