@@ -244,7 +244,7 @@ describe.each(CLAUDE_RELEASES)('claude -p $version against the API stand-in', (r
   });
 
   it('nested: the inner PreToolUse carries the parent agent_id; spawnDepth 2', async () => {
-    const { r, recs, labels } = await run(nested, { hooks: captureHooks([...EVENTS, 'UserPromptSubmit']) });
+    const { r, recs } = await run(nested, { hooks: captureHooks([...EVENTS, 'UserPromptSubmit']) });
     expect(r.exitCode).toBe(0);
     const outerPost = one(recs, 'PostToolUse', (p) => p.agent_id === undefined);
     // 2.1.332 runs the outer agent in the background (its PostToolUse comes at the launch,
