@@ -262,7 +262,7 @@ describe.each(CLAUDE_RELEASES)('records written by agent-track under the real Cl
       expect(t.records[0]).toMatchObject({ result: { status: 'failed' }, capture: { closedBy: 'SessionEnd' } });
       return;
     }
-    expect(t.records).toHaveLength(0);
+    expect(t.records, `closed by a hook: ${JSON.stringify(t.records.map((r) => r.capture))}; hooks seen: ${t.captured.map((c) => c.payload?.hook_event_name).join(' ')}`).toHaveLength(0);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(agentTrack(['doctor'], t.dirs).stdout).toContain('closed 1 run(s)');
     const records = loadRecords(t.logsDir);
