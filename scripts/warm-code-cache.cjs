@@ -49,12 +49,14 @@ try {
     const result = spawnSync(process.execPath, [bin, 'hook'], { input: JSON.stringify(event), env });
     if (result.status !== 0) throw new Error(`warm-up hook exited ${result.status}`);
   });
-  const demo = spawnSync(process.execPath, [bin, 'demo', '--days', '1', '--dir', join(logs, 'demo')], {
+  const demo = spawnSync(process.execPath, [bin, 'demo', '--days', '2', '--dir', join(logs, 'demo')], {
     env: { ...process.env, AGENT_TRACK_CODE_CACHE: 'refresh', NO_COLOR: '1' },
   });
   if (demo.status !== 0) throw new Error(`warm-up demo exited ${demo.status}: ${demo.stderr}`);
   // The statusline bundle, over the demo's logs (a budget set, so budgets are compiled too).
   const demoLogs = join(logs, 'demo', 'project', '.claude', 'execution-logs');
+  // Before the day's first session has ended the demo writes nothing for today: the folder may not exist yet.
+  mkdirSync(join(logs, 'demo', 'project', '.claude'), { recursive: true });
   writeFileSync(join(logs, 'demo', 'project', '.claude', 'agent-track.json'), JSON.stringify({ budgets: [{ period: 'day', usd: 1000 }] }));
   const line = spawnSync(process.execPath, [bin, 'statusline'], {
     input: JSON.stringify({ session_id: 'warm-session', cwd: join(logs, 'demo', 'project') }),

@@ -50,7 +50,7 @@ export function createContext(options: GlobalOptions): CommandContext {
     logsDir,
     configPath,
     config,
-    now: Date.now(),
+    now: clockFrom(env),
     cwd,
     env,
     stdout: process.stdout,
@@ -70,6 +70,22 @@ function projectLogsDir(options: GlobalOptions, env: NodeJS.ProcessEnv): string 
     throw new UserError(`no project named ${options.project} with a logs folder (${list})`);
   }
   return named[0]!.logsDir;
+}
+
+/**
+ * The command's "now": the real clock, or AGENT_TRACK_NOW (an ISO 8601 time or
+ * milliseconds since the epoch) so that tests and reproducible demos can say which
+ * moment it is instead of depending on the hour they happen to run at. The hook does
+ * not read it: it stamps what it sees with the real time.
+ */
+export function clockFrom(env: NodeJS.ProcessEnv, real: () => number = Date.now): number {
+  const raw = env.AGENT_TRACK_NOW;
+  if (raw === undefined || raw === '') return real();
+  const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+  if (!Number.isSafeInteger(ms) || ms <= 0) {
+    throw new UserError(`AGENT_TRACK_NOW must be an ISO 8601 time or milliseconds since 1970, got "${raw}"`);
+  }
+  return ms;
 }
 
 export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {

@@ -42,13 +42,16 @@ export function demoCommand(): Command {
       const logsDir = join(projectDir, '.claude', 'execution-logs');
       mkdirSync(projectDir, { recursive: true });
 
-      const today = new Date();
+      // One clock for the whole demo (AGENT_TRACK_NOW can set it): the days it
+      // generates, the sessions it keeps (none ends after now) and the report's range.
+      const ctx = createContext({ logsDir });
+      const today = new Date(ctx.now);
       const startDay = new Date(today.getFullYear(), today.getMonth(), today.getDate() - (days - 1)).getTime();
       const started = Date.now();
-      const sessions = generateSessions({ startDay, days, promptsPerDay, seed, projectDir, claudeHome, regressionDays: Math.min(7, Math.ceil(days / 4)) });
+      const sessions = generateSessions({ startDay, days, promptsPerDay, seed, projectDir, claudeHome, regressionDays: Math.min(7, Math.ceil(days / 4)), now: ctx.now });
       writeSessionFiles(claudeHome, sessions);
       const payloads = feedSessions(logsDir, sessions, DEFAULT_CONFIG);
-      sweepInFlight(logsDir, DEFAULT_CONFIG, Date.now());
+      sweepInFlight(logsDir, DEFAULT_CONFIG, ctx.now);
       const elapsed = Date.now() - started;
 
       const issues: string[] = [];
@@ -57,7 +60,6 @@ export function demoCommand(): Command {
       out.write(`Fed ${payloads} hook payloads from ${sessions.length} Claude Code sessions (${days} days) through agent-track's ingest in ${(elapsed / 1000).toFixed(1)} s.\n`);
       out.write(`Captured ${records.length} subagent executions into ${logsDir}\n`);
       out.write('Here is the report over those days, as `agent-track report` shows it:\n\n');
-      const ctx = createContext({ logsDir });
       const lastDay = localDay(ctx.now);
       await runReporting(ctx, { kind: 'report', period: customPeriod(localDay(startDay), lastDay, lastDay), agents: null, format: 'table', out: undefined });
       out.write(

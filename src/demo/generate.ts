@@ -86,6 +86,12 @@ export interface GenerateOptions {
   regressionDays?: number;
   /** Share of runs with an unknown agent type, and of runs the user interrupts (default 0.4% each). */
   rareOutcomeRate?: number;
+  /**
+   * The present (ms). A session that would not have ended by then is left out, so
+   * nothing is recorded in the future (the demo run at 00:51 must not show today's
+   * afternoon). Omitted: every session is kept.
+   */
+  now?: number;
 }
 
 export function generateSessions(options: GenerateOptions): SyntheticSession[] {
@@ -101,7 +107,10 @@ export function generateSessions(options: GenerateOptions): SyntheticSession[] {
     for (let p = 0; p < prompts; p++) {
       // Working hours, 08:00-19:00 local.
       const at = Math.round(dayStart + (8 + random() * 11) * 3_600_000);
-      sessions.push(buildSession(random, at, options, projectKey, regressed));
+      // Built even when it is dropped, so the random stream, and with it every other
+      // session, is the same whatever the hour.
+      const session = buildSession(random, at, options, projectKey, regressed);
+      if (options.now === undefined || session.events.every((event) => event.at <= options.now!)) sessions.push(session);
     }
   }
   return sessions;

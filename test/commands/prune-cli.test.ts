@@ -3,6 +3,7 @@ import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdir
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BIN } from '../support/cli.js';
+import { DEAD_PID } from '../support/dead-pid.js';
 import { dayAgo, dayWithRecords, emptyStore, generatedStore, recordFiles, snapshot, type Store } from '../retention/store.js';
 
 // `agent-track prune` as cron and people run it: the built CLI as a child
@@ -171,8 +172,7 @@ describe('two prunes at once', () => {
 
   test('the lock of a killed prune is taken over', () => {
     const store = generatedStore({ days: 14, promptsPerDay: 6, seed: 26 });
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
-    writeFileSync(join(store.logsDir, '.prune.lock'), `${dead.stdout} ${Date.now()} killed`);
+    writeFileSync(join(store.logsDir, '.prune.lock'), `${DEAD_PID} ${Date.now()} killed`);
     const run = prune(store);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Freed /m);

@@ -43,7 +43,8 @@ interface Run {
 function run(logs: string, args: string[], env: Record<string, string> = {}): Run {
   const result = spawnSync(process.execPath, [BIN, '--logs-dir', logs, ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), ...env },
+    // TZ goes through, so that the CLI's "today" is the test's under any TZ the suite runs with.
+    env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), ...(process.env.TZ ? { TZ: process.env.TZ } : {}), ...env },
     cwd: tmpdir(),
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };

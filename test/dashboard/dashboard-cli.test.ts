@@ -14,10 +14,13 @@ import { runCli } from '../support/cli.js';
 // for temporary logs folders. Its data must be the other commands' JSON.
 
 const HOUR = 3_600_000;
-const now = Date.now();
+// The test's own clock, handed to the CLI through AGENT_TRACK_NOW: noon, so that the
+// runs it writes up to four hours before now all fall on the day they are counted in,
+// whatever the hour the suite runs at.
+const now = new Date(2026, 10, 20, 12, 0).getTime();
 
 function cli(logs: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = tmpdir()) {
-  return runCli(['--logs-dir', logs, ...args], { env, cwd });
+  return runCli(['--logs-dir', logs, ...args], { env: { AGENT_TRACK_NOW: String(now), ...env }, cwd });
 }
 
 function dataOf(path: string): DashboardData {

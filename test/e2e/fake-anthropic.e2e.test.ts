@@ -39,6 +39,19 @@ function sseEvents(body: string): { event: string; data: any }[] {
 }
 
 describe('fake-anthropic', () => {
+  it('answers a <task-notification> turn after the last step with the last text, and anything else as exhausted', async () => {
+    api = await startFakeAnthropic({ scripts: [{ name: 'main', match: 'RUN-N', steps: [say(agent({ description: 'd', prompt: 'SUB-N go' })), reply('All done.')] }] });
+    const done = [userMsg('RUN-N go'), assistantMsg, userMsg('launched'), assistantMsg];
+    const notified = await post({ model: 'm', stream: true, tools, messages: [...done, userMsg('<task-notification>\n<status>completed</status>\n</task-notification>')] });
+    expect(sseEvents(notified.text).find((e) => e.event === 'content_block_delta')!.data.delta.text).toBe('All done.');
+    const other = await post({ model: 'm', stream: true, tools, messages: [...done, userMsg('something else')] });
+    expect(sseEvents(other.text).find((e) => e.event === 'content_block_delta')!.data.delta.text).toBe('(script exhausted)');
+    expect(api.log.map((r) => [r.step, r.notification ?? false, r.exhausted ?? false])).toEqual([
+      [2, true, false],
+      [2, false, true],
+    ]);
+  });
+
   it('streams the scripted step chosen by first user message and assistant count', async () => {
     api = await startFakeAnthropic({
       scripts: [

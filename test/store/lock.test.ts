@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { DEAD_PID } from '../support/dead-pid.js';
 import { existsSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ vi.mock('node:fs', async (importOriginal) => {
 const { LockTimeoutError, withLock } = await import('../../src/store/lock.js');
 
 function deadPid(): number {
-  return Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+  return DEAD_PID;
 }
 
 describe('a lock left by a killed holder', () => {

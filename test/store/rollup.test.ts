@@ -184,7 +184,8 @@ describe('day rollups', () => {
 
   test('today is read from the records and never written as a rollup', () => {
     const logs = tempLogs();
-    const now = Date.now();
+    // The test's clock: noon, so that an hour later is still today (at 23:30 it was not).
+    const now = new Date(2026, 10, 20, 12, 0).getTime();
     const today = new Date(now);
     writeRecords(logs, [makeRecord({ id: 't', start: new Date(today.getFullYear(), today.getMonth(), today.getDate(), 0, 1).getTime() })]);
     const [summary] = loadDaySummaries(logs, [summaryDay(now)], now + 3_600_000, none);

@@ -3,16 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The three real Claude Code 2.1.197 sessions from ../shared/fixtures, laid out
-// again the way Claude Code keeps them on disk, with payload paths rewritten to
-// point there, so the capture code reads real transcripts and meta files.
+// Real Claude Code sessions kept in test/fixtures/claude-code-<version>/ (inside the
+// repository, so a fresh clone has them), laid out again the way Claude Code keeps
+// them on disk, with payload paths rewritten to point there, so the capture code reads
+// real transcripts and meta files.
 
-// The captures in the repository once they are there, else the shared folder beside the checkout (or beside a worktree of it).
-const FIXTURE_ROOTS = ['../fixtures', '../../../shared/fixtures', '../../../../shared/fixtures'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
-const fixturesRoot = (version: string) => FIXTURE_ROOTS.map((root) => join(root, `claude-code-${version}`)).find((dir) => existsSync(dir)) ?? join(FIXTURE_ROOTS[0]!, `claude-code-${version}`);
-export const FIXTURES_DIR = fixturesRoot('2.1.197');
-export type FixtureName = 'single' | 'fanout' | 'nested-background';
-export type ClaudeCodeVersion = '2.1.197' | '2.1.332';
+/** The releases with captures in test/fixtures: the oldest supported and the current one. */
+export const FIXTURE_VERSIONS = ['2.1.197', '2.1.332'] as const;
+export type FixtureVersion = (typeof FIXTURE_VERSIONS)[number];
+
+/** test/fixtures/claude-code-<version>. */
+export function fixturesDir(version: FixtureVersion = '2.1.197'): string {
+  return fileURLToPath(new URL(`../fixtures/claude-code-${version}`, import.meta.url));
+}
+
+/** The 2.1.197 captures, which most unit tests replay. */
+export const FIXTURES_DIR = fixturesDir('2.1.197');
+/** Hand-run sessions (both releases). */
+export type HandCapturedName = 'single' | 'fanout' | 'nested-background';
+/** Sessions of `npm run capture:claude-code` (scripts/capture-claude-code.ts), both releases. */
+export const CAPTURED_SCENARIOS = ['foreground', 'background-default', 'nested', 'background-api-failure', 'unknown-type', 'interrupted'] as const;
+export type FixtureName = HandCapturedName | (typeof CAPTURED_SCENARIOS)[number];
 
 const ORIGINAL_HOME = '/home/dev';
 const ORIGINAL_PROJECT = '/home/dev/shop-api';
@@ -27,21 +38,22 @@ export interface Fixture {
   original: Record<string, unknown>[];
 }
 
-export function loadFixture(name: FixtureName, version: ClaudeCodeVersion = '2.1.197'): Fixture {
-  const fixturesDir = fixturesRoot(version);
+export function loadFixture(name: FixtureName, version: FixtureVersion = '2.1.197'): Fixture {
+  const dir = join(fixturesDir(version), name);
   const root = mkdtempSync(join(tmpdir(), `agent-track-${name}-`));
   const projectDir = join(root, 'shop-api');
   mkdirSync(projectDir, { recursive: true });
-  const original = readFileSync(join(fixturesDir, name, 'hooks.jsonl'), 'utf8')
+  const original = readFileSync(join(dir, 'hooks.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, unknown>);
   const sessionId = original[0]!.session_id as string;
   const projectsDir = join(root, '.claude', 'projects', '-home-dev-shop-api');
-  const source = join(fixturesDir, name, 'transcripts');
+  const source = join(dir, 'transcripts');
   mkdirSync(join(projectsDir, sessionId, 'subagents'), { recursive: true });
   cpSync(join(source, `${sessionId}.jsonl`), join(projectsDir, `${sessionId}.jsonl`));
-  for (const file of readdirSync(join(source, 'subagents'))) {
+  // A session whose only Agent call never started (unknown type) has no subagents folder.
+  for (const file of existsSync(join(source, 'subagents')) ? readdirSync(join(source, 'subagents')) : []) {
     cpSync(join(source, 'subagents', file), join(projectsDir, sessionId, 'subagents', file));
   }
   const rewrite = (text: string) => text.split(ORIGINAL_PROJECT).join(projectDir).split(`${ORIGINAL_HOME}/.claude`).join(join(root, '.claude'));

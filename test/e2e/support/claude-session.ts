@@ -25,13 +25,54 @@ export const CAPTURE_HOOK = path.join(REPO_ROOT, 'test/e2e/support/capture-hook.
 // ---------------------------------------------------------------------------
 // Locating the binary
 
+/**
+ * A Claude Code release the end-to-end suite runs against. Both are dev dependencies, so
+ * `npm ci` installs them from the registry: the oldest supported release under its own
+ * name, the current one under an npm alias (`claude-code-current`), because one
+ * node_modules cannot hold two versions of a package under the same name.
+ */
+export interface ClaudeRelease {
+  /** e.g. "2.1.197". */
+  version: string;
+  /** Folder under node_modules holding the package. */
+  packageName: string;
+  /** 'oldest': the oldest supported release; 'current': the release users run today. */
+  role: 'oldest' | 'current';
+}
+
+/** The dev dependency name of the current release (an alias of @anthropic-ai/claude-code). */
+export const CURRENT_ALIAS = 'claude-code-current';
+
+/**
+ * The releases pinned in package.json, oldest first. Read from package.json so that
+ * `npm run bump:claude-code` only has to change the pin.
+ */
+export function claudeReleases(repoRoot = REPO_ROOT): ClaudeRelease[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
+  const dev = pkg.devDependencies ?? {};
+  const oldest = dev['@anthropic-ai/claude-code'];
+  const current = /^npm:@anthropic-ai\/claude-code@(.+)$/.exec(dev[CURRENT_ALIAS] ?? '')?.[1];
+  if (!oldest || !current) throw new Error(`package.json must pin @anthropic-ai/claude-code and ${CURRENT_ALIAS} (npm:@anthropic-ai/claude-code@<version>)`);
+  return [
+    { version: oldest, packageName: '@anthropic-ai/claude-code', role: 'oldest' },
+    { version: current, packageName: CURRENT_ALIAS, role: 'current' },
+  ];
+}
+
+/** Every release the suite runs each scenario on; E2E_CLAUDE=2.1.332 (a version or a role) narrows it to one. */
+export const CLAUDE_RELEASES: ClaudeRelease[] = claudeReleases().filter(
+  (r) => !process.env.E2E_CLAUDE || process.env.E2E_CLAUDE === r.version || process.env.E2E_CLAUDE === r.role,
+);
+/** The oldest supported release: the default of every session. */
+export const OLDEST: ClaudeRelease = claudeReleases()[0]!;
+
 export interface ClaudeCommand {
   /** Executable to spawn. */
   command: string;
   /** Arguments to put before the session's own arguments. */
   prefixArgs: string[];
   /** How it was found, for messages. */
-  via: 'bin' | 'platform-package' | 'cli-wrapper';
+  via: 'package-bin' | 'platform-package' | 'cli-wrapper';
 }
 
 function isNativeBinary(file: string): boolean {
@@ -49,36 +90,54 @@ function isNativeBinary(file: string): boolean {
   }
 }
 
-let cachedCommand: ClaudeCommand | undefined;
+const cachedCommands = new Map<string, ClaudeCommand>();
 
 /**
- * Finds Claude Code: `<repo>/node_modules/.bin/claude` when it is the native binary
- * (postinstall ran), else the binary inside the platform package
- * (`@anthropic-ai/claude-code-<platform>`), else `node cli-wrapper.cjs`. The wrapper is the
- * last resort because it puts a Node process between us and claude, so signals sent to
- * the child reach the wrapper, not Claude Code.
+ * Finds one release of Claude Code, inside its own package folder (never
+ * `node_modules/.bin/claude`: with two releases installed, which one npm links there is
+ * an accident): the package's `bin/claude.exe` when it is the native binary (its
+ * postinstall ran), else the binary of its platform package
+ * (`@anthropic-ai/claude-code-<platform>`, nested under the package for the alias, or
+ * top level when its version is the one asked for), else `node cli-wrapper.cjs`. The
+ * wrapper is the last resort because it puts a Node process between us and claude, so
+ * signals sent to the child reach the wrapper, not Claude Code.
  */
-export function findClaude(repoRoot = REPO_ROOT): ClaudeCommand {
-  if (cachedCommand && repoRoot === REPO_ROOT) return cachedCommand;
-  const bin = path.join(repoRoot, 'node_modules/.bin/claude');
-  const pkgDir = path.join(repoRoot, 'node_modules/@anthropic-ai/claude-code');
+export function findClaude(release: ClaudeRelease = OLDEST, repoRoot = REPO_ROOT): ClaudeCommand {
+  const key = `${repoRoot}\0${release.packageName}`;
+  const cached = cachedCommands.get(key);
+  if (cached) return cached;
+  const modules = path.join(repoRoot, 'node_modules');
+  const pkgDir = path.join(modules, release.packageName);
+  const installed = (dir: string) => {
+    try {
+      return (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: string }).version;
+    } catch {
+      return undefined;
+    }
+  };
+  if (installed(pkgDir) !== release.version) {
+    throw new Error(`Claude Code ${release.version} is not installed at ${pkgDir} (found ${installed(pkgDir) ?? 'nothing'}): run npm ci`);
+  }
+  const exe = process.platform === 'win32' ? 'claude.exe' : 'claude';
   let found: ClaudeCommand | undefined;
-  if (isNativeBinary(bin)) found = { command: fs.realpathSync(bin), prefixArgs: [], via: 'bin' };
+  const packageBin = path.join(pkgDir, 'bin', 'claude.exe');
+  if (isNativeBinary(packageBin)) found = { command: packageBin, prefixArgs: [], via: 'package-bin' };
   if (!found) {
     const musl = process.platform === 'linux' && !(process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime;
-    const key = `${process.platform}-${process.arch}${musl ? '-musl' : ''}`;
-    const exe = process.platform === 'win32' ? 'claude.exe' : 'claude';
-    const platBin = path.join(repoRoot, 'node_modules/@anthropic-ai', `claude-code-${key}`, exe);
-    if (isNativeBinary(platBin)) found = { command: platBin, prefixArgs: [], via: 'platform-package' };
+    const platform = `claude-code-${process.platform}-${process.arch}${musl ? '-musl' : ''}`;
+    for (const dir of [path.join(pkgDir, 'node_modules/@anthropic-ai', platform), path.join(modules, '@anthropic-ai', platform)]) {
+      if (installed(dir) === release.version && isNativeBinary(path.join(dir, exe))) {
+        found = { command: path.join(dir, exe), prefixArgs: [], via: 'platform-package' };
+        break;
+      }
+    }
   }
   if (!found) {
     const wrapper = path.join(pkgDir, 'cli-wrapper.cjs');
-    if (!fs.existsSync(wrapper)) {
-      throw new Error(`Claude Code not installed under ${repoRoot}/node_modules (run npm ci)`);
-    }
+    if (!fs.existsSync(wrapper)) throw new Error(`Claude Code ${release.version}: no binary and no cli-wrapper.cjs in ${pkgDir} (run npm ci)`);
     found = { command: process.execPath, prefixArgs: [wrapper], via: 'cli-wrapper' };
   }
-  if (repoRoot === REPO_ROOT) cachedCommand = found;
+  cachedCommands.set(key, found);
   return found;
 }
 
@@ -170,7 +229,10 @@ export function createProject(opts: ProjectOptions = {}): SessionDirs {
     JSON.stringify({ projects: { [project]: { hasTrustDialogAccepted: true } } }, null, 2),
   );
   const hooks = typeof opts.hooks === 'function' ? opts.hooks(dirs) : opts.hooks;
-  const settings: Record<string, unknown> = { permissions: { allow: DEFAULT_ALLOW } };
+  // defaultMode 'default': 2.1.332's interactive session starts in "auto mode", whose
+  // safety check is a server-side call the API stand-in does not have, so it stops at
+  // the first tool call. -p sessions run in 'default' on every release.
+  const settings: Record<string, unknown> = { permissions: { allow: DEFAULT_ALLOW, defaultMode: 'default' } };
   if (hooks) settings.hooks = hooks;
   Object.assign(settings, opts.settings);
   fs.writeFileSync(path.join(project, '.claude', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -344,6 +406,8 @@ export interface ClaudeResultJson {
 export interface SessionOptions extends ProjectOptions {
   /** Base URL of the API stand-in. */
   apiUrl: string;
+  /** The Claude Code release to run; default: the oldest supported one. */
+  claude?: ClaudeRelease;
   /** `-p` prompt. Omit with `args` to build the whole command line yourself. */
   prompt?: string;
   /** Replaces the default `-p <prompt> --output-format json` arguments. */
@@ -474,7 +538,7 @@ export function sessionEnv(dirs: SessionDirs, apiUrl: string, extra: Record<stri
 /** Starts `claude` and returns at once; `done` resolves when it exits. */
 export function startClaude(opts: SessionOptions): RunningSession {
   const dirs = opts.dirs ?? createProject(opts);
-  const cmd = findClaude();
+  const cmd = findClaude(opts.claude);
   const args = [...cmd.prefixArgs];
   if (opts.args) args.push(...opts.args);
   else {
@@ -624,6 +688,43 @@ export function killLeftovers(dirs: SessionDirs): number[] {
   return killed;
 }
 
+/** pids of the processes running with this session's HOME whose command line matches `re` (Linux: /proc). */
+export function sessionProcesses(dirs: SessionDirs, re: RegExp): number[] {
+  const needle = `\0HOME=${dirs.home}\0`;
+  const pids: number[] = [];
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return pids;
+  }
+  for (const d of entries) {
+    try {
+      if (!`\0${fs.readFileSync(`/proc/${d}/environ`, 'utf8')}`.includes(needle)) continue;
+      if (re.test(fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ').trim())) pids.push(Number(d));
+    } catch {
+      /* gone or not ours */
+    }
+  }
+  return pids;
+}
+
+/**
+ * Resolves once a process of the session matches `re`: e.g. the `sleep 30` a Bash tool
+ * runs, which proves the tool is under way. Interrupt tests wait for this rather than
+ * for a fixed delay after the API answered, which on a busy machine sometimes fired
+ * before Claude Code had started the tool, and so tested another moment.
+ */
+export async function waitForProcess(dirs: SessionDirs, re: RegExp, timeoutMs = 30_000): Promise<number> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const [pid] = sessionProcesses(dirs, re);
+    if (pid !== undefined) return pid;
+    if (Date.now() > end) throw new Error(`waitForProcess: nothing matching ${re} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** Runs a whole session and waits for it. */
 export function runClaude(opts: SessionOptions): Promise<SessionResult> {
   return startClaude(opts).done;
@@ -731,14 +832,14 @@ export function hasTmux(): boolean {
  * prompt pre-answered in $HOME/.claude.json. Use it for what -p cannot do, such as a real
  * Esc while an agent runs.
  */
-export function startInteractive(opts: ProjectOptions & { apiUrl: string; args?: string[]; env?: Record<string, string | undefined>; dirs?: SessionDirs }): InteractiveSession {
+export function startInteractive(opts: ProjectOptions & { apiUrl: string; args?: string[]; env?: Record<string, string | undefined>; dirs?: SessionDirs; claude?: ClaudeRelease }): InteractiveSession {
   const dirs = opts.dirs ?? createProject(opts);
   const cfgPath = path.join(dirs.home, '.claude.json');
   const cfg = JSON.parse(fs.readFileSync(cfgPath, 'utf8'));
   Object.assign(cfg, { hasCompletedOnboarding: true, theme: 'dark', customApiKeyResponses: { approved: ['test'], rejected: [] } });
   cfg.projects[dirs.project].hasCompletedProjectOnboarding = true;
   fs.writeFileSync(cfgPath, JSON.stringify(cfg, null, 2));
-  const cmd = findClaude();
+  const cmd = findClaude(opts.claude);
   const env = sessionEnv(dirs, opts.apiUrl, { TERM: 'xterm-256color', ...opts.env });
   const name = `at-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const envArgs = Object.entries(env).map(([k, v]) => shellQuote(`${k}=${v}`));

@@ -71,6 +71,13 @@ export interface ConversationScript {
    * with end_turn, logged with `exhausted: true`.
    */
   afterLast?: Step;
+  /**
+   * What to answer a `<task-notification>` turn that comes after the last step: Claude
+   * Code 2.1.332 runs top-level agents in the background by default and starts a turn
+   * for each one that ends. Default: the script's last text answer again, so the
+   * session's result reads the same on every release.
+   */
+  afterNotification?: Step;
 }
 
 export type RequestKind = 'script' | 'unmatched' | 'side' | 'count_tokens' | 'other';
@@ -89,6 +96,8 @@ export interface LoggedRequest {
   /** Number of assistant messages in the request. */
   step?: number;
   exhausted?: boolean;
+  /** Answered a `<task-notification>` turn after the script's last step. */
+  notification?: boolean;
   model?: string;
   stream?: boolean;
   /** Text of the conversation's first user message (system reminders removed), capped. */
@@ -185,6 +194,17 @@ function messageText(m: ApiMessage | undefined): string {
     .filter((b) => b.type === 'text' && typeof b.text === 'string')
     .map((b) => b.text as string)
     .join('\n');
+}
+
+/** True when the latest user message holds a background agent's `<task-notification>` (several may come together). */
+export function isNotificationTurn(messages: ApiMessage[] | undefined): boolean {
+  const last = [...(messages ?? [])].reverse().find((m) => m.role === 'user');
+  return messageText(last).includes('<task-notification>');
+}
+
+/** The last step that answers with text only (no tool call), e.g. the final `reply`. */
+function lastTextStep(steps: Step[]): MessageStep | undefined {
+  return [...steps].reverse().find((s): s is MessageStep => !isErrorStep(s) && s.content.every((b) => b.type === 'text'));
 }
 
 /** The user's words of the first user message, without `<system-reminder>` blocks. */
@@ -389,7 +409,11 @@ export async function startFakeAnthropic(opts: FakeAnthropicOptions): Promise<Fa
       entry.kind = 'script';
       entry.script = script.name ?? String(script.match);
       let step = script.steps[entry.step];
-      if (!step) {
+      const afterNotification = step ? undefined : (script.afterNotification ?? lastTextStep(script.steps));
+      if (!step && afterNotification && isNotificationTurn(messages)) {
+        entry.notification = true;
+        step = { ...afterNotification, delayMs: undefined };
+      } else if (!step) {
         entry.exhausted = true;
         step = script.afterLast ?? { content: [text('(script exhausted)')] };
       }

@@ -192,7 +192,19 @@ export const unknownType: Scenario = {
   ],
 };
 
-/** An agent runs `sleep 30`; the test signals the claude process meanwhile. */
+/**
+ * The interrupted agent's Bash command: 30 s of nothing. Not a plain `sleep 30`, which
+ * 2.1.332 refuses ("Blocked: standalone sleep 30"), so the tool really runs on every
+ * release. LONG_PROCESS matches the process it leaves running, for waitForProcess().
+ */
+export const LONG_COMMAND = 'timeout 30 tail -f /dev/null';
+export const LONG_PROCESS = /^tail -f \/dev\/null$/;
+
+/**
+ * A foreground agent runs LONG_COMMAND; the test signals the claude process meanwhile.
+ * `run_in_background: false` keeps it in the foreground on 2.1.332 too, where agents
+ * default to the background, so the interrupt hits a running turn on every release.
+ */
 export const interrupted: Scenario = {
   name: 'interrupted',
   prompt: 'RUN-INTERRUPT go',
@@ -201,7 +213,7 @@ export const interrupted: Scenario = {
       name: 'main-interrupt',
       match: 'RUN-INTERRUPT',
       steps: [
-        say(agent({ description: 'Long sleeper', prompt: 'SUB-SLEEP sleep long', subagent_type: 'general-purpose' })),
+        say(agent({ description: 'Long sleeper', prompt: 'SUB-SLEEP sleep long', subagent_type: 'general-purpose', run_in_background: false })),
         // After SIGTERM the main loop goes on with this call while Claude Code shuts down;
         // held back like a real API call so that the shutdown wins the race (see docs).
         { ...reply('Done.'), delayMs: 3000 },
@@ -210,8 +222,53 @@ export const interrupted: Scenario = {
     {
       name: 'sub-sleep',
       match: 'SUB-SLEEP',
-      steps: [say(bash('sleep 30', 'sleep long')), reply('Slept.')],
+      steps: [say(bash(LONG_COMMAND, 'sleep long')), reply('Slept.')],
     },
+  ],
+};
+
+/**
+ * `single` with an explicit `run_in_background: false`: the foreground run, with
+ * Claude Code's totals in PostToolUse, on every release.
+ */
+export const foreground: Scenario = {
+  name: 'foreground',
+  prompt: 'RUN-FOREGROUND go',
+  scripts: [
+    {
+      name: 'main-foreground',
+      match: 'RUN-FOREGROUND',
+      steps: [
+        say(
+          text('Delegating.'),
+          agent({ description: 'Write a file', prompt: 'SUB-FGWRITE please write notes.txt', subagent_type: 'general-purpose', run_in_background: false }),
+        ),
+        reply('All done.'),
+      ],
+    },
+    {
+      name: 'sub-fgwrite',
+      match: 'SUB-FGWRITE',
+      steps: [say(bash('echo hi', 'say hi')), say(toolUse('Write', { file_path: 'notes.txt', content: 'hello\n' })), reply('Wrote notes.txt')],
+    },
+  ],
+};
+
+/**
+ * An agent launched with the release's default (background on 2.1.332) whose first API
+ * call fails with HTTP 400: no SubagentStop, and on 2.1.332 a failed task-notification.
+ */
+export const apiFailure: Scenario = {
+  name: 'api-failure',
+  prompt: 'RUN-APIFAIL go',
+  agents: CUSTOM_AGENTS,
+  scripts: [
+    {
+      name: 'main-apifail',
+      match: 'RUN-APIFAIL',
+      steps: [say(agent({ description: 'Failing review', prompt: 'SUB-APIFAIL this one fails', subagent_type: 'code-review-specialist' })), reply('All done.')],
+    },
+    { name: 'sub-apifail', match: 'SUB-APIFAIL', steps: [fail(400, 'scripted failure')] },
   ],
 };
 
@@ -267,7 +324,7 @@ export const mixedTypes: Scenario = {
   ],
 };
 
-export const SCENARIOS = [single, fanout, nested, background, unknownType, interrupted, pluginAgent, mixedTypes];
+export const SCENARIOS = [single, foreground, fanout, nested, background, apiFailure, unknownType, interrupted, pluginAgent, mixedTypes];
 
 /** Every script of every scenario (markers are unique). */
 export const ALL_SCRIPTS: ConversationScript[] = SCENARIOS.flatMap((s) => s.scripts);
