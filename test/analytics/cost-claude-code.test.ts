@@ -35,7 +35,8 @@ function scenarios(): Scenario[] {
 function transcripts(dir: string): { main: string; all: string[] } {
   const folder = join(dir, 'transcripts');
   const main = readdirSync(folder).find((file) => file.endsWith('.jsonl'))!;
-  const subagents = readdirSync(join(folder, 'subagents'))
+  // A session whose only agent never started (unknown type) has no subagents folder.
+  const subagents = (existsSync(join(folder, 'subagents')) ? readdirSync(join(folder, 'subagents')) : [])
     .filter((file) => file.endsWith('.jsonl'))
     .map((file) => join(folder, 'subagents', file));
   return { main: join(folder, main), all: [join(folder, main), ...subagents] };
