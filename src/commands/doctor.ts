@@ -11,17 +11,13 @@ import { errorLogPath, localDay, RECORD_NAME } from '../store/paths.js';
 import { listDays } from '../store/records.js';
 import { createContext, type CommandContext } from './context.js';
 import { printable } from '../render/sanitize.js';
+import type { CheckLevel, DoctorCheck } from '../schema/doctor.js';
 
 // `agent-track doctor`: is tracking wired up, and is it working? Each check
 // says what it found and, when something is off, what to do about it.
 
-type Level = 'ok' | 'warn' | 'fail';
-
-interface Check {
-  level: Level;
-  title: string;
-  details: string[];
-}
+type Level = CheckLevel;
+type Check = DoctorCheck;
 
 const MIN_NODE = [20, 19];
 

@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { DoctorOutput } from '../../src/schema/doctor.js';
 import { runCli, runHook } from '../support/cli';
 
 function project() {
@@ -26,6 +27,8 @@ describe('agent-track doctor', () => {
     const run = runCli(['doctor', '--json'], { cwd: dir, env });
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout);
+    // The published schema (schema/doctor.schema.json) names every key printed: parsing drops none.
+    expect(DoctorOutput.parse(report)).toEqual(report);
     expect(report.ok).toBe(true);
     expect(report.checks.find((c: { title: string }) => c.title === 'Hooks installed').level).toBe('ok');
   });
