@@ -10,6 +10,8 @@ import { ProjectsReport } from '../src/schema/projects-report.js';
 import { Report, Trends } from '../src/schema/report.js';
 import { PriceList } from '../src/schema/prices.js';
 import { CheckOutput } from '../src/schema/check.js';
+import { DoctorOutput } from '../src/schema/doctor.js';
+import { PruneOutput } from '../src/schema/prune.js';
 import { RunsOutput, ShowOutput } from '../src/schema/runs.js';
 import { Status } from '../src/schema/status.js';
 import { DaySummaryFile, DayWorkflowsFile } from '../src/schema/summary.js';
@@ -29,6 +31,8 @@ const SCHEMAS = {
   'runs.schema.json': { schema: RunsOutput, title: 'agent-track runs', description: 'agent-track runs --json: recent executions, newest first' },
   'show.schema.json': { schema: ShowOutput, title: 'agent-track show', description: 'agent-track show <id> --json: one execution in detail' },
   'check.schema.json': { schema: CheckOutput, title: 'agent-track check', description: 'agent-track check --json: budgets spent or near, agents failing' },
+  'prune.schema.json': { schema: PruneOutput, title: 'agent-track prune', description: 'agent-track prune --json: what retention removed (or, with --dry-run, would remove), kept and left alone' },
+  'doctor.schema.json': { schema: DoctorOutput, title: 'agent-track doctor', description: 'agent-track doctor --json: each check of the wiring and health of tracking' },
   'export-summary.schema.json': { schema: ExportSummary, title: 'agent-track export summary', description: 'agent-track export --json: what was delivered to the OpenTelemetry collector, and what was not' },
   'import.schema.json': { schema: ImportSummary, title: 'agent-track import', description: 'agent-track import --json: what an import of Claude Code transcripts found and wrote' },
   'projects-report.schema.json': { schema: ProjectsReport, title: 'agent-track report across projects', description: 'agent-track report --all-projects --json: one row per project' },

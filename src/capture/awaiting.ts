@@ -111,7 +111,8 @@ function removeQuietly(path: string): void {
   }
 }
 
-function notifiedEvent(sessionId: string, mainTranscript: string, notification: TaskNotification, at: number): StoredEvent {
+/** The event a notification found in the main transcript becomes (exported for the assembly tests). */
+export function notifiedEvent(sessionId: string, mainTranscript: string, notification: TaskNotification, at: number): StoredEvent {
   return {
     v: 1,
     kind: 'notified',

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid/non-secure';
+import * as z from 'zod/mini';
 import { appendLine, isTempFile, writeFileAtomic } from '../store/atomic.js';
 import { readdirOrEmpty } from '../store/fs.js';
 import { shortHash, stateRoot } from '../store/paths.js';
+import { memo } from '../schema/memo.js';
 import { storedEventEnvelope, type EventKind, type StoredEvent } from './events.js';
 
 // In-flight state of one Claude Code session:
@@ -45,21 +47,29 @@ export function runStart(events: { kind: EventKind; at: number }[]): number | nu
   return from.length ? Math.min(...from.map((e) => e.at)) : null;
 }
 
-export interface WrittenMarker {
-  recordPath: string;
-  status: string;
-  closedBy: string;
-  events: string[];
-  completionLogged: boolean;
-  /** The last completion line written for it, revision aside. */
-  completion?: string;
-  revision: number;
-  /** The record's links, so a peer can tell without reading the record whether it must be rewritten. */
-  parallelWith?: string[];
-  childExecutions?: string[];
-  /** The transcript the record was built from and how much of it was read: one that grew since was read too early. */
-  transcript?: { path: string; bytes: number };
-}
+// written.json drives rewrites (a marker that differs from the events means
+// "write again"), so a marker that does not have this shape (a torn or foreign
+// file) reads as no marker: the record is rewritten rather than trusted. Loose,
+// so a marker written by a later version with more fields still reads.
+const writtenMarker = memo(() =>
+  z.looseObject({
+    recordPath: z.string(),
+    // An execution status, or "merged" for an orphan key folded into its real execution.
+    status: z.string(),
+    closedBy: z.string(),
+    events: z.array(z.string()),
+    completionLogged: z.boolean(),
+    /** The last completion line written for it, revision aside. */
+    completion: z.optional(z.string()),
+    revision: z.number(),
+    /** The record's links, so a peer can tell without reading the record whether it must be rewritten. */
+    parallelWith: z.optional(z.array(z.string())),
+    childExecutions: z.optional(z.array(z.string())),
+    /** The transcript the record was built from and how much of it was read: one that grew since was read too early. */
+    transcript: z.optional(z.object({ path: z.string(), bytes: z.number() })),
+  }),
+);
+export type WrittenMarker = z.infer<ReturnType<typeof writtenMarker>>;
 
 export class SessionState {
   dir: string;
@@ -191,7 +201,8 @@ export class SessionState {
 
   readWritten(execKey: string): WrittenMarker | null {
     try {
-      return JSON.parse(readFileSync(join(this.execDir(execKey), 'written.json'), 'utf8')) as WrittenMarker;
+      const parsed = writtenMarker().safeParse(JSON.parse(readFileSync(join(this.execDir(execKey), 'written.json'), 'utf8')));
+      return parsed.success ? parsed.data : null;
     } catch {
       return null;
     }

@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } 
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import * as z from 'zod/mini';
 import { listInFlight, sweepInFlight } from '../capture/sweep.js';
 import { ALERTS_EVENT, installedEvents, TRACKED_EVENTS, type Settings } from '../install/hook-entries.js';
 import { readdirOrEmpty } from '../store/fs.js';
@@ -11,17 +12,14 @@ import { errorLogPath, localDay, RECORD_NAME } from '../store/paths.js';
 import { listDays } from '../store/records.js';
 import { createContext, type CommandContext } from './context.js';
 import { printable } from '../render/sanitize.js';
+import type { CheckLevel, DoctorCheck } from '../schema/doctor.js';
+import { memo } from '../schema/memo.js';
 
 // `agent-track doctor`: is tracking wired up, and is it working? Each check
 // says what it found and, when something is off, what to do about it.
 
-type Level = 'ok' | 'warn' | 'fail';
-
-interface Check {
-  level: Level;
-  title: string;
-  details: string[];
-}
+type Level = CheckLevel;
+type Check = DoctorCheck;
 
 const MIN_NODE = [20, 19];
 
@@ -208,11 +206,11 @@ function inFlightCheck(ctx: CommandContext): Check {
   return { level: sweep.errors.length ? 'warn' : 'ok', title: 'In-flight runs', details };
 }
 
-interface ErrorLine {
-  at: string;
-  event: string | null;
-  message: string;
-}
+// hook-errors.log is written by the hook (store/error-log.ts), but a line of
+// another shape (a foreign or hand-edited file) is skipped rather than trusted:
+// doctor is what a user runs when something is wrong.
+const errorLine = memo(() => z.looseObject({ at: z.string(), event: z.optional(z.nullable(z.string())), message: z.string() }));
+type ErrorLine = z.infer<ReturnType<typeof errorLine>>;
 
 export function readHookErrors(logsDir: string): ErrorLine[] {
   const lines: ErrorLine[] = [];
@@ -220,7 +218,8 @@ export function readHookErrors(logsDir: string): ErrorLine[] {
     if (!existsSync(path)) continue;
     for (const line of readFileSync(path, 'utf8').split('\n')) {
       try {
-        if (line) lines.push(JSON.parse(line) as ErrorLine);
+        const parsed = line ? errorLine().safeParse(JSON.parse(line)) : null;
+        if (parsed?.success) lines.push(parsed.data);
       } catch {
         // A line cut by rotation.
       }

@@ -1,68 +1,13 @@
 import { relative, sep } from 'node:path';
+import { RemovedKind, type Failure, type Note, type Removed } from '../schema/prune.js';
 
 // What a prune did (or, in a dry run, would do): the data behind both the
 // printed lines and --json. Paths are relative to the logs folder, with "/".
 
-export type RemovedKind = 'rawRecords' | 'daySummary' | 'weeklyReport' | 'monthlyReport' | 'sessionState';
+// The shapes are the published ones of `prune --json` (schema/prune.ts).
+export type { Failure, InFlightToClose, Note, PruneResult, Removed, RemovedKind } from '../schema/prune.js';
 
-export const REMOVED_KINDS: readonly RemovedKind[] = ['rawRecords', 'daySummary', 'weeklyReport', 'monthlyReport', 'sessionState'];
-
-export interface Removed {
-  kind: RemovedKind;
-  /** "2026-11-02" (a day's records or its folder), "metrics/weekly/2026-W40.json", ".state/<session>". */
-  path: string;
-  files: number;
-  /** Disk space of those files (their allocated blocks). */
-  bytes: number;
-  /** Anything worth knowing about this removal, else null. */
-  detail: string | null;
-}
-
-export interface InFlightToClose {
-  executionId: string;
-  agentType: string;
-  /** ISO times. */
-  startTime: string;
-  lastActivity: string;
-  reason: 'timeout' | 'session ended';
-}
-
-/** Something retention chose not to remove, and why. */
-export interface Note {
-  path: string;
-  reason: string;
-}
-
-export interface Failure {
-  path: string;
-  error: string;
-}
-
-export interface PruneResult {
-  /** The real path of the logs folder. */
-  logsDir: string;
-  dryRun: boolean;
-  today: string;
-  /** The retention in effect, e.g. { raw: "7d", ... }. */
-  policy: { raw: string; dailySummaries: string; weeklyReports: string; monthlyReports: string };
-  /** Per kind, the first day kept: what ends before it goes. */
-  keepFrom: { raw: string; dailySummaries: string; weeklyReports: string; monthlyReports: string };
-  /** In-flight executions closed as interrupted; in a dry run, how many would be. */
-  inFlightClosed: number;
-  /** The runs this prune found to close (past the timeout, or their session ended), found before closing them. */
-  inFlightToClose: InFlightToClose[];
-  /** Dated reports written so the figures of day folders removed here outlive them. */
-  reportsWritten: string[];
-  /** In a dry run: what would be removed. */
-  removed: Removed[];
-  /** Due for removal but kept for safety (records still changing, a run still going, records its summary never counted). */
-  kept: Note[];
-  /** Not agent-track's to remove: symbolic links, unknown files, odd names. */
-  leftAlone: Note[];
-  /** Removals that failed (permissions, I/O). Any makes the exit code 1. */
-  failed: Failure[];
-  totals: { files: number; bytes: number };
-}
+export const REMOVED_KINDS: readonly RemovedKind[] = RemovedKind.options;
 
 /** Collects a run's outcome as it happens. */
 export class Ledger {

@@ -100,23 +100,30 @@ export type ConfigFile = z.infer<ReturnType<typeof configFileSchema>>;
 export const RedactKind = z.enum(['prompts', 'paths', 'messages']);
 export type RedactKind = z.infer<typeof RedactKind>;
 
-export interface ExportConfig {
-  afterSession: boolean;
-  prompts: boolean;
-  redact: RedactKind[];
-  serviceName: string;
-  resource: { user: boolean; host: boolean; project: boolean };
-}
-
-export interface Config {
-  storePrompts: boolean;
-  inFlightTimeoutMs: number;
-  priority: { default: Priority; rules: PriorityRule[] };
-  retention: { rawMs: number; dailySummariesMs: number; weeklyReportsMs: number; monthlyReportsMs: number };
-  prices: Record<string, ModelPrice>;
-  budgets: BudgetRule[];
-  export: ExportConfig;
-}
+// The config as the code uses it: every key present, durations in ms. Its
+// type is inferred from this schema (not kept by hand beside the file's), and
+// a test parses resolveConfig's output with it. Built only when called: the
+// hook needs the type, never the schema.
+export const resolvedConfigSchema = memo(() => {
+  const ms = () => z.number().check(z.gte(0));
+  return z.strictObject({
+    storePrompts: z.boolean(),
+    inFlightTimeoutMs: ms(),
+    priority: z.strictObject({ default: Priority, rules: z.array(priorityRule()) }),
+    retention: z.strictObject({ rawMs: ms(), dailySummariesMs: ms(), weeklyReportsMs: ms(), monthlyReportsMs: ms() }),
+    prices: z.record(z.string(), modelPrice()),
+    budgets: z.array(budget()),
+    export: z.strictObject({
+      afterSession: z.boolean(),
+      prompts: z.boolean(),
+      redact: z.array(RedactKind),
+      serviceName: z.string(),
+      resource: z.strictObject({ user: z.boolean(), host: z.boolean(), project: z.boolean() }),
+    }),
+  });
+});
+export type Config = z.infer<ReturnType<typeof resolvedConfigSchema>>;
+export type ExportConfig = Config['export'];
 
 const DAY = 86_400_000;
 

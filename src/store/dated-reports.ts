@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import * as z from 'zod/mini';
 import { isoWeekRange, monthRange, type Period } from '../analytics/period.js';
+import { memo } from '../schema/memo.js';
 import { Report } from '../schema/report.js';
 import { monthlyReportPath, weeklyReportPath } from './paths.js';
 
@@ -29,19 +31,29 @@ export function datedReportPathOf(logsDir: string, period: Pick<Period, 'kind' |
   return null;
 }
 
+// What a dated report must say to count as finished: its range complete.
+// What it counted may be missing or odd (an older or hand-edited file): then it
+// is taken as counting everything, so it is never replaced.
+const counted = () => z.catch(z.number(), Infinity);
+const finishedReport = memo(() =>
+  z.looseObject({
+    range: z.looseObject({ complete: z.literal(true) }),
+    dataQuality: z.catch(z.looseObject({ daysWithData: counted() }), { daysWithData: Infinity }),
+    summary: z.catch(z.looseObject({ totalExecutions: counted() }), { totalExecutions: Infinity }),
+  }),
+);
+
 /** The complete dated report at `path`; null when there is none (missing, unreadable, or written while its period still ran). */
 export function readFinishedReport(path: string): StoredReport | null {
-  let json: { range?: { complete?: unknown }; dataQuality?: { daysWithData?: unknown }; summary?: { totalExecutions?: unknown } };
+  let json: unknown;
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
     return null;
   }
-  if (json?.range?.complete !== true) return null;
-  const days = json.dataQuality?.daysWithData;
-  const executions = json.summary?.totalExecutions;
-  // Complete, but not saying what it counted: taken as counting everything, so it is never replaced.
-  const coverage = { daysWithData: typeof days === 'number' ? days : Infinity, totalExecutions: typeof executions === 'number' ? executions : Infinity };
+  const finished = finishedReport().safeParse(json);
+  if (!finished.success) return null;
+  const coverage = { daysWithData: finished.data.dataQuality.daysWithData, totalExecutions: finished.data.summary.totalExecutions };
   const parsed = Report.safeParse(json);
   return { path, coverage, report: parsed.success ? parsed.data : null };
 }

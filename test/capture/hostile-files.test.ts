@@ -8,7 +8,8 @@ import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import { runCli, runHook, startHook } from '../support/cli.js';
 import { isAgentEvent, loadFixture } from '../support/fixtures.js';
-import { allRecords, BASE_TIME } from '../support/replay.js';
+import { sweepInFlight } from '../../src/capture/sweep.js';
+import { allRecords, BASE_TIME, filesUnder, replayFixture } from '../support/replay.js';
 
 // What a payload or a repository can hand the hook and the commands: ids that
 // climb out of Claude Code's folder, config and settings files that are FIFOs
@@ -129,5 +130,24 @@ describe('events out of order', () => {
     );
     const [record] = allRecords(fixture.logsDir);
     expect(record!.metrics.endTime).toBeGreaterThanOrEqual(record!.metrics.startTime);
+  });
+});
+
+describe('state files read back', () => {
+  test('a written.json of the wrong shape reads as no marker: the sweep rewrites the record instead of throwing on it', () => {
+    const fixture = replayFixture('single');
+    const markers = filesUnder(join(fixture.logsDir, '.state')).filter((path) => path.endsWith('/written.json'));
+    expect(markers.length).toBeGreaterThan(0);
+    const before = allRecords(fixture.logsDir);
+    // "events" a string, "revision" missing: a cast would have trusted it and compared its characters to event names.
+    for (const marker of markers) writeFileSync(join(fixture.logsDir, '.state', marker), JSON.stringify({ recordPath: 7, events: 'exec' }));
+    const result = sweepInFlight(fixture.logsDir, DEFAULT_CONFIG, BASE_TIME + 60_000);
+    expect(result.errors).toEqual([]);
+    expect(result.repaired + result.closed).toBeGreaterThan(0);
+    expect(allRecords(fixture.logsDir).map((r) => [r.id, r.result.status])).toEqual(before.map((r) => [r.id, r.result.status]));
+    for (const marker of markers) {
+      const rewritten = JSON.parse(readFileSync(join(fixture.logsDir, '.state', marker), 'utf8'));
+      expect(Array.isArray(rewritten.events) && typeof rewritten.recordPath === 'string').toBe(true);
+    }
   });
 });

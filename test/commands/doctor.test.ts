@@ -2,6 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { DoctorOutput } from '../../src/schema/doctor.js';
 import { runCli, runHook } from '../support/cli';
 
 function project() {
@@ -26,6 +27,8 @@ describe('agent-track doctor', () => {
     const run = runCli(['doctor', '--json'], { cwd: dir, env });
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout);
+    // The published schema (schema/doctor.schema.json) names every key printed: parsing drops none.
+    expect(DoctorOutput.parse(report)).toEqual(report);
     expect(report.ok).toBe(true);
     expect(report.checks.find((c: { title: string }) => c.title === 'Hooks installed').level).toBe('ok');
   });
@@ -49,6 +52,21 @@ describe('agent-track doctor', () => {
     const run = runCli(['doctor'], { cwd: dir, env });
     expect(run.stdout).toContain('! Recent hook errors');
     expect(run.stdout).toContain('invalid hook payload: session_id missing');
+  });
+
+  test('skips lines of hook-errors.log that are not hook errors instead of failing on them', () => {
+    const { dir, env } = project();
+    runCli(['install'], { cwd: dir, env });
+    const logs = join(dir, '.claude', 'execution-logs');
+    mkdirSync(logs, { recursive: true });
+    const foreign = ['{}', '5', 'null', JSON.stringify({ at: 1, message: null }), JSON.stringify({ at: '2026-11-25T10:00:00.000Z', message: ['x'] })];
+    const real = JSON.stringify({ at: new Date().toISOString(), pid: 1, event: null, message: 'transcript not readable' });
+    appendFileSync(join(logs, 'hook-errors.log'), `${[...foreign, real].join('\n')}\n`);
+    const run = runCli(['doctor', '--json'], { cwd: dir, env });
+    expect(run.stderr).toBe('');
+    const errors = DoctorOutput.parse(JSON.parse(run.stdout)).checks.find((c) => c.title === 'Recent hook errors')!;
+    expect(errors.details[0]).toMatch(/: 1 in total, 1 in the last 24 hours$/);
+    expect(errors.details[1]).toContain('transcript not readable');
   });
 
   test('run from a subfolder, finds the settings of the project whose logs it uses', () => {

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { PruneOutput } from '../../src/schema/prune.js';
 import { BIN } from '../support/cli.js';
 import { DEAD_PID } from '../support/dead-pid.js';
 import { dayAgo, dayWithRecords, emptyStore, generatedStore, recordFiles, snapshot, type Store } from '../retention/store.js';
@@ -65,6 +66,8 @@ describe('agent-track prune', () => {
     expect(Object.keys(data)).toEqual(['ran', 'logsDir', 'dryRun', 'today', 'policy', 'keepFrom', 'inFlightClosed', 'inFlightToClose', 'reportsWritten', 'removed', 'kept', 'leftAlone', 'failed', 'totals']);
     expect(data).toMatchObject({ ran: true, dryRun: true, today: dayAgo(0), inFlightClosed: 0, inFlightToClose: [], logsDir: realpathSync(store.logsDir) });
     expect(Object.keys(data.removed[0]!)).toEqual(['kind', 'path', 'files', 'bytes', 'detail']);
+    // The published schema (schema/prune.schema.json) names every key printed: parsing drops none.
+    expect(PruneOutput.parse(data)).toEqual(data);
     const real = json(prune(store, ['--json']));
     expect(real.dryRun).toBe(false);
     expect(real.inFlightClosed).toBe(0);
@@ -167,7 +170,9 @@ describe('two prunes at once', () => {
     expect(run.stderr).toBe(`agent-track: another prune (pid ${process.pid}) is running in ${store.logsDir}; this one did nothing\n`);
     expect(run.stdout).toBe('');
     expect(snapshot(store.logsDir)).toEqual(before);
-    expect(json(prune(store, ['--json']))).toEqual({ ran: false, reason: expect.stringContaining('another prune') });
+    const refused = json(prune(store, ['--json']));
+    expect(refused).toEqual({ ran: false, reason: expect.stringContaining('another prune') });
+    expect(PruneOutput.parse(refused)).toEqual(refused);
   });
 
   test('the lock of a killed prune is taken over', () => {

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { DURATION_HELP, parseDuration } from '../../src/config/duration';
 import { ConfigError, loadConfig } from '../../src/config/load';
 import { priorityFor } from '../../src/capture/priority';
-import { DEFAULT_CONFIG } from '../../src/schema/config';
+import { DEFAULT_CONFIG, resolvedConfigSchema } from '../../src/schema/config';
 
 const file = (content: string) => {
   const path = join(mkdtempSync(join(tmpdir(), 'agent-track-config-')), 'agent-track.json');
@@ -41,6 +41,23 @@ describe('config', () => {
     const path = file(content);
     expect(() => loadConfig(path)).toThrow(ConfigError);
     expect(() => loadConfig(path)).toThrow(mention);
+  });
+
+  test('the resolved config, every key set or not, has the shape its type is inferred from', () => {
+    const full = {
+      storePrompts: false,
+      inFlightTimeout: '30m',
+      retention: { raw: '14d', dailySummaries: '60d', weeklyReports: '26w', monthlyReports: '730d' },
+      priority: { default: 'low', rules: [{ priority: 'high', agentType: 'security*', promptMatches: 'audit' }] },
+      prices: { 'my-model': { input: 1, output: 2, cacheWrite: 1.25, cacheWrite1h: 2, cacheRead: 0.1 } },
+      budgets: [{ period: 'week', usd: 50, warnAt: 90 }],
+      export: { afterSession: true, prompts: true, redact: ['paths'], serviceName: 'svc', resource: { host: false } },
+    };
+    for (const resolved of [DEFAULT_CONFIG, loadConfig(file('{}')), loadConfig(file(JSON.stringify(full)))]) {
+      expect(resolvedConfigSchema().parse(resolved)).toEqual(resolved);
+    }
+    // Strict: a key the resolved type does not name would fail, so the schema cannot lag behind resolveConfig.
+    expect(resolvedConfigSchema().safeParse({ ...DEFAULT_CONFIG, stray: 1 }).success).toBe(false);
   });
 
   test('durations', () => {

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { finishesWithin } from '../support/deadline';
+import { finishesWithin } from '../../support/deadline';
 
 // Issue 10, case 5: with a 1 MB agent name the dashboard never finished
 // loading: fitText measured the label once per character it dropped. Here the
