@@ -9,7 +9,7 @@ import { parsePayload } from '../../src/capture/payload.js';
 import { summarizeTranscript } from '../../src/capture/transcript.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import type { AgentExecution } from '../../src/schema/record.js';
-import { isAgentEvent, loadFixture, type ClaudeCodeVersion, type FixtureName } from '../support/fixtures.js';
+import { isAgentEvent, loadFixture, type FixtureVersion, type FixtureName } from '../support/fixtures.js';
 
 // assembleExecution is pure: the stored events of one run (+ its transcript
 // summary, chain and closure) in, one record out. Each row takes the events
@@ -28,7 +28,7 @@ interface Run {
 }
 
 /** The events of one Agent call of a real capture: its own hooks (by tool use id, or by the agent id its result names). */
-function runOf(name: FixtureName, version: ClaudeCodeVersion, agentType: string, nth = 0): Run {
+function runOf(name: FixtureName, version: FixtureVersion, agentType: string, nth = 0): Run {
   const fixture = loadFixture(name, version);
   const all = fixture.payloads.filter(isAgentEvent).map((payload, i) => {
     const check = parsePayload(payload);
