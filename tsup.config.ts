@@ -1,3 +1,4 @@
+import { copyFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
 import type { Plugin } from 'esbuild';
 import { dashboardAssets } from './scripts/dashboard-assets';
@@ -31,12 +32,24 @@ const re2jsBeside: Plugin = {
   },
 };
 
+// The carried secret rules (src/capture/secret-rules.json, gitleaks' formats)
+// are 38 KB of data, a third of the hook: the two small bundles require them
+// from a copy beside them, and only when there is text to scrub (most hook
+// processes have none). The CLI bundle carries them inline.
+const secretRulesBeside: Plugin = {
+  name: 'secret-rules-beside',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)secret-rules\.json$/ }, () => ({ path: './secret-rules.json', external: true }));
+  },
+};
+const copySecretRules = async () => copyFileSync('src/capture/secret-rules.json', 'dist/secret-rules.json');
+
 export default defineConfig([
-  { ...common, entry: { hook: 'src/hook-main.ts' }, minify: true, clean: false, esbuildPlugins: [re2jsBeside] },
+  { ...common, entry: { hook: 'src/hook-main.ts' }, minify: true, clean: false, esbuildPlugins: [re2jsBeside, secretRulesBeside], onSuccess: copySecretRules },
   { ...common, entry: { re2js: 'node_modules/re2js/build/index.cjs' }, minify: true, clean: false },
   // statusline.cjs: `agent-track statusline` (after every message) and the
   // SessionStart alert hook (`hook --alerts`), without commander or the CLI.
-  { ...common, entry: { statusline: 'src/statusline-main.ts' }, minify: true, clean: false, esbuildPlugins: [re2jsBeside] },
+  { ...common, entry: { statusline: 'src/statusline-main.ts' }, minify: true, clean: false, esbuildPlugins: [re2jsBeside, secretRulesBeside] },
   {
     ...common,
     entry: { cli: 'src/cli.ts' },

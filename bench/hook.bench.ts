@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSessions } from '../src/demo/generate';
@@ -63,4 +63,9 @@ export async function run(): Promise<void> {
   const hookProcesses = month.reduce((sum, s) => sum + s.events.filter((e) => e.payload.hook_event_name !== 'SessionEnd' && (!String(e.payload.hook_event_name).includes('ToolUse') || AGENT_TOOLS.has(String(e.payload.tool_name)))).length, 0);
   console.log(`hook processes per subagent run: ${(hookProcesses / runs).toFixed(2)} (${hookProcesses} for ${runs} runs; plus 1 SessionEnd per session: ${month.length}; limit 6)`);
   rmSync(root, { recursive: true, force: true });
+
+  // What each process loads: the bundle and its code cache (the data beside them only when needed).
+  const dist = join(__dirname, '..', 'dist');
+  const kb = (name: string) => (existsSync(join(dist, name)) ? `${(statSync(join(dist, name)).size / 1024).toFixed(0)} KB` : 'absent');
+  console.log(`bundles: hook.cjs ${kb('hook.cjs')} (code cache ${kb('hook.cjs.v8cache')}), statusline.cjs ${kb('statusline.cjs')} (code cache ${kb('statusline.cjs.v8cache')}); beside them, read on first use: secret-rules.json ${kb('secret-rules.json')}, re2js.cjs ${kb('re2js.cjs')}`);
 }

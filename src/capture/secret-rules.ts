@@ -1,5 +1,3 @@
-import RULES from './secret-rules.json';
-
 // gitleaks' rule set (https://github.com/gitleaks/gitleaks, MIT), carried as
 // data by scripts/import-gitleaks-rules.ts: a maintained list of provider key
 // formats that we do not have to keep current by hand. A rule runs only when
@@ -27,7 +25,15 @@ export interface CompiledRule {
   entropy: number | undefined;
 }
 
-const rules = RULES as SecretRule[];
+// Required on the first text to scrub, not imported: the rules are 38 KB, a
+// third of the hook bundle, and most hook processes (SubagentStart, SessionEnd,
+// an event of no agent) scrub nothing. The built hook and statusline read the
+// file beside their bundle (tsup.config.ts); tests and the CLI, from here.
+let loaded: SecretRule[] | undefined;
+function allRules(): SecretRule[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (loaded ??= require('./secret-rules.json') as SecretRule[]);
+}
 const compiled = new Map<number, CompiledRule>();
 
 // Keywords by their first two characters: one pass over the text finds every
@@ -39,7 +45,7 @@ const pair = (text: string, i: number) => text.charCodeAt(i) * 65_536 + text.cha
 function keywordsIn(lowerText: string): Set<string> {
   if (!byPrefix) {
     byPrefix = new Map();
-    for (const keyword of new Set(rules.flatMap((r) => r.keywords))) {
+    for (const keyword of new Set(allRules().flatMap((r) => r.keywords))) {
       const prefix = pair(keyword, 0);
       byPrefix.set(prefix, [...(byPrefix.get(prefix) ?? []), keyword]);
     }
@@ -58,11 +64,13 @@ function keywordsIn(lowerText: string): Set<string> {
  * already found in a text that contains this one.
  */
 export function rulesFor(lowerText: string, among?: CompiledRule[]): CompiledRule[] {
+  // No keyword is shorter than two characters: a shorter text needs no rule (nor the rules loaded).
+  if (lowerText.length < 2) return [];
   const found = keywordsIn(lowerText);
   if (among) return among.filter((rule) => rule.keywords.some((k) => found.has(k)));
   const out: CompiledRule[] = [];
   if (found.size === 0) return out;
-  rules.forEach((rule, i) => {
+  allRules().forEach((rule, i) => {
     if (!rule.keywords.some((k) => found.has(k))) return;
     let c = compiled.get(i);
     if (!c) {
@@ -74,8 +82,8 @@ export function rulesFor(lowerText: string, among?: CompiledRule[]): CompiledRul
   return out;
 }
 
-export const carriedRuleCount = (): number => rules.length;
-export const carriedRules = (): readonly SecretRule[] => rules;
+export const carriedRuleCount = (): number => allRules().length;
+export const carriedRules = (): readonly SecretRule[] => allRules();
 
 /** Shannon entropy in bits per character, as gitleaks computes it. */
 export function shannonEntropy(text: string): number {
