@@ -111,7 +111,8 @@ function removeQuietly(path: string): void {
   }
 }
 
-function notifiedEvent(sessionId: string, mainTranscript: string, notification: TaskNotification, at: number): StoredEvent {
+/** The stored event of a background run's notification: the hooks' and import's one way of closing such a run. */
+export function notifiedEvent(sessionId: string, mainTranscript: string, notification: TaskNotification, at: number): StoredEvent {
   return {
     v: 1,
     kind: 'notified',

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { AgentExecution } from '../schema/record.js';
 import { join } from 'node:path';
 import { terminalEvent } from '../capture/assemble.js';
+import { notifiedEvent } from '../capture/awaiting.js';
 import { toStoredEvent, type StoredEvent } from '../capture/events.js';
 import { finalizeExecution } from '../capture/finalize.js';
 import { parsePayload } from '../capture/payload.js';
@@ -191,6 +192,7 @@ function eventsOf(run: ImportedRun, config: Config): StoredEvent[] {
     if (!parsed.success) continue;
     events.push(toStoredEvent(parsed.data, at, config, meta ?? null));
   }
+  if (run.notified) events.push(notifiedEvent(run.sessionId, run.transcriptPath, run.notified.notification, run.notified.at));
   return events;
 }
 
