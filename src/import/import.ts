@@ -12,7 +12,7 @@ import { executionId, LOGS_SUBDIR, localDay, recordPath } from '../store/paths.j
 import { allSessions, peekCwd, projectSessions } from './discover.js';
 import { ImportIndex, sessionStamp } from './index-file.js';
 import { readSession, type ImportedRun, type SessionRead } from './session.js';
-import { sessionFigures, writeSessionFigures } from './session-figures.js';
+import { sessionFigures, writeSessionFigures } from '../capture/session-figures.js';
 
 // Import is another source of the events the hooks store: each run found in
 // the transcripts becomes the hook payloads Claude Code would have sent, each

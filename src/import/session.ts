@@ -1,8 +1,8 @@
 import { basename, join } from 'node:path';
 import * as z from 'zod/mini';
 import { readRegularFile } from '../store/fs.js';
-import type { AgentCall, AgentResult, TaskNotification, TranscriptScan, UsageTally } from './scan.js';
-import { scanTranscript } from './scan.js';
+import type { AgentCall, AgentResult, TaskNotification, TranscriptScan, UsageTally } from '../capture/transcript-scan.js';
+import { scanTranscript } from '../capture/transcript-scan.js';
 import { direntsOrEmpty } from '../store/fs.js';
 
 // One Claude Code session on disk, turned into the hook payloads the hooks

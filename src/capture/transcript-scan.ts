@@ -1,5 +1,5 @@
-import { AGENT_TOOLS, fields, text } from '../capture/payload.js';
-import { notificationOfEntry, type TaskNotification as ParsedNotification } from '../capture/notification.js';
+import { AGENT_TOOLS, fields, text } from './payload.js';
+import { notificationOfEntry, type TaskNotification as ParsedNotification } from './notification.js';
 import { has, needle, searchLines, valueAfter, type OpenProblem } from './lines.js';
 
 // One pass over one transcript (a session's, or a subagent's) collecting what

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { fields } from '../capture/payload.js';
-import { safeName } from '../capture/state.js';
+import { fields } from './payload.js';
+import { safeName } from './state.js';
 import type { AgentExecution } from '../schema/record.js';
 import { SessionFigures } from '../schema/session.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { sessionFiguresPath } from '../store/paths.js';
-import type { UsageTally } from './scan.js';
+import type { UsageTally } from './transcript-scan.js';
 
 // The main thread's figures of one session, written beside its subagents'
 // records (<logs>/sessions/<session>.json) and rewritten only when they change.
