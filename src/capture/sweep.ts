@@ -10,6 +10,9 @@ import { execKeyForAgent, runStart, SessionState, type EventName, type WrittenMa
 import { anyAwaiting, collectNotifications } from './awaiting.js';
 import { changeMark, forgetSettled, isSettled, markSettled, SETTLED_AFTER_MS } from './settled.js';
 import { TRANSCRIPT_MAX_BYTES } from './transcript.js';
+import { recordMainThread, sessionTranscriptPath, SWEEP_MAX_BYTES } from './main-thread.js';
+import { safeName } from './state.js';
+import { sessionFiguresPath } from '../store/paths.js';
 
 // Runs that never got a terminal event (a killed session, a hook process that
 // died) are closed by whichever command runs next: at once when their
@@ -66,6 +69,8 @@ function* pendingExecutions(logsDir: string, mark: boolean, onlySession?: string
       settled = false;
       yield { state, key, names };
     }
+    // SessionEnd never came, or its hook ran out of time: the main thread's figures are written here, once the transcript is quiet.
+    if (mark && !mainThreadCurrent(state)) settled = false;
     if (mark && settled && changed !== null) markSettled(logsDir, dirName, changed, Date.now());
   }
 }
@@ -171,4 +176,31 @@ function lastActivity(state: SessionState, key: string, names: EventName[]): num
     }
   }
   return last;
+}
+
+/**
+ * Whether the session's figures file is as new as its transcript, writing it
+ * when not and the session is over (ended, or its transcript quiet for
+ * SETTLED_AFTER_MS). False while it cannot be written yet: the session is
+ * then not settled, so a later sweep looks again.
+ */
+function mainThreadCurrent(state: SessionState): boolean {
+  const transcript = sessionTranscriptPath(state);
+  if (!transcript) return true;
+  let transcriptAt: number;
+  try {
+    const stat = statSync(transcript);
+    if (!stat.isFile() || stat.size > SWEEP_MAX_BYTES) return true; // Never readable here: nothing to wait for.
+    transcriptAt = stat.mtimeMs;
+  } catch {
+    return true; // Gone: nothing more to read.
+  }
+  try {
+    if (statSync(sessionFiguresPath(state.logsDir, safeName(state.sessionId))).mtimeMs >= transcriptAt) return true;
+  } catch {
+    // None yet.
+  }
+  const over = state.sessionEndTimes().length > 0 || Date.now() - transcriptAt > SETTLED_AFTER_MS;
+  if (!over) return false;
+  return recordMainThread(state, transcript, { now: Date.now(), deadline: Date.now() + 5_000, maxBytes: SWEEP_MAX_BYTES }) !== 'skipped';
 }

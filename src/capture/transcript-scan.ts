@@ -76,7 +76,8 @@ const COST_STATE = needle('"type":"cost-state"');
 const USAGE_NEEDLES = [...NEEDLES, USAGE, COST_STATE];
 
 /** `times`: first and last line times (subagent transcripts); `usage`: the main thread's billed tokens (session transcripts). */
-export function scanTranscript(path: string, options: { times: boolean; usage: boolean }): TranscriptScan | OpenProblem {
+/** `deadline`: give up then (the SessionEnd hook's budget). */
+export function scanTranscript(path: string, options: { times: boolean; usage: boolean; deadline?: number }): TranscriptScan | OpenProblem {
   const seenMessages = new Set<string>();
   const scan: TranscriptScan = {
     usage: { byModel: new Map(), firstAt: null, lastAt: null, costState: null },
@@ -114,7 +115,7 @@ export function scanTranscript(path: string, options: { times: boolean; usage: b
     }
   };
 
-  const stream = searchLines(path, { needles: options.usage ? USAGE_NEEDLES : NEEDLES, lastOf: [TIMESTAMP, ASSISTANT] }, (raw, kind, lastOfIndex) => {
+  const stream = searchLines(path, { needles: options.usage ? USAGE_NEEDLES : NEEDLES, lastOf: [TIMESTAMP, ASSISTANT], deadline: options.deadline }, (raw, kind, lastOfIndex) => {
     if (kind === 'last-of') {
       if (lastOfIndex === 0) scan.lastAt = timeOf(raw) ?? scan.lastAt;
       else scan.endsInApiError = has(raw, API_ERROR);

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { AgentExecution } from '../schema/record.js';
+import { existsSync } from 'node:fs';
+import { writtenRecord } from '../capture/main-thread.js';
+import type { RecordFigures } from '../capture/session-figures.js';
 import { join } from 'node:path';
 import { terminalEvent } from '../capture/assemble.js';
 import { notifiedEvent } from '../capture/awaiting.js';
@@ -209,17 +210,9 @@ function recordExists(logsDir: string, sessionId: string, key: string, events: S
 
 
 /** The records now written for the session's runs (by the hooks or by this import), read back. */
-function recordsOf(session: SessionRead, logsDir: string): AgentExecution[] {
-  const records: AgentExecution[] = [];
-  for (const run of session.runs) {
-    const marker = new SessionState(logsDir, run.sessionId).readWritten(execKeyForToolUse(run.toolUseId));
-    if (!marker?.recordPath) continue;
-    try {
-      const parsed = AgentExecution.safeParse(JSON.parse(readFileSync(marker.recordPath, 'utf8')));
-      if (parsed.success) records.push(parsed.data);
-    } catch {
-      // Gone (retention) or being rewritten: counted next time.
-    }
-  }
-  return records;
+function recordsOf(session: SessionRead, logsDir: string): RecordFigures[] {
+  return session.runs.flatMap((run) => {
+    const record = writtenRecord(new SessionState(logsDir, run.sessionId), execKeyForToolUse(run.toolUseId));
+    return record ? [record] : [];
+  });
 }

@@ -1,9 +1,10 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { importTranscripts, type ImportRequest } from '../../src/import/import';
+import { sweepInFlight } from '../../src/capture/sweep';
 import { DEFAULT_CONFIG } from '../../src/schema/config';
 import { SessionFigures } from '../../src/schema/session';
 import type { AgentExecution } from '../../src/schema/record';
@@ -126,6 +127,39 @@ describe.each(VERSIONS)('Claude Code %s', (version) => {
       if (version === '2.1.332') expect(figures.claudeCode!.totalCostUsd).toBeCloseTo(claude.total_cost_usd, 9);
       // Importing again leaves the file as it is.
       expect(importTranscripts(request(laid.projectsDir, logs)).sessionFiles).toBe(0);
+    });
+
+    test('the hooks write the same session figures at SessionEnd, and import then leaves them be', () => {
+      const laid = layOut(version, scenario);
+      const hooked = join(laid.root, 'hooked');
+      replay(hooked, laid.payloads);
+      const imported = join(laid.root, 'imported');
+      importTranscripts(request(laid.projectsDir, imported));
+      const sessionId = laid.sessionFile.split('/').pop()!.slice(0, -'.jsonl'.length);
+      const read = (logs: string) => SessionFigures.parse(JSON.parse(readFileSync(join(logs, 'sessions', `${sessionId}.json`), 'utf8')));
+      const fromHooks = read(hooked);
+      expect(fromHooks.source).toBe('hooks');
+      expect({ ...fromHooks, source: 'import', writtenAt: 0 }).toEqual({ ...read(imported), writtenAt: 0 });
+      expect(importTranscripts(request(laid.projectsDir, hooked)).sessionFiles).toBe(0);
+      expect(read(hooked)).toEqual(fromHooks);
+    });
+
+    test("without SessionEnd, the next command's sweep writes the session figures once the transcript is quiet", () => {
+      const laid = layOut(version, scenario);
+      const logs = join(laid.root, 'logs');
+      replay(logs, laid.payloads.filter((p) => p.hook_event_name !== 'SessionEnd'));
+      const sessionId = laid.sessionFile.split('/').pop()!.slice(0, -'.jsonl'.length);
+      const figuresFile = join(logs, 'sessions', `${sessionId}.json`);
+      sweepInFlight(logs, DEFAULT_CONFIG, Date.now());
+      // Still being written, as far as anyone can tell: not yet.
+      expect(existsSync(figuresFile)).toBe(false);
+      const quietSince = new Date(Date.now() - 11 * 60_000);
+      utimesSync(laid.sessionFile, quietSince, quietSince);
+      sweepInFlight(logs, DEFAULT_CONFIG, Date.now());
+      const figures = SessionFigures.parse(JSON.parse(readFileSync(figuresFile, 'utf8')));
+      expect(figures.source).toBe('hooks');
+      expect(Object.keys(figures.mainThread).length).toBeGreaterThan(0);
+      expect(figures.subagents.runs).toBe(allRecords(logs).length);
     });
   });
 });
