@@ -201,6 +201,8 @@ export async function collectStatus(
   }
   const budgetDays = budgetFrom === null ? [] : [...source.figuresOf(budgetFrom, closedTo), ...wholeFigures];
   const budgets = budgetStates({ budgets: ctx.config.budgets, days: budgetDays, prices: ctx.config.prices, now, today });
-  const status = buildStatus({ now, active, history, records, warnings: warnings.list(), budgets });
+  // A session begun days ago may still be going: its figures are filed under the day it began.
+  const sessions = source.sessionsOf(historyFrom, today);
+  const status = buildStatus({ now, active, history, records, warnings: warnings.list(), budgets, sessions, prices: ctx.config.prices });
   return { status, hasData: recorded.size > 0 || active.length > 0 };
 }

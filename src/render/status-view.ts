@@ -2,6 +2,7 @@ import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } f
 import type { BudgetState } from '../schema/budgets.js';
 import type { HealthStatus, Status } from '../schema/status.js';
 import type { Cell, Document, Tone } from './document.js';
+import { sessionShareBlock } from './session-share-view.js';
 
 // The live status as a person reads it at a terminal: what runs now and when
 // it should be done, the last 24 hours, then every agent's health with the
@@ -64,6 +65,7 @@ export function statusDocument(status: Status, options: StatusViewOptions = {}):
       ['Error rate', { text: formatPercent(day.errorRate), tone: errorTone(day.errorRate, status.thresholds.degradedErrorRate) }],
     ],
   });
+  if (status.sessions) doc.blocks.push(sessionShareBlock(status.sessions, 'in the last 24 hours of their sessions'));
   if (day.topErrors.length) {
     doc.blocks.push({
       kind: 'table',
