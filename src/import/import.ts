@@ -168,7 +168,7 @@ function importSession(session: SessionRead, logsDir: string, config: Config, re
     }
     if (run.agentId) state.mapAgent(run.agentId, key);
     if (run.launcherAgentId) state.linkChild(run.launcherAgentId, key);
-    for (const event of fresh) state.writeEvent(key, event);
+    state.writeEvents(key, fresh);
     toFinalize.push({ state, key, had });
   }
   // Written once every run of the session has its events: links between runs (parallel, parent) are then complete.
