@@ -18,7 +18,7 @@ import { scanTranscript } from './transcript-scan.js';
  */
 export const SESSION_END_MAX_BYTES = 16 * 1024 * 1024;
 /** And how long it may read, whatever the size: what is not done by then the sweep does. */
-export const SESSION_END_READ_MS = 400;
+export const SESSION_END_READ_MS = 250;
 /** The sweep has no hook's budget: as much as the subagent transcript reader takes. */
 export const SWEEP_MAX_BYTES = 256 * 1024 * 1024;
 
