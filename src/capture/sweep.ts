@@ -44,7 +44,7 @@ interface Pending {
  * sessions found settled, so later sweeps skip them (only a sweep, which
  * writes anyway, does: a dry run changes nothing).
  */
-function* pendingExecutions(logsDir: string, mark: boolean, onlySession?: string): Generator<Pending> {
+function* pendingExecutions(logsDir: string, mark: boolean, onlySession?: string, settles?: (state: SessionState) => boolean): Generator<Pending> {
   // Session folders never start with a dot; .settled and retention's .gc- folders do.
   const only = onlySession === undefined ? null : basename(new SessionState(logsDir, onlySession).dir);
   const sessions = SessionState.list(logsDir).filter((name) => !name.startsWith('.') && (only === null || name === only));
@@ -70,7 +70,7 @@ function* pendingExecutions(logsDir: string, mark: boolean, onlySession?: string
       yield { state, key, names };
     }
     // SessionEnd never came, or its hook ran out of time: the main thread's figures are written here, once the transcript is quiet.
-    if (mark && !mainThreadCurrent(state)) settled = false;
+    if (settles && !settles(state)) settled = false;
     if (mark && settled && changed !== null) markSettled(logsDir, dirName, changed, Date.now());
   }
 }
@@ -78,7 +78,8 @@ function* pendingExecutions(logsDir: string, mark: boolean, onlySession?: string
 /** Close what can be closed, and rewrite records whose events changed after a writer was killed or whose transcript was read too early. */
 export function sweepInFlight(logsDir: string, config: Config, now: number): SweepResult {
   const result: SweepResult = { closed: 0, repaired: 0, errors: [] };
-  for (const { state, key, names } of pendingExecutions(logsDir, true)) {
+  // Only the sweep writes session figures; listInFlight and listToClose only look.
+  for (const { state, key, names } of pendingExecutions(logsDir, true, undefined, mainThreadCurrent)) {
     try {
       if (isLinkedOrphan(state, key)) continue;
       const wasWritten = state.readWritten(key) !== null;
