@@ -14,6 +14,7 @@ import { DoctorOutput } from '../src/schema/doctor.js';
 import { PruneOutput } from '../src/schema/prune.js';
 import { RunsOutput, ShowOutput } from '../src/schema/runs.js';
 import { Status } from '../src/schema/status.js';
+import { StatusProjects } from '../src/schema/status-projects.js';
 import { DaySummaryFile, DayWorkflowsFile } from '../src/schema/summary.js';
 
 // `npm run schema`: the published JSON Schemas, generated from the zod schemas
@@ -26,6 +27,7 @@ const SCHEMAS = {
   'trends.schema.json': { schema: Trends, title: 'agent-track trends', description: 'agent-track trends --json, metrics/performance-trends.json' },
   'day-summary.schema.json': { schema: DaySummaryFile, title: 'agent-track day summary', description: 'The mergeable rollup of one day, its per-agent figures: <logs>/YYYY-MM-DD/summary.json' },
   'status.schema.json': { schema: Status, title: 'agent-track status', description: 'agent-track status --json: active agents, the last 24 hours, agent health' },
+  'status-projects.schema.json': { schema: StatusProjects, title: 'agent-track status across projects', description: 'agent-track status --all-projects --json: one row per project' },
   'dashboard.schema.json': { schema: DashboardData, title: 'agent-track dashboard data', description: 'The data embedded in the HTML page agent-track dashboard writes (<script id="agent-track-data">)' },
   'prices.schema.json': { schema: PriceList, title: 'agent-track prices', description: 'agent-track prices --json: the price of each model in use and where it comes from' },
   'runs.schema.json': { schema: RunsOutput, title: 'agent-track runs', description: 'agent-track runs --json: recent executions, newest first' },

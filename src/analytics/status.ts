@@ -2,6 +2,9 @@ import type { BudgetState } from '../schema/budgets.js';
 import type { ExecutionFacts } from '../schema/facts.js';
 import type { ActiveAgent, AgentHealth, ErrorSummary, HealthStatus, HealthThresholds, Last24Hours, Status } from '../schema/status.js';
 import type { DayFigures } from '../schema/summary.js';
+import type { ModelPrice } from '../schema/config.js';
+import type { SessionFigures } from '../schema/session.js';
+import { sessionShare } from './session-share.js';
 import { DurationSet } from './durations.js';
 import { formatPercent } from './format.js';
 import { percent, roundedMean } from './stats.js';
@@ -61,6 +64,9 @@ export interface StatusInput {
   warnings?: string[];
   /** Each budget's burn, computed by budgetStates; none when no budget is set. */
   budgets?: BudgetState[];
+  /** Session figures (sessions/<session>.json) that may reach into the last 24 hours, and the prices to cost them. */
+  sessions?: readonly SessionFigures[];
+  prices?: Readonly<Record<string, ModelPrice>>;
 }
 
 export function buildStatus(input: StatusInput): Status {
@@ -75,6 +81,7 @@ export function buildStatus(input: StatusInput): Status {
     last24Hours: last24Hours(records, input.now),
     agentHealth: agentHealth(records, input.history, input.now, thresholds),
     thresholds,
+    sessions: sessionShare(recentSessions(input.sessions ?? [], input.now), null, input.prices ?? {}),
     budgets: input.budgets ?? [],
     warnings: input.warnings ?? [],
   };
@@ -290,4 +297,13 @@ function latestFirst(a: ExecutionFacts, b: ExecutionFacts): number {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** Sessions whose main thread was active in the 24 hours before `now`. */
+export function recentSessions(sessions: readonly SessionFigures[], now: number): SessionFigures[] {
+  return sessions.filter((s) => {
+    const last = s.lastAt ?? s.firstAt ?? s.writtenAt;
+    const first = s.firstAt ?? last;
+    return last > now - DAY_MS && first <= now;
+  });
 }

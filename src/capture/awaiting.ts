@@ -111,7 +111,7 @@ function removeQuietly(path: string): void {
   }
 }
 
-/** The event a notification found in the main transcript becomes (exported for the assembly tests). */
+/** The stored event of a background run's notification: the hooks' and import's one way of closing such a run. */
 export function notifiedEvent(sessionId: string, mainTranscript: string, notification: TaskNotification, at: number): StoredEvent {
   return {
     v: 1,

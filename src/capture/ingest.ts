@@ -3,6 +3,7 @@ import { awaitNotification, collectNotifications } from './awaiting.js';
 import { readSubagentMeta } from './claude-paths.js';
 import { toStoredEvent, type SubagentMeta } from './events.js';
 import { finalizeExecution, type FinalizeContext } from './finalize.js';
+import { recordMainThread, SESSION_END_MAX_BYTES, SESSION_END_READ_MS } from './main-thread.js';
 import { isLinkedOrphan, linkAgents } from './links.js';
 import { AGENT_TOOLS, HANDLED_EVENTS, identifier, parsePayload, text, type HookPayload } from './payload.js';
 import { execKeyForAgent, execKeyForToolUse, SessionState } from './state.js';
@@ -100,6 +101,11 @@ function ingestEvent(payload: HookPayload, state: SessionState, ctx: IngestConte
         // Past the deadline the next command's sweep closes the rest (the session has ended).
         if (Date.now() >= ctx.deadline) break;
         if ((!state.readWritten(key) || notified.includes(key)) && !isLinkedOrphan(state, key)) finalizeExecution(state, key, ctx);
+      }
+      // The main thread's figures, within what is left of SessionEnd's budget; else the next command's sweep writes them.
+      const transcriptPath = text(payload.transcript_path);
+      if (transcriptPath && Date.now() < ctx.deadline) {
+        recordMainThread(state, transcriptPath, { now: ctx.now, deadline: Math.min(ctx.deadline, Date.now() + SESSION_END_READ_MS), maxBytes: SESSION_END_MAX_BYTES });
       }
       return 'finalized';
     }

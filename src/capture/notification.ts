@@ -110,6 +110,15 @@ function notificationOfLine(line: string): { notification: TaskNotification; at:
   } catch {
     return null; // A line still being written: the next look finds it whole.
   }
+  return notificationOfEntry(parsed);
+}
+
+/**
+ * The notification a parsed transcript line carries (a queue-operation line or
+ * a user message), with the line's time. Import reads its lines through here
+ * too, so both paths see the same notification at the same moment.
+ */
+export function notificationOfEntry(parsed: unknown): { notification: TaskNotification; at: number | null } | null {
   if (!parsed || typeof parsed !== 'object') return null;
   const entry = parsed as { type?: unknown; timestamp?: unknown; content?: unknown; message?: { content?: unknown } };
   const text = entry.type === 'queue-operation' ? entry.content : entry.type === 'user' ? textOf(entry.message?.content) : null;

@@ -10,6 +10,9 @@ import { execKeyForAgent, runStart, SessionState, type EventName, type WrittenMa
 import { anyAwaiting, collectNotifications } from './awaiting.js';
 import { changeMark, forgetSettled, isSettled, markSettled, SETTLED_AFTER_MS } from './settled.js';
 import { TRANSCRIPT_MAX_BYTES } from './transcript.js';
+import { recordMainThread, sessionTranscriptPath, SWEEP_MAX_BYTES } from './main-thread.js';
+import { safeName } from './state.js';
+import { sessionFiguresPath } from '../store/paths.js';
 
 // Runs that never got a terminal event (a killed session, a hook process that
 // died) are closed by whichever command runs next: at once when their
@@ -41,7 +44,7 @@ interface Pending {
  * sessions found settled, so later sweeps skip them (only a sweep, which
  * writes anyway, does: a dry run changes nothing).
  */
-function* pendingExecutions(logsDir: string, mark: boolean, onlySession?: string): Generator<Pending> {
+function* pendingExecutions(logsDir: string, mark: boolean, onlySession?: string, settles?: (state: SessionState) => boolean): Generator<Pending> {
   // Session folders never start with a dot; .settled and retention's .gc- folders do.
   const only = onlySession === undefined ? null : basename(new SessionState(logsDir, onlySession).dir);
   const sessions = SessionState.list(logsDir).filter((name) => !name.startsWith('.') && (only === null || name === only));
@@ -66,6 +69,8 @@ function* pendingExecutions(logsDir: string, mark: boolean, onlySession?: string
       settled = false;
       yield { state, key, names };
     }
+    // SessionEnd never came, or its hook ran out of time: the main thread's figures are written here, once the transcript is quiet.
+    if (settles && !settles(state)) settled = false;
     if (mark && settled && changed !== null) markSettled(logsDir, dirName, changed, Date.now());
   }
 }
@@ -73,7 +78,8 @@ function* pendingExecutions(logsDir: string, mark: boolean, onlySession?: string
 /** Close what can be closed, and rewrite records whose events changed after a writer was killed or whose transcript was read too early. */
 export function sweepInFlight(logsDir: string, config: Config, now: number): SweepResult {
   const result: SweepResult = { closed: 0, repaired: 0, errors: [] };
-  for (const { state, key, names } of pendingExecutions(logsDir, true)) {
+  // Only the sweep writes session figures; listInFlight and listToClose only look.
+  for (const { state, key, names } of pendingExecutions(logsDir, true, undefined, mainThreadCurrent)) {
     try {
       if (isLinkedOrphan(state, key)) continue;
       const wasWritten = state.readWritten(key) !== null;
@@ -171,4 +177,31 @@ function lastActivity(state: SessionState, key: string, names: EventName[]): num
     }
   }
   return last;
+}
+
+/**
+ * Whether the session's figures file is as new as its transcript, writing it
+ * when not and the session is over (ended, or its transcript quiet for
+ * SETTLED_AFTER_MS). False while it cannot be written yet: the session is
+ * then not settled, so a later sweep looks again.
+ */
+function mainThreadCurrent(state: SessionState): boolean {
+  const transcript = sessionTranscriptPath(state);
+  if (!transcript) return true;
+  let transcriptAt: number;
+  try {
+    const stat = statSync(transcript);
+    if (!stat.isFile() || stat.size > SWEEP_MAX_BYTES) return true; // Never readable here: nothing to wait for.
+    transcriptAt = stat.mtimeMs;
+  } catch {
+    return true; // Gone: nothing more to read.
+  }
+  try {
+    if (statSync(sessionFiguresPath(state.logsDir, safeName(state.sessionId))).mtimeMs >= transcriptAt) return true;
+  } catch {
+    // None yet.
+  }
+  const over = state.sessionEndTimes().length > 0 || Date.now() - transcriptAt > SETTLED_AFTER_MS;
+  if (!over) return false;
+  return recordMainThread(state, transcript, { now: Date.now(), deadline: Date.now() + 5_000, maxBytes: SWEEP_MAX_BYTES }) !== 'skipped';
 }

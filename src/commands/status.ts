@@ -9,7 +9,14 @@ import type { Status } from '../schema/status.js';
 import { readAgentDayFacts, RecordFolderCache } from '../store/agent-records.js';
 import { localDay } from '../store/paths.js';
 import { listDays } from '../store/records.js';
-import { statusDocument } from '../render/status-view.js';
+import { statusDocument, statusProjectsDocument } from '../render/status-view.js';
+import { homedir } from 'node:os';
+import { loadConfig } from '../config/load.js';
+import { claudeProjectsDir } from '../import/discover.js';
+import { knownProjects } from '../import/projects.js';
+import { StatusProjects } from '../schema/status-projects.js';
+import { resolveConfigPath } from '../store/location.js';
+import { registryPath } from '../store/projects.js';
 import { clip, LiveScreen } from '../render/live-screen.js';
 import { renderTerminal } from '../render/terminal.js';
 import { createContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
@@ -26,6 +33,7 @@ interface StatusOptions extends GlobalOptions {
   json?: boolean;
   format?: string;
   watch?: string | true;
+  allProjects?: boolean;
 }
 
 const T = HEALTH_THRESHOLDS;
@@ -46,6 +54,7 @@ export function statusCommand(): Command {
     .option('--format <format>', 'table or json (default: table)')
     .option('--json', 'short for --format json (activeAgents, last24Hours, agentHealth)')
     .option('--watch [seconds]', `redraw every n seconds until Ctrl-C (default: ${DEFAULT_WATCH_SECONDS})`)
+    .option('--all-projects', 'one row per project on this machine (running now, last 24 hours, unhealthy agents, subagent share); see README "Reports across projects"')
     .addHelpText('after', HEALTH_HELP)
     .action(async (_options: unknown, command: Command) => {
       process.exitCode = await runStatus(command.optsWithGlobals<StatusOptions>());
@@ -55,6 +64,10 @@ export function statusCommand(): Command {
 async function runStatus(options: StatusOptions): Promise<number> {
   const ctx = createContext(options);
   const json = formatOf(options) === 'json';
+  if (options.allProjects) {
+    if (options.watch !== undefined || options.logsDir || options.project) throw new UsageError('--all-projects shows every project once: leave out --watch, --logs-dir and --project');
+    return statusOfAllProjects(ctx, json);
+  }
   const seconds = watchSeconds(options.watch);
   if (seconds === null) {
     const warnings = new Warnings();
@@ -201,6 +214,38 @@ export async function collectStatus(
   }
   const budgetDays = budgetFrom === null ? [] : [...source.figuresOf(budgetFrom, closedTo), ...wholeFigures];
   const budgets = budgetStates({ budgets: ctx.config.budgets, days: budgetDays, prices: ctx.config.prices, now, today });
-  const status = buildStatus({ now, active, history, records, warnings: warnings.list(), budgets });
+  // A session begun days ago may still be going: its figures are filed under the day it began.
+  const sessions = source.sessionsOf(historyFrom, today);
+  const status = buildStatus({ now, active, history, records, warnings: warnings.list(), budgets, sessions, prices: ctx.config.prices });
   return { status, hasData: recorded.size > 0 || active.length > 0 };
+}
+
+/** `status --all-projects`: each project's own status (its logs folder, its config), one row each. */
+async function statusOfAllProjects(ctx: CommandContext, json: boolean): Promise<number> {
+  const rows: StatusProjects['projects'] = [];
+  const warnings = new Warnings();
+  for (const { project, logsDir } of knownProjects(registryPath(ctx.env, homedir()), claudeProjectsDir(ctx.env, homedir()))) {
+    let config = ctx.config;
+    try {
+      config = loadConfig(resolveConfigPath(logsDir, ctx.env));
+    } catch (error) {
+      ctx.stderr.write(`agent-track: warning: ${project}: ${(error as Error).message}; default settings used\n`);
+    }
+    const { status } = await collectStatus({ ...ctx, logsDir, config }, warnings);
+    const unhealthy = Object.entries(status.agentHealth).filter(([, h]) => h.status !== 'healthy');
+    rows.push({
+      project,
+      logsDir,
+      activeAgents: status.activeAgents.length,
+      last24Hours: status.last24Hours,
+      unhealthyAgents: unhealthy.map(([agent, h]) => ({ agent, status: h.status })),
+      sessions: status.sessions,
+    });
+  }
+  rows.sort((a, b) => b.activeAgents - a.activeAgents || b.last24Hours.executionCount - a.last24Hours.executionCount || a.project.localeCompare(b.project));
+  const value = StatusProjects.parse({ schemaVersion: 1, kind: 'agent-track/status-projects', generatedAt: new Date(ctx.now).toISOString(), projects: rows });
+  if (json) ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  else ctx.stdout.write(renderTerminal(statusProjectsDocument(value), { width: ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity, color: ctx.color }));
+  warnings.flush(ctx.stderr);
+  return 0;
 }

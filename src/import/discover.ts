@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import fg from 'fast-glob';
-import { valueAfter, needle } from './lines.js';
+import { valueAfter, needle } from '../capture/lines.js';
 import { longKeyPrefix, projectKey } from './project-key.js';
 
 // Where Claude Code keeps transcripts, and which of them belong to a project.

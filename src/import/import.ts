@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { AgentExecution } from '../schema/record.js';
+import { existsSync } from 'node:fs';
+import { writtenRecord } from '../capture/main-thread.js';
+import type { RecordFigures } from '../capture/session-figures.js';
 import { join } from 'node:path';
 import { terminalEvent } from '../capture/assemble.js';
+import { notifiedEvent } from '../capture/awaiting.js';
 import { toStoredEvent, type StoredEvent } from '../capture/events.js';
 import { finalizeExecution } from '../capture/finalize.js';
 import { parsePayload } from '../capture/payload.js';
@@ -11,7 +13,7 @@ import { executionId, LOGS_SUBDIR, localDay, recordPath } from '../store/paths.j
 import { allSessions, peekCwd, projectSessions } from './discover.js';
 import { ImportIndex, sessionStamp } from './index-file.js';
 import { readSession, type ImportedRun, type SessionRead } from './session.js';
-import { sessionFigures, writeSessionFigures } from './session-figures.js';
+import { sessionFigures, writeSessionFigures } from '../capture/session-figures.js';
 
 // Import is another source of the events the hooks store: each run found in
 // the transcripts becomes the hook payloads Claude Code would have sent, each
@@ -166,7 +168,7 @@ function importSession(session: SessionRead, logsDir: string, config: Config, re
     }
     if (run.agentId) state.mapAgent(run.agentId, key);
     if (run.launcherAgentId) state.linkChild(run.launcherAgentId, key);
-    for (const event of fresh) state.writeEvent(key, event);
+    state.writeEvents(key, fresh);
     toFinalize.push({ state, key, had });
   }
   // Written once every run of the session has its events: links between runs (parallel, parent) are then complete.
@@ -191,6 +193,7 @@ function eventsOf(run: ImportedRun, config: Config): StoredEvent[] {
     if (!parsed.success) continue;
     events.push(toStoredEvent(parsed.data, at, config, meta ?? null));
   }
+  if (run.notified) events.push(notifiedEvent(run.sessionId, run.transcriptPath, run.notified.notification, run.notified.at));
   return events;
 }
 
@@ -207,17 +210,9 @@ function recordExists(logsDir: string, sessionId: string, key: string, events: S
 
 
 /** The records now written for the session's runs (by the hooks or by this import), read back. */
-function recordsOf(session: SessionRead, logsDir: string): AgentExecution[] {
-  const records: AgentExecution[] = [];
-  for (const run of session.runs) {
-    const marker = new SessionState(logsDir, run.sessionId).readWritten(execKeyForToolUse(run.toolUseId));
-    if (!marker?.recordPath) continue;
-    try {
-      const parsed = AgentExecution.safeParse(JSON.parse(readFileSync(marker.recordPath, 'utf8')));
-      if (parsed.success) records.push(parsed.data);
-    } catch {
-      // Gone (retention) or being rewritten: counted next time.
-    }
-  }
-  return records;
+function recordsOf(session: SessionRead, logsDir: string): RecordFigures[] {
+  return session.runs.flatMap((run) => {
+    const record = writtenRecord(new SessionState(logsDir, run.sessionId), execKeyForToolUse(run.toolUseId));
+    return record ? [record] : [];
+  });
 }

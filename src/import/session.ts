@@ -1,8 +1,8 @@
 import { basename, join } from 'node:path';
 import * as z from 'zod/mini';
 import { readRegularFile } from '../store/fs.js';
-import type { AgentCall, AgentResult, TaskNotification, TranscriptScan, UsageTally } from './scan.js';
-import { scanTranscript } from './scan.js';
+import type { AgentCall, AgentResult, TaskNotification, TranscriptScan, UsageTally } from '../capture/transcript-scan.js';
+import { scanTranscript } from '../capture/transcript-scan.js';
 import { direntsOrEmpty } from '../store/fs.js';
 
 // One Claude Code session on disk, turned into the hook payloads the hooks
@@ -40,6 +40,8 @@ export interface TimedPayload {
 
 export interface ImportedRun {
   sessionId: string;
+  /** The session transcript the run was read from (its notification's source). */
+  transcriptPath: string;
   toolUseId: string;
   agentId: string | null;
   /** The agent that made the Agent call; null for the main thread. */
@@ -49,6 +51,8 @@ export interface ImportedRun {
   /** Whether the transcripts show the run's end (else the hooks would still have it in flight). */
   ended: boolean;
   payloads: TimedPayload[];
+  /** Claude Code's <task-notification> of a background run: stored as the hooks store it. */
+  notified: TaskNotification | null;
 }
 
 export interface SessionRead {
@@ -154,7 +158,7 @@ function agentIdOf(result: AgentResult | null, notification: TaskNotification | 
   if (typeof fromResult === 'string' && fromResult) return fromResult;
   // A nested call's result keeps only its text, which names the agent.
   const fromText = result?.text ? /agentId: ([A-Za-z0-9_-]+)/.exec(result.text)?.[1] : undefined;
-  return fromText ?? notification?.agentId ?? null;
+  return fromText ?? notification?.notification.taskId ?? null;
 }
 
 interface RunInput {
@@ -229,22 +233,9 @@ function runOf(input: RunInput): ImportedRun {
   }
   // A background run ends when Claude Code tells the main thread (or marks its meta file finished).
   if (launched && (notification || sub?.meta?.finished === true)) ended = true;
-  // A background agent that failed gets no SubagentStop (2.1.332): its notification is the only word of its end.
-  const failedInBackground = launched && notification?.status === 'failed';
-  if (failedInBackground) {
-    payloads.push({
-      at: notification!.at,
-      payload: {
-        ...common,
-        hook_event_name: 'PostToolUseFailure',
-        tool_name: call.toolName,
-        tool_use_id: call.toolUseId,
-        tool_input: call.input,
-        error: notification!.summary ?? 'the background agent failed',
-        is_interrupt: false,
-      },
-    });
-  }
+  // The hooks store that notification as the run's `notified` event (capture/awaiting.ts); so does import, below.
+  // A background agent that failed gets no SubagentStop: the notification is its end.
+  const failedInBackground = launched && notification !== null && notification.notification.status !== 'completed';
   // Claude Code sends SubagentStop when the agent finishes, except after an API error in the foreground.
   const stops = agentId && sub?.scan && !failedInBackground && (launched ? ended : ended && !sub.scan.endsInApiError);
   if (stops) {
@@ -256,6 +247,7 @@ function runOf(input: RunInput): ImportedRun {
   }
   return {
     sessionId: input.sessionId,
+    transcriptPath: input.transcriptPath,
     toolUseId: call.toolUseId,
     agentId,
     launcherAgentId: launcher?.agentId ?? null,
@@ -263,6 +255,8 @@ function runOf(input: RunInput): ImportedRun {
     startAt: call.at,
     ended,
     payloads,
+    // Only the main thread's background runs are told of in the session transcript, as the hooks look for them.
+    notified: launched && !launcher ? notification : null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
 import type { CostFigures, Report } from '../schema/report.js';
 import { cellText, type Block, type Cell, type Document, type Tone } from './document.js';
+import { sessionShareBlock } from './session-share-view.js';
 
 // The report as a person reads it: headline figures, then one line per agent,
 // then what to improve, tools, workflows and cost. Lists are cut to their top
@@ -215,26 +216,6 @@ export function reportDocument(report: Report): Document {
   ].filter((r): r is string => r !== null);
   if (remarks.length) doc.blocks.push({ kind: 'lines', items: remarks.map((r) => ({ text: { text: r, tone: 'dim' } })) });
   return doc;
-}
-
-/** The subagents beside the main thread of their sessions (sessions/<session>.json). */
-function sessionShareBlock(share: NonNullable<Report['sessions']>): Block {
-  const usd = (value: number | null) => (value === null ? { text: 'not priced', tone: 'warn' as const } : formatUsd(value));
-  const agents = share.byAgent
-    .slice(0, 5)
-    .map((a) => `${a.agent} ${formatPercent(a.shareOfSessionTokens)}`)
-    .join(', ');
-  return {
-    kind: 'facts',
-    title: `Subagents in their sessions (${formatCount(share.sessions)} ${share.sessions === 1 ? 'session' : 'sessions'} with main-thread figures)`,
-    items: [
-      ['Token share', formatPercent(share.tokenShare)],
-      ['Cost share', formatPercent(share.costShare)],
-      ['Subagents', `${formatTokens(share.subagents.tokens)} tokens, ${cellText(usd(share.subagents.usd))}`],
-      ['Main thread', `${formatTokens(share.mainThread.tokens)} tokens, ${cellText(usd(share.mainThread.usd))}`],
-      ...(agents ? [['By agent', agents] as [string, Cell]] : []),
-    ],
-  };
 }
 
 /** "Explore 120, general-purpose 80, +2 more": the agents that called a tool most, from toolUsage.byAgent. */

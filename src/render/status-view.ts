@@ -1,7 +1,9 @@
 import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
 import type { BudgetState } from '../schema/budgets.js';
 import type { HealthStatus, Status } from '../schema/status.js';
+import type { StatusProjects } from '../schema/status-projects.js';
 import type { Cell, Document, Tone } from './document.js';
+import { sessionShareBlock } from './session-share-view.js';
 
 // The live status as a person reads it at a terminal: what runs now and when
 // it should be done, the last 24 hours, then every agent's health with the
@@ -64,6 +66,7 @@ export function statusDocument(status: Status, options: StatusViewOptions = {}):
       ['Error rate', { text: formatPercent(day.errorRate), tone: errorTone(day.errorRate, status.thresholds.degradedErrorRate) }],
     ],
   });
+  if (status.sessions) doc.blocks.push(sessionShareBlock(status.sessions, 'in the last 24 hours of their sessions'));
   if (day.topErrors.length) {
     doc.blocks.push({
       kind: 'table',
@@ -166,4 +169,41 @@ function clock(ms: number, now: number, seconds: boolean): string {
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}${seconds ? `:${pad(d.getSeconds())}` : ''}`;
   const sameDay = d.getFullYear() === n.getFullYear() && d.getMonth() === n.getMonth() && d.getDate() === n.getDate();
   return sameDay ? time : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+}
+
+/** `status --all-projects`: one row per project. */
+export function statusProjectsDocument(value: StatusProjects): Document {
+  const now = Date.parse(value.generatedAt);
+  return {
+    title: 'Subagent status across projects',
+    subtitle: `as of ${clock(now, now, true)} · ${formatCount(value.projects.length)} projects`,
+    blocks: value.projects.length
+      ? [
+          {
+            kind: 'table',
+            title: 'Projects',
+            columns: [
+              { header: 'Project', flex: true },
+              { header: 'Running', align: 'right' },
+              { header: 'Runs 24h', align: 'right' },
+              { header: 'Failed', align: 'right' },
+              { header: 'Error rate', align: 'right', priority: 1 },
+              { header: 'Subagent share', align: 'right', priority: 2 },
+              { header: 'Unhealthy agents', priority: 3 },
+            ],
+            rows: value.projects.map((p): Cell[] => [
+              p.project,
+              formatCount(p.activeAgents),
+              formatCount(p.last24Hours.executionCount),
+              { text: formatCount(p.last24Hours.failed), tone: p.last24Hours.failed ? 'bad' : undefined },
+              formatPercent(p.last24Hours.errorRate),
+              p.sessions ? formatPercent(p.sessions.tokenShare) : '',
+              p.unhealthyAgents.map((a) => `${a.agent} (${a.status})`).join(', '),
+            ]),
+          },
+        ]
+      : [{ kind: 'lines', items: [{ text: 'No project with a logs folder found: run `agent-track install` or `agent-track import --all-projects`.' }] }],
+    notes: [],
+    csv: { columns: [], rows: [] },
+  };
 }

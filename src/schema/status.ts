@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { BudgetState } from './budgets.js';
 import { described } from './describe.js';
 import { ExecutionStatus } from './enums.js';
+import { SessionShare } from './report.js';
 
 // The JSON that `agent-track status --json` prints: the design document's
 // AgentDashboard (activeAgents, last24Hours, agentHealth) with its dates as
@@ -89,6 +90,10 @@ export const Status = z.object({
     'Per agent type with a run in the recent window; failed first, then degraded, then healthy',
   ),
   thresholds: HealthThresholds,
+  sessions: described(
+    z.nullable(SessionShare),
+    "The subagents' share of the sessions active in the last 24 hours (main thread + subagents, from sessions/<session>.json); null when none has figures",
+  ),
   budgets: described(z.array(BudgetState), 'Each budget of agent-track.json in its current period: burn and forecast, one entry per capped metric'),
   warnings: z.array(z.string()),
 });

@@ -15,6 +15,7 @@ import {
 } from '../../src/analytics/status.js';
 import type { AgentExecution } from '../../src/schema/record.js';
 import { Status } from '../../src/schema/status.js';
+import type { SessionFigures } from '../../src/schema/session.js';
 import { localDay } from '../../src/store/paths.js';
 import { at, makeRecord } from './make-record.js';
 
@@ -231,4 +232,35 @@ test('the whole status matches its published schema', () => {
   });
   expect(z.safeParse(Status, status).success).toBe(true);
   expect(Object.keys(status)).toEqual(expect.arrayContaining(['activeAgents', 'last24Hours', 'agentHealth']));
+});
+
+describe("the subagents' share of the last 24 hours' sessions", () => {
+  const tokens = (input: number) => ({ input, output: 0, cacheCreation: 0, cacheRead: 0, apiCalls: 1 });
+  const session = (sessionId: string, firstAt: number, lastAt: number, main: number, sub: number): SessionFigures => ({
+    schemaVersion: 1,
+    sessionId,
+    source: 'hooks',
+    firstAt,
+    lastAt,
+    mainThread: { 'claude-sonnet-4-5': tokens(main) },
+    subagents: { runs: 1, byModel: { 'claude-sonnet-4-5': tokens(sub) }, byAgent: { Explore: { runs: 1, tokens: sub } } },
+    claudeCode: null,
+    writtenAt: lastAt,
+  });
+
+  test('counts the sessions active in the window, a long one begun days ago included, and none that ended before it', () => {
+    const status = buildStatus({
+      now: NOW,
+      active: [],
+      history: [],
+      records: [],
+      sessions: [session('today', NOW - 2 * HOUR, NOW - HOUR, 600, 400), session('long', NOW - 72 * HOUR, NOW - 3 * HOUR, 200, 800), session('old', NOW - 50 * HOUR, NOW - 25 * HOUR, 1_000, 0)],
+    });
+    expect(status.sessions).toMatchObject({ sessions: 2, mainThread: { tokens: 800 }, subagents: { runs: 2, tokens: 1_200 }, tokenShare: 60 });
+    expect(Status.parse(status)).toEqual(status);
+  });
+
+  test('is null when no session has figures', () => {
+    expect(buildStatus({ now: NOW, active: [], history: [], records: [] }).sessions).toBeNull();
+  });
 });

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { projectKey } from '../../src/import/project-key';
 import { ImportSummary } from '../../src/schema/import';
 import { ProjectsReport } from '../../src/schema/projects-report';
+import { StatusProjects } from '../../src/schema/status-projects';
 import { runCli } from '../support/cli';
 
 // `agent-track import` as a user runs it, in a project folder, on a real 2.1.332 session.
@@ -91,6 +92,15 @@ test('--all-projects imports each project into its own logs folder, lists the de
     [join(root, 'api'), 1],
   ]);
   expect(all.totals).toMatchObject({ projects: 2, executions: 4 });
+  // status --all-projects: each project's own status, one row each (what falls in the last 24 hours depends on the clock).
+  const status = runCli(['status', '--all-projects', '--json'], { env, cwd: root });
+  expect(status.status, status.stderr).toBe(0);
+  const statuses = z.parse(StatusProjects, JSON.parse(status.stdout));
+  expect(statuses.projects.map((p) => p.project).sort()).toEqual([join(root, 'api'), join(root, 'web')]);
+  expect(statuses.projects.every((p) => p.activeAgents === 0)).toBe(true);
+  expect(runCli(['status', '--all-projects'], { env, cwd: root }).stdout).toMatch(/Subagent status across projects/);
+  const watching = runCli(['status', '--all-projects', '--watch'], { env, cwd: root });
+  expect([watching.status, watching.stderr]).toEqual([2, 'agent-track: --all-projects shows every project once: leave out --watch, --logs-dir and --project\n(run with --help for usage)\n']);
   const table = runCli(['report', '--all-projects', '--since', '3650d'], { env, cwd: root });
   expect(table.stdout).toMatch(/Subagent report across projects/);
 

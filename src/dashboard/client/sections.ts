@@ -27,6 +27,13 @@ export function kpis(report: Report): HTMLElement {
     kpi('p95Duration', 'p95 duration', s.p95Duration, formatDuration(s.p95Duration)),
     kpi('totalTokensUsed', 'Tokens used', s.totalTokensUsed, formatTokens(s.totalTokensUsed)),
     kpi('costUsd', 'Cost', s.cost.usd, costText(s.cost), s.cost.usd === null ? 'warn' : ''),
+    // The subagents beside the main thread of their sessions (sessions/<session>.json), when any has figures.
+    ...(report.sessions
+      ? [
+          kpi('sessionTokenShare', 'Share of session tokens', report.sessions.tokenShare, formatPercent(report.sessions.tokenShare)),
+          kpi('sessionCostShare', 'Share of session cost', report.sessions.costShare, formatPercent(report.sessions.costShare)),
+        ]
+      : []),
   );
 }
 

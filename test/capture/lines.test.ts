@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { needle, searchLines, type LineKind } from '../../src/import/lines';
+import { needle, searchLines, type LineKind } from '../../src/capture/lines';
 
 // The transcript reader hands on only the lines around a byte-string hit,
 // across chunk boundaries, and never holds more than a chunk or one line.

@@ -1,19 +1,27 @@
 import { readFileSync } from 'node:fs';
-import { fields } from '../capture/payload.js';
-import { safeName } from '../capture/state.js';
+import { fields } from './payload.js';
+import { safeName } from './state.js';
 import type { AgentExecution } from '../schema/record.js';
 import { SessionFigures } from '../schema/session.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { sessionFiguresPath } from '../store/paths.js';
-import type { UsageTally } from './scan.js';
+import type { UsageTally } from './transcript-scan.js';
 
 // The main thread's figures of one session, written beside its subagents'
 // records (<logs>/sessions/<session>.json) and rewritten only when they change.
 
+/** What the figures take from a subagent record. */
+export type RecordFigures = {
+  id: string;
+  agentType: string;
+  request: { context: { model: string | null } };
+  metrics: { tokens: Pick<NonNullable<AgentExecution['metrics']['tokens']>, 'input' | 'output' | 'cacheCreation' | 'cacheRead'> | null; apiCalls: number | null };
+};
+
 export function sessionFigures(
   sessionId: string,
   usage: UsageTally,
-  records: readonly AgentExecution[],
+  records: readonly RecordFigures[],
   source: SessionFigures['source'],
   now: number,
 ): SessionFigures | null {
@@ -31,7 +39,7 @@ export function sessionFigures(
   };
 }
 
-function subagentsOf(records: readonly AgentExecution[]): SessionFigures['subagents'] {
+function subagentsOf(records: readonly RecordFigures[]): SessionFigures['subagents'] {
   const byModel = new Map<string, SessionFigures['mainThread'][string]>();
   const byAgent = new Map<string, { runs: number; tokens: number }>();
   for (const record of [...records].sort((a, b) => a.id.localeCompare(b.id))) {
@@ -73,13 +81,14 @@ function claudeCodeCost(line: Record<string, unknown> | null): SessionFigures['c
   return { totalCostUsd: line.totalCostUSD, byModel };
 }
 
-/** Written when new or changed (writtenAt aside); true when written. */
+/** Written when new or changed (writtenAt and source aside); true when written. */
 export function writeSessionFigures(logsDir: string, figures: SessionFigures): boolean {
   const path = sessionFiguresPath(logsDir, safeName(figures.sessionId));
   const checked = SessionFigures.parse(figures);
   try {
     const previous = JSON.parse(readFileSync(path, 'utf8')) as SessionFigures;
-    if (JSON.stringify({ ...previous, writtenAt: 0 }) === JSON.stringify({ ...checked, writtenAt: 0 })) return false;
+    // Whichever path wrote them (import, hooks), the same figures are not written again.
+    if (JSON.stringify({ ...previous, writtenAt: 0, source: null }) === JSON.stringify({ ...checked, writtenAt: 0, source: null })) return false;
   } catch {
     // None yet, or unreadable: write it.
   }

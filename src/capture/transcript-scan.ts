@@ -1,4 +1,5 @@
-import { AGENT_TOOLS, fields, text } from '../capture/payload.js';
+import { AGENT_TOOLS, fields, text } from './payload.js';
+import { notificationOfEntry, type TaskNotification as ParsedNotification } from './notification.js';
 import { has, needle, searchLines, valueAfter, type OpenProblem } from './lines.js';
 
 // One pass over one transcript (a session's, or a subagent's) collecting what
@@ -26,13 +27,10 @@ export interface AgentResult {
   promptId: string | null;
 }
 
-/** A background agent's end, as Claude Code tells the main thread. */
+/** A background agent's end, as Claude Code tells the main thread (read by capture's own parser). */
 export interface TaskNotification {
   at: number;
-  agentId: string | null;
-  status: string | null;
-  summary: string | null;
-  result: string | null;
+  notification: ParsedNotification;
 }
 
 /** Billed tokens of the transcript's own API responses, per model, each message id once. */
@@ -78,7 +76,8 @@ const COST_STATE = needle('"type":"cost-state"');
 const USAGE_NEEDLES = [...NEEDLES, USAGE, COST_STATE];
 
 /** `times`: first and last line times (subagent transcripts); `usage`: the main thread's billed tokens (session transcripts). */
-export function scanTranscript(path: string, options: { times: boolean; usage: boolean }): TranscriptScan | OpenProblem {
+/** `deadline`: give up then (the SessionEnd hook's budget). */
+export function scanTranscript(path: string, options: { times: boolean; usage: boolean; deadline?: number }): TranscriptScan | OpenProblem {
   const seenMessages = new Set<string>();
   const scan: TranscriptScan = {
     usage: { byModel: new Map(), firstAt: null, lastAt: null, costState: null },
@@ -116,7 +115,7 @@ export function scanTranscript(path: string, options: { times: boolean; usage: b
     }
   };
 
-  const stream = searchLines(path, { needles: options.usage ? USAGE_NEEDLES : NEEDLES, lastOf: [TIMESTAMP, ASSISTANT] }, (raw, kind, lastOfIndex) => {
+  const stream = searchLines(path, { needles: options.usage ? USAGE_NEEDLES : NEEDLES, lastOf: [TIMESTAMP, ASSISTANT], deadline: options.deadline }, (raw, kind, lastOfIndex) => {
     if (kind === 'last-of') {
       if (lastOfIndex === 0) scan.lastAt = timeOf(raw) ?? scan.lastAt;
       else scan.endsInApiError = has(raw, API_ERROR);
@@ -210,24 +209,17 @@ function readLine(line: Record<string, unknown>, scan: TranscriptScan, callIds: 
         promptId: text(line.promptId) ?? null,
       });
     }
-    const body = typeof message.content === 'string' ? message.content : null;
-    if (body?.includes('<task-notification>')) readNotification(body, at, scan);
   }
+  if (line.type === 'user' || line.type === 'queue-operation') readNotification(line, at, scan);
 }
 
-const tag = (body: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(body)?.[1] ?? null;
-
-function readNotification(body: string, at: number, scan: TranscriptScan): void {
-  const toolUseId = tag(body, 'tool-use-id');
-  if (!toolUseId) return;
-  // An agent resumed by the user notifies again: its last notification is its end.
-  scan.notifications.set(toolUseId, {
-    at,
-    agentId: tag(body, 'task-id'),
-    status: tag(body, 'status'),
-    summary: /<summary>([\s\S]*?)<\/summary>/.exec(body)?.[1] ?? null,
-    result: /<result>([\s\S]*?)<\/result>/.exec(body)?.[1] ?? null,
-  });
+function readNotification(line: Record<string, unknown>, at: number, scan: TranscriptScan): void {
+  const found = notificationOfEntry(line);
+  if (!found) return;
+  // As the hooks do (awaiting.ts): the first notification after the launch closes the run
+  // (Claude Code writes it queued, then delivered; a resumed agent notifies again later).
+  if (scan.notifications.has(found.notification.toolUseId)) return;
+  scan.notifications.set(found.notification.toolUseId, { at: found.at ?? at, notification: found.notification });
 }
 
 function textOf(content: unknown): string | null {

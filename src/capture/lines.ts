@@ -16,6 +16,8 @@ export interface LineSearch {
   needles: Buffer[];
   /** The last line holding each of these is handed on at the end (e.g. the last timestamp). */
   lastOf: Buffer[];
+  /** Give up (a problem, nothing usable) once Date.now() passes this: a hook has a budget to keep. */
+  deadline?: number;
 }
 
 export type LineKind = 'first' | 'match' | 'last-of' | 'tail';
@@ -66,6 +68,7 @@ export function searchLines(
           buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
         }
       }
+      if (search.deadline !== undefined && Date.now() >= search.deadline) return { problem: 'not read to its end before the deadline', missing: false };
       const n = readSync(fd, buffer, kept, buffer.length - kept, null);
       if (n === 0) break;
       result.bytes += n;
