@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentExecution } from '../../src/schema/record';
 import { listDays, readDayRecords } from '../../src/store/records';
 import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic.js';
-import { cleanup, createProject, REPO_ROOT, runClaude, type SessionDirs } from './support/claude-session.js';
+import { CLAUDE_RELEASES, cleanup, createProject, REPO_ROOT, runClaude, type ClaudeRelease, type SessionDirs } from './support/claude-session.js';
 import { ALL_SCRIPTS, background, fanout, nested, single, unknownType, type Scenario } from './support/scenarios.js';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'agent-track');
@@ -40,29 +40,39 @@ function records(logsDir: string): AgentExecution[] {
 /**
  * All but when it was captured and the hooks' own clock readings (import has
  * the transcript's): start and end, a duration the hooks measured, or took
- * from a failed call's duration_ms (which no transcript keeps), and when an
- * Agent call failed. `ids`: the session's records; the hooks can list as
+ * from a failed call's duration_ms (which no transcript keeps), when an
+ * Agent call failed, and the tool timeline's offsets from the hooks' start. `ids`: the session's records; the hooks can list as
  * parallel a run that has no record (an agent filed under its own id before
  * it was linked to its Agent call), which import, seeing it linked, does not.
  */
+const inBackground = (record: AgentExecution) => record.request.context.background;
+
 function comparable(record: AgentExecution, ids: Set<string>) {
   const { capture: _capture, timestamp: _timestamp, ...rest } = record;
   const { startTime: _s, endTime: _e, ...metrics } = rest.metrics;
   const clocked = metrics.durationSource === 'hooks' || record.capture.closedBy === 'PostToolUseFailure';
   return {
     ...rest,
-    chain: { ...rest.chain, parallelWith: rest.chain.parallelWith.filter((id) => ids.has(id)) },
+    // Which runs overlapped follows from start and end times, which are clock readings too: on
+    // 2.1.332 a background run that failed at once spans one transcript line for import, but
+    // from its launch to its StopFailure for the hooks.
+    chain: { ...rest.chain, parallelWith: inBackground(record) ? 'clock' : rest.chain.parallelWith.filter((id) => ids.has(id)) },
     errors: rest.errors.map((e) => (e.tool === null ? { ...e, at: 'clock' } : e)),
-    metrics: { ...metrics, duration: clocked ? 'clock' : metrics.duration, durationSource: clocked ? 'clock' : metrics.durationSource },
+    metrics: {
+      ...metrics,
+      toolTimeline: metrics.toolTimeline?.map(({ start: _start, ...entry }) => entry) ?? null,
+      duration: clocked ? 'clock' : metrics.duration,
+      durationSource: clocked ? 'clock' : metrics.durationSource,
+    },
   };
 }
 
-describe.each([single, fanout, nested, background, unknownType] as Scenario[])('$name', (scenario) => {
+describe.each(CLAUDE_RELEASES.flatMap((release) => ([single, fanout, nested, background, unknownType] as Scenario[]).map((scenario) => ({ release, scenario, name: `${scenario.name} on ${release.version}` }))))('$name', ({ release, scenario }: { release: ClaudeRelease; scenario: Scenario }) => {
   it('import gives the records the hooks gave, and adds nothing after them', async () => {
     const dirs = createProject({ agents: scenario.agents });
     toClean.push(dirs);
     expect(agentTrack(['install'], dirs).status).toBe(0);
-    const run = await runClaude({ dirs, apiUrl: api.url, prompt: scenario.prompt });
+    const run = await runClaude({ dirs, apiUrl: api.url, prompt: scenario.prompt, claude: release });
     expect(run.exitCode).toBe(0);
     const logsDir = path.join(dirs.project, '.claude', 'execution-logs');
     const hooked = records(logsDir);
