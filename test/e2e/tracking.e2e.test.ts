@@ -141,13 +141,17 @@ interface ClaudeFigures {
  * <task-notification> Claude Code writes into the main session transcript when the agent
  * ends. Read here with a regex of the test's own, independently of capture's parser.
  */
-function claudeFigures(t: Tracked): ClaudeFigures[] {
+function claudeFigures(t: Tracked, release: ClaudeRelease): ClaudeFigures[] {
   const figures: ClaudeFigures[] = [];
   for (const post of payloads(t, 'PostToolUse').filter((p) => p.tool_name === 'Agent')) {
     const r = post.tool_response;
     if (typeof r?.totalTokens !== 'number') continue; // async_launched: no totals
     figures.push({ toolUseId: post.tool_use_id, agentId: r.agentId ?? null, durationMs: r.totalDurationMs, tokens: r.totalTokens, toolUses: r.totalToolUseCount, status: r.status });
   }
+  // 2.1.197 writes notifications too (for a background run asked for), but its
+  // <subagent_tokens> is not its own PostToolUse measure (153 where the last call's total,
+  // its totalTokens elsewhere, is 171): the release's figures are PostToolUse's there.
+  if (release.role !== 'current') return figures;
   const main = path.join(t.dirs.transcriptsDir, `${t.r.sessionId}.jsonl`);
   const lines = fs.existsSync(main) ? fs.readFileSync(main, 'utf8').split('\n').filter(Boolean) : [];
   for (const line of lines) {
@@ -166,17 +170,18 @@ function claudeFigures(t: Tracked): ClaudeFigures[] {
  * came from. Every Agent call Claude Code reported has exactly one record.
  */
 function expectClaudeFigures(t: Tracked, release: ClaudeRelease) {
-  const figures = claudeFigures(t);
+  const figures = claudeFigures(t, release);
   expect(figures.length).toBeGreaterThan(0);
   for (const f of figures) {
     const matching = t.records.filter((r) => r.request.context.toolUseId === f.toolUseId);
     expect(matching, `one record for ${f.toolUseId}`).toHaveLength(1);
     const record = matching[0]!;
     if (f.agentId && f.tokens > 0) expect(record.request.context.agentId).toBe(f.agentId);
-    expect(Math.abs(record.metrics.duration - f.durationMs), `duration ${record.metrics.duration} vs Claude Code's ${f.durationMs}`).toBeLessThanOrEqual(Math.max(50, 0.05 * f.durationMs));
+    expect(Math.abs(record.metrics.duration! - f.durationMs), `duration ${record.metrics.duration} vs Claude Code's ${f.durationMs}`).toBeLessThanOrEqual(Math.max(50, 0.05 * f.durationMs));
     expect(record.metrics.tokensUsed).toBe(f.tokens);
     expect(record.metrics.durationSource).toBe(release.role === 'current' && record.request.context.background ? 'task-notification' : 'claude-code');
-    if (f.status === 'failed') expect(record.result.status).toBe('failed');
+    // 2.1.197 reports an agent whose API call failed as "completed" with no tokens.
+    if (f.status === 'failed' || f.tokens === 0) expect(record.result.status).toBe('failed');
     else expect(record.result.status).not.toBe('failed');
     if (f.tokens > 0) expect(record.metrics.totalToolUseCount).toBe(f.toolUses);
   }
@@ -285,7 +290,7 @@ describe.each(CLAUDE_RELEASES)('records written by agent-track under the real Cl
     // Claude Code's <duration_ms>, read from the main transcript once SessionEnd (or any later hook) looks.
     const main = fs.readFileSync(path.join(t.dirs.transcriptsDir, `${t.r.sessionId}.jsonl`), 'utf8');
     expect(record!.metrics.duration).toBe(Number(main.match(/<duration_ms>(\d+)<\/duration_ms>/)![1]));
-    expectClaudeFigures(t, release);
+    if (release.role === 'current') expectClaudeFigures(t, release);
     expectSessionTotals(t);
   });
 
