@@ -154,10 +154,18 @@ function claudeFigures(t: Tracked, release: ClaudeRelease): ClaudeFigures[] {
   if (release.role !== 'current') return figures;
   const main = path.join(t.dirs.transcriptsDir, `${t.r.sessionId}.jsonl`);
   const lines = fs.existsSync(main) ? fs.readFileSync(main, 'utf8').split('\n').filter(Boolean) : [];
-  for (const line of lines) {
-    const entry = JSON.parse(line);
-    if (entry.type !== 'user' || typeof entry.message?.content !== 'string') continue;
-    const m = /^<task-notification>\s*<task-id>([^<]+)<\/task-id>\s*<tool-use-id>([^<]+)<\/tool-use-id>[\s\S]*?<status>(\w+)<\/status>[\s\S]*<usage><subagent_tokens>(\d+)<\/subagent_tokens><tool_uses>(\d+)<\/tool_uses><duration_ms>(\d+)<\/duration_ms><\/usage>\s*<\/task-notification>$/.exec(entry.message.content);
+  // A notification is a user message, or, when it arrives while the main thread is busy,
+  // a queued_command attachment that carries the same text.
+  const texts = lines
+    .map((line) => JSON.parse(line))
+    .map((entry) => (entry.type === 'user' ? entry.message?.content : entry.type === 'attachment' && entry.attachment?.type === 'queued_command' ? entry.attachment.prompt : null))
+    .filter((text): text is string => typeof text === 'string' && text.startsWith('<task-notification>'));
+  // Every background launch ends in a notification (a failed one has no <usage>: its record is checked by its test).
+  for (const post of payloads(t, 'PostToolUse').filter((p) => p.tool_name === 'Agent' && p.tool_response?.status === 'async_launched')) {
+    expect(texts.filter((text) => text.includes(`<tool-use-id>${post.tool_use_id}</tool-use-id>`)), `notification of ${post.tool_use_id}`).not.toEqual([]);
+  }
+  for (const text of texts) {
+    const m = /^<task-notification>\s*<task-id>([^<]+)<\/task-id>\s*<tool-use-id>([^<]+)<\/tool-use-id>[\s\S]*?<status>(\w+)<\/status>[\s\S]*<usage><subagent_tokens>(\d+)<\/subagent_tokens><tool_uses>(\d+)<\/tool_uses><duration_ms>(\d+)<\/duration_ms><\/usage>\s*<\/task-notification>$/.exec(text);
     if (!m) continue;
     figures.push({ toolUseId: m[2]!, agentId: m[1]!, status: m[3]!, tokens: Number(m[4]), toolUses: Number(m[5]), durationMs: Number(m[6]) });
   }
