@@ -80,7 +80,8 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
   const timing = { ...measured, endTime: Math.max(measured.endTime, startTime) };
 
   let status: ExecutionStatus;
-  const errors: ExecutionError[] = [...(transcript?.errors ?? [])];
+  const interrupted = terminal ? terminal.kind === 'fail' && classifyAgentFailure(terminal.failure!.error, terminal.failure!.isInterrupt) === 'interrupted' : true;
+  const errors: ExecutionError[] = (transcript?.errors ?? []).map((e) => (interrupted && killedByTheInterrupt(e) ? { ...e, type: 'interrupted', recoveryAction: null } : e));
   const toolFailed = errors.some((e) => e.tool !== null);
   if (terminal?.kind === 'fail') {
     status = 'failed';
@@ -203,6 +204,20 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
       writtenAt: input.now,
     },
   };
+}
+
+/**
+ * A tool call the interrupt itself ended: when the session is killed, 2.1.332 kills the
+ * running command's processes and writes "Exit code 137" (128 + SIGKILL) into the
+ * agent's transcript, where 2.1.197 wrote a user rejection. The command did not fail and
+ * the agent did not give up: the user stopped the run. Only a signal's exit code on a
+ * call with nothing after it counts; a command that died of a signal earlier in the run
+ * (and was followed by more work) is a real failure.
+ */
+function killedByTheInterrupt(error: ExecutionError): boolean {
+  if (error.type !== 'command_failed' || error.recoveryAction !== 'gave up') return false;
+  const code = /^Exit code (\d+)$/.exec(error.message.trim());
+  return code !== null && Number(code[1]) > 128 && Number(code[1]) <= 128 + 64;
 }
 
 /** An API error ended the agent (no final answer after it): it failed, nobody interrupted it. */

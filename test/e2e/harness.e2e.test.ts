@@ -357,8 +357,16 @@ describe.each(CLAUDE_RELEASES)('claude -p $version against the API stand-in', (r
     });
     expect(r.result).toMatchObject({ subtype: 'error_during_execution', is_error: true, terminal_reason: 'aborted_tools' });
     if (release.role === 'oldest') {
-      expect(r.exitCode).toBe(1);
-      expect(labels).toEqual(['PreToolUse:Agent', 'SubagentStart:general-purpose']);
+      // 2.1.197's print-mode SIGINT handler aborts the turn and then starts its graceful
+      // shutdown with exit code 0 (`Ri(0)`, which runs cleanup and SessionEnd hooks before
+      // process.exit(0)); the aborted turn's error result exits with 1. Whichever reaches
+      // process.exit first decides: nearly always 1, but 0 in about 1 run in 10 on a loaded
+      // machine. A race inside Claude Code, not in the test: the result above shows the
+      // handler ran (the signal did not come too early).
+      expect([0, 1], `exit ${r.exitCode}, hooks ${labels.join(' ')}`).toContain(r.exitCode);
+      // Exit 1: no hook at all after the signal. Exit 0: the shutdown won, and may have run SessionEnd.
+      const after = r.exitCode === 1 ? [] : labels.slice(2).filter((l) => l === 'SessionEnd:other');
+      expect(labels, `exit ${r.exitCode}`).toEqual(['PreToolUse:Agent', 'SubagentStart:general-purpose', ...after]);
     } else {
       expect(r.exitCode).toBe(0);
       expect(labels).toEqual(['PreToolUse:Agent', 'SubagentStart:general-purpose', 'SessionEnd:other']);
