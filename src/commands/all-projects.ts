@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { periodText, type Period } from '../analytics/period.js';
+import { periodText, type Period } from '../time/period.js';
 import { loadConfig } from '../config/load.js';
 import { formatCount, formatPercent, formatUsd } from '../analytics/format.js';
 import { percent } from '../analytics/stats.js';

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { dailySummaries, recentExecutions } from '../analytics/dashboard.js';
 import { formatCount } from '../analytics/format.js';
-import { addDays, customPeriod, previousPeriod, type Period } from '../analytics/period.js';
+import { addDays, customPeriod, previousPeriod, type Period } from '../time/period.js';
 import { PAGE_ASSETS } from '../dashboard/assets.js';
 import { dashboardHtml } from '../dashboard/page.js';
 import type { DashboardData } from '../schema/dashboard.js';

@@ -11,6 +11,7 @@ import { errorLogPath, localDay, RECORD_NAME } from '../store/paths.js';
 import { listDays } from '../store/records.js';
 import { createContext, type CommandContext } from './context.js';
 import { printable } from '../render/sanitize.js';
+import { DAY_MS } from '../time/duration.js';
 
 // `agent-track doctor`: is tracking wired up, and is it working? Each check
 // says what it found and, when something is off, what to do about it.
@@ -138,7 +139,7 @@ function countDayRecords(logsDir: string, day: string): number {
 }
 
 function recentRecords(ctx: CommandContext): number {
-  const since = localDay(ctx.now - 6 * 86_400_000);
+  const since = localDay(ctx.now - 6 * DAY_MS);
   return listDays(ctx.logsDir)
     .filter((d) => d >= since)
     .reduce((sum, d) => sum + countDayRecords(ctx.logsDir, d), 0);
@@ -231,7 +232,7 @@ export function readHookErrors(logsDir: string): ErrorLine[] {
 
 function errorsCheck(ctx: CommandContext): Check {
   const all = readHookErrors(ctx.logsDir);
-  const dayAgo = ctx.now - 86_400_000;
+  const dayAgo = ctx.now - DAY_MS;
   const recent = all.filter((e) => Date.parse(e.at) >= dayAgo);
   const details = [`${errorLogPath(ctx.logsDir)}: ${all.length} in total, ${recent.length} in the last 24 hours`];
   for (const e of all.slice(-5)) details.push(`  ${e.at}  ${e.event ?? '-'}  ${e.message.slice(0, 160)}`);

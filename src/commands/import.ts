@@ -1,8 +1,8 @@
 import { homedir } from 'node:os';
 import { Command } from 'commander';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../time/duration.js';
 import { loadConfig } from '../config/load.js';
-import { dayNumber } from '../analytics/period.js';
+import { dayNumber } from '../time/period.js';
 import { claudeProjectsDir } from '../import/discover.js';
 import { projectKey } from '../import/project-key.js';
 import { importTranscripts, type ImportResult } from '../import/import.js';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { buildPriceList } from '../analytics/price-list.js';
-import { addDays } from '../analytics/period.js';
+import { addDays } from '../time/period.js';
 import type { PriceList } from '../schema/prices.js';
 import { localDay } from '../store/paths.js';
 import { FORMATS, render, type Format } from '../render/output.js';

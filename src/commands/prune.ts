@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { isoWeekPeriod, monthPeriod } from '../analytics/period.js';
-import { DURATION_HELP, parseDuration } from '../config/duration.js';
+import { isoWeekPeriod, monthPeriod } from '../time/period.js';
+import { DURATION_HELP, formatDurationSetting, parseDuration } from '../time/duration.js';
 import { cronEntry } from '../retention/cron.js';
 import { RefusedLogsDirError, resolveLogsRoot } from '../retention/guard.js';
-import { formatDuration, type RetentionPolicy } from '../retention/policy.js';
+import { type RetentionPolicy } from '../retention/policy.js';
 import { prune, resultOf } from '../retention/prune.js';
 import type { DatedKind } from '../retention/reports.js';
 import { Ledger, type PruneResult } from '../retention/result.js';
@@ -127,7 +127,7 @@ function policyOverrides(options: PruneOptions): Partial<RetentionPolicy> {
 
 /** The retention flags given, for the crontab entry to pass on. */
 function policyArgs(options: PruneOptions, overrides: Partial<RetentionPolicy>): string[] {
-  return POLICY_FLAGS.flatMap(([option, flag, key]) => (options[option] === undefined ? [] : [flag, formatDuration(overrides[key]!)]));
+  return POLICY_FLAGS.flatMap(([option, flag, key]) => (options[option] === undefined ? [] : [flag, formatDurationSetting(overrides[key]!)]));
 }
 
 /** The dated report of a week or month, built the way `agent-track report` builds it, from the day summaries. */

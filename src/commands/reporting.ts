@@ -1,5 +1,5 @@
 import { join, relative, sep } from 'node:path';
-import { addDays, customPeriod, isoWeekOf, isoWeekPeriod, monthPeriod, periodText, previousPeriod, trailingWeek, type Period } from '../analytics/period.js';
+import { addDays, customPeriod, isoWeekOf, isoWeekPeriod, monthPeriod, periodText, previousPeriod, trailingWeek, type Period } from '../time/period.js';
 import { buildReport } from '../analytics/report.js';
 import { suggestAgents } from '../analytics/agent-names.js';
 import { buildTrends } from '../analytics/trends.js';

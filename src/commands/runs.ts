@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { dayNumber } from '../analytics/period.js';
+import { dayNumber } from '../time/period.js';
 import { matchesRun, newestFirst, runRow, type RunFilter } from '../analytics/runs.js';
-import { parseDuration, DURATION_HELP } from '../config/duration.js';
+import { parseDuration, DURATION_HELP } from '../time/duration.js';
 import { render } from '../render/output.js';
 import { runsDocument } from '../render/runs-view.js';
 import { ExecutionStatus } from '../schema/enums.js';

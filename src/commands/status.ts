@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { summarizeDay } from '../analytics/day-summary.js';
-import { addDays, daysBetween } from '../analytics/period.js';
+import { addDays, daysBetween } from '../time/period.js';
 import { budgetsFrom, budgetStates } from '../analytics/budgets.js';
 import { buildStatus, foldersForRecentRuns, HEALTH_THRESHOLDS } from '../analytics/status.js';
 import { listInFlight } from '../capture/sweep.js';
@@ -14,12 +14,12 @@ import { clip, LiveScreen } from '../render/live-screen.js';
 import { renderTerminal } from '../render/terminal.js';
 import { createContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
 import { SummarySource, sweep, Warnings } from './reporting.js';
+import { DAY_MS } from '../time/duration.js';
 
 // `agent-track status`: the design document's live dashboard (active agents
 // with an estimated completion, the last 24 hours, agent health), once or
 // redrawn in place with --watch until Ctrl-C.
 
-const DAY_MS = 86_400_000;
 const DEFAULT_WATCH_SECONDS = 2;
 
 interface StatusOptions extends GlobalOptions {

@@ -2,7 +2,7 @@ import { alertsOf, type Alerts } from '../analytics/alerts.js';
 import { budgetsFrom, budgetStates } from '../analytics/budgets.js';
 import { costOf } from '../analytics/cost.js';
 import { addTokens, emptyTokens, summarizeDay } from '../analytics/day-summary.js';
-import { addDays } from '../analytics/period.js';
+import { addDays } from '../time/period.js';
 import { agentHealth, typicalDurations } from '../analytics/status.js';
 import { listInFlight, type InFlightExecution } from '../capture/sweep.js';
 import type { BudgetState } from '../schema/budgets.js';

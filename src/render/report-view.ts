@@ -1,4 +1,5 @@
-import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
+import { formatCount, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
+import { formatElapsed } from '../time/duration.js';
 import type { CostFigures, Report } from '../schema/report.js';
 import { cellText, type Block, type Cell, type Document, type Tone } from './document.js';
 
@@ -33,9 +34,9 @@ export function reportDocument(report: Report): Document {
       ['Success', { text: formatPercent(s.successRate), tone: rateTone(s.successRate) }],
       ['Failed', { text: formatCount(s.failed), tone: s.failed ? 'bad' : undefined }],
       ['Partial', formatCount(s.partial)],
-      ['Avg', formatDuration(s.avgDuration)],
-      ['p50', formatDuration(s.p50Duration)],
-      ['p95', formatDuration(s.p95Duration)],
+      ['Avg', formatElapsed(s.avgDuration)],
+      ['p50', formatElapsed(s.p50Duration)],
+      ['p95', formatElapsed(s.p95Duration)],
       ['Tokens used', formatTokens(s.totalTokensUsed)],
       ['Billed tokens', formatTokens(s.billedTokens.total)],
       ['Cost', costText(s.cost)],
@@ -73,9 +74,9 @@ export function reportDocument(report: Report): Document {
         formatCount(a.executions),
         { text: formatPercent(a.successRate), tone: rateTone(a.successRate) },
         { text: formatCount(a.failed), tone: a.failed ? 'bad' : undefined },
-        formatDuration(a.avgDuration),
-        formatDuration(a.p50Duration),
-        formatDuration(a.p95Duration),
+        formatElapsed(a.avgDuration),
+        formatElapsed(a.p50Duration),
+        formatElapsed(a.p95Duration),
         formatTokens(a.tokens.total),
         formatTokens(a.tokens.avg),
         costText(a.cost),
@@ -101,8 +102,8 @@ export function reportDocument(report: Report): Document {
         t.agent,
         formatCount(t.executions),
         { text: formatPercent(t.successRate), tone: rateTone(t.successRate) },
-        formatDuration(t.avgDuration),
-        formatDuration(t.p95Duration),
+        formatElapsed(t.avgDuration),
+        formatElapsed(t.p95Duration),
       ]),
     });
   }
@@ -168,7 +169,7 @@ export function reportDocument(report: Report): Document {
       rows: report.workflowPatterns.slice(0, WORKFLOWS_SHOWN).map((w) => [
         w.name,
         formatCount(w.frequency),
-        formatDuration(w.avgTotalDuration),
+        formatElapsed(w.avgTotalDuration),
         { text: formatPercent(w.successRate), tone: rateTone(w.successRate) },
       ]),
       note: more(report.workflowPatterns.length, WORKFLOWS_SHOWN, 'workflows'),

@@ -1,4 +1,5 @@
-import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
+import { formatCount, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
+import { formatElapsed } from '../time/duration.js';
 import type { BudgetState } from '../schema/budgets.js';
 import type { HealthStatus, Status } from '../schema/status.js';
 import type { Cell, Document, Tone } from './document.js';
@@ -43,9 +44,9 @@ export function statusDocument(status: Status, options: StatusViewOptions = {}):
       rows: active.map((a): Cell[] => [
         a.background ? `${a.agentType} (background)` : a.agentType,
         clock(Date.parse(a.startTime), now, true),
-        formatDuration(a.runningFor),
+        formatElapsed(a.runningFor),
         expected(a.estimatedCompletion, a.overdue, now),
-        formatDuration(a.typicalDuration),
+        formatElapsed(a.typicalDuration),
         a.sessionId.slice(0, 8),
       ]),
     });
@@ -60,7 +61,7 @@ export function statusDocument(status: Status, options: StatusViewOptions = {}):
       ['Succeeded', formatCount(day.succeeded)],
       ['Partial', formatCount(day.partial)],
       ['Failed', { text: formatCount(day.failed), tone: day.failed ? 'bad' : undefined }],
-      ['Avg response', formatDuration(day.avgResponseTime)],
+      ['Avg response', formatElapsed(day.avgResponseTime)],
       ['Error rate', { text: formatPercent(day.errorRate), tone: errorTone(day.errorRate, status.thresholds.degradedErrorRate) }],
     ],
   });
@@ -122,7 +123,7 @@ export function statusDocument(status: Status, options: StatusViewOptions = {}):
         agent,
         { text: h.status, tone: HEALTH_TONE[h.status] },
         { text: formatPercent(h.recentErrorRate), tone: errorTone(h.recentErrorRate, t.degradedErrorRate) },
-        formatDuration(h.avgDuration),
+        formatElapsed(h.avgDuration),
         h.lastSuccess ? clock(Date.parse(h.lastSuccess), now, false) : { text: 'none', tone: 'dim' },
         h.reason,
       ]),
@@ -148,8 +149,8 @@ function oneLine(text: string): string {
 function expected(iso: string | null, overdue: boolean, now: number): Cell {
   if (iso === null) return { text: 'unknown (no history)', tone: 'dim' };
   const at = Date.parse(iso);
-  if (overdue) return { text: `overdue by ${formatDuration(now - at)}`, tone: 'warn' };
-  return `${clock(at, now, true)} (in ${formatDuration(at - now)})`;
+  if (overdue) return { text: `overdue by ${formatElapsed(now - at)}`, tone: 'warn' };
+  return `${clock(at, now, true)} (in ${formatElapsed(at - now)})`;
 }
 
 /** Red from the rate that makes an agent degraded, green at none. */

@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
-import { parseDuration, DURATION_HELP } from '../config/duration.js';
+import { parseDuration, DURATION_HELP } from '../time/duration.js';
 import { configuredPatternError } from '../config/pattern.js';
 import { Priority } from './enums.js';
 import { memo } from './memo.js';
+import { DAY_MS } from '../time/duration.js';
 
 // The project config, `.claude/agent-track.json`. Every key is optional; the
 // defaults below are the design document's policy.
@@ -118,13 +119,12 @@ export interface Config {
   export: ExportConfig;
 }
 
-const DAY = 86_400_000;
 
 export const DEFAULT_CONFIG: Config = {
   storePrompts: true,
   inFlightTimeoutMs: 2 * 3_600_000,
   priority: { default: 'medium', rules: [] },
-  retention: { rawMs: 7 * DAY, dailySummariesMs: 30 * DAY, weeklyReportsMs: 90 * DAY, monthlyReportsMs: 365 * DAY },
+  retention: { rawMs: 7 * DAY_MS, dailySummariesMs: 30 * DAY_MS, weeklyReportsMs: 90 * DAY_MS, monthlyReportsMs: 365 * DAY_MS },
   prices: {},
   budgets: [],
   export: { afterSession: false, prompts: false, redact: [], serviceName: 'claude-code-subagents', resource: { user: true, host: true, project: true } },

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isoWeekRange, monthRange, type Period } from '../analytics/period.js';
+import { isoWeekRange, monthRange, type Period } from '../time/period.js';
 import { Report } from '../schema/report.js';
 import { monthlyReportPath, weeklyReportPath } from './paths.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { customPeriod } from '../../src/analytics/period';
+import { customPeriod } from '../../src/time/period';
 import { localDay as localDayOf } from '../../src/store/paths';
 import { buildReport } from '../../src/analytics/report';
 import { summarizeRecords } from '../../src/store/rollup';

@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, sta
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { addDays, customPeriod, isoWeekOf } from '../../src/analytics/period.js';
+import { addDays, customPeriod, isoWeekOf } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report.js';
 import { summarizeRecords } from '../../src/store/rollup.js';
 import { ingestPayload } from '../../src/capture/ingest.js';

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { formatDuration, formatTokens, formatUsd } from '../../src/analytics/format.js';
+import { formatTokens, formatUsd } from '../../src/analytics/format.js';
+import { formatElapsed } from '../../src/time/duration.js';
 import { renderCsv } from '../../src/render/csv.js';
 import type { Document, Table } from '../../src/render/document.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
@@ -195,10 +196,10 @@ describe('sparklines', () => {
 });
 
 test('numbers read the same everywhere', () => {
-  expect(formatDuration(950)).toBe('950 ms');
-  expect(formatDuration(3250)).toBe('3.25 s');
-  expect(formatDuration(61_000)).toBe('1 min 1 s');
-  expect(formatDuration(3_720_000)).toBe('1 h 2 min');
+  expect(formatElapsed(950)).toBe('950 ms');
+  expect(formatElapsed(3250)).toBe('3.25 s');
+  expect(formatElapsed(61_000)).toBe('1 min 1 s');
+  expect(formatElapsed(3_720_000)).toBe('1 h 2 min');
   expect(formatTokens(125_000)).toBe('125k');
   expect(formatTokens(2_450_000_000)).toBe('2.45B');
   expect(formatUsd(0.005145)).toBe('$0.0051');
@@ -206,13 +207,13 @@ test('numbers read the same everywhere', () => {
 });
 
 test('durations round into the next unit instead of showing 60 of the smaller one', () => {
-  expect(formatDuration(999.6)).toBe('1 s');
-  expect(formatDuration(59_960)).toBe('1 min');
-  expect(formatDuration(60_000)).toBe('1 min');
-  expect(formatDuration(119_600)).toBe('2 min');
-  expect(formatDuration(3_599_700)).toBe('1 h');
-  expect(formatDuration(7_199_000)).toBe('2 h');
-  expect(formatDuration(5_400_000)).toBe('1 h 30 min');
+  expect(formatElapsed(999.6)).toBe('1 s');
+  expect(formatElapsed(59_960)).toBe('1 min');
+  expect(formatElapsed(60_000)).toBe('1 min');
+  expect(formatElapsed(119_600)).toBe('2 min');
+  expect(formatElapsed(3_599_700)).toBe('1 h');
+  expect(formatElapsed(7_199_000)).toBe('2 h');
+  expect(formatElapsed(5_400_000)).toBe('1 h 30 min');
 });
 
 test('money shows cents below $100 and whole dollars from $100, rounded before the rule is chosen', () => {

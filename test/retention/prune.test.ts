@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
-import { isoWeekOf, isoWeekPeriod, monthPeriod } from '../../src/analytics/period.js';
+import { isoWeekOf, isoWeekPeriod, monthPeriod } from '../../src/time/period.js';
 import { Reporter, SummarySource } from '../../src/commands/reporting.js';
 import { ingestPayload } from '../../src/capture/ingest.js';
 import { feedSessions, writeSessionFiles } from '../../src/demo/generate-io.js';

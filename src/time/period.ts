@@ -1,8 +1,9 @@
+import { DAY_MS } from './duration.js';
+
 // Calendar arithmetic on day names ("YYYY-MM-DD", the day folders' local
 // dates). Days are counted as UTC calendar dates, so no daylight-saving change
 // can make a day 23 or 25 hours long or skip one.
 
-const DAY_MS = 86_400_000;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Days since 1970-01-01 for a valid day name, else null ("2026-02-30" is not a day). */
