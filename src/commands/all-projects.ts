@@ -11,7 +11,8 @@ import { ProjectsReport } from '../schema/projects-report.js';
 import { resolveConfigPath } from '../store/location.js';
 import { registryPath } from '../store/projects.js';
 import { type CommandContext } from './context.js';
-import { Reporter, SummarySource } from './reporting.js';
+import { Reporter } from '../rollup/reporter.js';
+import { SummarySource } from '../rollup/summary-source.js';
 
 // `report --all-projects`: every project with a logs folder on this machine
 // (agent-track's registry, and the projects Claude Code has transcripts of),

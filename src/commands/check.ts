@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { alertsOf } from '../analytics/alerts.js';
 import type { CheckOutput } from '../schema/check.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
-import { Warnings } from './reporting.js';
+import { Warnings } from '../render/warnings.js';
 import { collectStatus } from './status.js';
 
 // `agent-track check`, for CI and cron: exit 0 when all is well, 1 when a

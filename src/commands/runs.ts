@@ -10,7 +10,7 @@ import type { RunsOutput } from '../schema/runs.js';
 import { localDay } from '../store/paths.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
-import { Warnings } from './reporting.js';
+import { Warnings } from '../render/warnings.js';
 
 // `agent-track runs`: recent executions, newest first, one line each. Days
 // are read newest first and reading stops once the limit is filled.

@@ -13,7 +13,9 @@ import { statusDocument } from '../render/status-view.js';
 import { clip, LiveScreen } from '../render/live-screen.js';
 import { renderTerminal } from '../render/terminal.js';
 import { createContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
-import { SummarySource, sweep, Warnings } from './reporting.js';
+import { sweep } from './reporting.js';
+import { SummarySource } from '../rollup/summary-source.js';
+import { Warnings } from '../render/warnings.js';
 import { DAY_MS } from '../time/duration.js';
 
 // `agent-track status`: the design document's live dashboard (active agents

@@ -11,7 +11,7 @@ import type { ExecutionFacts } from '../schema/facts.js';
 import type { DayFigures, TokenSums } from '../schema/summary.js';
 import { localDay } from '../store/paths.js';
 import { listDays, readDayFacts, type IssueSink } from '../store/records.js';
-import { loadDay } from '../store/rollup.js';
+import { loadDay } from '../rollup/day-rollup.js';
 
 // What the statusline and the SessionStart alert need right now: runs in
 // flight, today's cost, each budget's burn, and the agents whose health is

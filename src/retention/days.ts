@@ -1,7 +1,7 @@
 import { join, sep } from 'node:path';
 import { isTempFile, writeFileAtomic } from '../store/atomic.js';
 import { COMPLETIONS_FILE, PRUNED_MARKER, RECORD_NAME, SUMMARY_FILE, WORKFLOWS_FILE } from '../store/paths.js';
-import { daySummaryState, ensureDaySummary, rollupSizes } from '../store/rollup.js';
+import { daySummaryState, ensureDaySummary, rollupSizes } from '../rollup/day-rollup.js';
 import { isAbandonedTemp, listOrReport, notOursReason, plural, type RunContext } from './context.js';
 import { diskSpace, entriesOf, type Entry, errorText, isAside, removeEmptyDir, removeIfUnchanged, spaceFor } from './remove.js';
 

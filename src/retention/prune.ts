@@ -4,7 +4,7 @@ import { DAY_MS, formatDurationSetting } from '../time/duration.js';
 import { isoWeekOf } from '../time/period.js';
 import { listInFlight, listToClose, sweepInFlight } from '../capture/sweep.js';
 import type { Config } from '../schema/config.js';
-import { DAY_NAME, localDay, monthlyReportPath, PRUNE_LOG, weeklyReportPath } from '../store/paths.js';
+import { DAY_NAME, localDay, monthlyReportPath, PRUNE_LOG, stateRoot, weeklyReportPath } from '../store/paths.js';
 import { listOrReport, notOursReason, type RunContext } from './context.js';
 import { pruneRawRecords, removeDayFolder } from './days.js';
 import { cutoffsOf, dayFolderExpired, isDayName, rawExpired, reportsNeededFor, type RetentionPolicy } from './policy.js';
@@ -57,7 +57,7 @@ export function prune(input: PruneInput): PruneResult {
   if (!dryRun) {
     const sweep = sweepInFlight(input.logsDir, input.config, now);
     inFlightClosed = sweep.closed;
-    for (const error of sweep.errors) ledger.fail(join(root, '.state'), `could not close an in-flight execution: ${error}`);
+    for (const error of sweep.errors) ledger.fail(stateRoot(root), `could not close an in-flight execution: ${error}`);
     rotateLog(ctx);
   }
   const running = runningByDay(input.logsDir, input.config, now);

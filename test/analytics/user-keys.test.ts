@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { customPeriod } from '../../src/time/period';
 import { localDay as localDayOf } from '../../src/store/paths';
 import { buildReport } from '../../src/analytics/report';
-import { summarizeRecords } from '../../src/store/rollup';
+import { summarizeRecords } from '../../src/rollup/day-rollup';
 import { at, makeRecord } from './make-record';
 import { age, tempLogs, writeRecords } from '../store/store-helpers';
 import { readdirSync, rmSync } from 'node:fs';

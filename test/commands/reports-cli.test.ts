@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { addDays, customPeriod, isoWeekOf } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report.js';
-import { summarizeRecords } from '../../src/store/rollup.js';
+import { summarizeRecords } from '../../src/rollup/day-rollup.js';
 import { ingestPayload } from '../../src/capture/ingest.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import { Report, Trends } from '../../src/schema/report.js';

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSy
 import { dirname, join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
 import { isoWeekOf, isoWeekPeriod, monthPeriod } from '../../src/time/period.js';
-import { Reporter, SummarySource } from '../../src/commands/reporting.js';
+import { Reporter } from '../../src/rollup/reporter.js';
+import { SummarySource } from '../../src/rollup/summary-source.js';
 import { ingestPayload } from '../../src/capture/ingest.js';
 import { feedSessions, writeSessionFiles } from '../../src/demo/generate-io.js';
 import { generateSessions } from '../../src/demo/generate.js';
@@ -16,7 +17,7 @@ import { AgentExecution } from '../../src/schema/record.js';
 import { writeFileAtomic } from '../../src/store/atomic.js';
 import { localDay, monthlyReportPath, weeklyReportPath } from '../../src/store/paths.js';
 import { listDays } from '../../src/store/records.js';
-import { daySummaryState, ensureDaySummary, summarizeRecords } from '../../src/store/rollup.js';
+import { daySummaryState, ensureDaySummary, summarizeRecords } from '../../src/rollup/day-rollup.js';
 import { addSessions, dayAgo, DAY_MS, emptyStore, generatedStore, localMidnight, recordFiles, settle, snapshot, touchTree, dayWithRecords, writeJson, type Store } from './store.js';
 
 const none = () => {};

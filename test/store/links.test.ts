@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import { writeFileAtomic } from '../../src/store/atomic.js';
 import { appendHookError } from '../../src/store/error-log.js';
 import { localDay } from '../../src/store/paths.js';
-import { ensureDaySummary } from '../../src/store/rollup.js';
+import { ensureDaySummary } from '../../src/rollup/day-rollup.js';
 import { BIN } from '../support/cli.js';
 import { isAgentEvent, loadFixture } from '../support/fixtures.js';
 import { BASE_TIME, filesUnder } from '../support/replay.js';

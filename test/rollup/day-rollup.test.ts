@@ -6,11 +6,11 @@ import { ingestPayload } from '../../src/capture/ingest.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import { DaySummaryFile, DayWorkflowsFile } from '../../src/schema/summary.js';
 import { readDayRecords, type LoadIssue } from '../../src/store/records.js';
-import { daySummaryState, ensureDaySummary, loadDay, loadDaySummaries, SUMMARY_BUILDER } from '../../src/store/rollup.js';
+import { daySummaryState, ensureDaySummary, loadDay, loadDaySummaries, SUMMARY_BUILDER } from '../../src/rollup/day-rollup.js';
 import { summaryPath } from '../../src/store/paths.js';
 import { at, makeRecord } from '../analytics/make-record.js';
 import { isAgentEvent, loadFixture, type FixtureName } from '../support/fixtures.js';
-import { age, tempLogs, writeRecords } from './store-helpers.js';
+import { age, tempLogs, writeRecords } from '../store/store-helpers.js';
 
 const DAY = '2026-11-20';
 const LATER = Date.now() + 60_000;

@@ -11,9 +11,9 @@ import {
   type DayWorkflows,
   type Fingerprint,
 } from '../schema/summary.js';
-import { writeFileAtomic } from './atomic.js';
-import { COMPLETIONS_FILE, dayDir, localDay, PRUNED_MARKER, summaryPath, WORKFLOWS_FILE } from './paths.js';
-import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, type IssueSink } from './records.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { COMPLETIONS_FILE, dayDir, localDay, PRUNED_MARKER, summaryPath, WORKFLOWS_FILE } from '../store/paths.js';
+import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, type IssueSink } from '../store/records.js';
 
 // Day rollups: the summary of a closed day, so reports over weeks, months and
 // years read a couple of small files per day instead of every record. One

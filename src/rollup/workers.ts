@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { LoadIssue } from './records.js';
-import { rebuildDay, type LoadedDay } from './rollup.js';
+import type { LoadIssue } from '../store/records.js';
+import { rebuildDay, type LoadedDay } from './day-rollup.js';
 
 // Rebuilding rollups reads every record of every stale day: a million files
 // on a big store's first report, where parsing, not the disk, is the cost. The
