@@ -3,7 +3,7 @@ import { alertsOf } from '../analytics/alerts.js';
 import type { CheckOutput } from '../schema/check.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
 import { Warnings } from '../render/warnings.js';
-import { collectStatus } from './status.js';
+import { collectStatus } from './reporting.js';
 
 // `agent-track check`, for CI and cron: exit 0 when all is well, 1 when a
 // budget is spent or an agent's health is failed, with the reasons. Budgets

@@ -18,7 +18,8 @@ import { periodOf } from './report.js';
 import { BASELINE_DAYS, Reporter } from '../rollup/reporter.js';
 import { SummarySource } from '../rollup/summary-source.js';
 import { Warnings } from '../render/warnings.js';
-import { collectStatus, dayReader } from './status.js';
+import { collectStatus } from './reporting.js';
+import { dayReader } from '../rollup/status-source.js';
 
 // `agent-track dashboard`: one self-contained HTML file with charts, made of
 // the JSON the other commands print (report, trends, daily report summaries,
@@ -88,7 +89,7 @@ export function dashboardPeriod(options: Pick<DashboardOptions, 'days' | 'since'
 /** Everything the page shows, from the same builders as `report`, `trends` and `status`. */
 export async function dashboardData(ctx: CommandContext, period: Period, warnings: Warnings): Promise<DashboardData> {
   const today = localDay(ctx.now);
-  const readDay = dayReader(ctx, warnings);
+  const readDay = dayReader(ctx.logsDir, ctx.now, warnings.issue);
   // Status first: it sweeps in-flight runs, as every command does before reading.
   const { status } = await collectStatus(ctx, warnings, readDay);
 

@@ -1,10 +1,12 @@
 import { addDays, periodText, previousPeriod, type Period } from '../time/period.js';
 import { suggestAgents } from '../analytics/agent-names.js';
-import { sweepInFlight } from '../capture/sweep.js';
+import { listInFlight, sweepInFlight } from '../capture/sweep.js';
+import type { Status } from '../schema/status.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { localDay } from '../store/paths.js';
 import { metricsWindowStart, refreshMetricsFiles } from '../rollup/metrics-files.js';
 import { BASELINE_DAYS, Reporter, reportOf } from '../rollup/reporter.js';
+import { dayReader, loadStatus, type DayReader } from '../rollup/status-source.js';
 import { SummarySource } from '../rollup/summary-source.js';
 import type { Document } from '../render/document.js';
 import { reportDocument } from '../render/report-view.js';
@@ -79,6 +81,13 @@ export async function runReporting(ctx: CommandContext, request: ReportingReques
 export function sweep(ctx: CommandContext, warnings: Warnings): void {
   const result = sweepInFlight(ctx.logsDir, ctx.config, ctx.now);
   for (const error of result.errors) warnings.add(`could not close an in-flight run: ${error}`);
+}
+
+/** The status (status, check, dashboard): in-flight runs swept first, as every command does before reading. */
+export async function collectStatus(ctx: CommandContext, warnings: Warnings, readDay: DayReader = dayReader(ctx.logsDir, ctx.now, warnings.issue)): Promise<{ status: Status; hasData: boolean }> {
+  sweep(ctx, warnings);
+  const active = listInFlight(ctx.logsDir, ctx.config, ctx.now);
+  return loadStatus({ logsDir: ctx.logsDir, config: ctx.config, now: ctx.now, active, onIssue: warnings.issue, readDay, warnings: () => warnings.list() });
 }
 
 interface Output {
