@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { HEALTH_THRESHOLDS } from '../analytics/status.js';
 import type { Status } from '../schema/status.js';
-import { RecordFolderCache } from '../store/agent-records.js';
+import { RecordFolderCache } from '../store/records.js';
 import { statusDocument } from '../render/status-view.js';
 import { clip, LiveScreen } from '../render/live-screen.js';
 import { renderTerminal } from '../render/terminal.js';

@@ -13,7 +13,7 @@ import {
 } from '../schema/summary.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { COMPLETIONS_FILE, dayDir, localDay, PRUNED_MARKER, summaryPath, WORKFLOWS_FILE } from '../store/paths.js';
-import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, type IssueSink } from '../store/records.js';
+import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, SETTLE_MS, type IssueSink } from '../store/records.js';
 
 // Day rollups: the summary of a closed day, so reports over weeks, months and
 // years read a couple of small files per day instead of every record. One
@@ -48,8 +48,6 @@ import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, type IssueSink 
 
 /** Bump when the summary builder changes: older rollups are then rebuilt from their records. */
 export const SUMMARY_BUILDER = 2;
-/** Inputs must have been quiet this long before a rollup of them is written. */
-export const SETTLE_MS = 2_000;
 
 export type DaySummaryState = 'current' | 'stale' | 'missing';
 

@@ -4,9 +4,8 @@ import { buildStatus, foldersForRecentRuns, HEALTH_THRESHOLDS as T, type Running
 import type { Config } from '../schema/config.js';
 import type { ExecutionFacts } from '../schema/facts.js';
 import type { Status } from '../schema/status.js';
-import { readAgentDayFacts, RecordFolderCache } from '../store/agent-records.js';
 import { localDay } from '../store/paths.js';
-import { listDays, type IssueSink } from '../store/records.js';
+import { listDays, readAgentDayFacts, RecordFolderCache, type IssueSink } from '../store/records.js';
 import { DAY_MS } from '../time/duration.js';
 import { addDays, daysBetween } from '../time/period.js';
 import { SummarySource } from './summary-source.js';
