@@ -43,7 +43,7 @@ export function readMoment(logsDir: string, config: Config, now: number, session
   for (const day of listDays(logsDir)) {
     if (day < from || day > today) continue;
     if (day < today) {
-      figures.push(loadDay(logsDir, day, now, onIssue, false).figures);
+      figures.push(loadDay(logsDir, day, { now, onIssue }).figures);
       continue;
     }
     const facts = readDayFacts(logsDir, day, onIssue);

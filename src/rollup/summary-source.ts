@@ -3,7 +3,7 @@ import type { SessionFigures } from '../schema/session.js';
 import { localDay } from '../store/paths.js';
 import { listDays, type LoadIssue } from '../store/records.js';
 import { loadSessionFigures, type DatedSession } from '../store/sessions.js';
-import { loadDay, peekDay, type LoadedDay } from './day-rollup.js';
+import { loadDay, wholeSummary, type LoadedDay } from './day-rollup.js';
 import { rebuildDays } from './workers.js';
 
 // The period loader: the day summaries a run needs, each day loaded once
@@ -46,12 +46,12 @@ export class SummarySource {
     const pending: string[] = [];
     for (const day of this.inRange(from, to)) {
       if (this.figures.has(day)) continue;
-      const peeked = day < today ? peekDay(this.logsDir, day, this.now, this.onIssue, false) : null;
+      const peeked = day < today ? loadDay(this.logsDir, day, { now: this.now, onIssue: this.onIssue, from: 'rollup' }) : null;
       if (peeked) this.figures.set(day, peeked.figures);
       else pending.push(day);
     }
     const closed = pending.filter((day) => day < today);
-    for (const [day, loaded] of await rebuildDays(this.logsDir, closed, this.now, this.onIssue, false)) this.keep(day, loaded);
+    for (const [day, loaded] of await rebuildDays(this.logsDir, closed, { now: this.now, onIssue: this.onIssue })) this.keep(day, loaded);
     for (const day of pending.filter((d) => d >= today)) this.load(day, false);
   }
 
@@ -76,7 +76,7 @@ export class SummarySource {
   summaries(from: string, to: string): DaySummary[] {
     return this.inRange(from, to).map((day) => {
       if (!this.workflows.has(day)) this.load(day, true);
-      return { ...this.figures.get(day)!, ...(this.workflows.get(day) ?? { workflows: {}, openPrompts: [] }) };
+      return wholeSummary(this.figures.get(day)!, this.workflows.get(day) ?? null);
     });
   }
 
@@ -87,7 +87,7 @@ export class SummarySource {
   private load(day: string, withWorkflows: boolean): LoadedDay {
     // Skipped files are reported once per run, by the first load of a day.
     const seen = this.figures.has(day);
-    const loaded = loadDay(this.logsDir, day, this.now, seen ? () => {} : this.onIssue, withWorkflows);
+    const loaded = loadDay(this.logsDir, day, { now: this.now, onIssue: seen ? () => {} : this.onIssue, workflows: withWorkflows });
     this.keep(day, loaded, withWorkflows);
     return loaded;
   }
