@@ -4,7 +4,8 @@ import { costOf } from '../analytics/cost.js';
 import { addTokens, emptyTokens, summarizeDay } from '../analytics/day-summary.js';
 import { addDays } from '../time/period.js';
 import { agentHealth, typicalDurations } from '../analytics/status.js';
-import { listInFlight, type InFlightExecution } from '../capture/sweep.js';
+import { listInFlight } from '../capture/sweep.js';
+import type { RunningExecution } from '../analytics/status.js';
 import type { BudgetState } from '../schema/budgets.js';
 import type { Config } from '../schema/config.js';
 import type { ExecutionFacts } from '../schema/facts.js';
@@ -24,7 +25,7 @@ import { loadDay } from '../rollup/day-rollup.js';
 const TYPICAL_DAYS = 7;
 
 export interface Moment {
-  running: InFlightExecution[];
+  running: RunningExecution[];
   /** Each agent type's median duration over the last days (ms). */
   typical: Map<string, number>;
   today: { usd: number; unpricedExecutions: number; executions: number };
