@@ -1,4 +1,4 @@
-import { matchesGlob } from '../config/pattern.js';
+import { matchesGlob } from '../schema/pattern.js';
 import type { BudgetPeriod, BudgetRule, ModelPrice } from '../schema/config.js';
 import type { BudgetState } from '../schema/budgets.js';
 import type { DayFigures, TokenSums } from '../schema/summary.js';

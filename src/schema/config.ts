@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { parseDuration, DURATION_HELP } from '../time/duration.js';
-import { configuredPatternError } from '../config/pattern.js';
+import { configuredPatternError } from './pattern.js';
 import { Priority } from './enums.js';
 import { memo } from './memo.js';
 import { DAY_MS } from '../time/duration.js';
@@ -20,7 +20,7 @@ const priorityRule = () =>
     agentType: z.optional(z.string().check(z.describe('Glob on the agent type, e.g. "security-*"'))),
     promptMatches: z.optional(
       z.string().check(
-        // RE2 syntax (linear time, see config/pattern.ts): no lookaround, no backreferences.
+        // RE2 syntax (linear time, see schema/pattern.ts): no lookaround, no backreferences.
         z.refine((source) => configuredPatternError(source) === null, { message: 'not a valid regular expression (RE2 syntax: no lookaround or backreferences)' }),
         z.describe('Case-insensitive regular expression (RE2 syntax) tested on the prompt and description'),
       ),
