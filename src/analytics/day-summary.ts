@@ -15,6 +15,7 @@ import type {
 import { ascending } from './stats.js';
 import { addRun, workflowRun } from './workflows.js';
 import { capText } from '../schema/limits.js';
+import { localDayStart } from '../time/period.js';
 
 // Pure: one day's records in, that day's mergeable summary out. The rollup on
 // disk is exactly this value, so "rollup equals a recomputation" holds by
@@ -272,8 +273,7 @@ function sortExecutions(list: FragmentExecution[]): FragmentExecution[] {
 
 /** Local midnight at the start and end of a day (23 or 25 hours apart on a daylight-saving change). */
 function dayBounds(day: string): { start: number; end: number } {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return { start: new Date(y, m - 1, d).getTime(), end: new Date(y, m - 1, d + 1).getTime() };
+  return { start: localDayStart(day), end: localDayStart(day, 1) };
 }
 
 function nearDayEdge(execution: FragmentExecution, { start, end }: { start: number; end: number }): boolean {

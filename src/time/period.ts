@@ -19,6 +19,16 @@ export function dayName(number: number): string {
   return new Date(number * DAY_MS).toISOString().slice(0, 10);
 }
 
+/**
+ * Local midnight at the start of a day ("YYYY-MM-DD", a day folder's name),
+ * or of the day `plusDays` after it: a local day runs 23 or 25 hours on a
+ * daylight-saving change, so its end is the next day's start.
+ */
+export function localDayStart(day: string, plusDays = 0): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + plusDays).getTime();
+}
+
 export function addDays(day: string, days: number): string {
   return dayName(dayNumber(day)! + days);
 }
