@@ -2,6 +2,7 @@ import { formatCount, formatPercent, formatTokens, formatUsd } from '../analytic
 import { formatElapsed } from '../time/duration.js';
 import type { CostFigures, Report } from '../schema/report.js';
 import { cellText, type Block, type Cell, type Document, type Tone } from './document.js';
+import { localDateTime } from '../time/local.js';
 
 // The report as a person reads it: headline figures, then one line per agent,
 // then what to improve, tools, workflows and cost. Lists are cut to their top
@@ -310,9 +311,7 @@ export function rateTone(rate: number | null): Tone | undefined {
 }
 
 function shortTime(iso: string): string {
-  const date = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return localDateTime(new Date(iso));
 }
 
 function more(total: number, shown: number, what: string): string | undefined {

@@ -2,6 +2,7 @@ import { formatCount, formatTokens, formatUsd } from '../analytics/format.js';
 import { formatElapsed } from '../time/duration.js';
 import type { ChainRun, RunsOutput, ShowOutput } from '../schema/runs.js';
 import type { Cell, Document, Tone } from './document.js';
+import { localDateTime } from '../time/local.js';
 
 // `agent-track runs` (one line per run) and `agent-track show` (one run in
 // detail) as a person reads them. Times are local clock times.
@@ -145,7 +146,5 @@ function oneLine(text: string, max: number): string {
 }
 
 function localTime(iso: string): string {
-  const date = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  return localDateTime(new Date(iso), { seconds: true });
 }

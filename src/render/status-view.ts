@@ -3,6 +3,8 @@ import { formatElapsed } from '../time/duration.js';
 import type { BudgetState } from '../schema/budgets.js';
 import type { HealthStatus, Status } from '../schema/status.js';
 import type { Cell, Document, Tone } from './document.js';
+import { localClockTime, localDateTime } from '../time/local.js';
+import { localDay } from '../store/paths.js';
 
 // The live status as a person reads it at a terminal: what runs now and when
 // it should be done, the last 24 hours, then every agent's health with the
@@ -161,10 +163,6 @@ function errorTone(rate: number | null, degraded: number): Tone | undefined {
 
 /** "17:40:12" today, "11-24 17:40" on another day. */
 function clock(ms: number, now: number, seconds: boolean): string {
-  const d = new Date(ms);
-  const n = new Date(now);
-  const pad = (v: number) => String(v).padStart(2, '0');
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}${seconds ? `:${pad(d.getSeconds())}` : ''}`;
-  const sameDay = d.getFullYear() === n.getFullYear() && d.getMonth() === n.getMonth() && d.getDate() === n.getDate();
-  return sameDay ? time : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+  const sameDay = localDay(ms) === localDay(now);
+  return sameDay ? localClockTime(ms, { seconds }) : localDateTime(ms, { seconds });
 }
