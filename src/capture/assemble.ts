@@ -38,7 +38,7 @@ const last = (events: StoredEvent[], kind: StoredEvent['kind']) => events.findLa
 
 /** A run's agent type as its events name it: the Agent call's, SubagentStart's, the result's, else the first event that names one. */
 export function agentTypeOf(events: StoredEvent[]): string {
-  return first(events, 'pre')?.agentType ?? first(events, 'start')?.agentType ?? last(events, 'done')?.agentType ?? events.find((e) => e.agentType != null)?.agentType ?? 'unknown';
+  return [first(events, 'pre'), first(events, 'start'), last(events, 'done'), ...events].find((e) => e?.agentType != null)?.agentType ?? 'unknown';
 }
 
 /** When a run started: its Agent call, else its SubagentStart, else `otherwise` (the best later sign). */
