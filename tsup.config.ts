@@ -22,7 +22,7 @@ const common: Options = {
   treeshake: true,
 };
 
-// re2js (linear-time regexes for configured patterns, src/config/pattern.ts) is
+// re2js (linear-time regexes for configured patterns, src/schema/pattern.ts) is
 // 147 KB minified, twice the rest of the hook: the hook requires it from its own
 // bundle beside hook.cjs, and only when a config names a pattern.
 const re2jsBeside: Plugin = {

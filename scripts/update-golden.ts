@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { summarizeDay } from '../src/analytics/day-summary.js';
-import { addDays, customPeriod, isoWeekPeriod, previousPeriod } from '../src/analytics/period.js';
+import { addDays, customPeriod, isoWeekPeriod, previousPeriod } from '../src/time/period.js';
 import { buildReport } from '../src/analytics/report.js';
 import { buildTrends } from '../src/analytics/trends.js';
 import { render } from '../src/render/output.js';

@@ -1,18 +1,18 @@
-import { matchesGlob } from '../config/pattern.js';
+import { matchesGlob } from '../schema/pattern.js';
 import type { BudgetPeriod, BudgetRule, ModelPrice } from '../schema/config.js';
 import type { BudgetState } from '../schema/budgets.js';
 import type { DayFigures, TokenSums } from '../schema/summary.js';
 import { costOf } from './cost.js';
 import { addTokens, emptyTokens } from './day-summary.js';
-import { isoWeekOf, isoWeekRange, monthRange } from './period.js';
+import { isoWeekOf, isoWeekRange, monthRange } from '../time/period.js';
 import { round } from './stats.js';
+import { HOUR_MS } from '../time/duration.js';
 
 // Budgets: what each one has burnt in its current period (today, this ISO
 // week, this month, local time) and where it is heading at the period's own
 // burn rate. Pure: day figures, the rules, prices and `now` in.
 
 export const DEFAULT_WARN_AT = 80;
-const HOUR_MS = 3_600_000;
 
 export interface BudgetInput {
   budgets: readonly BudgetRule[];

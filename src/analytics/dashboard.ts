@@ -2,7 +2,7 @@ import type { ModelPrice } from '../schema/config.js';
 import type { DayEntry, RecentExecution } from '../schema/dashboard.js';
 import type { ExecutionFacts } from '../schema/facts.js';
 import type { DayFigures } from '../schema/summary.js';
-import { dailyPeriod, daysBetween, type Period } from './period.js';
+import { dailyPeriod, daysBetween, type Period } from '../time/period.js';
 import { buildReport } from './report.js';
 
 // The parts of the dashboard's data that no other command prints as a

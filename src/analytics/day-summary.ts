@@ -1,4 +1,3 @@
-import { scrubAndTruncate } from '../capture/scrub.js';
 import { keyedObject } from './keyed.js';
 import type { ExecutionFacts } from '../schema/facts.js';
 import { LONG_CONTEXT_TOKENS } from '../schema/long-context.js';
@@ -15,6 +14,8 @@ import type {
 } from '../schema/summary.js';
 import { ascending } from './stats.js';
 import { addRun, workflowRun } from './workflows.js';
+import { capText } from '../schema/limits.js';
+import { localDayStart } from '../time/period.js';
 
 // Pure: one day's records in, that day's mergeable summary out. The rollup on
 // disk is exactly this value, so "rollup equals a recomputation" holds by
@@ -248,7 +249,8 @@ export function isLongContext(record: ExecutionFacts): boolean {
 }
 
 function sampleOf(message: string): string {
-  return scrubAndTruncate(message.replace(/\s+/g, ' ').trim(), SAMPLE_MAX);
+  // Records are scrubbed once, at capture: the sample is only cut to size.
+  return capText(message.replace(/\s+/g, ' ').trim(), SAMPLE_MAX);
 }
 
 export function fragmentOf(record: ExecutionFacts): FragmentExecution {
@@ -271,8 +273,7 @@ function sortExecutions(list: FragmentExecution[]): FragmentExecution[] {
 
 /** Local midnight at the start and end of a day (23 or 25 hours apart on a daylight-saving change). */
 function dayBounds(day: string): { start: number; end: number } {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return { start: new Date(y, m - 1, d).getTime(), end: new Date(y, m - 1, d + 1).getTime() };
+  return { start: localDayStart(day), end: localDayStart(day, 1) };
 }
 
 function nearDayEdge(execution: FragmentExecution, { start, end }: { start: number; end: number }): boolean {

@@ -1,23 +1,5 @@
 // Numbers as people read them, used by the rule texts and every renderer so a
-// figure reads the same everywhere.
-
-export function formatDuration(ms: number | null): string {
-  if (ms === null) return '—';
-  // Each unit is chosen after rounding, so 59.96 s reads "1 min", not "60 s",
-  // and a zero remainder is left out ("1 h", not "1 h 0 min").
-  if (Math.round(ms) < 1_000) return `${Math.round(ms)} ms`;
-  const decimals = ms < 10_000 ? 2 : 1;
-  const seconds = Number((ms / 1_000).toFixed(decimals));
-  if (seconds < 60) return `${trim(seconds, decimals)} s`;
-  const wholeSeconds = Math.round(ms / 1_000);
-  if (wholeSeconds < 3_600) return withRest(Math.floor(wholeSeconds / 60), 'min', wholeSeconds % 60, 's');
-  const wholeMinutes = Math.round(ms / 60_000);
-  return withRest(Math.floor(wholeMinutes / 60), 'h', wholeMinutes % 60, 'min');
-}
-
-function withRest(whole: number, unit: string, rest: number, restUnit: string): string {
-  return rest === 0 ? `${whole} ${unit}` : `${whole} ${unit} ${rest} ${restUnit}`;
-}
+// figure reads the same everywhere (durations: time/duration's formatElapsed).
 
 export function formatCount(n: number | null): string {
   if (n === null) return '—';

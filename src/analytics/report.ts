@@ -5,7 +5,7 @@ import { costOf, costWarnings, type CostSummary } from './cost.js';
 import { sessionShare } from './session-share.js';
 import type { SessionFigures } from '../schema/session.js';
 import { combineAgents, mergeDays, type PeriodAgent } from './merge.js';
-import { periodRange, periodText, type Period } from './period.js';
+import { periodRange, periodText, type Period } from '../time/period.js';
 import { PRICES_AS_OF } from './prices.js';
 import { earlySignals, improvementAreas, topPerformers } from './rules.js';
 import { percent, roundedMean } from './stats.js';

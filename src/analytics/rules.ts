@@ -1,6 +1,7 @@
 import type { EarlySignal, ImprovementArea, ImprovementRule, TopPerformer } from '../schema/report.js';
 import type { ErrorTally } from '../schema/summary.js';
-import { formatDuration, formatPercent, formatRatio, formatTokens } from './format.js';
+import { formatPercent, formatRatio, formatTokens } from './format.js';
+import { formatElapsed } from '../time/duration.js';
 import type { PeriodAgent } from './merge.js';
 import { median, percent, round, sum, wilsonLowerBound } from './stats.js';
 
@@ -220,14 +221,14 @@ function slowerFinding(agent: string, day: PeriodAgent, base: PeriodAgent | null
   const p50Before = base.durations.percentile(50)!;
   const ratio = before > 0 ? round(p95 / before, 2) : null;
   const tailOnly = p50 < p50Before * 1.2;
-  const slowest = day.slowest.slice(0, 3).map((s) => `${s.id} (${formatDuration(s.duration)})`);
+  const slowest = day.slowest.slice(0, 3).map((s) => `${s.id} (${formatElapsed(s.duration)})`);
   return {
     agent,
     rule: 'slower-than-usual',
-    issue: `p95 duration ${formatDuration(p95)}, against ${formatDuration(before)} over the previous ${baselineDays} days${ratio ? ` (${formatRatio(ratio)})` : ''}`,
+    issue: `p95 duration ${formatElapsed(p95)}, against ${formatElapsed(before)} over the previous ${baselineDays} days${ratio ? ` (${formatRatio(ratio)})` : ''}`,
     recommendation: tailOnly
-      ? `Only the slow tail grew (p50 ${formatDuration(p50Before)} → ${formatDuration(p50)}): compare its slowest runs ${slowest.join(', ')} with typical ones`
-      : `Typical runs are slower too (p50 ${formatDuration(p50Before)} → ${formatDuration(p50)}): look at what changed in its prompt, tools or model; slowest runs: ${slowest.join(', ')}`,
+      ? `Only the slow tail grew (p50 ${formatElapsed(p50Before)} → ${formatElapsed(p50)}): compare its slowest runs ${slowest.join(', ')} with typical ones`
+      : `Typical runs are slower too (p50 ${formatElapsed(p50Before)} → ${formatElapsed(p50)}): look at what changed in its prompt, tools or model; slowest runs: ${slowest.join(', ')}`,
     figures: {
       p95Duration: p95,
       baselineP95Duration: before,

@@ -8,6 +8,7 @@ import { sessionShare } from './session-share.js';
 import { DurationSet } from './durations.js';
 import { formatPercent } from './format.js';
 import { percent, roundedMean } from './stats.js';
+import { DAY_MS, HOUR_MS } from '../time/duration.js';
 
 // The live view (`agent-track status`): what runs now and when it should be
 // done, the last 24 hours, and each agent's health. Pure: in-flight runs, day
@@ -37,8 +38,6 @@ export const HEALTH_THRESHOLDS: HealthThresholds = {
 };
 
 export const TOP_ERRORS_KEPT = 5;
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 
 /** A run started and not finished, as the in-flight state knows it. */
 export interface RunningExecution {

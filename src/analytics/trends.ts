@@ -7,7 +7,7 @@ import type { SessionFigures } from '../schema/session.js';
 import { costOf, costWarnings } from './cost.js';
 import { addTokens, modelTokens } from './day-summary.js';
 import { DurationSet } from './durations.js';
-import { daysBetween, periodRange, periodText, previousPeriod, type Period } from './period.js';
+import { daysBetween, periodRange, periodText, previousPeriod, type Period } from '../time/period.js';
 import { percent, robustScore, robustSpread, round, slope, type RobustSpread } from './stats.js';
 
 // Per-day series per agent over a window, the change against the window just

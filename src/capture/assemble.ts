@@ -36,6 +36,16 @@ export interface AssemblyInput {
 const first = (events: StoredEvent[], kind: StoredEvent['kind']) => events.find((e) => e.kind === kind);
 const last = (events: StoredEvent[], kind: StoredEvent['kind']) => events.findLast((e) => e.kind === kind);
 
+/** A run's agent type as its events name it: the Agent call's, SubagentStart's, the result's, else the first event that names one. */
+export function agentTypeOf(events: StoredEvent[]): string {
+  return [first(events, 'pre'), first(events, 'start'), last(events, 'done'), ...events].find((e) => e?.agentType != null)?.agentType ?? 'unknown';
+}
+
+/** When a run started: its Agent call, else its SubagentStart, else `otherwise` (the best later sign). */
+export function startOf(events: StoredEvent[], otherwise: number): number {
+  return first(events, 'pre')?.at ?? first(events, 'start')?.at ?? otherwise;
+}
+
 /**
  * The event that finishes an execution: the Agent call's result, its failure,
  * or a background agent's stop, else its notification (an agent that failed
@@ -72,8 +82,8 @@ export function assembleExecution(input: AssemblyInput): AgentExecution | null {
     return null;
   };
 
-  const agentType = pre?.agentType ?? start?.agentType ?? done?.agentType ?? pick((e) => e.agentType) ?? 'unknown';
-  const startTime = pre?.at ?? start?.at ?? transcript?.firstAt ?? events[0]?.at ?? input.now;
+  const agentType = agentTypeOf(events);
+  const startTime = startOf(events, transcript?.firstAt ?? events[0]?.at ?? input.now);
   const measured = timingOf(terminal, launched !== undefined, transcript, input.closure, events, startTime, notified);
   // Event times are when each hook process started: a PostToolUse whose process
   // started before the PreToolUse's (a loaded machine) would end the run before it began.

@@ -41,12 +41,18 @@ interface Written {
  * its lock. `closeAs` closes a run that has no terminal event: at SessionEnd,
  * or by a later command once it is older than the in-flight timeout.
  */
+export interface FinalizeOptions {
+  /** Close a run that has no terminal event (SessionEnd, or the in-flight timeout). */
+  closeAs?: 'timeout' | null;
+  /** Rewrite the peers and parent this record links to (false for those rewrites themselves: one level deep). */
+  followUps?: boolean;
+}
+
 export function finalizeExecution(
   state: SessionState,
   execKey: string,
   ctx: FinalizeContext,
-  closeAs: 'timeout' | null = null,
-  followUps = true,
+  { closeAs = null, followUps = true }: FinalizeOptions = {},
 ): FinalizeResult {
   // Waiting for the transcript to catch up takes up to SETTLE_MAX_MS: done
   // before taking the lock, so that the run's other hook processes (and a
@@ -74,11 +80,11 @@ export function finalizeExecution(
   for (const [key, overlaps] of related.peers) {
     if (Date.now() >= ctx.deadline) return 'written';
     const marker = state.readWritten(key);
-    if (marker?.parallelWith && marker.parallelWith.includes(record.id) !== overlaps) finalizeExecution(state, key, ctx, closeAs, false);
+    if (marker?.parallelWith && marker.parallelWith.includes(record.id) !== overlaps) finalizeExecution(state, key, ctx, { closeAs, followUps: false });
   }
   if (related.parentKey) {
     const marker = state.readWritten(related.parentKey);
-    if (marker?.childExecutions && !marker.childExecutions.includes(record.id)) finalizeExecution(state, related.parentKey, ctx, closeAs, false);
+    if (marker?.childExecutions && !marker.childExecutions.includes(record.id)) finalizeExecution(state, related.parentKey, ctx, { closeAs, followUps: false });
   }
   return 'written';
 }
@@ -107,7 +113,7 @@ function writeOnce(
   if (!terminalEvent(events) && !closure) return null;
 
   const sessionId = state.sessionId;
-  const links = chainOf(state, execKey, events, agentId, closure);
+  const links = linksOf(state, execKey, events, agentId, closure);
   // Claude Code writes the meta file after SubagentStart: read it now for the spawn depth.
   const transcriptPath = events.find((e) => e.transcriptPath)?.transcriptPath ?? undefined;
   const meta = agentId ? readSubagentMeta(transcriptPath, sessionId, agentId) : null;
@@ -251,7 +257,7 @@ interface Links {
   parentKey: string | null;
 }
 
-function chainOf(state: SessionState, execKey: string, events: StoredEvent[], agentId: string | null, closure: Closure | null): Links {
+function linksOf(state: SessionState, execKey: string, events: StoredEvent[], agentId: string | null, closure: Closure | null): Links {
   const sessionId = state.sessionId;
   const launchers = state.launchers();
   const parentKeyOf = (key: string): string | null => {

@@ -1,4 +1,4 @@
-import { capName } from './caps.js';
+import { capName } from '../schema/limits.js';
 import * as z from 'zod/mini';
 import { describeIssues } from '../schema/issues.js';
 import { memo } from '../schema/memo.js';

@@ -1,6 +1,6 @@
 import type { Priority } from '../schema/record.js';
 import type { PriorityRule } from '../schema/config.js';
-import { matchesConfiguredPattern, matchesGlob } from '../config/pattern.js';
+import { matchesConfiguredPattern, matchesGlob } from '../schema/pattern.js';
 
 export interface PriorityInput {
   agentType: string;

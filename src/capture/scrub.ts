@@ -1,4 +1,4 @@
-import { TRUNCATED } from './caps.js';
+import { TRUNCATED } from '../schema/limits.js';
 import { rulesFor, shannonEntropy, type CompiledRule } from './secret-rules.js';
 
 // Secrets and personal data never reach the disk: every prompt, description,

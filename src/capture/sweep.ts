@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Config } from '../schema/config.js';
 import { executionId } from '../store/paths.js';
-import { terminalEvent } from './assemble.js';
+import { agentTypeOf, startOf, terminalEvent } from './assemble.js';
 import { subagentTranscriptPath } from './claude-paths.js';
 import { finalizeExecution } from './finalize.js';
 import { findLinks, isLinkedOrphan, linkAgents } from './links.js';
@@ -13,6 +13,7 @@ import { TRANSCRIPT_MAX_BYTES } from './transcript.js';
 import { recordMainThread, sessionTranscriptPath, SWEEP_MAX_BYTES } from './main-thread.js';
 import { safeName } from './state.js';
 import { sessionFiguresPath } from '../store/paths.js';
+import type { RunningExecution } from '../analytics/status.js';
 
 // Runs that never got a terminal event (a killed session, a hook process that
 // died) are closed by whichever command runs next: at once when their
@@ -22,15 +23,6 @@ export interface SweepResult {
   closed: number;
   repaired: number;
   errors: string[];
-}
-
-export interface InFlightExecution {
-  executionId: string;
-  agentType: string;
-  sessionId: string;
-  startTime: number;
-  background: boolean;
-  lastActivity: number;
 }
 
 interface Pending {
@@ -91,7 +83,7 @@ export function sweepInFlight(logsDir: string, config: Config, now: number): Swe
       }
       // The deadline is wall-clock time, per run: `now` may be a report's (or a test's) point of view.
       const ctx = { logsDir, config, now, deadline: Date.now() + 5_000 };
-      const outcome = finalizeExecution(state, key, ctx, stale ? 'timeout' : null);
+      const outcome = finalizeExecution(state, key, ctx, { closeAs: stale ? 'timeout' : null });
       if (outcome === 'written') {
         if (wasWritten) result.repaired++;
         else result.closed++;
@@ -107,7 +99,7 @@ export function sweepInFlight(logsDir: string, config: Config, now: number): Swe
 export type CloseReason = 'timeout' | 'session ended';
 
 /** Runs started and not finished, and not yet past the in-flight timeout; `session`: of that session only (the statusline). */
-export function listInFlight(logsDir: string, config: Config, now: number, session?: string): InFlightExecution[] {
+export function listInFlight(logsDir: string, config: Config, now: number, session?: string): RunningExecution[] {
   return unrecordedRuns(logsDir, config, now, session)
     .filter((run) => run.closes === null)
     .map((run) => run.execution);
@@ -118,13 +110,13 @@ export function listInFlight(logsDir: string, config: Config, now: number, sessi
  * dry run of prune shows. Decided as sweepInFlight decides it (a run is stale
  * once its last sign of life is older than the in-flight timeout).
  */
-export function listToClose(logsDir: string, config: Config, now: number): (InFlightExecution & { reason: CloseReason })[] {
+export function listToClose(logsDir: string, config: Config, now: number): (RunningExecution & { reason: CloseReason })[] {
   return unrecordedRuns(logsDir, config, now).flatMap((run) => (run.closes ? [{ ...run.execution, reason: run.closes }] : []));
 }
 
 /** Runs with no terminal event and no record yet, each with whether the next sweep closes it. */
-function unrecordedRuns(logsDir: string, config: Config, now: number, session?: string): { execution: InFlightExecution; closes: CloseReason | null }[] {
-  const runs: { execution: InFlightExecution; closes: CloseReason | null }[] = [];
+function unrecordedRuns(logsDir: string, config: Config, now: number, session?: string): { execution: RunningExecution; closes: CloseReason | null }[] {
+  const runs: { execution: RunningExecution; closes: CloseReason | null }[] = [];
   const guessed = new Map<SessionState['dir'], Set<string>>();
   for (const { state, key, names } of pendingExecutions(logsDir, false, session)) {
     if (state.readWritten(key)) continue;
@@ -136,12 +128,11 @@ function unrecordedRuns(logsDir: string, config: Config, now: number, session?: 
     const last = lastActivity(state, key, names);
     const closes = state.sessionEndFor(runStart(events)) !== null ? 'session ended' : now - last > config.inFlightTimeoutMs ? 'timeout' : null;
     const pre = events.find((e) => e.kind === 'pre');
-    const start = events.find((e) => e.kind === 'start');
     const execution = {
       executionId: executionId(state.sessionId, key),
-      agentType: pre?.agentType ?? start?.agentType ?? events.find((e) => e.agentType)?.agentType ?? 'unknown',
+      agentType: agentTypeOf(events),
       sessionId: state.sessionId,
-      startTime: pre?.at ?? start?.at ?? names[0]?.at ?? now,
+      startTime: startOf(events, names[0]?.at ?? now),
       background: pre?.request?.background === true || events.some((e) => e.kind === 'launched'),
       lastActivity: last,
     };

@@ -6,7 +6,7 @@ import { LONG_CONTEXT_TOKENS } from '../schema/long-context.js';
 import { TOOL_TIMELINE_MAX } from '../schema/limits.js';
 import type { ExecutionError, LongContextTokens, TokenBreakdown } from '../schema/record.js';
 import { classifyToolError, isTestCommand } from './outcome.js';
-import { capName } from './caps.js';
+import { capName } from '../schema/limits.js';
 import { scrubAndTruncate, shortenHome } from './scrub.js';
 
 // One read of a subagent transcript (<session>/subagents/agent-<id>.jsonl)

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { periodText, type Period } from '../analytics/period.js';
+import { periodText, type Period } from '../time/period.js';
 import { loadConfig } from '../config/load.js';
 import { formatCount, formatPercent, formatUsd } from '../analytics/format.js';
 import { percent } from '../analytics/stats.js';
@@ -11,7 +11,8 @@ import { ProjectsReport } from '../schema/projects-report.js';
 import { resolveConfigPath } from '../store/location.js';
 import { registryPath } from '../store/projects.js';
 import { type CommandContext } from './context.js';
-import { Reporter, SummarySource } from './reporting.js';
+import { Reporter } from '../rollup/reporter.js';
+import { SummarySource } from '../rollup/summary-source.js';
 
 // `report --all-projects`: every project with a logs folder on this machine
 // (agent-track's registry, and the projects Claude Code has transcripts of),

@@ -2,8 +2,8 @@ import { Command } from 'commander';
 import { alertsOf } from '../analytics/alerts.js';
 import type { CheckOutput } from '../schema/check.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
-import { Warnings } from './reporting.js';
-import { collectStatus } from './status.js';
+import { Warnings } from '../render/warnings.js';
+import { collectStatus } from './reporting.js';
 
 // `agent-track check`, for CI and cron: exit 0 when all is well, 1 when a
 // budget is spent or an agent's health is failed, with the reasons. Budgets

@@ -1,22 +1,25 @@
 import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { dailySummaries, recentExecutions } from '../analytics/dashboard.js';
 import { formatCount } from '../analytics/format.js';
-import { addDays, customPeriod, previousPeriod, type Period } from '../analytics/period.js';
+import { addDays, customPeriod, previousPeriod, type Period } from '../time/period.js';
 import { PAGE_ASSETS } from '../dashboard/assets.js';
 import { dashboardHtml } from '../dashboard/page.js';
 import type { DashboardData } from '../schema/dashboard.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { localDay, metricsDir } from '../store/paths.js';
+import { dashboardPath, localDay } from '../store/paths.js';
 import { projectName } from '../store/location.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import type { RunDetail } from '../schema/runs.js';
 import { runDetail } from '../analytics/runs.js';
 import { createContext, outFile, UsageError, type CommandContext, type GlobalOptions } from './context.js';
 import { periodOf } from './report.js';
-import { Reporter, SummarySource, Warnings } from './reporting.js';
-import { collectStatus, dayReader } from './status.js';
+import { BASELINE_DAYS, Reporter } from '../rollup/reporter.js';
+import { SummarySource } from '../rollup/summary-source.js';
+import { Warnings } from '../render/warnings.js';
+import { collectStatus } from './reporting.js';
+import { dayReader } from '../rollup/status-source.js';
 
 // `agent-track dashboard`: one self-contained HTML file with charts, made of
 // the JSON the other commands print (report, trends, daily report summaries,
@@ -27,8 +30,6 @@ export const DEFAULT_DASHBOARD_DAYS = 30;
 const MAX_DASHBOARD_DAYS = 366;
 /** The recent-executions table reads at most this many of the latest recorded days. */
 const RECENT_DAYS_READ = 2;
-/** The baseline the report rules compare each agent with (as `report` uses). */
-const BASELINE_DAYS = 28;
 
 interface DashboardOptions extends GlobalOptions {
   out?: string;
@@ -55,7 +56,7 @@ async function runDashboard(options: DashboardOptions): Promise<number> {
   const ctx = createContext(options);
   const period = dashboardPeriod(options, localDay(ctx.now));
   // Checked before the work: the default, under the logs folder, is made on demand.
-  const path = options.out === undefined ? resolve(ctx.cwd, join(metricsDir(ctx.logsDir), 'dashboard.html')) : outFile(ctx.cwd, options.out);
+  const path = options.out === undefined ? resolve(ctx.cwd, dashboardPath(ctx.logsDir)) : outFile(ctx.cwd, options.out);
   const warnings = new Warnings();
   const data = await dashboardData(ctx, period, warnings);
   const html = dashboardHtml(data, PAGE_ASSETS);
@@ -88,7 +89,7 @@ export function dashboardPeriod(options: Pick<DashboardOptions, 'days' | 'since'
 /** Everything the page shows, from the same builders as `report`, `trends` and `status`. */
 export async function dashboardData(ctx: CommandContext, period: Period, warnings: Warnings): Promise<DashboardData> {
   const today = localDay(ctx.now);
-  const readDay = dayReader(ctx, warnings);
+  const readDay = dayReader(ctx.logsDir, ctx.now, warnings.issue);
   // Status first: it sweeps in-flight runs, as every command does before reading.
   const { status } = await collectStatus(ctx, warnings, readDay);
 

@@ -6,7 +6,7 @@ import { sweepInFlight } from '../capture/sweep.js';
 import { feedSessions, writeSessionFiles } from '../demo/generate-io.js';
 import { generateSessions } from '../demo/generate.js';
 import { DEFAULT_CONFIG } from '../schema/config.js';
-import { customPeriod } from '../analytics/period.js';
+import { customPeriod } from '../time/period.js';
 import { localDay } from '../store/paths.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import { createContext, UsageError } from './context.js';

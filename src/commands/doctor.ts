@@ -14,6 +14,7 @@ import { createContext, type CommandContext } from './context.js';
 import { printable } from '../render/sanitize.js';
 import type { CheckLevel, DoctorCheck } from '../schema/doctor.js';
 import { memo } from '../schema/memo.js';
+import { DAY_MS } from '../time/duration.js';
 
 // `agent-track doctor`: is tracking wired up, and is it working? Each check
 // says what it found and, when something is off, what to do about it.
@@ -136,7 +137,7 @@ function countDayRecords(logsDir: string, day: string): number {
 }
 
 function recentRecords(ctx: CommandContext): number {
-  const since = localDay(ctx.now - 6 * 86_400_000);
+  const since = localDay(ctx.now - 6 * DAY_MS);
   return listDays(ctx.logsDir)
     .filter((d) => d >= since)
     .reduce((sum, d) => sum + countDayRecords(ctx.logsDir, d), 0);
@@ -230,7 +231,7 @@ export function readHookErrors(logsDir: string): ErrorLine[] {
 
 function errorsCheck(ctx: CommandContext): Check {
   const all = readHookErrors(ctx.logsDir);
-  const dayAgo = ctx.now - 86_400_000;
+  const dayAgo = ctx.now - DAY_MS;
   const recent = all.filter((e) => Date.parse(e.at) >= dayAgo);
   const details = [`${errorLogPath(ctx.logsDir)}: ${all.length} in total, ${recent.length} in the last 24 hours`];
   for (const e of all.slice(-5)) details.push(`  ${e.at}  ${e.event ?? '-'}  ${e.message.slice(0, 160)}`);

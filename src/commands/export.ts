@@ -9,6 +9,7 @@ import { exportLockPath, localDay } from '../store/paths.js';
 import { projectName, resolveConfigPath } from '../store/location.js';
 import { createContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
 import { periodOf } from './report.js';
+import { localDayStart } from '../time/period.js';
 
 // `agent-track export`: send the records as OpenTelemetry traces to a
 // collector. Flags and variables become a target here; the work is in
@@ -54,7 +55,8 @@ async function runExportCommand(options: ExportOptions): Promise<number> {
   const redactFlag = redactKinds(options.redact);
   const ctx = createContext(options);
   const today = localDay(ctx.now);
-  const since = options.since === undefined ? null : dayStart(periodOf({ since: options.since, until: today }, today).from);
+  // --since counts in the same local days as the day folders.
+  const since = options.since === undefined ? null : localDayStart(periodOf({ since: options.since, until: today }, today).from);
   const { resolveTarget, shownUrl, TargetError } = await import('../export/target.js');
   let target;
   try {
@@ -162,11 +164,6 @@ function redactKinds(text: string | undefined): Redact[] {
   return kinds as Redact[];
 }
 
-/** Local midnight of a YYYY-MM-DD day: --since counts in the same local days as the folders. */
-function dayStart(day: string): number {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(y!, m! - 1, d!).getTime();
-}
 
 async function printCron(ctx: CommandContext, options: ExportOptions, url: string): Promise<number> {
   const { exportCronEntry } = await import('../export/cron.js');

@@ -1,8 +1,8 @@
 import { homedir } from 'node:os';
 import { Command } from 'commander';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration } from '../time/duration.js';
 import { loadConfig } from '../config/load.js';
-import { dayNumber } from '../analytics/period.js';
+import { dayNumber, localDayStart } from '../time/period.js';
 import { claudeProjectsDir } from '../import/discover.js';
 import { projectKey } from '../import/project-key.js';
 import { importTranscripts, type ImportResult } from '../import/import.js';
@@ -69,10 +69,7 @@ function runImport(options: ImportOptions): number {
 
 /** YYYY-MM-DD (local midnight), or a span back from now such as 30d. */
 function sinceOf(text: string, now: number): number {
-  if (dayNumber(text) !== null) {
-    const [y, m, d] = text.split('-').map(Number);
-    return new Date(y!, m! - 1, d!).getTime();
-  }
+  if (dayNumber(text) !== null) return localDayStart(text);
   const span = parseDuration(text);
   if (span === null) throw new UsageError(`--since ${text}: expected YYYY-MM-DD or a span such as 30d`);
   return now - span;

@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { buildPriceList } from '../analytics/price-list.js';
-import { addDays } from '../analytics/period.js';
+import { addDays } from '../time/period.js';
 import type { PriceList } from '../schema/prices.js';
 import { localDay } from '../store/paths.js';
 import { FORMATS, render, type Format } from '../render/output.js';
 import { pricesDocument } from '../render/prices-view.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
-import { SummarySource, Warnings } from './reporting.js';
+import { SummarySource } from '../rollup/summary-source.js';
+import { Warnings } from '../render/warnings.js';
 
 // `agent-track prices`: the price of each model the records of a period used
 // (and of any named with --model), and where it comes from: the bundled price

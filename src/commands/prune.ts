@@ -1,22 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import { isoWeekPeriod, monthPeriod } from '../analytics/period.js';
-import { DURATION_HELP, parseDuration } from '../config/duration.js';
+import { isoWeekPeriod, monthPeriod } from '../time/period.js';
+import { DURATION_HELP, formatDurationSetting, parseDuration } from '../time/duration.js';
 import { cronEntry } from '../retention/cron.js';
 import { RefusedLogsDirError, resolveLogsRoot } from '../retention/guard.js';
-import { formatDuration, type RetentionPolicy } from '../retention/policy.js';
+import { type RetentionPolicy } from '../retention/policy.js';
 import { prune, resultOf } from '../retention/prune.js';
 import type { DatedKind } from '../retention/reports.js';
 import { Ledger, type PruneResult } from '../retention/result.js';
 import { errorText } from '../retention/remove.js';
 import { pruneText } from '../retention/text.js';
-import { writeFileAtomic } from '../store/atomic.js';
 import { LockTimeoutError, withLock } from '../store/lock.js';
-import { localDay, monthlyReportPath, PRUNE_LOCK, weeklyReportPath } from '../store/paths.js';
+import { localDay, PRUNE_LOCK } from '../store/paths.js';
+import { datedReportPath, writeReportFile } from '../rollup/dated-reports.js';
 import { resolveConfigPath } from '../store/location.js';
 import { createContext, UsageError, UserError, type CommandContext, type GlobalOptions } from './context.js';
-import { Reporter, SummarySource } from './reporting.js';
+import { Reporter } from '../rollup/reporter.js';
+import { SummarySource } from '../rollup/summary-source.js';
 import { printable } from '../render/sanitize.js';
 
 // `agent-track prune`: enforce retention. Flags become a policy here; the
@@ -127,7 +128,7 @@ function policyOverrides(options: PruneOptions): Partial<RetentionPolicy> {
 
 /** The retention flags given, for the crontab entry to pass on. */
 function policyArgs(options: PruneOptions, overrides: Partial<RetentionPolicy>): string[] {
-  return POLICY_FLAGS.flatMap(([option, flag, key]) => (options[option] === undefined ? [] : [flag, formatDuration(overrides[key]!)]));
+  return POLICY_FLAGS.flatMap(([option, flag, key]) => (options[option] === undefined ? [] : [flag, formatDurationSetting(overrides[key]!)]));
 }
 
 /** The dated report of a week or month, built the way `agent-track report` builds it, from the day summaries. */
@@ -139,8 +140,8 @@ function reportWriter(ctx: CommandContext, root: string): (kind: DatedKind, labe
     const period = kind === 'weekly' ? isoWeekPeriod(label, today) : monthPeriod(label, today);
     const report = reporter.report(period!, null);
     if (report.summary.totalExecutions === 0) return null;
-    const path = kind === 'weekly' ? weeklyReportPath(root, label) : monthlyReportPath(root, label);
-    writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`, { durable: true, within: root });
+    const path = datedReportPath(root, kind, label);
+    writeReportFile(root, path, report, { durable: true });
     return path;
   };
 }

@@ -1,11 +1,12 @@
 import { Command } from 'commander';
-import { parseDuration } from '../config/duration.js';
-import { addDays, customPeriod, dailyPeriod, dayNumber, isoWeekPeriod, monthPeriod, trailingWeek, type Period } from '../analytics/period.js';
+import { parseDuration } from '../time/duration.js';
+import { addDays, customPeriod, dailyPeriod, dayNumber, isoWeekPeriod, monthPeriod, trailingWeek, type Period } from '../time/period.js';
 import { FORMATS, type Format } from '../render/output.js';
 import { localDay } from '../store/paths.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
 import { runReporting } from './reporting.js';
 import { runAllProjects } from './all-projects.js';
+import { DAY_MS } from '../time/duration.js';
 
 // `agent-track report`: one report over any period. Flags become a Period
 // here; everything after that is the same pipeline whatever the period.
@@ -125,7 +126,7 @@ function day(text: string, flag: string): string {
 function sinceDay(text: string, until: string): string {
   if (dayNumber(text) !== null) return text;
   const ms = parseDuration(text);
-  const days = ms === null ? NaN : ms / 86_400_000;
+  const days = ms === null ? NaN : ms / DAY_MS;
   if (!Number.isInteger(days) || days < 1) {
     throw new UsageError(`--since expects a date such as 2026-11-01 or a number of days or weeks such as 30d or 2w, not "${text}"`);
   }

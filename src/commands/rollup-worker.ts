@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { ROLLUP_WORKER_COMMAND, runRollupWorker } from '../store/rollup-workers.js';
+import { ROLLUP_WORKER_COMMAND, runRollupWorker } from '../rollup/workers.js';
 import { UsageError } from './context.js';
 
 /** Not for people: report and trends start it in worker threads to rebuild day rollups in parallel. */

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { dayNumber } from '../analytics/period.js';
+import { dayNumber } from '../time/period.js';
 import { matchesRun, newestFirst, runRow, type RunFilter } from '../analytics/runs.js';
-import { parseDuration, DURATION_HELP } from '../config/duration.js';
+import { parseDuration, DURATION_HELP } from '../time/duration.js';
 import { render } from '../render/output.js';
 import { runsDocument } from '../render/runs-view.js';
 import { ExecutionStatus } from '../schema/enums.js';
@@ -10,7 +10,7 @@ import type { RunsOutput } from '../schema/runs.js';
 import { localDay } from '../store/paths.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
-import { Warnings } from './reporting.js';
+import { Warnings } from '../render/warnings.js';
 
 // `agent-track runs`: recent executions, newest first, one line each. Days
 // are read newest first and reading stops once the limit is filled.

@@ -13,7 +13,7 @@ import type { ShowOutput, ToolCallEntry } from '../schema/runs.js';
 import { readRegularFile } from '../store/fs.js';
 import { findRecordFiles, parseRecord, recordIdOf } from '../store/records.js';
 import { createContext, UsageError, UserError, type GlobalOptions } from './context.js';
-import { Warnings } from './reporting.js';
+import { Warnings } from '../render/warnings.js';
 
 // `agent-track show <id>`: one run in detail. A unique prefix of the id is
 // enough. The tool-call timeline comes from the subagent's transcript while

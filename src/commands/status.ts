@@ -1,14 +1,7 @@
 import { Command } from 'commander';
-import { summarizeDay } from '../analytics/day-summary.js';
-import { addDays, daysBetween } from '../analytics/period.js';
-import { budgetsFrom, budgetStates } from '../analytics/budgets.js';
-import { buildStatus, foldersForRecentRuns, HEALTH_THRESHOLDS } from '../analytics/status.js';
-import { listInFlight } from '../capture/sweep.js';
-import type { ExecutionFacts } from '../schema/facts.js';
+import { HEALTH_THRESHOLDS } from '../analytics/status.js';
 import type { Status } from '../schema/status.js';
-import { readAgentDayFacts, RecordFolderCache } from '../store/agent-records.js';
-import { localDay } from '../store/paths.js';
-import { listDays } from '../store/records.js';
+import { RecordFolderCache } from '../store/records.js';
 import { statusDocument, statusProjectsDocument } from '../render/status-view.js';
 import { homedir } from 'node:os';
 import { loadConfig } from '../config/load.js';
@@ -20,13 +13,14 @@ import { registryPath } from '../store/projects.js';
 import { clip, LiveScreen } from '../render/live-screen.js';
 import { renderTerminal } from '../render/terminal.js';
 import { createContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
-import { SummarySource, sweep, Warnings } from './reporting.js';
+import { collectStatus } from './reporting.js';
+import { Warnings } from '../render/warnings.js';
+import { dayReader } from '../rollup/status-source.js';
 
 // `agent-track status`: the design document's live dashboard (active agents
 // with an estimated completion, the last 24 hours, agent health), once or
 // redrawn in place with --watch until Ctrl-C.
 
-const DAY_MS = 86_400_000;
 const DEFAULT_WATCH_SECONDS = 2;
 
 interface StatusOptions extends GlobalOptions {
@@ -141,7 +135,7 @@ async function watch(base: CommandContext, seconds: number, json: boolean): Prom
     while (!stopped) {
       const ctx = { ...base, now: Date.now() };
       const warnings = new Warnings();
-      last = await collectStatus(ctx, warnings, dayReader(ctx, warnings, folders));
+      last = await collectStatus(ctx, warnings, dayReader(ctx.logsDir, ctx.now, warnings.issue, folders));
       if (stopped) break;
       if (json) base.stdout.write(`${JSON.stringify(last.status)}\n`);
       else draw();
@@ -164,60 +158,6 @@ async function watch(base: CommandContext, seconds: number, json: boolean): Prom
     held?.flush(base.stderr);
   }
   return 0;
-}
-
-/** A day's records, each day read once per run. */
-export type DayReader = (day: string) => ExecutionFacts[];
-
-/** `cache` carries record folders over from an earlier refresh (status --watch); only changed folders are read again. */
-export function dayReader(ctx: CommandContext, warnings: Warnings, cache = new RecordFolderCache()): DayReader {
-  const days = new Map<string, ExecutionFacts[]>();
-  return (day) => {
-    let records = days.get(day);
-    if (!records) days.set(day, (records = cache.readDay(ctx.logsDir, day, ctx.now, warnings.issue)));
-    return records;
-  };
-}
-
-/**
- * Everything the status needs, read as cheaply as it can be: the days that
- * overlap the last 24 hours are read whole; older days come from their
- * rollups, except the record folders of agents whose latest runs reach back
- * into them (see foldersForRecentRuns).
- */
-export async function collectStatus(
-  ctx: CommandContext,
-  warnings: Warnings,
-  readDay: DayReader = dayReader(ctx, warnings),
-): Promise<{ status: Status; hasData: boolean }> {
-  sweep(ctx, warnings);
-  const now = ctx.now;
-  const today = localDay(now);
-  const active = listInFlight(ctx.logsDir, ctx.config, now);
-  const recorded = new Set(listDays(ctx.logsDir));
-
-  const whole = daysBetween(localDay(now - DAY_MS), today).filter((day) => recorded.has(day));
-  const historyFrom = addDays(today, -T.historyDays);
-  const closedTo = addDays(localDay(now - DAY_MS), -1);
-  const source = new SummarySource(ctx.logsDir, now, warnings.issue);
-  // A month's budget may reach back further than the history.
-  const budgetFrom = budgetsFrom(ctx.config.budgets, today);
-  const from = budgetFrom !== null && budgetFrom < historyFrom ? budgetFrom : historyFrom;
-  await source.prefetch(from, closedTo);
-  const records = whole.flatMap((day) => readDay(day));
-  const wholeFigures = whole.map((day) => summarizeDay(day, readDay(day)));
-  const history = [...source.figuresOf(historyFrom, closedTo), ...wholeFigures];
-
-  const recentFrom = localDay(now - T.recentDays * DAY_MS);
-  for (const [day, agents] of foldersForRecentRuns(history.filter((d) => d.day >= recentFrom), new Set(whole))) {
-    for (const agent of agents) records.push(...readAgentDayFacts(ctx.logsDir, day, agent, warnings.issue));
-  }
-  const budgetDays = budgetFrom === null ? [] : [...source.figuresOf(budgetFrom, closedTo), ...wholeFigures];
-  const budgets = budgetStates({ budgets: ctx.config.budgets, days: budgetDays, prices: ctx.config.prices, now, today });
-  // A session begun days ago may still be going: its figures are filed under the day it began.
-  const sessions = source.sessionsOf(historyFrom, today);
-  const status = buildStatus({ now, active, history, records, warnings: warnings.list(), budgets, sessions, prices: ctx.config.prices });
-  return { status, hasData: recorded.size > 0 || active.length > 0 };
 }
 
 /** `status --all-projects`: each project's own status (its logs folder, its config), one row each. */

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { addDays, customPeriod } from '../analytics/period.js';
+import { addDays, customPeriod } from '../time/period.js';
 import { localDay } from '../store/paths.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
 import { addOutputOptions, agentsOf, formatOf, periodOf, type OutputOptions } from './report.js';

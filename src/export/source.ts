@@ -8,16 +8,13 @@ import { decodeSent } from './cursor.js';
 import { memo } from '../schema/memo.js';
 import { direntsOrEmpty } from '../store/fs.js';
 import { dayDir, localDay, RECORD_NAME } from '../store/paths.js';
-import { listDays, listRecordDirs, type IssueSink } from '../store/records.js';
+import { listDays, listRecordDirs, SETTLE_MS, type IssueSink } from '../store/records.js';
 
 // Which records an export has to look at. A record folder (one agent type of
 // one day) whose modification time has not moved since every record in it was
 // delivered is not read at all: records are renamed into place, so any new,
 // corrected or removed record moves it. That keeps a re-run over a store of
 // 100,000 records to a few hundred stats.
-
-/** A folder changed this recently may change again within the same clock tick: it is not trusted to be settled. */
-const SETTLE_MS = 2_000;
 
 export interface FolderScan {
   /** "YYYY-MM-DD/<agent-dir>", the cursor's key. */

@@ -2,16 +2,17 @@ import { alertsOf, type Alerts } from '../analytics/alerts.js';
 import { budgetsFrom, budgetStates } from '../analytics/budgets.js';
 import { costOf } from '../analytics/cost.js';
 import { addTokens, emptyTokens, summarizeDay } from '../analytics/day-summary.js';
-import { addDays } from '../analytics/period.js';
+import { addDays } from '../time/period.js';
 import { agentHealth, typicalDurations } from '../analytics/status.js';
-import { listInFlight, type InFlightExecution } from '../capture/sweep.js';
+import { listInFlight } from '../capture/sweep.js';
+import type { RunningExecution } from '../analytics/status.js';
 import type { BudgetState } from '../schema/budgets.js';
 import type { Config } from '../schema/config.js';
 import type { ExecutionFacts } from '../schema/facts.js';
 import type { DayFigures, TokenSums } from '../schema/summary.js';
 import { localDay } from '../store/paths.js';
 import { listDays, readDayFacts, type IssueSink } from '../store/records.js';
-import { loadDay } from '../store/rollup.js';
+import { loadDay } from '../rollup/day-rollup.js';
 
 // What the statusline and the SessionStart alert need right now: runs in
 // flight, today's cost, each budget's burn, and the agents whose health is
@@ -24,7 +25,7 @@ import { loadDay } from '../store/rollup.js';
 const TYPICAL_DAYS = 7;
 
 export interface Moment {
-  running: InFlightExecution[];
+  running: RunningExecution[];
   /** Each agent type's median duration over the last days (ms). */
   typical: Map<string, number>;
   today: { usd: number; unpricedExecutions: number; executions: number };
@@ -43,7 +44,7 @@ export function readMoment(logsDir: string, config: Config, now: number, session
   for (const day of listDays(logsDir)) {
     if (day < from || day > today) continue;
     if (day < today) {
-      figures.push(loadDay(logsDir, day, now, onIssue, false).figures);
+      figures.push(loadDay(logsDir, day, { now, onIssue }).figures);
       continue;
     }
     const facts = readDayFacts(logsDir, day, onIssue);

@@ -1,7 +1,9 @@
-import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
+import { formatCount, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
+import { formatElapsed } from '../time/duration.js';
 import type { CostFigures, Report } from '../schema/report.js';
 import { cellText, type Block, type Cell, type Document, type Tone } from './document.js';
 import { sessionShareBlock } from './session-share-view.js';
+import { localDateTime } from '../time/local.js';
 
 // The report as a person reads it: headline figures, then one line per agent,
 // then what to improve, tools, workflows and cost. Lists are cut to their top
@@ -34,9 +36,9 @@ export function reportDocument(report: Report): Document {
       ['Success', { text: formatPercent(s.successRate), tone: rateTone(s.successRate) }],
       ['Failed', { text: formatCount(s.failed), tone: s.failed ? 'bad' : undefined }],
       ['Partial', formatCount(s.partial)],
-      ['Avg', formatDuration(s.avgDuration)],
-      ['p50', formatDuration(s.p50Duration)],
-      ['p95', formatDuration(s.p95Duration)],
+      ['Avg', formatElapsed(s.avgDuration)],
+      ['p50', formatElapsed(s.p50Duration)],
+      ['p95', formatElapsed(s.p95Duration)],
       ['Tokens used', formatTokens(s.totalTokensUsed)],
       ['Billed tokens', formatTokens(s.billedTokens.total)],
       ['Cost', costText(s.cost)],
@@ -74,9 +76,9 @@ export function reportDocument(report: Report): Document {
         formatCount(a.executions),
         { text: formatPercent(a.successRate), tone: rateTone(a.successRate) },
         { text: formatCount(a.failed), tone: a.failed ? 'bad' : undefined },
-        formatDuration(a.avgDuration),
-        formatDuration(a.p50Duration),
-        formatDuration(a.p95Duration),
+        formatElapsed(a.avgDuration),
+        formatElapsed(a.p50Duration),
+        formatElapsed(a.p95Duration),
         formatTokens(a.tokens.total),
         formatTokens(a.tokens.avg),
         costText(a.cost),
@@ -102,8 +104,8 @@ export function reportDocument(report: Report): Document {
         t.agent,
         formatCount(t.executions),
         { text: formatPercent(t.successRate), tone: rateTone(t.successRate) },
-        formatDuration(t.avgDuration),
-        formatDuration(t.p95Duration),
+        formatElapsed(t.avgDuration),
+        formatElapsed(t.p95Duration),
       ]),
     });
   }
@@ -169,7 +171,7 @@ export function reportDocument(report: Report): Document {
       rows: report.workflowPatterns.slice(0, WORKFLOWS_SHOWN).map((w) => [
         w.name,
         formatCount(w.frequency),
-        formatDuration(w.avgTotalDuration),
+        formatElapsed(w.avgTotalDuration),
         { text: formatPercent(w.successRate), tone: rateTone(w.successRate) },
       ]),
       note: more(report.workflowPatterns.length, WORKFLOWS_SHOWN, 'workflows'),
@@ -290,9 +292,7 @@ export function rateTone(rate: number | null): Tone | undefined {
 }
 
 function shortTime(iso: string): string {
-  const date = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  return localDateTime(new Date(iso));
 }
 
 function more(total: number, shown: number, what: string): string | undefined {

@@ -1,6 +1,8 @@
-import { formatCount, formatDuration, formatTokens, formatUsd } from '../analytics/format.js';
+import { formatCount, formatTokens, formatUsd } from '../analytics/format.js';
+import { formatElapsed } from '../time/duration.js';
 import type { ChainRun, RunsOutput, ShowOutput } from '../schema/runs.js';
 import type { Cell, Document, Tone } from './document.js';
+import { localDateTime } from '../time/local.js';
 
 // `agent-track runs` (one line per run) and `agent-track show` (one run in
 // detail) as a person reads them. Times are local clock times.
@@ -35,7 +37,7 @@ export function runsDocument(out: RunsOutput): Document {
           r.id.slice(0, 10),
           r.background ? `${r.agent} (bg)` : r.agent,
           localTime(r.startTime),
-          formatDuration(r.duration),
+          formatElapsed(r.duration),
           { text: r.status, tone: STATUS_TONE[r.status] },
           r.costUsd === null ? { text: '-', tone: 'dim' } : formatUsd(r.costUsd),
           r.firstError ? `${r.firstError.type}: ${oneLine(r.firstError.message, ERROR_SHOWN)}` : '',
@@ -68,7 +70,7 @@ export function showDocument(out: ShowOutput): Document {
     kind: 'facts',
     items: [
       ['Status', { text: r.result.status, tone: STATUS_TONE[r.result.status] }],
-      ['Duration', formatDuration(m.duration)],
+      ['Duration', formatElapsed(m.duration)],
       ['Model', r.request.context.model ?? 'unknown'],
       ['Tokens used', formatTokens(m.tokensUsed)],
       ['Billed tokens', tokens ? formatTokens(tokens.input + tokens.output + tokens.cacheCreation + tokens.cacheRead) : 'unknown'],
@@ -94,7 +96,7 @@ export function showDocument(out: ShowOutput): Document {
       kind: 'table',
       title: `Tool calls (from the ${out.timeline.source})`,
       columns: [{ header: 'At', align: 'right' }, { header: 'Tool', flex: true }, { header: 'Took', align: 'right' }, { header: 'Result' }],
-      rows: calls.slice(0, CALLS_SHOWN).map((c) => [`+${formatDuration(c.start)}`, c.tool, formatDuration(c.duration), c.ok ? { text: 'ok', tone: 'good' } : { text: 'failed', tone: 'bad' }]),
+      rows: calls.slice(0, CALLS_SHOWN).map((c) => [`+${formatElapsed(c.start)}`, c.tool, formatElapsed(c.duration), c.ok ? { text: 'ok', tone: 'good' } : { text: 'failed', tone: 'bad' }]),
       note: calls.length > CALLS_SHOWN ? `${calls.length - CALLS_SHOWN} more calls in --json` : undefined,
     });
   } else {
@@ -105,7 +107,7 @@ export function showDocument(out: ShowOutput): Document {
       kind: 'lines',
       title: 'Errors',
       items: r.errors.map((e) => ({
-        text: { text: `${e.type}${e.tool ? ` (${e.tool})` : ''}${e.at !== null ? ` at +${formatDuration(Math.max(0, e.at - m.startTime))}` : ''}`, tone: 'bad' } as Cell,
+        text: { text: `${e.type}${e.tool ? ` (${e.tool})` : ''}${e.at !== null ? ` at +${formatElapsed(Math.max(0, e.at - m.startTime))}` : ''}`, tone: 'bad' } as Cell,
         detail: `${e.message}${e.recoveryAction ? `\n→ then: ${e.recoveryAction}` : ''}`,
       })),
     });
@@ -135,7 +137,7 @@ function chainLines(out: ShowOutput): { text: Cell; detail?: string }[] {
 
 function chainText(c: ChainRun): string {
   if (c.agent === null) return `${c.id.slice(0, 10)} (no record)`;
-  return `${c.agent} ${c.id.slice(0, 10)} (${c.status}, ${formatDuration(c.duration)})`;
+  return `${c.agent} ${c.id.slice(0, 10)} (${c.status}, ${formatElapsed(c.duration)})`;
 }
 
 function oneLine(text: string, max: number): string {
@@ -144,7 +146,5 @@ function oneLine(text: string, max: number): string {
 }
 
 function localTime(iso: string): string {
-  const date = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+  return localDateTime(new Date(iso), { seconds: true });
 }

@@ -1,9 +1,12 @@
-import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
+import { formatCount, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
+import { formatElapsed } from '../time/duration.js';
 import type { BudgetState } from '../schema/budgets.js';
 import type { HealthStatus, Status } from '../schema/status.js';
 import type { StatusProjects } from '../schema/status-projects.js';
 import type { Cell, Document, Tone } from './document.js';
 import { sessionShareBlock } from './session-share-view.js';
+import { localClockTime, localDateTime } from '../time/local.js';
+import { localDay } from '../store/paths.js';
 
 // The live status as a person reads it at a terminal: what runs now and when
 // it should be done, the last 24 hours, then every agent's health with the
@@ -45,9 +48,9 @@ export function statusDocument(status: Status, options: StatusViewOptions = {}):
       rows: active.map((a): Cell[] => [
         a.background ? `${a.agentType} (background)` : a.agentType,
         clock(Date.parse(a.startTime), now, true),
-        formatDuration(a.runningFor),
+        formatElapsed(a.runningFor),
         expected(a.estimatedCompletion, a.overdue, now),
-        formatDuration(a.typicalDuration),
+        formatElapsed(a.typicalDuration),
         a.sessionId.slice(0, 8),
       ]),
     });
@@ -62,7 +65,7 @@ export function statusDocument(status: Status, options: StatusViewOptions = {}):
       ['Succeeded', formatCount(day.succeeded)],
       ['Partial', formatCount(day.partial)],
       ['Failed', { text: formatCount(day.failed), tone: day.failed ? 'bad' : undefined }],
-      ['Avg response', formatDuration(day.avgResponseTime)],
+      ['Avg response', formatElapsed(day.avgResponseTime)],
       ['Error rate', { text: formatPercent(day.errorRate), tone: errorTone(day.errorRate, status.thresholds.degradedErrorRate) }],
     ],
   });
@@ -125,7 +128,7 @@ export function statusDocument(status: Status, options: StatusViewOptions = {}):
         agent,
         { text: h.status, tone: HEALTH_TONE[h.status] },
         { text: formatPercent(h.recentErrorRate), tone: errorTone(h.recentErrorRate, t.degradedErrorRate) },
-        formatDuration(h.avgDuration),
+        formatElapsed(h.avgDuration),
         h.lastSuccess ? clock(Date.parse(h.lastSuccess), now, false) : { text: 'none', tone: 'dim' },
         h.reason,
       ]),
@@ -151,8 +154,8 @@ function oneLine(text: string): string {
 function expected(iso: string | null, overdue: boolean, now: number): Cell {
   if (iso === null) return { text: 'unknown (no history)', tone: 'dim' };
   const at = Date.parse(iso);
-  if (overdue) return { text: `overdue by ${formatDuration(now - at)}`, tone: 'warn' };
-  return `${clock(at, now, true)} (in ${formatDuration(at - now)})`;
+  if (overdue) return { text: `overdue by ${formatElapsed(now - at)}`, tone: 'warn' };
+  return `${clock(at, now, true)} (in ${formatElapsed(at - now)})`;
 }
 
 /** Red from the rate that makes an agent degraded, green at none. */
@@ -163,12 +166,8 @@ function errorTone(rate: number | null, degraded: number): Tone | undefined {
 
 /** "17:40:12" today, "11-24 17:40" on another day. */
 function clock(ms: number, now: number, seconds: boolean): string {
-  const d = new Date(ms);
-  const n = new Date(now);
-  const pad = (v: number) => String(v).padStart(2, '0');
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}${seconds ? `:${pad(d.getSeconds())}` : ''}`;
-  const sameDay = d.getFullYear() === n.getFullYear() && d.getMonth() === n.getMonth() && d.getDate() === n.getDate();
-  return sameDay ? time : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}`;
+  const sameDay = localDay(ms) === localDay(now);
+  return sameDay ? localClockTime(ms, { seconds }) : localDateTime(ms, { seconds });
 }
 
 /** `status --all-projects`: one row per project. */

@@ -1,4 +1,5 @@
-import { formatCount, formatDuration, formatPercent, formatRatio, formatSigned, formatTokens, formatUsd } from '../analytics/format.js';
+import { formatCount, formatPercent, formatRatio, formatSigned, formatTokens, formatUsd } from '../analytics/format.js';
+import { formatElapsed } from '../time/duration.js';
 import { round } from '../analytics/stats.js';
 import type { Anomaly, TrendLine, Trends } from '../schema/report.js';
 import type { Cell, Document, Table } from './document.js';
@@ -44,7 +45,7 @@ export function trendsDocument(trends: Trends): Document {
     items: [
       ['Executions', `${formatCount(o.current.executions)} (${changeText(o, 'executions')})`],
       ['Success', { text: `${formatPercent(o.current.successRate)} (${pointsText(o)})`, tone: rateTone(o.current.successRate) }],
-      ['p50', `${formatDuration(o.current.p50Duration)} (${changeText(o, 'p50Duration')})`],
+      ['p50', `${formatElapsed(o.current.p50Duration)} (${changeText(o, 'p50Duration')})`],
       ['Tokens used', formatTokens(o.current.tokensUsed)],
       ['Cost', o.current.costUsd === null ? { text: 'not fully priced', tone: 'warn' } : formatUsd(o.current.costUsd)],
       ['Runs/day', { spark: o.series.executions, zeroBased: true }],
@@ -64,7 +65,7 @@ export function trendsDocument(trends: Trends): Document {
         { text: formatPercent(a.current.successRate), tone: rateTone(a.current.successRate) },
         pointsText(a),
         { spark: a.series.successRate },
-        formatDuration(a.current.p50Duration),
+        formatElapsed(a.current.p50Duration),
         changeText(a, 'p50Duration'),
         { spark: a.series.p50Duration },
         a.slope.executions === null ? '—' : formatSigned(a.slope.executions, '/day', 2),
@@ -98,13 +99,13 @@ function anomalyText(a: Anomaly): string {
   const times = a.scale === 'log' ? `${formatRatio(round(a.value / Math.max(1, a.median), 1))} its median` : `${Math.abs(a.score).toFixed(1)} spreads ${a.score > 0 ? 'above' : 'below'} its median`;
   switch (a.metric) {
     case 'duration':
-      return `${a.day} ${a.agent}: execution ${a.executionId} took ${formatDuration(a.value)} (median ${formatDuration(a.median)}; ${times})`;
+      return `${a.day} ${a.agent}: execution ${a.executionId} took ${formatElapsed(a.value)} (median ${formatElapsed(a.median)}; ${times})`;
     case 'executions':
       return `${a.day} ${a.agent}: ${formatCount(a.value)} runs (median ${formatCount(Math.round(a.median))}/day; ${times})`;
     case 'successRate':
       return `${a.day} ${a.agent}: ${formatPercent(a.value)} success (median ${formatPercent(a.median)}; ${times})`;
     case 'p50Duration':
-      return `${a.day} ${a.agent}: p50 ${formatDuration(a.value)} (median day ${formatDuration(a.median)}; ${times})`;
+      return `${a.day} ${a.agent}: p50 ${formatElapsed(a.value)} (median day ${formatElapsed(a.median)}; ${times})`;
   }
 }
 

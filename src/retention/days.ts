@@ -1,7 +1,7 @@
 import { join, sep } from 'node:path';
 import { isTempFile, writeFileAtomic } from '../store/atomic.js';
 import { COMPLETIONS_FILE, PRUNED_MARKER, RECORD_NAME, SUMMARY_FILE, WORKFLOWS_FILE } from '../store/paths.js';
-import { daySummaryState, ensureDaySummary, rollupSizes } from '../store/rollup.js';
+import { daySummaryState, loadDay, rollupSizes } from '../rollup/day-rollup.js';
 import { isAbandonedTemp, listOrReport, notOursReason, plural, type RunContext } from './context.js';
 import { diskSpace, entriesOf, type Entry, errorText, isAside, removeEmptyDir, removeIfUnchanged, spaceFor } from './remove.js';
 
@@ -146,8 +146,12 @@ function summaryIsCurrent(ctx: RunContext, day: string): boolean {
   const rollupFiles = new Set([join(dir, SUMMARY_FILE), join(dir, WORKFLOWS_FILE)]);
   const problems: string[] = [];
   try {
-    ensureDaySummary(ctx.root, day, ctx.now, (issue) => {
-      if (rollupFiles.has(issue.path)) problems.push(issue.problem);
+    loadDay(ctx.root, day, {
+      now: ctx.now,
+      onIssue: (issue) => {
+        if (rollupFiles.has(issue.path)) problems.push(issue.problem);
+      },
+      workflows: true,
     });
   } catch (error) {
     ctx.ledger.fail(dir, `raw records kept: the day's summary could not be built (${errorText(error)})`);

@@ -1,4 +1,5 @@
-import { addDays, dayNumber, isoWeekOf, isoWeekRange, monthRange } from '../analytics/period.js';
+import { DAY_MS } from '../time/duration.js';
+import { addDays, dayNumber, isoWeekOf, isoWeekRange, monthRange } from '../time/period.js';
 import type { Config } from '../schema/config.js';
 import { localDay } from '../store/paths.js';
 
@@ -7,8 +8,6 @@ import { localDay } from '../store/paths.js';
 // day of its month, each against local today. Pure: no fs, the clock passed in.
 
 export type RetentionPolicy = Config['retention'];
-
-const DAY_MS = 86_400_000;
 
 /** Per kind, the first day that is kept: whatever ends before it goes. Never after today. */
 export interface Cutoffs {
@@ -93,17 +92,4 @@ export function reportsNeededFor(days: readonly string[], cutoffs: Cutoffs): { w
     if (monthRange(month)!.to >= cutoffs.monthlyReports) months.add(month);
   }
   return { weeks: [...weeks].sort(), months: [...months].sort() };
-}
-
-/** 7d, 36h, 90m: the duration written back in whole units, days first (14d rather than 2w). */
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0d';
-  const units: [number, string][] = [
-    [DAY_MS, 'd'],
-    [3_600_000, 'h'],
-    [60_000, 'm'],
-    [1_000, 's'],
-  ];
-  for (const [size, unit] of units) if (ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms}ms`;
 }

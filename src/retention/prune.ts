@@ -1,16 +1,18 @@
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { isoWeekOf } from '../analytics/period.js';
+import { DAY_MS, formatDurationSetting } from '../time/duration.js';
+import { isoWeekOf } from '../time/period.js';
 import { listInFlight, listToClose, sweepInFlight } from '../capture/sweep.js';
 import type { Config } from '../schema/config.js';
-import { DAY_NAME, localDay, monthlyReportPath, PRUNE_LOG, weeklyReportPath } from '../store/paths.js';
+import { DAY_NAME, localDay, monthlyReportPath, PRUNE_LOG, stateRoot, weeklyReportPath } from '../store/paths.js';
 import { listOrReport, notOursReason, type RunContext } from './context.js';
 import { pruneRawRecords, removeDayFolder } from './days.js';
-import { cutoffsOf, dayFolderExpired, formatDuration, isDayName, rawExpired, reportsNeededFor, type RetentionPolicy } from './policy.js';
+import { cutoffsOf, dayFolderExpired, isDayName, rawExpired, reportsNeededFor, type RetentionPolicy } from './policy.js';
 import { entryAt, errorText } from './remove.js';
 import { hasCompleteReport, pruneDatedReports, readsBackWhole, type DatedKind } from './reports.js';
 import { Ledger, type InFlightToClose, type PruneResult } from './result.js';
 import { pruneSessionState } from './sessions.js';
+
 
 // One prune: close what is in flight past the timeout, then per day its raw
 // records and, later, its folder; then the dated reports; then the state of
@@ -34,7 +36,7 @@ export interface PruneInput {
 }
 
 /** Session state is kept at least this long after its last change, whatever the in-flight timeout. */
-export const MIN_STATE_GRACE_MS = 86_400_000;
+export const MIN_STATE_GRACE_MS = DAY_MS;
 /** prune.log (cron's output) is rotated to prune.log.1 past this size. */
 export const PRUNE_LOG_MAX_BYTES = 1024 * 1024;
 
@@ -55,7 +57,7 @@ export function prune(input: PruneInput): PruneResult {
   if (!dryRun) {
     const sweep = sweepInFlight(input.logsDir, input.config, now);
     inFlightClosed = sweep.closed;
-    for (const error of sweep.errors) ledger.fail(join(root, '.state'), `could not close an in-flight execution: ${error}`);
+    for (const error of sweep.errors) ledger.fail(stateRoot(root), `could not close an in-flight execution: ${error}`);
     rotateLog(ctx);
   }
   const running = runningByDay(input.logsDir, input.config, now);
@@ -94,10 +96,10 @@ export function resultOf(root: string, policy: RetentionPolicy, now: number, dry
     dryRun,
     today: cutoffs.today,
     policy: {
-      raw: formatDuration(policy.rawMs),
-      dailySummaries: formatDuration(policy.dailySummariesMs),
-      weeklyReports: formatDuration(policy.weeklyReportsMs),
-      monthlyReports: formatDuration(policy.monthlyReportsMs),
+      raw: formatDurationSetting(policy.rawMs),
+      dailySummaries: formatDurationSetting(policy.dailySummariesMs),
+      weeklyReports: formatDurationSetting(policy.weeklyReportsMs),
+      monthlyReports: formatDurationSetting(policy.monthlyReportsMs),
     },
     keepFrom: { raw: cutoffs.raw, dailySummaries: cutoffs.dailySummaries, weeklyReports: cutoffs.weeklyReports, monthlyReports: cutoffs.monthlyReports },
     inFlightClosed,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { isTempFile } from '../store/atomic.js';
-import { readFinishedReport } from '../store/dated-reports.js';
+import { readFinishedReport } from '../rollup/dated-reports.js';
 import { METRICS_DIR, MONTHLY_REPORTS_DIR, WEEKLY_REPORTS_DIR } from '../store/paths.js';
 import { isAbandonedTemp, listOrReport, notOursReason, type RunContext } from './context.js';
 import { diskSpace, entryAt, errorText, removeIfUnchanged } from './remove.js';

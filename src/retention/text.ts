@@ -1,5 +1,6 @@
 import { plural } from './context.js';
 import { REMOVED_KINDS, type PruneResult, type Removed, type RemovedKind } from './result.js';
+import { localDateTime } from '../time/local.js';
 
 // What a person (or cron's log) reads after a prune. A normal run sums up per
 // kind; a dry run lists every item that would go. Pure: result in, text out.
@@ -88,6 +89,5 @@ export function formatBytes(bytes: number): string {
 }
 
 function localTime(at: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  return localDateTime(at);
 }

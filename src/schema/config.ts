@@ -1,8 +1,9 @@
 import * as z from 'zod/mini';
-import { parseDuration, DURATION_HELP } from '../config/duration.js';
-import { configuredPatternError } from '../config/pattern.js';
+import { parseDuration, DURATION_HELP } from '../time/duration.js';
+import { configuredPatternError } from './pattern.js';
 import { Priority } from './enums.js';
 import { memo } from './memo.js';
+import { DAY_MS } from '../time/duration.js';
 
 // The project config, `.claude/agent-track.json`. Every key is optional; the
 // defaults below are the design document's policy.
@@ -19,7 +20,7 @@ const priorityRule = () =>
     agentType: z.optional(z.string().check(z.describe('Glob on the agent type, e.g. "security-*"'))),
     promptMatches: z.optional(
       z.string().check(
-        // RE2 syntax (linear time, see config/pattern.ts): no lookaround, no backreferences.
+        // RE2 syntax (linear time, see schema/pattern.ts): no lookaround, no backreferences.
         z.refine((source) => configuredPatternError(source) === null, { message: 'not a valid regular expression (RE2 syntax: no lookaround or backreferences)' }),
         z.describe('Case-insensitive regular expression (RE2 syntax) tested on the prompt and description'),
       ),
@@ -125,13 +126,12 @@ export const resolvedConfigSchema = memo(() => {
 export type Config = z.infer<ReturnType<typeof resolvedConfigSchema>>;
 export type ExportConfig = Config['export'];
 
-const DAY = 86_400_000;
 
 export const DEFAULT_CONFIG: Config = {
   storePrompts: true,
   inFlightTimeoutMs: 2 * 3_600_000,
   priority: { default: 'medium', rules: [] },
-  retention: { rawMs: 7 * DAY, dailySummariesMs: 30 * DAY, weeklyReportsMs: 90 * DAY, monthlyReportsMs: 365 * DAY },
+  retention: { rawMs: 7 * DAY_MS, dailySummariesMs: 30 * DAY_MS, weeklyReportsMs: 90 * DAY_MS, monthlyReportsMs: 365 * DAY_MS },
   prices: {},
   budgets: [],
   export: { afterSession: false, prompts: false, redact: [], serviceName: 'claude-code-subagents', resource: { user: true, host: true, project: true } },

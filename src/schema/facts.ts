@@ -32,6 +32,3 @@ export const ExecutionFacts = z.object({
   capture: z.pick(S.capture, { writtenAt: true }),
 });
 export type ExecutionFacts = z.infer<typeof ExecutionFacts>;
-
-/** What the loader validates with (record descriptions live in the registry, so it compiles fully). */
-export const ExecutionFactsForReading = ExecutionFacts;

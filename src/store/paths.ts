@@ -128,6 +128,21 @@ export function metricsDir(logsDir: string): string {
   return join(logsDir, METRICS_DIR);
 }
 
+/** The report of the 7 days ending today, kept current by every report run (the design document's file). */
+export function weeklyReportFilePath(logsDir: string): string {
+  return join(logsDir, METRICS_DIR, 'weekly-report.json');
+}
+
+/** The trends of the last 30 days, kept current by every report run (the design document's file). */
+export function trendsFilePath(logsDir: string): string {
+  return join(logsDir, METRICS_DIR, 'performance-trends.json');
+}
+
+/** Where `dashboard` writes its page unless told otherwise. */
+export function dashboardPath(logsDir: string): string {
+  return join(logsDir, METRICS_DIR, 'dashboard.html');
+}
+
 /** The dated copy of an ISO week's report, "2026-W47". */
 export function weeklyReportPath(logsDir: string, week: string): string {
   return join(logsDir, METRICS_DIR, WEEKLY_REPORTS_DIR, `${week}.json`);

@@ -1,14 +1,17 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
-import { ExecutionFactsForReading, type ExecutionFacts } from '../schema/facts.js';
+import { ExecutionFacts } from '../schema/facts.js';
 import { memo } from '../schema/memo.js';
 import { AgentExecution } from '../schema/record.js';
 import { direntsOrEmpty, readdirOrEmpty } from './fs.js';
-import { DAY_NAME, RECORD_NAME } from './paths.js';
+import { DAY_NAME, dayDir, RECORD_NAME, safeAgentDir } from './paths.js';
 
-// Reading execution records back. A corrupt or foreign file is reported
-// through the issue sink and skipped, never fatal. The reports' loader
+// The one loader of execution records: by day (reports, rollups), by record
+// folder (the live views), or whole (runs, show). A corrupt or foreign file
+// is reported through the issue sink and skipped, never fatal; only regular
+// files are read, and a broken one is reported by where it breaks, never by
+// quoting it. The reports' loader
 // (readDayFacts) is the hot path of a rollup rebuild, a million files on a
 // big store, so it reads each file into one reused buffer (no stat, no
 // allocation per file) and validates with a compiled schema of only the
@@ -58,25 +61,76 @@ export function parseRecord(path: string, onIssue: IssueSink): AgentExecution | 
 }
 
 // Compiling costs a few ms, paid only by commands that read records.
-const compiledFacts = memo(() => z.compile(ExecutionFactsForReading));
+const compiledFacts = memo(() => z.compile(ExecutionFacts));
 
 /** What reports need of every record of one day. */
 export function readDayFacts(logsDir: string, day: string, onIssue: IssueSink): ExecutionFacts[] {
-  const schema = compiledFacts();
   const reader = new FileReader();
   const records: ExecutionFacts[] = [];
-  forEachRecordFile(join(logsDir, day), (path) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(reader.read(path));
-    } catch (error) {
-      onIssue({ path, problem: jsonProblem(error) });
-      return;
-    }
-    const record = validated(schema, json, path, onIssue);
-    if (record) records.push(record);
-  });
+  forEachRecordFile(join(logsDir, day), (path) => readFactsFile(path, reader, records, onIssue));
   return records;
+}
+
+/** One agent type's records of one day (status reads a rare agent's last runs without everybody else's). */
+export function readAgentDayFacts(logsDir: string, day: string, agentType: string, onIssue: IssueSink): ExecutionFacts[] {
+  return readRecordFolder(join(dayDir(logsDir, day), safeAgentDir(agentType)), onIssue).filter((r) => r.agentType === agentType);
+}
+
+/** Every record in one record folder (one agent type of one day); none when it does not exist. */
+export function readRecordFolder(dir: string, onIssue: IssueSink): ExecutionFacts[] {
+  const reader = new FileReader();
+  const records: ExecutionFacts[] = [];
+  forEachFileIn(dir, (path) => readFactsFile(path, reader, records, onIssue));
+  return records;
+}
+
+function readFactsFile(path: string, reader: FileReader, into: ExecutionFacts[], onIssue: IssueSink): void {
+  let json: unknown;
+  try {
+    json = JSON.parse(reader.read(path));
+  } catch (error) {
+    onIssue({ path, problem: jsonProblem(error) });
+    return;
+  }
+  const record = validated(compiledFacts(), json, path, onIssue);
+  if (record) into.push(record);
+}
+
+/** A folder changed this recently may still change within the same clock tick: it is not trusted to be settled. */
+export const SETTLE_MS = 2_000;
+
+/**
+ * Whole days of records, kept between refreshes of a live view. A record
+ * folder's modification time moves whenever a record in it is written,
+ * rewritten or removed (they are renamed into place), so a folder whose time
+ * has not moved is not read again (`status --watch` re-reads only the folders
+ * that changed). The time is taken before the folder is read: a write during
+ * the read shows as a change next time.
+ */
+export class RecordFolderCache {
+  private readonly folders = new Map<string, { stamp: bigint; records: ExecutionFacts[] }>();
+
+  readDay(logsDir: string, day: string, now: number, onIssue: IssueSink): ExecutionFacts[] {
+    const dir = dayDir(logsDir, day);
+    const records: ExecutionFacts[] = [];
+    for (const name of listRecordDirs(dir)) {
+      const path = join(dir, name);
+      let stat;
+      try {
+        stat = statSync(path, { bigint: true });
+      } catch {
+        continue;
+      }
+      let entry = this.folders.get(path);
+      if (!entry || entry.stamp !== stat.mtimeNs) {
+        entry = { stamp: stat.mtimeNs, records: readRecordFolder(path, onIssue) };
+        if (Number(stat.mtimeMs) <= now - SETTLE_MS) this.folders.set(path, entry);
+        else this.folders.delete(path);
+      }
+      records.push(...entry.records);
+    }
+    return records;
+  }
 }
 
 /** Whether any record file is left in the day's record folders (retention deletes them). */
@@ -86,11 +140,12 @@ export function hasRecordFiles(dayDir: string, recordDirs: readonly string[]): b
 
 /** Regular files only: a symlink planted in the logs folder is never followed (its target could be any file). */
 function forEachRecordFile(dayDir: string, visit: (path: string) => void): void {
-  for (const dir of listRecordDirs(dayDir)) {
-    const agentDir = join(dayDir, dir);
-    for (const entry of direntsOrEmpty(agentDir)) {
-      if (entry.isFile() && RECORD_NAME.test(entry.name)) visit(join(agentDir, entry.name));
-    }
+  for (const dir of listRecordDirs(dayDir)) forEachFileIn(join(dayDir, dir), visit);
+}
+
+function forEachFileIn(agentDir: string, visit: (path: string) => void): void {
+  for (const entry of direntsOrEmpty(agentDir)) {
+    if (entry.isFile() && RECORD_NAME.test(entry.name)) visit(join(agentDir, entry.name));
   }
 }
 

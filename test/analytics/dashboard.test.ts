@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { dailySummaries, recentExecutions } from '../../src/analytics/dashboard.js';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
-import { customPeriod, dailyPeriod } from '../../src/analytics/period.js';
+import { customPeriod, dailyPeriod } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report.js';
 import type { AgentExecution } from '../../src/schema/record.js';
 import { at, makeRecord } from './make-record.js';

@@ -74,7 +74,7 @@ describe('summarizeDay', () => {
         tools: { Bash: { calls: 3, failures: 2 }, Read: { calls: 5, failures: 0 } },
         errors: [
           { type: 'command_failed', tool: 'Bash', message: 'Exit code 1', at: at(2026, 11, 20, 10, 1) },
-          { type: 'command_failed', tool: 'Bash', message: 'Exit code 2 password=hunter22', at: at(2026, 11, 20, 10, 2) },
+          { type: 'command_failed', tool: 'Bash', message: 'Exit code 2 password=[REDACTED:secret]', at: at(2026, 11, 20, 10, 2) },
         ],
       }),
       makeRecord({

@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
-import { formatDuration, formatTokens, formatUsd } from '../../src/analytics/format.js';
+import { formatTokens, formatUsd } from '../../src/analytics/format.js';
+import { formatElapsed as formatDuration } from '../../src/time/duration.js';
 
 // How figures read in every view: durations, token counts and money.
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
-import { trailingWeek } from '../../src/analytics/period.js';
+import { trailingWeek } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report.js';
 import { Report } from '../../src/schema/report.js';
 import type { AgentExecution } from '../../src/schema/record.js';

@@ -48,7 +48,7 @@ test('--agent keeps the shares of the sessions, lists only the agents asked for'
 
 test('trends give the share per day of the window, null on days without session figures', async () => {
   const { buildTrends } = await import('../../src/analytics/trends');
-  const { customPeriod } = await import('../../src/analytics/period');
+  const { customPeriod } = await import('../../src/time/period');
   const trends = buildTrends({
     period: customPeriod('2026-11-01', '2026-11-03', '2026-11-10'),
     summaries: [],

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
-import { addDays, customPeriod } from '../../src/analytics/period.js';
+import { addDays, customPeriod } from '../../src/time/period.js';
 import { buildTrends } from '../../src/analytics/trends.js';
 import { Trends } from '../../src/schema/report.js';
 import type { AgentExecution } from '../../src/schema/record.js';

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { customPeriod } from '../../src/analytics/period';
+import { customPeriod } from '../../src/time/period';
 import { localDay as localDayOf } from '../../src/store/paths';
 import { buildReport } from '../../src/analytics/report';
-import { summarizeRecords } from '../../src/store/rollup';
+import { recordsSummaryOf } from '../support/day-summary.js';
 import { at, makeRecord } from './make-record';
 import { age, tempLogs, writeRecords } from '../store/store-helpers';
 import { readdirSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ describe('names that are Object.prototype keys count like any other', () => {
       makeRecord({ id: `run-${i}`, start: day + i * 60_000, agent: name, model: name, tools: { [name]: { calls: 2, failures: 1 }, Read: { calls: 1, failures: 0 } } }),
     ),
   );
-  const summary = summarizeRecords(logs, localDayOf(day), () => {});
+  const summary = recordsSummaryOf(logs, localDayOf(day), () => {});
 
   test('the day rollup has every agent, and keeps it through JSON', () => {
     expect(summary.executions).toBe(5);

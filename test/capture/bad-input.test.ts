@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { filesUnder } from '../support/replay';
 import { runHook, startHook } from '../support/cli';
-import { NAME_MAX, TRUNCATED } from '../../src/capture/caps';
+import { NAME_MAX, TRUNCATED } from '../../src/schema/limits';
 
 // The hook must never hurt the agent: whatever arrives on stdin, it exits 0,
 // prints nothing, logs the problem, and writes nothing outside the logs folder.

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { NAME_MAX, TRUNCATED } from '../../src/capture/caps';
+import { NAME_MAX, TRUNCATED } from '../../src/schema/limits';
 import { toStoredEvent } from '../../src/capture/events';
 import { summarizeTranscript } from '../../src/capture/transcript';
 import { DEFAULT_CONFIG } from '../../src/schema/config';

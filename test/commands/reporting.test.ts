@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { addDays, daysBetween, isoWeekPeriod, monthPeriod, trailingWeek, type Period } from '../../src/analytics/period.js';
+import { addDays, daysBetween, isoWeekPeriod, monthPeriod, trailingWeek, type Period } from '../../src/time/period.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { runReporting } from '../../src/commands/reporting.js';
 import { prune } from '../../src/retention/prune.js';

@@ -3,9 +3,9 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, sta
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { addDays, customPeriod, isoWeekOf } from '../../src/analytics/period.js';
+import { addDays, customPeriod, isoWeekOf } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report.js';
-import { summarizeRecords } from '../../src/store/rollup.js';
+import { recordsSummaryOf } from '../support/day-summary.js';
 import { ingestPayload } from '../../src/capture/ingest.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import { Report, Trends } from '../../src/schema/report.js';
@@ -242,7 +242,7 @@ describe('agent-track report', () => {
     expect(readdirSync(logs).filter((n) => /^\d{4}-/.test(n) && n < today && existsSync(summaryPath(logs, n))).length).toBe(9);
     const second = run(logs, ['report', '--since', addDays(today, -9), '--json']);
     expect(strip(second.stdout)).toEqual(strip(first.stdout));
-    const days = readdirSync(logs).filter((n) => /^\d{4}-/.test(n)).map((day) => summarizeRecords(logs, day, () => {}));
+    const days = readdirSync(logs).filter((n) => /^\d{4}-/.test(n)).map((day) => recordsSummaryOf(logs, day, () => {}));
     const direct = buildReport({
       period: customPeriod(addDays(today, -9), today, today),
       days,

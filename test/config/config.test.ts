@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { DURATION_HELP, parseDuration } from '../../src/config/duration';
+import { DURATION_HELP, parseDuration } from '../../src/time/duration';
 import { ConfigError, loadConfig } from '../../src/config/load';
 import { priorityFor } from '../../src/capture/priority';
 import { DEFAULT_CONFIG, resolvedConfigSchema } from '../../src/schema/config';

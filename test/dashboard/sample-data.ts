@@ -1,6 +1,6 @@
 import { dailySummaries, recentExecutions } from '../../src/analytics/dashboard.js';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
-import { customPeriod } from '../../src/analytics/period.js';
+import { customPeriod } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report.js';
 import { buildStatus } from '../../src/analytics/status.js';
 import { buildTrends } from '../../src/analytics/trends.js';

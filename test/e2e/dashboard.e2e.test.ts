@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } from '../../src/analytics/format.js';
+import { formatCount, formatPercent, formatTokens, formatUsd } from '../../src/analytics/format.js';
+import { formatElapsed } from '../../src/time/duration.js';
 import { DATA_ELEMENT_ID } from '../../src/dashboard/page.js';
 import type { DashboardData } from '../../src/schema/dashboard.js';
 import type { Report, Trends } from '../../src/schema/report.js';
@@ -118,8 +119,8 @@ describe('the dashboard in Chromium', () => {
       ['successRate', s.successRate, formatPercent(s.successRate)],
       ['partial', s.partial, formatCount(s.partial)],
       ['failed', s.failed, formatCount(s.failed)],
-      ['p50Duration', s.p50Duration, formatDuration(s.p50Duration)],
-      ['p95Duration', s.p95Duration, formatDuration(s.p95Duration)],
+      ['p50Duration', s.p50Duration, formatElapsed(s.p50Duration)],
+      ['p95Duration', s.p95Duration, formatElapsed(s.p95Duration)],
       ['totalTokensUsed', s.totalTokensUsed, formatTokens(s.totalTokensUsed)],
       ['costUsd', s.cost.usd, formatUsd(s.cost.usd)],
     ];
@@ -139,7 +140,7 @@ describe('the dashboard in Chromium', () => {
       expect(await value('executions')).toBe(String(agent.executions));
       expect(await value('failed')).toBe(String(agent.failed));
       expect(await value('successRate')).toBe(String(agent.successRate));
-      expect(await row.locator('[data-field="p95Duration"]').textContent()).toBe(formatDuration(agent.p95Duration));
+      expect(await row.locator('[data-field="p95Duration"]').textContent()).toBe(formatElapsed(agent.p95Duration));
     }
     await tab.locator('#chart-durations svg').waitFor();
     const ranges = await tab.locator('#chart-durations g.row').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-agent'), Number(r.getAttribute('data-p50')), Number(r.getAttribute('data-p95'))]));

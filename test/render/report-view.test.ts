@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
-import { trailingWeek } from '../../src/analytics/period.js';
+import { trailingWeek } from '../../src/time/period.js';
 import { PRICES_AS_OF } from '../../src/analytics/prices.js';
 import { buildReport } from '../../src/analytics/report.js';
 import { renderMarkdown } from '../../src/render/markdown.js';

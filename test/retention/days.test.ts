@@ -6,7 +6,7 @@ import { Ledger } from '../../src/retention/result.js';
 import { AgentExecution } from '../../src/schema/record.js';
 import { writeFileAtomic } from '../../src/store/atomic.js';
 import { localDay } from '../../src/store/paths.js';
-import { daySummaryState } from '../../src/store/rollup.js';
+import { daySummaryState } from '../../src/rollup/day-rollup.js';
 import { dayWithRecords, generatedStore, recordFiles } from './store.js';
 
 describe('a day whose records are being removed', () => {

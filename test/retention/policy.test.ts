@@ -2,7 +2,6 @@ import { describe, expect, test } from 'vitest';
 import {
   cutoffsOf,
   dayFolderExpired,
-  formatDuration,
   isDayName,
   parseMonthlyReportName,
   parseWeeklyReportName,
@@ -10,6 +9,7 @@ import {
   reportsNeededFor,
   type RetentionPolicy,
 } from '../../src/retention/policy.js';
+import { formatDurationSetting } from '../../src/time/duration.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 
 const DAY = 86_400_000;
@@ -95,10 +95,10 @@ describe('names', () => {
   });
 
   test('durations read back the way people write them', () => {
-    expect(formatDuration(7 * DAY)).toBe('7d');
-    expect(formatDuration(14 * DAY)).toBe('14d');
-    expect(formatDuration(36 * 3_600_000)).toBe('36h');
-    expect(formatDuration(90_000)).toBe('90s');
-    expect(formatDuration(0)).toBe('0d');
+    expect(formatDurationSetting(7 * DAY)).toBe('7d');
+    expect(formatDurationSetting(14 * DAY)).toBe('14d');
+    expect(formatDurationSetting(36 * 3_600_000)).toBe('36h');
+    expect(formatDurationSetting(90_000)).toBe('90s');
+    expect(formatDurationSetting(0)).toBe('0d');
   });
 });

@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
-import { isoWeekOf, isoWeekPeriod, monthPeriod } from '../../src/analytics/period.js';
-import { Reporter, SummarySource } from '../../src/commands/reporting.js';
+import { isoWeekOf, isoWeekPeriod, monthPeriod } from '../../src/time/period.js';
+import { Reporter } from '../../src/rollup/reporter.js';
+import { SummarySource } from '../../src/rollup/summary-source.js';
 import { ingestPayload } from '../../src/capture/ingest.js';
 import { feedSessions, writeSessionFiles } from '../../src/demo/generate-io.js';
 import { generateSessions } from '../../src/demo/generate.js';
@@ -16,7 +17,8 @@ import { AgentExecution } from '../../src/schema/record.js';
 import { writeFileAtomic } from '../../src/store/atomic.js';
 import { localDay, monthlyReportPath, weeklyReportPath } from '../../src/store/paths.js';
 import { listDays } from '../../src/store/records.js';
-import { daySummaryState, ensureDaySummary, summarizeRecords } from '../../src/store/rollup.js';
+import { daySummaryState } from '../../src/rollup/day-rollup.js';
+import { daySummaryOf, recordsSummaryOf } from '../support/day-summary.js';
 import { addSessions, dayAgo, DAY_MS, emptyStore, generatedStore, localMidnight, recordFiles, settle, snapshot, touchTree, dayWithRecords, writeJson, type Store } from './store.js';
 
 const none = () => {};
@@ -81,7 +83,7 @@ describe('prune on a realistic store', () => {
     const today = dayAgo(0);
     const rawCutoff = dayAgo(7);
     const folderCutoff = dayAgo(30);
-    const before = new Map(days.filter((d) => d < today).map((d) => [d, summarizeRecords(store.logsDir, d, none)]));
+    const before = new Map(days.filter((d) => d < today).map((d) => [d, recordsSummaryOf(store.logsDir, d, none)]));
     const todayBefore = snapshot(join(store.logsDir, today));
     const keptRaw = new Map(days.filter((d) => d >= rawCutoff).map((d) => [d, recordFiles(store.logsDir, d)]));
 
@@ -100,7 +102,7 @@ describe('prune on a realistic store', () => {
         // Only the rollup is left, and it is what the records said.
         expect(readdirSync(dir).sort(), day).toEqual(['.pruned', 'summary.json', 'workflows.json']);
         expect(daySummaryState(store.logsDir, day)).toBe('current');
-        expect(ensureDaySummary(store.logsDir, day, Date.now(), none)).toEqual(before.get(day));
+        expect(daySummaryOf(store.logsDir, day, Date.now(), none)).toEqual(before.get(day));
       } else {
         expect(recordFiles(store.logsDir, day), day).toEqual(keptRaw.get(day));
       }
@@ -190,14 +192,14 @@ describe("a day's raw records go only once its summary counts them", () => {
     const [first] = recordFiles(store.logsDir, day);
     const record = AgentExecution.parse(JSON.parse(readFileSync(join(store.logsDir, day, first!), 'utf8')));
     run(store, { policy: keepFolders });
-    const pruned = ensureDaySummary(store.logsDir, day, Date.now(), none);
+    const pruned = daySummaryOf(store.logsDir, day, Date.now(), none);
     expect(pruned.executions).toBeGreaterThan(1);
 
     // A late event rewrites one record of that day: alone, it must not become the day's summary.
     const corrected = { ...record, result: { ...record.result, status: 'failed' as const } };
     writeFileAtomic(join(store.logsDir, day, first!), `${JSON.stringify(corrected)}\n`);
     expect(daySummaryState(store.logsDir, day)).toBe('current');
-    expect(ensureDaySummary(store.logsDir, day, Date.now(), none)).toEqual(pruned);
+    expect(daySummaryOf(store.logsDir, day, Date.now(), none)).toEqual(pruned);
 
     // Its summary will never count it, so no prune removes it before the summary goes.
     const second = run(store, { policy: keepFolders }).result;
@@ -222,7 +224,7 @@ describe('a day whose raw records could not all be removed', () => {
     const day = listDays(store.logsDir).filter((d) => d < dayAgo(7) && periodsEnded(d, today) && recordFiles(store.logsDir, d).length > 0).at(-1)!;
     const agent = recordFiles(store.logsDir, day)[0]!.split('/')[0]!;
     const stuck = recordFiles(store.logsDir, day).filter((f) => f.startsWith(`${agent}/`));
-    const before = ensureDaySummary(store.logsDir, day, Date.now(), none);
+    const before = daySummaryOf(store.logsDir, day, Date.now(), none);
     stuckFolders.add(join(store.logsDir, day, agent));
     let result: PruneResult;
     try {
@@ -238,7 +240,7 @@ describe('a day whose raw records could not all be removed', () => {
     // The day still reads as it did, from its summary, and its stuck records are still there for the next run.
     expect(readdirSync(join(store.logsDir, day)).sort()).toEqual(['.pruned', agent, 'summary.json', 'workflows.json']);
     expect(recordFiles(store.logsDir, day)).toEqual(stuck);
-    expect(ensureDaySummary(store.logsDir, day, Date.now(), none)).toEqual(before);
+    expect(daySummaryOf(store.logsDir, day, Date.now(), none)).toEqual(before);
     // The other days went as usual.
     expect(removedOf(result, 'daySummary').length).toBeGreaterThan(0);
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { expect, test } from 'vitest';
-import { ExecutionFacts, ExecutionFactsForReading } from '../../src/schema/facts.js';
+import { ExecutionFacts } from '../../src/schema/facts.js';
 import { AgentExecution } from '../../src/schema/record.js';
 import { makeRecord } from '../analytics/make-record.js';
 
@@ -14,14 +14,14 @@ function hasDescribe(schema: z.ZodMiniType): boolean {
 
 test('the record schema keeps descriptions in the registry, never in a describe() check the compiler gives up on', () => {
   expect(hasDescribe(AgentExecution)).toBe(false);
-  expect(hasDescribe(ExecutionFactsForReading)).toBe(false);
+  expect(hasDescribe(ExecutionFacts)).toBe(false);
   // ...and the published JSON Schema still carries them.
   expect(JSON.stringify(z.toJSONSchema(AgentExecution))).toContain('Distinct tool names in order of first use');
 });
 
 test('it keeps rejecting what the record schema rejects', () => {
   const record = makeRecord({ id: 'a', start: 1 });
-  const compiled = z.compile(ExecutionFactsForReading);
+  const compiled = z.compile(ExecutionFacts);
   expect(compiled.safeParse(record).success).toBe(true);
   for (const broken of [
     { ...record, schemaVersion: 2 },

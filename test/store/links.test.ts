@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import { writeFileAtomic } from '../../src/store/atomic.js';
 import { appendHookError } from '../../src/store/error-log.js';
 import { localDay } from '../../src/store/paths.js';
-import { ensureDaySummary } from '../../src/store/rollup.js';
+import { daySummaryOf } from '../support/day-summary.js';
 import { BIN } from '../support/cli.js';
 import { isAgentEvent, loadFixture } from '../support/fixtures.js';
 import { BASE_TIME, filesUnder } from '../support/replay.js';
@@ -74,7 +74,7 @@ describe('no write follows a link under the logs folder', () => {
     symlinkSync(outside, dayDir);
     const before = filesUnder(outside);
     const issues: string[] = [];
-    ensureDaySummary(store.logsDir, day, Date.now(), (issue) => issues.push(issue.problem));
+    daySummaryOf(store.logsDir, day, Date.now(), (issue) => issues.push(issue.problem));
     expect(filesUnder(outside)).toEqual(before);
     expect(issues.some((p) => /could not write the day's rollup/.test(p))).toBe(true);
   });

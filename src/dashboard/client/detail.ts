@@ -1,4 +1,5 @@
-import { formatCount, formatDuration, formatTokens, formatUsd } from '../../analytics/format.js';
+import { formatCount, formatTokens, formatUsd } from '../../analytics/format.js';
+import { formatElapsed } from '../../time/duration.js';
 import type { RecentExecution } from '../../schema/dashboard.js';
 import type { RunDetail } from '../../schema/runs.js';
 import { h } from './dom.js';
@@ -16,7 +17,7 @@ export function openDetail(row: RecentExecution, detail: RunDetail | undefined, 
   close.addEventListener('click', () => dialog!.close());
   dialog.replaceChildren(
     h('header', {}, h('h2', { id: 'run-detail-title' }, `${row.agent} `, h('span', { class: `pill s-${row.status}` }, row.status)), close),
-    h('p', { class: 'muted' }, `${row.id} · started ${new Date(row.startTime).toLocaleString()} · ${formatDuration(row.duration)}${row.background ? ' · background' : ''}`),
+    h('p', { class: 'muted' }, `${row.id} · started ${new Date(row.startTime).toLocaleString()} · ${formatElapsed(row.duration)}${row.background ? ' · background' : ''}`),
     ...(detail ? body(row, detail, rows) : [h('p', { class: 'empty' }, 'No detail for this run in the page.')]),
     h('p', { class: 'hint' }, 'Tool-call timeline and transcript: ', h('code', {}, `agent-track show ${row.id}`)),
   );
@@ -27,7 +28,7 @@ function body(row: RecentExecution, d: RunDetail, rows: readonly RecentExecution
   const byId = new Map(rows.map((r) => [r.id, r]));
   const runText = (id: string) => {
     const r = byId.get(id);
-    return r ? `${r.agent} ${id.slice(0, 10)} (${r.status}, ${formatDuration(r.duration)})` : `${id.slice(0, 10)} (not among the recent runs)`;
+    return r ? `${r.agent} ${id.slice(0, 10)} (${r.status}, ${formatElapsed(r.duration)})` : `${id.slice(0, 10)} (not among the recent runs)`;
   };
   const tokens = d.billedTokens;
   const out: Node[] = [

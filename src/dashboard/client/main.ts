@@ -1,4 +1,5 @@
-import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } from '../../analytics/format.js';
+import { formatCount, formatPercent, formatTokens, formatUsd } from '../../analytics/format.js';
+import { formatElapsed } from '../../time/duration.js';
 import type { DashboardData } from '../../schema/dashboard.js';
 import { barRows, rangeRows, stackedColumns, type StackSeries } from './charts.js';
 import { h, uid } from './dom.js';
@@ -173,8 +174,8 @@ function durationChart(data: DashboardData): Draw {
     label: a.agent,
     low: a.p50Duration,
     high: a.p95Duration,
-    note: `${formatDuration(a.p50Duration)} · ${formatDuration(a.p95Duration)}`,
-    describe: `${a.agent}: p50 ${formatDuration(a.p50Duration)}, p95 ${formatDuration(a.p95Duration)}, mean ${formatDuration(a.avgDuration)} over ${formatCount(a.executions)} runs`,
+    note: `${formatElapsed(a.p50Duration)} · ${formatElapsed(a.p95Duration)}`,
+    describe: `${a.agent}: p50 ${formatElapsed(a.p50Duration)}, p95 ${formatElapsed(a.p95Duration)}, mean ${formatElapsed(a.avgDuration)} over ${formatCount(a.executions)} runs`,
     attrs: { 'data-agent': a.agent, 'data-p50': a.p50Duration, 'data-p95': a.p95Duration },
   }));
   return (width) => rangeRows('Median and 95th percentile duration per agent', rows, width, durationTick);
@@ -183,7 +184,7 @@ function durationChart(data: DashboardData): Draw {
 /** Axis labels: "30 s", "2 min", "1.5 h" rather than "2 min 0 s". */
 function durationTick(ms: number): string {
   if (ms === 0) return '0';
-  if (ms < 60_000) return formatDuration(ms);
+  if (ms < 60_000) return formatElapsed(ms);
   if (ms < 3_600_000) return `${Number((ms / 60_000).toFixed(1))} min`;
   return `${Number((ms / 3_600_000).toFixed(1))} h`;
 }
@@ -191,7 +192,7 @@ function durationTick(ms: number): string {
 function durationTable(data: DashboardData): HTMLElement {
   return dataTable(
     ['Agent', 'Runs', 'p50', 'p95', 'Mean'],
-    data.report.agentMetrics.map((a) => [a.agent, formatCount(a.executions), formatDuration(a.p50Duration), formatDuration(a.p95Duration), formatDuration(a.avgDuration)]),
+    data.report.agentMetrics.map((a) => [a.agent, formatCount(a.executions), formatElapsed(a.p50Duration), formatElapsed(a.p95Duration), formatElapsed(a.avgDuration)]),
   );
 }
 

@@ -1,4 +1,5 @@
-import { formatCount, formatDuration, formatPercent, formatRatio, formatTokens, formatUsd } from '../../analytics/format.js';
+import { formatCount, formatPercent, formatRatio, formatTokens, formatUsd } from '../../analytics/format.js';
+import { formatElapsed } from '../../time/duration.js';
 import type { DashboardData } from '../../schema/dashboard.js';
 import type { Anomaly, CostFigures, Report } from '../../schema/report.js';
 import { h } from './dom.js';
@@ -23,8 +24,8 @@ export function kpis(report: Report): HTMLElement {
     kpi('successRate', 'Success rate', s.successRate, formatPercent(s.successRate), rateTone(s.successRate)),
     kpi('partial', 'Partial', s.partial, formatCount(s.partial)),
     kpi('failed', 'Failed', s.failed, formatCount(s.failed), s.failed ? 'bad' : ''),
-    kpi('p50Duration', 'p50 duration', s.p50Duration, formatDuration(s.p50Duration)),
-    kpi('p95Duration', 'p95 duration', s.p95Duration, formatDuration(s.p95Duration)),
+    kpi('p50Duration', 'p50 duration', s.p50Duration, formatElapsed(s.p50Duration)),
+    kpi('p95Duration', 'p95 duration', s.p95Duration, formatElapsed(s.p95Duration)),
     kpi('totalTokensUsed', 'Tokens used', s.totalTokensUsed, formatTokens(s.totalTokensUsed)),
     kpi('costUsd', 'Cost', s.cost.usd, costText(s.cost), s.cost.usd === null ? 'warn' : ''),
     // The subagents beside the main thread of their sessions (sessions/<session>.json), when any has figures.
@@ -106,7 +107,7 @@ export function health(data: DashboardData): HTMLElement {
           { 'data-agent': agent, 'data-health': a.status },
           h('span', { class: `pill h-${a.status}` }, a.status),
           h('span', { class: 'health-agent' }, agent),
-          h('span', { class: 'health-figures', title: 'failed share of its recent runs · their mean duration · its last success' }, `${formatPercent(a.recentErrorRate)} failed · ${formatDuration(a.avgDuration)} · ✓ ${a.lastSuccess ? localTime(a.lastSuccess) : 'none'}`),
+          h('span', { class: 'health-figures', title: 'failed share of its recent runs · their mean duration · its last success' }, `${formatPercent(a.recentErrorRate)} failed · ${formatElapsed(a.avgDuration)} · ✓ ${a.lastSuccess ? localTime(a.lastSuccess) : 'none'}`),
           h('span', { class: 'health-why' }, a.reason),
         ),
       ),
@@ -143,7 +144,7 @@ export function workflows(report: Report): HTMLElement {
             'div',
             { class: 'wf-figures' },
             h('span', {}, `${formatCount(p.frequency)} ${p.frequency === 1 ? 'prompt' : 'prompts'}`),
-            h('span', {}, `avg ${formatDuration(p.avgTotalDuration)}`),
+            h('span', {}, `avg ${formatElapsed(p.avgTotalDuration)}`),
             h('span', { class: rateTone(p.successRate) }, `${formatPercent(p.successRate)} all succeeded`),
           ),
         );
@@ -173,13 +174,13 @@ function anomalyText(a: Anomaly): string {
   const times = a.scale === 'log' ? `${formatRatio(Math.round((a.value / Math.max(1, a.median)) * 10) / 10)} its median` : `${Math.abs(a.score).toFixed(1)} spreads ${a.score > 0 ? 'above' : 'below'} its median`;
   switch (a.metric) {
     case 'duration':
-      return `one run took ${formatDuration(a.value)} (median ${formatDuration(a.median)}; ${times})`;
+      return `one run took ${formatElapsed(a.value)} (median ${formatElapsed(a.median)}; ${times})`;
     case 'executions':
       return `${formatCount(a.value)} runs (median ${formatCount(Math.round(a.median))} a day; ${times})`;
     case 'successRate':
       return `${formatPercent(a.value)} success (median ${formatPercent(a.median)}; ${times})`;
     case 'p50Duration':
-      return `p50 ${formatDuration(a.value)} (median day ${formatDuration(a.median)}; ${times})`;
+      return `p50 ${formatElapsed(a.value)} (median day ${formatElapsed(a.median)}; ${times})`;
   }
 }
 
@@ -239,8 +240,8 @@ export function agentsTable(report: Report): HTMLElement {
             cell('successRate', a.successRate, formatPercent(a.successRate), rateTone(a.successRate)),
             cell('partial', a.partial, formatCount(a.partial)),
             cell('failed', a.failed, formatCount(a.failed), a.failed ? 'bad' : ''),
-            cell('p50Duration', a.p50Duration, formatDuration(a.p50Duration)),
-            cell('p95Duration', a.p95Duration, formatDuration(a.p95Duration)),
+            cell('p50Duration', a.p50Duration, formatElapsed(a.p50Duration)),
+            cell('p95Duration', a.p95Duration, formatElapsed(a.p95Duration)),
             cell('tokensUsed', a.tokens.total, formatTokens(a.tokens.total)),
             cell('costUsd', a.cost.usd, costText(a.cost)),
             h('td', { class: 'num' }, a.lastSuccess ? localTime(a.lastSuccess) : 'none'),

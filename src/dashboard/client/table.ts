@@ -1,4 +1,5 @@
-import { formatCount, formatDuration, formatTokens } from '../../analytics/format.js';
+import { formatCount, formatTokens } from '../../analytics/format.js';
+import { formatElapsed } from '../../time/duration.js';
 import type { RecentExecution } from '../../schema/dashboard.js';
 import type { RunDetail } from '../../schema/runs.js';
 import { openDetail } from './detail.js';
@@ -29,7 +30,7 @@ const COLUMNS: Column[] = [
   { key: 'startTime', label: 'Started', numeric: true, cell: (r) => h('time', { datetime: r.startTime }, localTime(r.startTime)) },
   { key: 'status', label: 'Status', numeric: false, cell: (r) => h('span', { class: `pill s-${r.status}` }, r.status) },
   { key: 'agent', label: 'Agent', numeric: false, cell: (r) => (r.background ? h('span', {}, r.agent, h('span', { class: 'muted' }, ' · bg')) : r.agent) },
-  { key: 'duration', label: 'Duration', numeric: true, right: true, cell: (r) => formatDuration(r.duration) },
+  { key: 'duration', label: 'Duration', numeric: true, right: true, cell: (r) => formatElapsed(r.duration) },
   { key: 'tokensUsed', label: 'Tokens', numeric: true, right: true, cell: (r) => formatTokens(r.tokensUsed) },
   {
     key: 'errors',

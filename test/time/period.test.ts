@@ -11,7 +11,7 @@ import {
   monthRange,
   previousPeriod,
   trailingWeek,
-} from '../../src/analytics/period.js';
+} from '../../src/time/period.js';
 
 describe('days', () => {
   test('rejects days that do not exist', () => {

@@ -1,8 +1,9 @@
+import { DAY_MS } from './duration.js';
+
 // Calendar arithmetic on day names ("YYYY-MM-DD", the day folders' local
 // dates). Days are counted as UTC calendar dates, so no daylight-saving change
 // can make a day 23 or 25 hours long or skip one.
 
-const DAY_MS = 86_400_000;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Days since 1970-01-01 for a valid day name, else null ("2026-02-30" is not a day). */
@@ -16,6 +17,16 @@ export function dayNumber(day: string): number | null {
 
 export function dayName(number: number): string {
   return new Date(number * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Local midnight at the start of a day ("YYYY-MM-DD", a day folder's name),
+ * or of the day `plusDays` after it: a local day runs 23 or 25 hours on a
+ * daylight-saving change, so its end is the next day's start.
+ */
+export function localDayStart(day: string, plusDays = 0): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + plusDays).getTime();
 }
 
 export function addDays(day: string, days: number): string {

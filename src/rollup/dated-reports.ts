@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
-import { isoWeekRange, monthRange, type Period } from '../analytics/period.js';
+import { isoWeekRange, monthRange, type Period } from '../time/period.js';
 import { memo } from '../schema/memo.js';
 import { Report } from '../schema/report.js';
-import { monthlyReportPath, weeklyReportPath } from './paths.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { monthlyReportPath, weeklyReportPath } from '../store/paths.js';
 
-// The dated reports under metrics/ (weekly/YYYY-Www.json, monthly/YYYY-MM.json)
-// as the report command reads them back. Once a period is over, its dated
+// The dated reports under metrics/ (weekly/YYYY-Www.json, monthly/YYYY-MM.json),
+// written by report runs and by retention, and read back by `report`. Once a period is over, its dated
 // report is the one record of it that outlives the day folders: retention
 // removes those only after the report is written.
 
@@ -29,6 +30,19 @@ export function datedReportPathOf(logsDir: string, period: Pick<Period, 'kind' |
   if (period.kind === 'weekly' && same(isoWeekRange(period.label))) return weeklyReportPath(logsDir, period.label);
   if (period.kind === 'monthly' && same(monthRange(period.label))) return monthlyReportPath(logsDir, period.label);
   return null;
+}
+
+/** The dated report file of an ISO week ("2026-W47") or a month ("2026-11"). */
+export function datedReportPath(logsDir: string, kind: 'weekly' | 'monthly', label: string): string {
+  return kind === 'weekly' ? weeklyReportPath(logsDir, label) : monthlyReportPath(logsDir, label);
+}
+
+/**
+ * A report file under metrics/, written whole or not at all and never through
+ * a link. `durable` (fsync) where retention removes the day folders it counts next.
+ */
+export function writeReportFile(logsDir: string, path: string, value: unknown, options: { durable?: boolean } = {}): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { ...options, within: logsDir });
 }
 
 // What a dated report must say to count as finished: its range complete.

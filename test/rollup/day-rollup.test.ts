@@ -6,11 +6,12 @@ import { ingestPayload } from '../../src/capture/ingest.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import { DaySummaryFile, DayWorkflowsFile } from '../../src/schema/summary.js';
 import { readDayRecords, type LoadIssue } from '../../src/store/records.js';
-import { daySummaryState, ensureDaySummary, loadDay, loadDaySummaries, SUMMARY_BUILDER } from '../../src/store/rollup.js';
+import { daySummaryState, loadDay, SUMMARY_BUILDER } from '../../src/rollup/day-rollup.js';
+import { daySummaryOf } from '../support/day-summary.js';
 import { summaryPath } from '../../src/store/paths.js';
 import { at, makeRecord } from '../analytics/make-record.js';
 import { isAgentEvent, loadFixture, type FixtureName } from '../support/fixtures.js';
-import { age, tempLogs, writeRecords } from './store-helpers.js';
+import { age, tempLogs, writeRecords } from '../store/store-helpers.js';
 
 const DAY = '2026-11-20';
 const LATER = Date.now() + 60_000;
@@ -46,7 +47,7 @@ function realStore(): string {
 describe('day rollups', () => {
   test('the rollup of a closed day equals a recomputation from its records', () => {
     const logs = realStore();
-    const summary = ensureDaySummary(logs, DAY, LATER, none);
+    const summary = daySummaryOf(logs, DAY, LATER, none);
     const { source, ...figures } = readFile(logs);
     const { source: workflowSource, schemaVersion: _v, day: _d, ...workflows } = readWorkflows(logs);
     const recomputed = summarizeDay(DAY, readDayRecords(logs, DAY, none));
@@ -59,16 +60,16 @@ describe('day rollups', () => {
     expect(workflowSource).toEqual(source);
     expect(daySummaryState(logs, DAY)).toBe('current');
     // A read that does not need workflows never opens workflows.json.
-    expect(loadDay(logs, DAY, LATER, none, false)).toEqual({ figures, workflows: null, rebuilt: false });
+    expect(loadDay(logs, DAY, { now: LATER, onIssue: none })).toEqual({ figures, workflows: null, rebuilt: false });
   });
 
   test('a record added to a closed day makes its rollup stale, and the next run rebuilds it', () => {
     const logs = realStore();
-    ensureDaySummary(logs, DAY, LATER, none);
+    daySummaryOf(logs, DAY, LATER, none);
     writeRecords(logs, [makeRecord({ id: 'late', agent: 'planner', start: at(2026, 11, 20, 16), duration: 7000 })]);
     age(logs, DAY, 30);
     expect(daySummaryState(logs, DAY)).toBe('stale');
-    const rebuilt = ensureDaySummary(logs, DAY, LATER, none);
+    const rebuilt = daySummaryOf(logs, DAY, LATER, none);
     expect(rebuilt.agents.planner!.durations).toEqual([4000, 7000, 9000]);
     expect(readFile(logs).agents.planner!.executions).toBe(3);
     expect(daySummaryState(logs, DAY)).toBe('current');
@@ -76,16 +77,16 @@ describe('day rollups', () => {
 
   test('a new agent folder, a rewritten record or a completions line each make it stale', () => {
     const logs = realStore();
-    ensureDaySummary(logs, DAY, LATER, none);
+    daySummaryOf(logs, DAY, LATER, none);
     writeRecords(logs, [makeRecord({ id: 'n', agent: 'brand-new', start: at(2026, 11, 20, 12) })]);
     expect(daySummaryState(logs, DAY)).toBe('stale');
 
-    ensureDaySummary(logs, DAY, LATER, none);
+    daySummaryOf(logs, DAY, LATER, none);
     writeRecords(logs, [makeRecord({ id: 'h1', agent: 'planner', start: at(2026, 11, 20, 14), duration: 4000, status: 'failed' })]);
     expect(daySummaryState(logs, DAY)).toBe('stale');
 
     age(logs, DAY, 20);
-    ensureDaySummary(logs, DAY, LATER, none);
+    daySummaryOf(logs, DAY, LATER, none);
     expect(daySummaryState(logs, DAY)).toBe('current');
     appendFileSync(join(logs, DAY, 'completions.jsonl'), '{"executionId":"x","revision":2}\n');
     expect(daySummaryState(logs, DAY)).toBe('stale');
@@ -94,7 +95,7 @@ describe('day rollups', () => {
   test('inputs written moments ago are summarised but not yet written down', () => {
     const logs = tempLogs();
     writeRecords(logs, [makeRecord({ id: 'a', start: at(2026, 11, 20, 10) })]);
-    const summary = ensureDaySummary(logs, DAY, Date.now(), none);
+    const summary = daySummaryOf(logs, DAY, Date.now(), none);
     expect(summary.executions).toBe(1);
     expect(existsSync(summaryPath(logs, DAY))).toBe(false);
     expect(daySummaryState(logs, DAY)).toBe('missing');
@@ -102,11 +103,11 @@ describe('day rollups', () => {
 
   test('a summary built by an older builder is rebuilt', () => {
     const logs = realStore();
-    ensureDaySummary(logs, DAY, LATER, none);
+    daySummaryOf(logs, DAY, LATER, none);
     const file = readFile(logs);
     writeFileSync(summaryPath(logs, DAY), JSON.stringify({ ...file, executions: 1, source: { ...file.source, builder: SUMMARY_BUILDER - 1 } }));
     expect(daySummaryState(logs, DAY)).toBe('stale');
-    expect(ensureDaySummary(logs, DAY, LATER, none).executions).toBe(9);
+    expect(daySummaryOf(logs, DAY, LATER, none).executions).toBe(9);
   });
 
   test('a corrupt summary.json is reported and rebuilt', () => {
@@ -114,18 +115,18 @@ describe('day rollups', () => {
     writeFileSync(summaryPath(logs, DAY), '{"schemaVersion":');
     expect(daySummaryState(logs, DAY)).toBe('missing');
     const issues: LoadIssue[] = [];
-    expect(ensureDaySummary(logs, DAY, LATER, (i) => issues.push(i)).executions).toBe(9);
+    expect(daySummaryOf(logs, DAY, LATER, (i) => issues.push(i)).executions).toBe(9);
     expect(issues.map((i) => i.problem)).toEqual([expect.stringContaining('it is rebuilt from the records')]);
     expect(daySummaryState(logs, DAY)).toBe('current');
   });
 
   test('a workflows.json from other inputs than summary.json makes the day stale', () => {
     const logs = realStore();
-    ensureDaySummary(logs, DAY, LATER, none);
+    daySummaryOf(logs, DAY, LATER, none);
     const workflows = readWorkflows(logs);
     writeFileSync(join(logs, DAY, 'workflows.json'), JSON.stringify({ ...workflows, workflows: {}, source: { ...workflows.source, fingerprint: { agentDirs: {}, completions: null } } }));
     expect(daySummaryState(logs, DAY)).toBe('stale');
-    expect(Object.keys(ensureDaySummary(logs, DAY, LATER, none).workflows).length).toBeGreaterThan(0);
+    expect(Object.keys(daySummaryOf(logs, DAY, LATER, none).workflows).length).toBeGreaterThan(0);
     expect(daySummaryState(logs, DAY)).toBe('current');
     unlinkSync(join(logs, DAY, 'workflows.json'));
     expect(daySummaryState(logs, DAY)).toBe('stale');
@@ -134,38 +135,38 @@ describe('day rollups', () => {
   describe('after retention deletes the raw records', () => {
     test('the summary is kept and trusted as it is', () => {
       const logs = realStore();
-      const before = ensureDaySummary(logs, DAY, LATER, none);
+      const before = daySummaryOf(logs, DAY, LATER, none);
       for (const agent of ['general-purpose', 'code-review-specialist', 'test-automation-specialist', 'planner']) {
         rmSync(join(logs, DAY, agent), { recursive: true });
       }
       unlinkSync(join(logs, DAY, 'completions.jsonl'));
       expect(daySummaryState(logs, DAY)).toBe('current');
-      expect(ensureDaySummary(logs, DAY, LATER, none)).toEqual(before);
-      expect(loadDaySummaries(logs, [DAY], LATER, none)).toEqual([before]);
+      expect(daySummaryOf(logs, DAY, LATER, none)).toEqual(before);
+      expect([daySummaryOf(logs, DAY, LATER, none)]).toEqual([before]);
       expect(Object.keys(before.workflows).length).toBeGreaterThan(0);
     });
 
     test('a pruned day without workflows.json keeps its figures and says its workflows are gone', () => {
       const logs = realStore();
-      const before = ensureDaySummary(logs, DAY, LATER, none);
+      const before = daySummaryOf(logs, DAY, LATER, none);
       for (const agent of ['general-purpose', 'code-review-specialist', 'test-automation-specialist', 'planner']) rmSync(join(logs, DAY, agent), { recursive: true });
       unlinkSync(join(logs, DAY, 'workflows.json'));
       expect(daySummaryState(logs, DAY)).toBe('current');
       const issues: LoadIssue[] = [];
-      expect(ensureDaySummary(logs, DAY, LATER, (i) => issues.push(i))).toEqual({ ...before, workflows: {}, openPrompts: [] });
+      expect(daySummaryOf(logs, DAY, LATER, (i) => issues.push(i))).toEqual({ ...before, workflows: {}, openPrompts: [] });
       expect(issues.map((i) => i.problem)).toEqual([expect.stringContaining('the workflows of this day are left out')]);
     });
 
     test('record folders emptied but left in place still count as pruned', () => {
       const logs = realStore();
-      const before = ensureDaySummary(logs, DAY, LATER, none);
+      const before = daySummaryOf(logs, DAY, LATER, none);
       for (const agent of ['general-purpose', 'code-review-specialist', 'test-automation-specialist', 'planner']) {
         const dir = join(logs, DAY, agent);
         for (const name of readdirSync(dir)) unlinkSync(join(dir, name));
         expect(readdirSync(dir)).toEqual([]);
       }
       expect(daySummaryState(logs, DAY)).toBe('current');
-      expect(ensureDaySummary(logs, DAY, LATER, none)).toEqual(before);
+      expect(daySummaryOf(logs, DAY, LATER, none)).toEqual(before);
     });
   });
 
@@ -174,9 +175,9 @@ describe('day rollups', () => {
     writeFileSync(join(logs, DAY, 'planner', 'exec-broken.json'), 'nope');
     age(logs, DAY);
     const first: LoadIssue[] = [];
-    ensureDaySummary(logs, DAY, LATER, (i) => first.push(i));
+    daySummaryOf(logs, DAY, LATER, (i) => first.push(i));
     const second: LoadIssue[] = [];
-    ensureDaySummary(logs, DAY, LATER, (i) => second.push(i));
+    daySummaryOf(logs, DAY, LATER, (i) => second.push(i));
     expect(first).toHaveLength(1);
     expect(second).toEqual(first);
     expect(readFile(logs).skipped).toEqual({ count: 1, samples: [{ path: 'planner/exec-broken.json', problem: first[0]!.problem }] });
@@ -188,7 +189,7 @@ describe('day rollups', () => {
     const now = new Date(2026, 10, 20, 12, 0).getTime();
     const today = new Date(now);
     writeRecords(logs, [makeRecord({ id: 't', start: new Date(today.getFullYear(), today.getMonth(), today.getDate(), 0, 1).getTime() })]);
-    const [summary] = loadDaySummaries(logs, [summaryDay(now)], now + 3_600_000, none);
+    const summary = daySummaryOf(logs, summaryDay(now), now + 3_600_000, none);
     expect(summary!.executions).toBe(1);
     expect(existsSync(summaryPath(logs, summaryDay(now)))).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { LoadIssue } from './records.js';
-import { rebuildDay, type LoadedDay } from './rollup.js';
+import type { LoadIssue } from '../store/records.js';
+import { loadDay, type LoadedDay } from './day-rollup.js';
 
 // Rebuilding rollups reads every record of every stale day: a million files
 // on a big store's first report, where parsing, not the disk, is the cost. The
@@ -28,9 +28,7 @@ type Message = { kind: 'issue'; issue: LoadIssue } | { kind: 'day'; day: string;
 export async function rebuildDays(
   logsDir: string,
   days: readonly string[],
-  now: number,
-  onIssue: (issue: LoadIssue) => void,
-  withWorkflows: boolean,
+  { now, onIssue, workflows: withWorkflows = false }: { now: number; onIssue: (issue: LoadIssue) => void; workflows?: boolean },
 ): Promise<Map<string, LoadedDay>> {
   const results = new Map<string, LoadedDay>();
   const bundle = runningBundle();
@@ -42,7 +40,7 @@ export async function rebuildDays(
   }
   // Sequential path, and the days of any worker that failed.
   for (const day of days) {
-    if (!results.has(day)) results.set(day, rebuildDay(logsDir, day, now, onIssue, withWorkflows));
+    if (!results.has(day)) results.set(day, loadDay(logsDir, day, { now, onIssue, workflows: withWorkflows, from: 'records' }));
   }
   return results;
 }
@@ -67,7 +65,7 @@ export function runRollupWorker(): void {
   const job = workerData as Job;
   const onIssue = (issue: LoadIssue) => port.postMessage({ kind: 'issue', issue } satisfies Message);
   for (const day of job.days) {
-    port.postMessage({ kind: 'day', day, loaded: rebuildDay(job.logsDir, day, job.now, onIssue, job.withWorkflows) } satisfies Message);
+    port.postMessage({ kind: 'day', day, loaded: loadDay(job.logsDir, day, { now: job.now, onIssue, workflows: job.withWorkflows, from: 'records' }) } satisfies Message);
   }
 }
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
-import { isoWeekPeriod } from '../../src/analytics/period.js';
+import { isoWeekPeriod } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report.js';
-import { readFinishedReport } from '../../src/store/dated-reports.js';
+import { readFinishedReport } from '../../src/rollup/dated-reports.js';
 import { at, makeRecord } from '../analytics/make-record.js';
 
 // A finished dated report is the one record of its period once retention took

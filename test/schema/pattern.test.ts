@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { priorityFor } from '../../src/capture/priority';
-import { configuredPatternError, matchesConfiguredPattern, matchesGlob } from '../../src/config/pattern';
+import { configuredPatternError, matchesConfiguredPattern, matchesGlob } from '../../src/schema/pattern';
 import { runHook } from '../support/cli';
 
 // Configured patterns run on prompts inside the hook: a catastrophic one must

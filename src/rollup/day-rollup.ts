@@ -11,9 +11,9 @@ import {
   type DayWorkflows,
   type Fingerprint,
 } from '../schema/summary.js';
-import { writeFileAtomic } from './atomic.js';
-import { COMPLETIONS_FILE, dayDir, localDay, PRUNED_MARKER, summaryPath, WORKFLOWS_FILE } from './paths.js';
-import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, type IssueSink } from './records.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { COMPLETIONS_FILE, dayDir, localDay, PRUNED_MARKER, summaryPath, WORKFLOWS_FILE } from '../store/paths.js';
+import { hasRecordFiles, listRecordDirs, readDayFacts, SETTLE_MS, type IssueSink } from '../store/records.js';
 
 // Day rollups: the summary of a closed day, so reports over weeks, months and
 // years read a couple of small files per day instead of every record. One
@@ -38,7 +38,7 @@ import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, type IssueSink 
 // Retention. Once a day's raw records are deleted, its rollup files are kept
 // and trusted as they are: a day folder with a summary and no record files is
 // "pruned", not stale, and is never rebuilt (there is nothing to rebuild it
-// from). A retention job calls ensureDaySummary(logsDir, day, now, onIssue),
+// from). A retention job loads the day (loadDay with its workflows),
 // checks daySummaryState(logsDir, day) === 'current', and only then deletes
 // the day's record folders (whole folders; completions.jsonl may go too),
 // keeping summary.json and workflows.json. A record can still reach a
@@ -48,8 +48,6 @@ import { hasRecordFiles, listDays, listRecordDirs, readDayFacts, type IssueSink 
 
 /** Bump when the summary builder changes: older rollups are then rebuilt from their records. */
 export const SUMMARY_BUILDER = 2;
-/** Inputs must have been quiet this long before a rollup of them is written. */
-export const SETTLE_MS = 2_000;
 
 export type DaySummaryState = 'current' | 'stale' | 'missing';
 
@@ -81,26 +79,46 @@ export function daySummaryState(logsDir: string, day: string): DaySummaryState {
   return isPruned(inputs, logsDir, day) ? 'current' : 'stale';
 }
 
-/**
- * The day's whole summary: from its rollup when that is current, otherwise
- * built from the records and (when they are settled) written atomically.
- * Files that were skipped are reported through `onIssue` either way.
- */
-export function ensureDaySummary(logsDir: string, day: string, now: number, onIssue: IssueSink): DaySummary {
-  const loaded = loadDay(logsDir, day, now, onIssue, true);
-  return { ...loaded.figures, ...(loaded.workflows ?? { workflows: {}, openPrompts: [] }) };
+export interface DayLoad {
+  now: number;
+  onIssue: IssueSink;
+  /** Also the day's workflow tallies (only reports over a period read them); a day rebuilt from its records has them anyway. */
+  workflows?: boolean;
+  /**
+   * Where from. By default a closed day through its rollup when that can be
+   * used as it is, else (and today, or later, always) from its records.
+   * 'rollup': only through the rollup, null when the records would have to be read.
+   * 'records': from the records even when the rollup is current.
+   */
+  from?: 'rollup' | 'records';
+  /** Write a closed day's rollup once its records are settled (the default); false: written nowhere. */
+  save?: boolean;
 }
 
-/** A day as reports use it: a closed day through its rollup, today (or later) from the records, never written. */
-export function loadDay(logsDir: string, day: string, now: number, onIssue: IssueSink, withWorkflows: boolean): LoadedDay {
-  return peekDay(logsDir, day, now, onIssue, withWorkflows) ?? rebuildDay(logsDir, day, now, onIssue, withWorkflows);
+/**
+ * The one entry point to a day's summary. Files that were skipped are
+ * reported through `onIssue` whichever way the day was read.
+ */
+export function loadDay(logsDir: string, day: string, load: DayLoad & { from: 'rollup' }): LoadedDay | null;
+export function loadDay(logsDir: string, day: string, load: DayLoad): LoadedDay;
+export function loadDay(logsDir: string, day: string, load: DayLoad): LoadedDay | null {
+  const workflows = load.workflows ?? false;
+  if (load.from === 'records') return rebuildDay(logsDir, day, load.now, load.onIssue, { workflows, save: load.save ?? true });
+  const peeked = peekDay(logsDir, day, load.now, load.onIssue, workflows);
+  if (peeked || load.from === 'rollup') return peeked;
+  return rebuildDay(logsDir, day, load.now, load.onIssue, { workflows, save: load.save ?? true });
+}
+
+/** A day's figures and workflows as one summary (no workflows when they were not loaded). */
+export function wholeSummary(figures: DayFigures, workflows: DayWorkflows | null): DaySummary {
+  return { ...figures, ...(workflows ?? { workflows: {}, openPrompts: [] }) };
 }
 
 /**
  * The day from its rollup when that can be used as it is; null when the day
  * has to be read from its records (today, or a stale or missing rollup).
  */
-export function peekDay(logsDir: string, day: string, now: number, onIssue: IssueSink, withWorkflows: boolean): LoadedDay | null {
+function peekDay(logsDir: string, day: string, now: number, onIssue: IssueSink, withWorkflows: boolean): LoadedDay | null {
   if (day >= localDay(now)) return null;
   const file = readSummaryFile(logsDir, day, onIssue);
   const inputs = takeInputs(logsDir, day);
@@ -118,10 +136,10 @@ export function peekDay(logsDir: string, day: string, now: number, onIssue: Issu
   return { figures, workflows, rebuilt: false };
 }
 
-/** The day read from its records; a closed day's rollup is written when its records are settled. */
-export function rebuildDay(logsDir: string, day: string, now: number, onIssue: IssueSink, withWorkflows: boolean): LoadedDay {
+/** The day read from its records; a closed day's rollup is written (unless `save` is false) when its records are settled. */
+function rebuildDay(logsDir: string, day: string, now: number, onIssue: IssueSink, options: { workflows: boolean; save: boolean }): LoadedDay {
   const open = day >= localDay(now);
-  const inputs = open ? null : takeInputs(logsDir, day);
+  const inputs = open || !options.save ? null : takeInputs(logsDir, day);
   const summary = summarizeRecords(logsDir, day, onIssue);
   if (inputs) {
     const after = takeInputs(logsDir, day);
@@ -129,11 +147,11 @@ export function rebuildDay(logsDir: string, day: string, now: number, onIssue: I
       write(logsDir, day, summary, { builder: SUMMARY_BUILDER, builtAt: now, fingerprint: inputs.fingerprint }, onIssue);
     }
   }
-  return split(summary, withWorkflows, true);
+  return split(summary, options.workflows, true);
 }
 
 /** The day's summary straight from its records, written nowhere. */
-export function summarizeRecords(logsDir: string, day: string, onIssue: IssueSink): DaySummary {
+function summarizeRecords(logsDir: string, day: string, onIssue: IssueSink): DaySummary {
   const skipped: SkippedFile[] = [];
   const dir = dayDir(logsDir, day);
   const records = readDayFacts(logsDir, day, (issue) => {
@@ -141,17 +159,6 @@ export function summarizeRecords(logsDir: string, day: string, onIssue: IssueSin
     onIssue(issue);
   });
   return summarizeDay(day, records, skipped);
-}
-
-/** Whole summaries of the given days that have a folder. */
-export function loadDaySummaries(logsDir: string, days: readonly string[], now: number, onIssue: IssueSink): DaySummary[] {
-  const wanted = new Set(days);
-  return listDays(logsDir)
-    .filter((day) => wanted.has(day))
-    .map((day) => {
-      const loaded = loadDay(logsDir, day, now, onIssue, true);
-      return { ...loaded.figures, ...(loaded.workflows ?? { workflows: {}, openPrompts: [] }) };
-    });
 }
 
 function split(summary: DaySummary, withWorkflows: boolean, rebuilt: boolean): LoadedDay {
