@@ -11,6 +11,7 @@ import { errorLogPath, localDay, RECORD_NAME } from '../store/paths.js';
 import { listDays } from '../store/records.js';
 import { createContext, type CommandContext } from './context.js';
 import { printable } from '../render/sanitize.js';
+import { paint, type Style } from '../render/ansi.js';
 
 // `agent-track doctor`: is tracking wired up, and is it working? Each check
 // says what it found and, when something is off, what to do about it.
@@ -239,6 +240,7 @@ function errorsCheck(ctx: CommandContext): Check {
 }
 
 const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗' };
+const STYLE: Record<Level, Style> = { ok: 'good', warn: 'warn', fail: 'bad' };
 
 export function doctorCommand(): Command {
   return new Command('doctor')
@@ -251,9 +253,8 @@ export function doctorCommand(): Command {
       if (options.json) {
         ctx.stdout.write(`${JSON.stringify({ ok: !failed, checks }, null, 2)}\n`);
       } else {
-        const paint = (level: Level, text: string) => (!ctx.color ? text : `\u001b[${level === 'ok' ? 32 : level === 'warn' ? 33 : 31}m${text}\u001b[39m`);
         for (const check of checks) {
-          ctx.stdout.write(`${paint(check.level, MARK[check.level])} ${printable(check.title)}\n`);
+          ctx.stdout.write(`${paint(MARK[check.level], STYLE[check.level], ctx.color)} ${printable(check.title)}\n`);
           // Details quote hook errors and file contents: printable, so no escape sequence reaches the terminal.
           for (const line of check.details) ctx.stdout.write(`    ${printable(line)}\n`);
         }
