@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { dailySummaries, recentExecutions } from '../analytics/dashboard.js';
-import { formatCount } from '../analytics/format.js';
+import { formatBytes, formatCount } from '../analytics/format.js';
 import { addDays, previousPeriod, type Period } from '../analytics/period.js';
 import { PAGE_ASSETS } from '../dashboard/assets.js';
 import { dashboardHtml } from '../dashboard/page.js';
@@ -63,7 +63,7 @@ async function runDashboard(options: DashboardOptions): Promise<number> {
   if (data.recordedDays === null) {
     ctx.stdout.write(`No subagent executions recorded yet in ${ctx.logsDir}: wrote an empty dashboard that says how to start (agent-track install).\n`);
   } else {
-    ctx.stdout.write(`Dashboard of ${formatCount(runs)} executions from ${period.from} to ${period.to} (${kilobytes(html)}):\n`);
+    ctx.stdout.write(`Dashboard of ${formatCount(runs)} executions from ${period.from} to ${period.to} (${formatBytes(Buffer.byteLength(html))}):\n`);
   }
   ctx.stdout.write(`${path}\n`);
   if (options.open) await openInBrowser(path, ctx);
@@ -118,9 +118,6 @@ function recentDetails(ctx: CommandContext, days: readonly string[], recent: rea
   return details;
 }
 
-function kilobytes(text: string): string {
-  return `${Math.round(Buffer.byteLength(text) / 1024).toLocaleString('en-US')} KB`;
-}
 
 /**
  * The platform's way to open a file in the default browser. A machine

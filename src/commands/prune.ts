@@ -11,7 +11,8 @@ import { prune, resultOf } from '../retention/prune.js';
 import type { DatedKind } from '../retention/reports.js';
 import { Ledger, type PruneResult } from '../retention/result.js';
 import { errorText } from '../retention/remove.js';
-import { pruneText } from '../retention/text.js';
+import { pruneDocument } from '../render/prune-view.js';
+import { renderTerminal } from '../render/terminal.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { LockTimeoutError, withLock } from '../store/lock.js';
 import { localDay, monthlyReportPath, PRUNE_LOCK, weeklyReportPath } from '../store/paths.js';
@@ -112,7 +113,8 @@ function runPrune(options: PruneOptions): number {
       return 0;
     }
   }
-  ctx.stdout.write(options.json ? `${JSON.stringify({ ran: true, ...result }, null, 2)}\n` : printable(pruneText(result, new Date(ctx.now)), { lines: true }));
+  const width = ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity;
+  ctx.stdout.write(options.json ? `${JSON.stringify({ ran: true, ...result }, null, 2)}\n` : renderTerminal(pruneDocument(result, new Date(ctx.now)), { width, color: ctx.color }));
   return result.failed.length ? 1 : 0;
 }
 

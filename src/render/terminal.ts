@@ -80,7 +80,8 @@ function renderLines(block: Lines, width: number, paint: Paint): string[] {
   const out: string[] = [];
   for (const item of block.items) {
     const lines = wrap(cellText(item.text), width - 2);
-    out.push(...lines.map((l, i) => (i === 0 ? `• ${paint(l, toneOf(item.text))}` : `  ${paint(l, toneOf(item.text))}`)));
+    const bullet = block.plain ? '' : '• ';
+    out.push(...lines.map((l, i) => (i === 0 ? `${bullet}${paint(l, toneOf(item.text))}` : `  ${paint(l, toneOf(item.text))}`)));
     if (item.detail) out.push(...wrap(item.detail, width - 4).map((l, i) => (i === 0 ? `  → ${l}` : `    ${l}`)));
   }
   if (block.note) out.push(...wrap(block.note, width).map((l) => paint(l, 'dim')));
