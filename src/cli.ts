@@ -30,6 +30,8 @@ const program = new Command('agent-track')
   .addOption(new Option('--project <name>', "another project's logs folder, by its path or folder name (see `agent-track report --all-projects`)"))
   .addOption(new Option('--config <file>', 'config file (default: agent-track.json beside the logs folder)').env('AGENT_TRACK_CONFIG'))
   .showHelpAfterError('(run with --help for usage)')
+  // Commander's own errors (unknown flag, conflicting flags) read like ours: "agent-track: ...".
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'agent-track: ')) })
   .exitOverride();
 
 program
@@ -54,14 +56,15 @@ const commands: Command[] = [
   checkCommand(),
   dashboardCommand(),
   pricesCommand(),
-  rollupWorkerCommand(),
   pruneCommand(),
   exportCommand(),
 ];
+// Not for people: report and trends start it in worker threads.
+const hidden: Command[] = [rollupWorkerCommand()];
 
-for (const command of commands) {
+for (const command of [...commands, ...hidden]) {
   command.copyInheritedSettings(program);
-  program.addCommand(command);
+  program.addCommand(command, { hidden: hidden.includes(command) });
 }
 
 // `agent-track report | head` closes the pipe early: that is not an error.

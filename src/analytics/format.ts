@@ -47,3 +47,15 @@ export function formatSigned(value: number | null, suffix = '', decimals = 0): s
 function trim(value: number, decimals: number): string {
   return String(Number(value.toFixed(decimals)));
 }
+
+/** 512 B, 3.4 KB, 120 MB: binary units, one decimal below 10. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}

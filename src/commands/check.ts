@@ -1,7 +1,7 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { alertsOf } from '../analytics/alerts.js';
 import type { CheckOutput } from '../schema/check.js';
-import { createContext, UsageError, type GlobalOptions } from './context.js';
+import { createContext, type GlobalOptions } from './context.js';
 import { Warnings } from '../render/warnings.js';
 import { collectStatus } from './reporting.js';
 
@@ -18,14 +18,13 @@ export function checkCommand(): Command {
   return new Command('check')
     .description('exit 1 when a budget is spent or an agent is failing, 0 otherwise (for CI and cron); prints the reasons')
     .option('--json', 'print the result as JSON (ok, problems, warnings, budgets)')
-    .option('--quiet', 'print nothing; the exit code says it all')
+    .addOption(new Option('--quiet', 'print nothing; the exit code says it all').conflicts('json'))
     .action(async (_options: unknown, command: Command) => {
       process.exitCode = await runCheck(command.optsWithGlobals<CheckOptions>());
     });
 }
 
 async function runCheck(options: CheckOptions): Promise<number> {
-  if (options.json && options.quiet) throw new UsageError('--json and --quiet contradict each other');
   const ctx = createContext(options);
   const warnings = new Warnings();
   const { status } = await collectStatus(ctx, warnings);

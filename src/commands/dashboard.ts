@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { dailySummaries, recentExecutions } from '../analytics/dashboard.js';
-import { formatCount } from '../analytics/format.js';
-import { addDays, customPeriod, previousPeriod, type Period } from '../time/period.js';
+import { formatBytes, formatCount } from '../analytics/format.js';
+import { addDays, previousPeriod, type Period } from '../time/period.js';
 import { PAGE_ASSETS } from '../dashboard/assets.js';
 import { dashboardHtml } from '../dashboard/page.js';
 import type { DashboardData } from '../schema/dashboard.js';
@@ -13,8 +13,8 @@ import { projectName } from '../store/location.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import type { RunDetail } from '../schema/runs.js';
 import { runDetail } from '../analytics/runs.js';
-import { createContext, outFile, UsageError, type CommandContext, type GlobalOptions } from './context.js';
-import { periodOf } from './report.js';
+import { createContext, outFile, type CommandContext, type GlobalOptions } from './context.js';
+import { daysOption, sinceOption, untilOption, windowOf, type WindowOptions } from './options.js';
 import { BASELINE_DAYS, Reporter } from '../rollup/reporter.js';
 import { SummarySource } from '../rollup/summary-source.js';
 import { Warnings } from '../render/warnings.js';
@@ -31,12 +31,9 @@ const MAX_DASHBOARD_DAYS = 366;
 /** The recent-executions table reads at most this many of the latest recorded days. */
 const RECENT_DAYS_READ = 2;
 
-interface DashboardOptions extends GlobalOptions {
+interface DashboardOptions extends GlobalOptions, WindowOptions {
   out?: string;
   open?: boolean;
-  days?: string;
-  since?: string;
-  until?: string;
 }
 
 export function dashboardCommand(): Command {
@@ -44,9 +41,9 @@ export function dashboardCommand(): Command {
     .description('write a self-contained HTML dashboard with charts: runs, outcomes, durations, tokens, cost, tools, workflows, health')
     .option('--out <file>', 'write it here (default: <logs>/metrics/dashboard.html)')
     .option('--open', 'open it in the default browser afterwards ($BROWSER, open, or xdg-open)')
-    .option('--days <n>', `the n days ending --until (default: ${DEFAULT_DASHBOARD_DAYS})`)
-    .option('--since <date>', 'first day, YYYY-MM-DD, or a span such as 90d')
-    .option('--until <date>', 'last day, YYYY-MM-DD (default: today)')
+    .addOption(daysOption(DEFAULT_DASHBOARD_DAYS, MAX_DASHBOARD_DAYS))
+    .addOption(sinceOption())
+    .addOption(untilOption())
     .action(async (_options: unknown, command: Command) => {
       process.exitCode = await runDashboard(command.optsWithGlobals<DashboardOptions>());
     });
@@ -54,7 +51,7 @@ export function dashboardCommand(): Command {
 
 async function runDashboard(options: DashboardOptions): Promise<number> {
   const ctx = createContext(options);
-  const period = dashboardPeriod(options, localDay(ctx.now));
+  const period = windowOf(options, localDay(ctx.now));
   // Checked before the work: the default, under the logs folder, is made on demand.
   const path = options.out === undefined ? resolve(ctx.cwd, dashboardPath(ctx.logsDir)) : outFile(ctx.cwd, options.out);
   const warnings = new Warnings();
@@ -67,23 +64,12 @@ async function runDashboard(options: DashboardOptions): Promise<number> {
   if (data.recordedDays === null) {
     ctx.stdout.write(`No subagent executions recorded yet in ${ctx.logsDir}: wrote an empty dashboard that says how to start (agent-track install).\n`);
   } else {
-    ctx.stdout.write(`Dashboard of ${formatCount(runs)} executions from ${period.from} to ${period.to} (${kilobytes(html)}):\n`);
+    ctx.stdout.write(`Dashboard of ${formatCount(runs)} executions from ${period.from} to ${period.to} (${formatBytes(Buffer.byteLength(html))}):\n`);
   }
   ctx.stdout.write(`${path}\n`);
   if (options.open) await openInBrowser(path, ctx);
   warnings.flush(ctx.stderr);
   return 0;
-}
-
-export function dashboardPeriod(options: Pick<DashboardOptions, 'days' | 'since' | 'until'>, today: string): Period {
-  if (options.days !== undefined && options.since !== undefined) throw new UsageError('choose one: --days or --since');
-  if (options.since !== undefined) return periodOf({ since: options.since, until: options.until }, today);
-  const days = options.days === undefined ? DEFAULT_DASHBOARD_DAYS : Number(options.days);
-  if (!Number.isInteger(days) || days < 1 || days > MAX_DASHBOARD_DAYS) {
-    throw new UsageError(`--days expects a whole number from 1 to ${MAX_DASHBOARD_DAYS}, not "${options.days}"`);
-  }
-  const until = periodOf({ until: options.until ?? today }, today).to;
-  return customPeriod(addDays(until, 1 - days), until, today);
 }
 
 /** Everything the page shows, from the same builders as `report`, `trends` and `status`. */
@@ -133,9 +119,6 @@ function recentDetails(ctx: CommandContext, days: readonly string[], recent: rea
   return details;
 }
 
-function kilobytes(text: string): string {
-  return `${Math.round(Buffer.byteLength(text) / 1024).toLocaleString('en-US')} KB`;
-}
 
 /**
  * The platform's way to open a file in the default browser. A machine

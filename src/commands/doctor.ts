@@ -11,6 +11,8 @@ import { resolveProjectDir } from '../store/location.js';
 import { errorLogPath, localDay, RECORD_NAME } from '../store/paths.js';
 import { listDays } from '../store/records.js';
 import { createContext, type CommandContext } from './context.js';
+import type { Document, Tone } from '../render/document.js';
+import { renderTerminal } from '../render/terminal.js';
 import { printable } from '../render/sanitize.js';
 import type { CheckLevel, DoctorCheck } from '../schema/doctor.js';
 import { memo } from '../schema/memo.js';
@@ -239,6 +241,19 @@ function errorsCheck(ctx: CommandContext): Check {
 }
 
 const MARK: Record<Level, string> = { ok: '✓', warn: '!', fail: '✗' };
+const TONE: Record<Level, Tone> = { ok: 'good', warn: 'warn', fail: 'bad' };
+
+/** The checks as a Document, drawn by the same renderer as the reports: each check's mark and title, its details indented under it. */
+function doctorDocument(logsDir: string, checks: Check[]): Document {
+  const failed = checks.some((c) => c.level === 'fail');
+  const items = checks.flatMap((check) => [{ text: { text: `${MARK[check.level]} ${check.title}`, tone: TONE[check.level] } }, ...check.details.map((line) => ({ text: `    ${line}` }))]);
+  return {
+    title: `agent-track doctor: ${logsDir}`,
+    blocks: [{ kind: 'lines', plain: true, items, note: failed ? 'Something needs fixing (see ✗ above).' : 'Tracking is set up.' }],
+    notes: [],
+    csv: { columns: [], rows: [] },
+  };
+}
 
 export function doctorCommand(): Command {
   return new Command('doctor')
@@ -251,13 +266,9 @@ export function doctorCommand(): Command {
       if (options.json) {
         ctx.stdout.write(`${JSON.stringify({ ok: !failed, checks }, null, 2)}\n`);
       } else {
-        const paint = (level: Level, text: string) => (!ctx.color ? text : `\u001b[${level === 'ok' ? 32 : level === 'warn' ? 33 : 31}m${text}\u001b[39m`);
-        for (const check of checks) {
-          ctx.stdout.write(`${paint(check.level, MARK[check.level])} ${printable(check.title)}\n`);
-          // Details quote hook errors and file contents: printable, so no escape sequence reaches the terminal.
-          for (const line of check.details) ctx.stdout.write(`    ${printable(line)}\n`);
-        }
-        ctx.stdout.write(failed ? '\nSomething needs fixing (see ✗ above).\n' : '\nTracking is set up.\n');
+        // The renderer passes every text through printable: details quote hook errors and file contents.
+        const width = ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity;
+        ctx.stdout.write(renderTerminal(doctorDocument(ctx.logsDir, checks), { width, color: ctx.color }));
       }
       process.exitCode = failed ? 1 : 0;
     });

@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { RedactKind, type RedactKind as Redact } from '../schema/config.js';
 import type { ExportSummary } from '../schema/export.js';
 import { acquireLock, LockTimeoutError, releaseLock } from '../store/lock.js';
 import { exportLockPath, localDay } from '../store/paths.js';
 import { projectName, resolveConfigPath } from '../store/location.js';
 import { createContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
-import { periodOf } from './report.js';
+import { periodOf } from './options.js';
 import { localDayStart } from '../time/period.js';
 
 // `agent-track export`: send the records as OpenTelemetry traces to a
@@ -44,14 +44,13 @@ export function exportCommand(): Command {
     .option('--redact <kinds>', `send hashes instead of these texts, comma-separated: ${RedactKind.options.join(', ')} (adds to config export.redact)`)
     .option('--dry-run', 'print the OTLP/JSON request it would send; send nothing, mark nothing')
     .option('--json', 'print a summary as JSON (schema/export-summary.schema.json)')
-    .option('--cron', 'print a crontab entry that runs this export hourly (installs nothing)')
+    .addOption(new Option('--cron', 'print a crontab entry that runs this export hourly (installs nothing)').conflicts(['dryRun', 'json']))
     .action(async (_options: unknown, command: Command) => {
       process.exitCode = await runExportCommand(command.optsWithGlobals<ExportOptions>());
     });
 }
 
 async function runExportCommand(options: ExportOptions): Promise<number> {
-  if (options.cron && (options.dryRun || options.json)) throw new UsageError('--cron only prints a crontab entry: leave out --dry-run and --json');
   const redactFlag = redactKinds(options.redact);
   const ctx = createContext(options);
   const today = localDay(ctx.now);

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { Command } from 'commander';
-import { parseDuration } from '../time/duration.js';
 import { loadConfig } from '../config/load.js';
+import { parseDuration } from '../time/duration.js';
 import { dayNumber, localDayStart } from '../time/period.js';
 import { claudeProjectsDir } from '../import/discover.js';
 import { projectKey } from '../import/project-key.js';
@@ -9,6 +9,7 @@ import { importTranscripts, type ImportResult } from '../import/import.js';
 import { resolveConfigPath, resolveProjectDir } from '../store/location.js';
 import { ImportSummary } from '../schema/import.js';
 import { createContext, UsageError, UserError, type GlobalOptions } from './context.js';
+import { sinceInstant, sinceOption } from './options.js';
 import { progressBar } from '../render/progress.js';
 import { registerProjects, registryPath } from '../store/projects.js';
 
@@ -27,7 +28,7 @@ export function importCommand(): Command {
   return new Command('import')
     .description("record the subagent runs in Claude Code's transcripts ($CLAUDE_CONFIG_DIR/projects or ~/.claude/projects)")
     .option('--all-projects', "every project: each run goes to the logs folder of the project it ran in (or all to --logs-dir)")
-    .option('--since <date>', 'only sessions written and runs started since: YYYY-MM-DD, or a span such as 30d')
+    .addOption(sinceOption('only sessions written and runs started since: YYYY-MM-DD, or a span such as 30d'))
     .option('--dry-run', 'count what would be written, write nothing')
     .option('--json', 'print the summary as JSON (schema/import.schema.json)')
     .action((_options: unknown, command: Command) => {
@@ -67,12 +68,10 @@ function runImport(options: ImportOptions): number {
   return 0;
 }
 
-/** YYYY-MM-DD (local midnight), or a span back from now such as 30d. */
 function sinceOf(text: string, now: number): number {
-  if (dayNumber(text) !== null) return localDayStart(text);
-  const span = parseDuration(text);
-  if (span === null) throw new UsageError(`--since ${text}: expected YYYY-MM-DD or a span such as 30d`);
-  return now - span;
+  const since = sinceInstant(text, now);
+  if (since === null) throw new UsageError(`--since ${text}: expected YYYY-MM-DD or a span such as 30d`);
+  return since;
 }
 
 function summaryText(summary: ImportSummary, result: ImportResult, project: string | null): string {

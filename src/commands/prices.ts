@@ -1,11 +1,12 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { buildPriceList } from '../analytics/price-list.js';
 import { addDays } from '../time/period.js';
 import type { PriceList } from '../schema/prices.js';
 import { localDay } from '../store/paths.js';
-import { FORMATS, render, type Format } from '../render/output.js';
+import { render, type Format } from '../render/output.js';
 import { pricesDocument } from '../render/prices-view.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
+import { formatOf, formatOption, jsonOption, wholeNumber } from './options.js';
 import { SummarySource } from '../rollup/summary-source.js';
 import { Warnings } from '../render/warnings.js';
 
@@ -17,19 +18,19 @@ export const DEFAULT_PRICE_DAYS = 30;
 const MAX_PRICE_DAYS = 3_660;
 
 interface PricesOptions extends GlobalOptions {
-  days?: string;
+  days: number;
   model: string[];
-  format?: string;
+  format: Format;
   json?: boolean;
 }
 
 export function pricesCommand(): Command {
   return new Command('prices')
     .description('the price per million tokens of each model in use, and where it comes from')
-    .option('--days <n>', `models recorded in the n days ending today (default: ${DEFAULT_PRICE_DAYS})`)
+    .addOption(new Option('--days <n>', 'models recorded in the n days ending today').argParser(wholeNumber('--days', 1, MAX_PRICE_DAYS)).default(DEFAULT_PRICE_DAYS))
     .option('--model <id>', 'also show this model, used or not (repeat for several)', (value: string, list: string[]) => [...list, value], [])
-    .option('--format <format>', `output format: ${FORMATS.join(', ')} (default: table)`)
-    .option('--json', 'short for --format json')
+    .addOption(formatOption())
+    .addOption(jsonOption())
     .action(async (_options: unknown, command: Command) => {
       process.exitCode = await runPrices(command.optsWithGlobals<PricesOptions>());
     });
@@ -38,10 +39,7 @@ export function pricesCommand(): Command {
 async function runPrices(options: PricesOptions): Promise<number> {
   const ctx = createContext(options);
   const format = formatOf(options);
-  const days = options.days === undefined ? DEFAULT_PRICE_DAYS : Number(options.days);
-  if (!Number.isInteger(days) || days < 1 || days > MAX_PRICE_DAYS) {
-    throw new UsageError(`--days expects a whole number from 1 to ${MAX_PRICE_DAYS}, not "${options.days}"`);
-  }
+  const days = options.days;
   const requested = [...new Set(options.model.map((m) => m.trim()))];
   if (requested.some((m) => m === '')) throw new UsageError('--model needs a model id');
 
@@ -63,13 +61,4 @@ async function runPrices(options: PricesOptions): Promise<number> {
   ctx.stdout.write(render(list, () => pricesDocument(list), format, { width, color: ctx.color }));
   warnings.flush(ctx.stderr);
   return 0;
-}
-
-function formatOf(options: PricesOptions): Format {
-  if (options.json && options.format !== undefined && options.format !== 'json') {
-    throw new UsageError(`--json and --format ${options.format} contradict each other`);
-  }
-  const format = options.json ? 'json' : (options.format ?? 'table');
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}": use ${FORMATS.join(', ')}`);
-  return format as Format;
 }

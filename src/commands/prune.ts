@@ -1,16 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { isoWeekPeriod, monthPeriod } from '../time/period.js';
 import { DURATION_HELP, formatDurationSetting, parseDuration } from '../time/duration.js';
 import { cronEntry } from '../retention/cron.js';
 import { RefusedLogsDirError, resolveLogsRoot } from '../retention/guard.js';
 import { type RetentionPolicy } from '../retention/policy.js';
+import { DEFAULT_CONFIG } from '../schema/config.js';
 import { prune, resultOf } from '../retention/prune.js';
 import type { DatedKind } from '../retention/reports.js';
 import { Ledger, type PruneResult } from '../retention/result.js';
 import { errorText } from '../retention/remove.js';
-import { pruneText } from '../retention/text.js';
+import { pruneDocument } from '../render/prune-view.js';
+import { renderTerminal } from '../render/terminal.js';
+import { writeFileAtomic } from '../store/atomic.js';
 import { LockTimeoutError, withLock } from '../store/lock.js';
 import { localDay, PRUNE_LOCK } from '../store/paths.js';
 import { datedReportPath, writeReportFile } from '../rollup/dated-reports.js';
@@ -50,23 +53,25 @@ const LOCK_WAIT_MS = 5_000;
  */
 const LOCK_STALE_MS = 6 * 3_600_000;
 
+/** The retention defaults, shown in --help from the config's own defaults. */
+const R = DEFAULT_CONFIG.retention;
+
 export function pruneCommand(): Command {
   return new Command('prune')
-    .description('delete what is past retention (default: raw records 7d, day summaries 30d, weekly reports 90d, monthly reports 365d)')
+    .description(`delete what is past retention (default: raw records ${formatDurationSetting(R.rawMs)}, day summaries ${formatDurationSetting(R.dailySummariesMs)}, weekly reports ${formatDurationSetting(R.weeklyReportsMs)}, monthly reports ${formatDurationSetting(R.monthlyReportsMs)})`)
     .option('--raw <duration>', 'keep per-execution records and completions.jsonl this long (config: retention.raw)')
     .option('--daily-summaries <duration>', 'keep day folders with their summary.json this long (config: retention.dailySummaries)')
     .option('--weekly-reports <duration>', 'keep metrics/weekly/YYYY-Www.json this long after the week (config: retention.weeklyReports)')
     .option('--monthly-reports <duration>', 'keep metrics/monthly/YYYY-MM.json this long after the month (config: retention.monthlyReports)')
     .option('--dry-run', 'list what would go, change nothing')
     .option('--json', 'print the result as JSON')
-    .option('--cron', 'print a crontab entry that runs this prune daily (installs nothing)')
+    .addOption(new Option('--cron', 'print a crontab entry that runs this prune daily (installs nothing)').conflicts(['dryRun', 'json']))
     .action((_options: unknown, command: Command) => {
       process.exitCode = runPrune(command.optsWithGlobals<PruneOptions>());
     });
 }
 
 function runPrune(options: PruneOptions): number {
-  if (options.cron && (options.dryRun || options.json)) throw new UsageError('--cron only prints a crontab entry: leave out --dry-run and --json');
   // Flags are checked before the config is read: a typo is a usage error whatever the config says.
   const overrides = policyOverrides(options);
   const ctx = createContext(options);
@@ -110,7 +115,8 @@ function runPrune(options: PruneOptions): number {
       return 0;
     }
   }
-  ctx.stdout.write(options.json ? `${JSON.stringify({ ran: true, ...result }, null, 2)}\n` : printable(pruneText(result, new Date(ctx.now)), { lines: true }));
+  const width = ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity;
+  ctx.stdout.write(options.json ? `${JSON.stringify({ ran: true, ...result }, null, 2)}\n` : renderTerminal(pruneDocument(result, new Date(ctx.now)), { width, color: ctx.color }));
   return result.failed.length ? 1 : 0;
 }
 

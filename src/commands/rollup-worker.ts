@@ -4,14 +4,12 @@ import { UsageError } from './context.js';
 
 /** Not for people: report and trends start it in worker threads to rebuild day rollups in parallel. */
 export function rollupWorkerCommand(): Command {
-  const command = new Command(ROLLUP_WORKER_COMMAND).description('(internal) rebuild day rollups in a worker thread').action(() => {
+  // Kept out of --help by cli.ts, which adds it with { hidden: true }.
+  return new Command(ROLLUP_WORKER_COMMAND).description('(internal) rebuild day rollups in a worker thread').action(() => {
     try {
       runRollupWorker();
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
   });
-  // Commander hides a command only through addCommand's options, which the CLI's command list does not pass.
-  (command as unknown as { _hidden: boolean })._hidden = true;
-  return command;
 }

@@ -1,7 +1,7 @@
-import { Command } from 'commander';
-import { dayNumber } from '../time/period.js';
+import { Command, Option } from 'commander';
 import { matchesRun, newestFirst, runRow, type RunFilter } from '../analytics/runs.js';
-import { parseDuration, DURATION_HELP } from '../time/duration.js';
+import { DURATION_HELP } from '../time/duration.js';
+import { dayNumber } from '../time/period.js';
 import { render } from '../render/output.js';
 import { runsDocument } from '../render/runs-view.js';
 import { ExecutionStatus } from '../schema/enums.js';
@@ -10,6 +10,7 @@ import type { RunsOutput } from '../schema/runs.js';
 import { localDay } from '../store/paths.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
+import { choiceOption, formatOf, formatOption, jsonOption, sinceInstant, sinceOption, wholeNumber } from './options.js';
 import { Warnings } from '../render/warnings.js';
 
 // `agent-track runs`: recent executions, newest first, one line each. Days
@@ -20,11 +21,11 @@ const MAX_RUNS_LIMIT = 100_000;
 
 interface RunsOptions extends GlobalOptions {
   agent?: string;
-  status?: string;
+  status?: ExecutionStatus;
   since?: string;
-  limit?: string;
+  limit: number;
   session?: string;
-  format?: string;
+  format: 'table' | 'json' | 'csv';
   json?: boolean;
 }
 
@@ -32,26 +33,24 @@ export function runsCommand(): Command {
   return new Command('runs')
     .description('recent subagent executions, newest first: id, agent, start, duration, status, cost, first error')
     .option('--agent <name>', 'only this agent type')
-    .option('--status <status>', `only runs with this status: ${ExecutionStatus.options.join(', ')}`)
-    .option('--since <when>', `only runs started since a day (YYYY-MM-DD) or a span before now (${DURATION_HELP})`)
+    .addOption(choiceOption('--status <status>', 'only runs with this status', ExecutionStatus.options, (value) => `--status expects ${ExecutionStatus.options.join(', ')}, not "${value}"`))
+    .addOption(sinceOption(`only runs started since a day (YYYY-MM-DD) or a span before now (${DURATION_HELP})`))
     .option('--session <id>', 'only runs of this Claude Code session')
-    .option('--limit <n>', `at most n runs (default: ${DEFAULT_RUNS_LIMIT})`)
-    .option('--format <format>', 'table, json or csv (default: table)')
-    .option('--json', 'short for --format json')
+    .addOption(new Option('--limit <n>', 'at most n runs').argParser(wholeNumber('--limit', 1, MAX_RUNS_LIMIT)).default(DEFAULT_RUNS_LIMIT))
+    .addOption(formatOption(['table', 'json', 'csv']))
+    .addOption(jsonOption())
     .action((_options: unknown, command: Command) => {
       process.exitCode = runRuns(command.optsWithGlobals<RunsOptions>());
     });
 }
 
 function runRuns(options: RunsOptions): number {
-  const format = options.json ? 'json' : (options.format ?? 'table');
-  if (options.json && options.format && options.format !== 'json') throw new UsageError(`--json and --format ${options.format} contradict each other`);
-  if (format !== 'table' && format !== 'json' && format !== 'csv') throw new UsageError(`unknown format "${format}" for runs: use table, json or csv`);
+  const format = formatOf(options);
   const ctx = createContext(options);
-  const limit = limitOf(options.limit);
+  const limit = options.limit;
   const filter: RunFilter = {
     agent: options.agent ?? null,
-    status: statusOf(options.status),
+    status: options.status ?? null,
     since: options.since === undefined ? null : sinceOf(options.since, ctx.now),
     session: options.session ?? null,
   };
@@ -92,27 +91,8 @@ function latestPerId(records: AgentExecution[]): AgentExecution[] {
   return [...byId.values()];
 }
 
-function limitOf(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_RUNS_LIMIT;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_RUNS_LIMIT) throw new UsageError(`--limit expects a whole number from 1 to ${MAX_RUNS_LIMIT}, not "${text}"`);
-  return n;
-}
-
-function statusOf(text: string | undefined): RunFilter['status'] {
-  if (text === undefined) return null;
-  const parsed = ExecutionStatus.safeParse(text);
-  if (!parsed.success) throw new UsageError(`--status expects ${ExecutionStatus.options.join(', ')}, not "${text}"`);
-  return parsed.data;
-}
-
-/** "2026-11-20" is the start of that local day; "2h" is two hours before now. */
-export function sinceOf(text: string, now: number): number {
-  if (dayNumber(text) !== null) {
-    const [y, m, d] = text.split('-').map(Number);
-    return new Date(y!, m! - 1, d!).getTime();
-  }
-  const span = parseDuration(text);
-  if (span === null) throw new UsageError(`--since expects a day such as 2026-11-20 or a span such as 2h or 7d, not "${text}"`);
-  return now - span;
+function sinceOf(text: string, now: number): number {
+  const since = sinceInstant(text, now);
+  if (since === null) throw new UsageError(`--since expects a day such as 2026-11-20 or a span such as 2h or 7d, not "${text}"`);
+  return since;
 }

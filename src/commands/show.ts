@@ -13,6 +13,7 @@ import type { ShowOutput, ToolCallEntry } from '../schema/runs.js';
 import { readRegularFile } from '../store/fs.js';
 import { findRecordFiles, parseRecord, recordIdOf } from '../store/records.js';
 import { createContext, UsageError, UserError, type GlobalOptions } from './context.js';
+import { formatOf, formatOption, jsonOption } from './options.js';
 import { Warnings } from '../render/warnings.js';
 
 // `agent-track show <id>`: one run in detail. A unique prefix of the id is
@@ -21,7 +22,7 @@ import { Warnings } from '../render/warnings.js';
 
 interface ShowOptions extends GlobalOptions {
   json?: boolean;
-  format?: string;
+  format: 'table' | 'json';
 }
 
 const ID_PREFIX = /^[a-z0-9_-]{1,100}$/i;
@@ -30,16 +31,15 @@ export function showCommand(): Command {
   return new Command('show')
     .description('one run in detail: prompt, place in the chain, tool calls, errors, tokens and cost, files, transcript')
     .argument('<id>', 'execution id, or a unique prefix of it (as `agent-track runs` prints)')
-    .option('--format <format>', 'table or json (default: table)')
-    .option('--json', 'short for --format json')
+    .addOption(formatOption(['table', 'json']))
+    .addOption(jsonOption())
     .action((id: string, _options: unknown, command: Command) => {
       process.exitCode = runShow(id, command.optsWithGlobals<ShowOptions>());
     });
 }
 
 function runShow(id: string, options: ShowOptions): number {
-  const format = options.json ? 'json' : (options.format ?? 'table');
-  if (format !== 'table' && format !== 'json') throw new UsageError(`unknown format "${format}" for show: use table or json`);
+  const format = formatOf(options);
   if (!ID_PREFIX.test(id)) throw new UsageError(`"${id}" is not an execution id: ids are letters, digits, - and _`);
   const ctx = createContext(options);
   const warnings = new Warnings();

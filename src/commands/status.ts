@@ -1,21 +1,22 @@
-import { Command } from 'commander';
-import { HEALTH_THRESHOLDS } from '../analytics/status.js';
-import type { Status } from '../schema/status.js';
-import { RecordFolderCache } from '../store/records.js';
-import { statusDocument, statusProjectsDocument } from '../render/status-view.js';
+import { Command, Option } from 'commander';
 import { homedir } from 'node:os';
+import { HEALTH_THRESHOLDS } from '../analytics/status.js';
 import { loadConfig } from '../config/load.js';
 import { claudeProjectsDir } from '../import/discover.js';
 import { knownProjects } from '../import/projects.js';
+import { clip, LiveScreen } from '../render/live-screen.js';
+import { statusDocument, statusProjectsDocument } from '../render/status-view.js';
+import { renderTerminal } from '../render/terminal.js';
+import { Warnings } from '../render/warnings.js';
+import { dayReader } from '../rollup/status-source.js';
+import type { Status } from '../schema/status.js';
 import { StatusProjects } from '../schema/status-projects.js';
 import { resolveConfigPath } from '../store/location.js';
 import { registryPath } from '../store/projects.js';
-import { clip, LiveScreen } from '../render/live-screen.js';
-import { renderTerminal } from '../render/terminal.js';
+import { RecordFolderCache } from '../store/records.js';
 import { createContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
+import { formatOf, formatOption, jsonOption } from './options.js';
 import { collectStatus } from './reporting.js';
-import { Warnings } from '../render/warnings.js';
-import { dayReader } from '../rollup/status-source.js';
 
 // `agent-track status`: the design document's live dashboard (active agents
 // with an estimated completion, the last 24 hours, agent health), once or
@@ -25,9 +26,8 @@ const DEFAULT_WATCH_SECONDS = 2;
 
 interface StatusOptions extends GlobalOptions {
   json?: boolean;
-  format?: string;
-  watch?: string | true;
-  allProjects?: boolean;
+  format: 'table' | 'json';
+  watch?: number;
 }
 
 const T = HEALTH_THRESHOLDS;
@@ -45,10 +45,9 @@ last ${T.historyDays} days; "unknown" when it has none.`;
 export function statusCommand(): Command {
   return new Command('status')
     .description('what runs now and when it should be done, the last 24 hours, and every agent\'s health')
-    .option('--format <format>', 'table or json (default: table)')
-    .option('--json', 'short for --format json (activeAgents, last24Hours, agentHealth)')
-    .option('--watch [seconds]', `redraw every n seconds until Ctrl-C (default: ${DEFAULT_WATCH_SECONDS})`)
-    .option('--all-projects', 'one row per project on this machine (running now, last 24 hours, unhealthy agents, subagent share); see README "Reports across projects"')
+    .addOption(formatOption(['table', 'json']))
+    .addOption(jsonOption('short for --format json (activeAgents, last24Hours, agentHealth)'))
+    .addOption(new Option('--watch [seconds]', 'redraw every n seconds until Ctrl-C').preset(DEFAULT_WATCH_SECONDS).argParser(watchSeconds))
     .addHelpText('after', HEALTH_HELP)
     .action(async (_options: unknown, command: Command) => {
       process.exitCode = await runStatus(command.optsWithGlobals<StatusOptions>());
@@ -58,12 +57,8 @@ export function statusCommand(): Command {
 async function runStatus(options: StatusOptions): Promise<number> {
   const ctx = createContext(options);
   const json = formatOf(options) === 'json';
-  if (options.allProjects) {
-    if (options.watch !== undefined || options.logsDir || options.project) throw new UsageError('--all-projects shows every project once: leave out --watch, --logs-dir and --project');
-    return statusOfAllProjects(ctx, json);
-  }
-  const seconds = watchSeconds(options.watch);
-  if (seconds === null) {
+  const seconds = options.watch;
+  if (seconds === undefined) {
     const warnings = new Warnings();
     const { status, hasData } = await collectStatus(ctx, warnings);
     if (json) {
@@ -78,17 +73,8 @@ async function runStatus(options: StatusOptions): Promise<number> {
   return watch(ctx, seconds, json);
 }
 
-/** The status is a table or JSON; Markdown and CSV are for reports. */
-function formatOf(options: StatusOptions): 'table' | 'json' {
-  const format = options.json ? (options.format ?? 'json') : (options.format ?? 'table');
-  if (options.json && format !== 'json') throw new UsageError(`--json and --format ${format} contradict each other`);
-  if (format !== 'table' && format !== 'json') throw new UsageError(`unknown format "${format}" for status: use table or json`);
-  return format;
-}
-
-export function watchSeconds(value: string | true | undefined): number | null {
-  if (value === undefined) return null;
-  if (value === true) return DEFAULT_WATCH_SECONDS;
+/** --watch's seconds; the preset (a bare --watch) comes through here as a number. */
+function watchSeconds(value: string | number): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds < 0.5 || seconds > 3600) {
     throw new UsageError(`--watch expects a number of seconds from 0.5 to 3600, not "${value}"`);

@@ -44,6 +44,8 @@ export interface Lines {
   /** Each item is a paragraph; `detail` is shown indented under it. */
   items: { text: Cell; detail?: string }[];
   note?: string;
+  /** Items as plain lines, without bullets (prune's and doctor's lists, which indent their own items). */
+  plain?: boolean;
 }
 
 export type Block = Table | Facts | Lines;

@@ -1,4 +1,5 @@
-import { displayWidth } from './terminal.js';
+import { CLEAR_TO_LINE_END, CLEAR_TO_SCREEN_END, CURSOR_HOME, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, RESET_STYLE, STYLE_CODE } from './ansi.js';
+import { displayWidth, fitColumns } from './width.js';
 
 // A view redrawn in place (`status --watch`). It never clears the screen
 // before drawing, which is what makes redraws flicker: each frame moves the
@@ -6,9 +7,8 @@ import { displayWidth } from './terminal.js';
 // line and below the last one. It draws on the alternate screen, like `top`
 // and `less`, so the shell's scrollback is back untouched after Ctrl-C.
 
-const ESC = '\u001b[';
-export const ENTER = `${ESC}?1049h${ESC}?25l`;
-export const LEAVE = `${ESC}?25h${ESC}?1049l`;
+export const ENTER = ENTER_ALT_SCREEN;
+export const LEAVE = LEAVE_ALT_SCREEN;
 
 /**
  * One frame: cursor home, each line followed by clear-to-end-of-line, then
@@ -21,7 +21,7 @@ export function frame(text: string, rows: number): string {
     const hidden = lines.length - rows + 1;
     lines = [...lines.slice(0, Math.max(0, rows - 1)), `… ${hidden} more line${hidden === 1 ? '' : 's'}: make the terminal taller`];
   }
-  return `${ESC}H${lines.map((line) => `${line}${ESC}K`).join('\n')}${ESC}J`;
+  return `${CURSOR_HOME}${lines.map((line) => `${line}${CLEAR_TO_LINE_END}`).join('\n')}${CLEAR_TO_SCREEN_END}`;
 }
 
 export interface Screen {
@@ -73,28 +73,38 @@ export function clip(text: string, width: number): string {
     .join('\n');
 }
 
-// ANSI colour codes take no columns; they are copied through while the visible text is counted.
-const SGR = /\u001b\[[0-9;]*m/y;
-
+// Colour codes take no columns: they are copied through while the text between them is counted.
 function clipLine(line: string, width: number): string {
-  if (displayWidth(line.replace(/\u001b\[[0-9;]*m/g, '')) <= width) return line;
+  const pieces = splitStyles(line);
+  if (displayWidth(pieces.filter((p) => !p.code).map((p) => p.text).join('')) <= width) return line;
   let out = '';
-  let used = 0;
-  let i = 0;
-  while (i < line.length) {
-    SGR.lastIndex = i;
-    const code = SGR.exec(line);
-    if (code) {
-      out += code[0];
-      i += code[0].length;
+  let room = width;
+  for (const piece of pieces) {
+    if (piece.code) {
+      out += piece.text;
       continue;
     }
-    const char = String.fromCodePoint(line.codePointAt(i)!);
-    const w = displayWidth(char);
-    if (used + w > width) break;
-    out += char;
-    used += w;
-    i += char.length;
+    const fit = fitColumns(piece.text, room);
+    out += fit;
+    room -= displayWidth(fit);
+    if (fit.length < piece.text.length) break;
   }
-  return `${out}${ESC}0m`;
+  return `${out}${RESET_STYLE}`;
+}
+
+/** A line as its text and its colour codes, in order. */
+function splitStyles(line: string): { text: string; code: boolean }[] {
+  const pieces: { text: string; code: boolean }[] = [];
+  let start = 0;
+  for (let i = line.indexOf('\u001b'); i !== -1; i = line.indexOf('\u001b', i + 1)) {
+    STYLE_CODE.lastIndex = i;
+    const code = STYLE_CODE.exec(line);
+    if (!code) continue;
+    if (i > start) pieces.push({ text: line.slice(start, i), code: false });
+    pieces.push({ text: code[0], code: true });
+    start = i + code[0].length;
+    i = start - 1;
+  }
+  if (start < line.length) pieces.push({ text: line.slice(start), code: false });
+  return pieces;
 }

@@ -1,6 +1,8 @@
 // A one-line progress bar on stderr, for a terminal only. Hand-rolled: it is
 // a dozen lines, and a library would add more to the CLI bundle than it saves.
 
+import { CLEAR_LINE } from './ansi.js';
+
 const WIDTH = 30;
 /** Redraw at most this often: a terminal write per session would cost more than the session. */
 const REDRAW_MS = 100;
@@ -16,7 +18,7 @@ export function progressBar(stream: NodeJS.WritableStream, unit: string) {
       stream.write(`\r[${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${done}/${total} ${unit}`);
     },
     done(): void {
-      stream.write('\r\u001b[K');
+      stream.write(CLEAR_LINE);
     },
   };
 }

@@ -1,5 +1,9 @@
 import { cellText, printableDocument, toneOf, type Block, type Cell, type Column, type Document, type Facts, type Lines, type Table, type Tone } from './document.js';
+import { paint as style } from './ansi.js';
 import { sparkLabel, sparkline } from './sparkline.js';
+import { displayWidth, firstCluster, fitColumns } from './width.js';
+
+export { displayWidth } from './width.js';
 
 // A Document for a person at a terminal: tables fit the width by dropping
 // their least important columns (and saying which), then by cutting long
@@ -17,19 +21,9 @@ const MIN_KEY = 24;
 const MIN_SPARK = 8;
 const MAX_SPARK = 40;
 
-const ANSI: Record<Tone | 'header', [number, number]> = {
-  good: [32, 39],
-  warn: [33, 39],
-  bad: [31, 39],
-  dim: [2, 22],
-  strong: [1, 22],
-  header: [1, 22],
-};
-
 export function renderTerminal(document: Document, options: TerminalOptions): string {
   const doc = printableDocument(document);
-  const paint = (text: string, tone: Tone | 'header' | undefined) =>
-    options.color && tone && text ? `\u001b[${ANSI[tone][0]}m${text}\u001b[${ANSI[tone][1]}m` : text;
+  const paint: Paint = (text, tone) => style(text, tone, options.color);
   const out: string[] = wrap(doc.title, options.width).map((l) => paint(l, 'strong'));
   if (doc.subtitle) out.push(...wrap(doc.subtitle, options.width).map((l) => paint(l, 'dim')));
   for (const block of doc.blocks) {
@@ -86,7 +80,8 @@ function renderLines(block: Lines, width: number, paint: Paint): string[] {
   const out: string[] = [];
   for (const item of block.items) {
     const lines = wrap(cellText(item.text), width - 2);
-    out.push(...lines.map((l, i) => (i === 0 ? `• ${paint(l, toneOf(item.text))}` : `  ${paint(l, toneOf(item.text))}`)));
+    const bullet = block.plain ? '' : '• ';
+    out.push(...lines.map((l, i) => (i === 0 ? `${bullet}${paint(l, toneOf(item.text))}` : `  ${paint(l, toneOf(item.text))}`)));
     if (item.detail) out.push(...wrap(item.detail, width - 4).map((l, i) => (i === 0 ? `  → ${l}` : `    ${l}`)));
   }
   if (block.note) out.push(...wrap(block.note, width).map((l) => paint(l, 'dim')));
@@ -238,23 +233,6 @@ function truncate(text: string, width: number): string {
   return `${fitColumns(text, width - 1).trimEnd()}…`;
 }
 
-/**
- * The longest start of `text` that takes at most `width` columns. One pass,
- * counting as it goes: measuring the whole prefix again for each character
- * made a 128k-character agent name cost 18 s.
- */
-function fitColumns(text: string, width: number): string {
-  let used = 0;
-  let end = 0;
-  for (const char of text) {
-    const w = charWidth(char.codePointAt(0)!);
-    if (used + w > width) break;
-    used += w;
-    end += char.length;
-  }
-  return text.slice(0, end);
-}
-
 /** Lines of at most `width` columns, broken at spaces; a word longer than a line (a path, a URL) is broken where it must. */
 export function wrap(text: string, width: number): string[] {
   if (!Number.isFinite(width) || displayWidth(text) <= width) return [text];
@@ -272,7 +250,7 @@ export function wrap(text: string, width: number): string[] {
     }
     while (!line && wordWidth > room) {
       // At least one character per line, even one wider than the room.
-      const head = fitColumns(word, room) || String.fromCodePoint(word.codePointAt(0)!);
+      const head = fitColumns(word, room) || firstCluster(word);
       lines.push(head);
       word = word.slice(head.length);
       wordWidth -= displayWidth(head);
@@ -282,29 +260,4 @@ export function wrap(text: string, width: number): string[] {
   }
   if (line) lines.push(line);
   return lines;
-}
-
-/** Columns a string takes in a terminal: wide East Asian characters and emoji take two, combining marks none. */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const char of text) width += charWidth(char.codePointAt(0)!);
-  return width;
-}
-
-function charWidth(code: number): number {
-  if (code < 0x300) return 1;
-  if (code <= 0x36f || (code >= 0x200b && code <= 0x200f) || code === 0xfe0f) return 0;
-  if (
-      (code >= 0x1100 && code <= 0x115f) ||
-      (code >= 0x2e80 && code <= 0xa4cf) ||
-      (code >= 0xac00 && code <= 0xd7a3) ||
-      (code >= 0xf900 && code <= 0xfaff) ||
-      (code >= 0xfe30 && code <= 0xfe4f) ||
-      (code >= 0xff00 && code <= 0xff60) ||
-      (code >= 0xffe0 && code <= 0xffe6) ||
-      (code >= 0x1f300 && code <= 0x1faff) ||
-      (code >= 0x20000 && code <= 0x3fffd)
-  )
-    return 2;
-  return 1;
 }

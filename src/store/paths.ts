@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { lightFormat } from 'date-fns';
 import { sha256Hex } from './hash.js';
 
 // The one place that knows the on-disk layout:
@@ -46,7 +45,8 @@ export const RECORD_NAME = /^exec-[a-z0-9_-]+\.json$/;
 
 /** Local calendar day of an instant, as the folder name. */
 export function localDay(ms: number): string {
-  return lightFormat(ms, 'yyyy-MM-dd');
+  const at = new Date(ms);
+  return `${String(at.getFullYear()).padStart(4, '0')}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}`;
 }
 
 export function shortHash(text: string, length = 8): string {

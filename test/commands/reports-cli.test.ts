@@ -197,7 +197,7 @@ describe('agent-track report', () => {
     [['report', '--since', '2026-11-20', '--until', '2026-11-01'], 'is after'],
     [['report', '--no-such-flag'], "unknown option '--no-such-flag'"],
     [['trends', '--days', 'ten'], '--days expects a whole number'],
-    [['trends', '--days', '7', '--since', '2026-01-01'], 'choose one'],
+    [['trends', '--days', '7', '--since', '2026-01-01'], "option '--days <n>' cannot be used with option '--since <date>'"],
   ])('%j is a usage error (exit 2)', (args, message) => {
     const result = run(join(tmpdir(), 'agent-track-nowhere'), args);
     expect(result.code).toBe(2);

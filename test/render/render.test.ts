@@ -62,6 +62,34 @@ describe('terminal tables', () => {
     expect(displayWidth('abc')).toBe(3);
     expect(displayWidth('é')).toBe(1);
   });
+
+  test('count an emoji as two columns, as terminals draw it, whatever code points make it', () => {
+    expect(displayWidth('✅')).toBe(2);
+    expect(displayWidth('⚠️')).toBe(2);
+    expect(displayWidth('👨‍👩‍👧')).toBe(2);
+    expect(displayWidth('e\u0301')).toBe(1);
+  });
+
+  test('align columns after agent names with emoji and CJK in them', () => {
+    const names: Table = {
+      kind: 'table',
+      columns: [{ header: 'Agent', flex: true }, { header: 'Runs', align: 'right' }],
+      rows: [['✅ reviewer', '1'], ['⚠️ flaky', '22'], ['👨‍👩‍👧 family', '333'], ['レビュー', '4'], ['plain', '5']],
+    };
+    const lines = renderTerminal(doc([names]), { width: 80, color: false }).split('\n');
+    const rows = lines.slice(lines.findIndex((l) => l.startsWith('Agent')));
+    // Every row is as wide as the header: the Runs column ends in the same terminal column.
+    expect(rows.slice(0, 7).map(displayWidth)).toEqual([17, 17, 17, 17, 17, 17, 17]);
+    expect(rows).toContain('⚠️ flaky       22');
+    expect(rows).toContain('👨‍👩‍👧 family     333');
+    expect(rows).toContain(`レビュー${' '.repeat(8)}4`);
+  });
+
+  test('cut an emoji name between whole characters, never inside a family', () => {
+    const names: Table = { kind: 'table', columns: [{ header: 'Agent', flex: true }], rows: [['👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧']] };
+    const text = renderTerminal(doc([names]), { width: 7, color: false });
+    expect(text).toContain('👨‍👩‍👧👨‍👩‍👧👨‍👩‍👧…\n');
+  });
 });
 
 describe('record text from a hostile or broken capture', () => {

@@ -11,7 +11,7 @@ import { periodsEnded } from '../../src/retention/policy.js';
 import { prune, type PruneInput } from '../../src/retention/prune.js';
 import type { DatedKind } from '../../src/retention/reports.js';
 import type { PruneResult } from '../../src/retention/result.js';
-import { pruneText } from '../../src/retention/text.js';
+import { pruneText } from '../../src/render/prune-view.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/schema/config.js';
 import { AgentExecution } from '../../src/schema/record.js';
 import { writeFileAtomic } from '../../src/store/atomic.js';
