@@ -123,8 +123,8 @@ export async function dashboardData(ctx: CommandContext, period: Period, warning
 
 /** Tool calls one run's detail carries at most: a long run's first calls, the rest through `show`. */
 const TIMELINE_CALLS_PER_RUN = 40;
-/** Tool calls all the details carry together, newest runs first: about 100 KB, so the page stays under its 500 KB (README "Measured"). */
-const TIMELINE_CALLS_PER_PAGE = 2_000;
+/** Tool calls all the details carry together, newest runs first: about 60 KB of the page (README "Measured"). */
+const TIMELINE_CALLS_PER_PAGE = 1_000;
 
 /** The detail view of each recent execution: the full records of the recent days, read once more (facts do not hold prompts or timelines). */
 function recentDetails(ctx: CommandContext, days: readonly string[], recent: readonly { id: string }[], warnings: Warnings): Record<string, RunDetail> {

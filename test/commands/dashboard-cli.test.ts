@@ -172,8 +172,8 @@ describe('agent-track dashboard', () => {
     expect(cli(logs, ['dashboard', '--out', out]).status).toBe(0);
     const details = dataOf(out).recent.details!;
     const shown = timelineLengths(details);
-    // 40 calls a run, 2,000 in all: the 50 newest runs have theirs, the older ten none; each says how many it has.
-    expect(shown.map(([id, n]) => [id, n])).toEqual(records.map((r, i) => [r.id, i < 50 ? 40 : 0]));
+    // 40 calls a run, 1,000 in all: the 25 newest runs have theirs, the older ones none; each says how many it has.
+    expect(shown.map(([id, n]) => [id, n])).toEqual(records.map((r, i) => [r.id, i < 25 ? 40 : 0]));
     expect(Object.values(details).every((d) => d.timeline.total === 200)).toBe(true);
     expect(details.r00!.timeline.calls).toEqual(records[0]!.metrics.toolTimeline!.slice(0, 40));
   });
