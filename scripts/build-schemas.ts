@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { AgentExecution } from '../src/schema/record.js';
 import { DashboardData } from '../src/schema/dashboard.js';
-import { ExportSummary } from '../src/schema/export.js';
+import { ExportAllSummary, ExportSummary } from '../src/schema/export.js';
 import { ImportSummary } from '../src/schema/import.js';
 import { SessionFigures } from '../src/schema/session.js';
 import { ProjectsReport } from '../src/schema/projects-report.js';
@@ -35,6 +35,7 @@ const SCHEMAS = {
   'check.schema.json': { schema: CheckOutput, title: 'agent-track check', description: 'agent-track check --json: budgets spent or near, agents failing' },
   'prune.schema.json': { schema: PruneOutput, title: 'agent-track prune', description: 'agent-track prune --json: what retention removed (or, with --dry-run, would remove), kept and left alone' },
   'doctor.schema.json': { schema: DoctorOutput, title: 'agent-track doctor', description: 'agent-track doctor --json: each check of the wiring and health of tracking' },
+  'export-all-summary.schema.json': { schema: ExportAllSummary, title: 'agent-track export --all-projects summary', description: 'agent-track export --all-projects --json: per project and in total, what was delivered to the OpenTelemetry collector, and what was not' },
   'export-summary.schema.json': { schema: ExportSummary, title: 'agent-track export summary', description: 'agent-track export --json: what was delivered to the OpenTelemetry collector, and what was not' },
   'import.schema.json': { schema: ImportSummary, title: 'agent-track import', description: 'agent-track import --json: what an import of Claude Code transcripts found and wrote' },
   'projects-report.schema.json': { schema: ProjectsReport, title: 'agent-track report across projects', description: 'agent-track report --all-projects --json: one row per project' },

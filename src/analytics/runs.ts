@@ -58,8 +58,14 @@ export function chainRun(id: string, record: AgentExecution | null): ChainRun {
 // 500 runs in one page: a long prompt each would outweigh the rest of it.
 export const PROMPT_SHOWN = 600;
 
-export function runDetail(record: AgentExecution, prices: Readonly<Record<string, ModelPrice>>): RunDetail {
+/**
+ * `timelineRoom`: how many of its stored tool calls the detail carries. The
+ * dashboard embeds hundreds of details, and a record keeps up to 200 calls:
+ * the page gives each run a share of one budget (see commands/dashboard.ts).
+ */
+export function runDetail(record: AgentExecution, prices: Readonly<Record<string, ModelPrice>>, timelineRoom = Infinity): RunDetail {
   const prompt = record.request.prompt;
+  const stored = record.metrics.toolTimeline ?? [];
   return {
     description: record.request.description,
     prompt: prompt === null ? null : prompt.length > PROMPT_SHOWN ? `${prompt.slice(0, PROMPT_SHOWN - 1)}…` : prompt,
@@ -72,5 +78,6 @@ export function runDetail(record: AgentExecution, prices: Readonly<Record<string
     toolCalls: Object.entries(record.metrics.toolCalls).map(([tool, c]) => ({ tool, calls: c.calls, failures: c.failures })),
     modifiedFiles: record.result.modifiedFiles,
     testCommands: record.result.testCommands,
+    timeline: { calls: stored.slice(0, Math.max(0, timelineRoom)), total: stored.length },
   };
 }

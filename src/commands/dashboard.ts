@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../store/atomic.js';
 import { dashboardPath, localDay } from '../store/paths.js';
 import { projectName } from '../store/location.js';
 import { listDays, readDayRecords } from '../store/records.js';
+import type { AgentExecution } from '../schema/record.js';
 import type { RunDetail } from '../schema/runs.js';
 import { runDetail } from '../analytics/runs.js';
 import { createContext, outFile, type CommandContext, type GlobalOptions } from './context.js';
@@ -107,14 +108,27 @@ export async function dashboardData(ctx: CommandContext, period: Period, warning
   };
 }
 
-/** The detail view of each recent execution: the full records of the recent days, read once more (facts do not hold prompts). */
+/** Tool calls one run's detail carries at most: a long run's first calls, the rest through `show`. */
+const TIMELINE_CALLS_PER_RUN = 40;
+/** Tool calls all the details carry together, newest runs first: about 60 KB of the page (README "Measured"). */
+const TIMELINE_CALLS_PER_PAGE = 1_000;
+
+/** The detail view of each recent execution: the full records of the recent days, read once more (facts do not hold prompts or timelines). */
 function recentDetails(ctx: CommandContext, days: readonly string[], recent: readonly { id: string }[], warnings: Warnings): Record<string, RunDetail> {
   const wanted = new Set(recent.map((r) => r.id));
-  const details: Record<string, RunDetail> = {};
+  const records = new Map<string, AgentExecution>();
   for (const day of days) {
     for (const record of readDayRecords(ctx.logsDir, day, warnings.issue)) {
-      if (wanted.has(record.id)) details[record.id] = runDetail(record, ctx.config.prices);
+      if (wanted.has(record.id)) records.set(record.id, record);
     }
+  }
+  const details: Record<string, RunDetail> = {};
+  let room = TIMELINE_CALLS_PER_PAGE;
+  for (const { id } of recent) {
+    const record = records.get(id);
+    if (!record) continue;
+    details[id] = runDetail(record, ctx.config.prices, Math.min(TIMELINE_CALLS_PER_RUN, room));
+    room -= details[id]!.timeline.calls.length;
   }
   return details;
 }

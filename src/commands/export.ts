@@ -1,9 +1,15 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { hostname, userInfo } from 'node:os';
+import { homedir, hostname, userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { RedactKind, type RedactKind as Redact } from '../schema/config.js';
-import type { ExportSummary } from '../schema/export.js';
+import type { Config } from '../schema/config.js';
+import type { ExportAllSummary, ExportSummary } from '../schema/export.js';
+import type { ExportTarget } from '../export/target.js';
+import { loadConfig } from '../config/load.js';
+import { claudeProjectsDir } from '../import/discover.js';
+import { knownProjects } from '../import/projects.js';
+import { registryPath } from '../store/projects.js';
 import { acquireLock, LockTimeoutError, releaseLock } from '../store/lock.js';
 import { exportLockPath, localDay } from '../store/paths.js';
 import { projectName, resolveConfigPath } from '../store/location.js';
@@ -27,6 +33,7 @@ interface ExportOptions extends GlobalOptions {
   dryRun?: boolean;
   json?: boolean;
   cron?: boolean;
+  allProjects?: boolean;
 }
 
 /** A second export waits this long for the first, then leaves the work to it. */
@@ -44,6 +51,7 @@ export function exportCommand(): Command {
     .option('--redact <kinds>', `send hashes instead of these texts, comma-separated: ${RedactKind.options.join(', ')} (adds to config export.redact)`)
     .option('--dry-run', 'print the OTLP/JSON request it would send; send nothing, mark nothing')
     .option('--json', 'print a summary as JSON (schema/export-summary.schema.json)')
+    .option('--all-projects', 'every project `report --all-projects` lists, each from its own logs folder with its own cursor and config')
     .addOption(new Option('--cron', 'print a crontab entry that runs this export hourly (installs nothing)').conflicts(['dryRun', 'json']))
     .action(async (_options: unknown, command: Command) => {
       process.exitCode = await runExportCommand(command.optsWithGlobals<ExportOptions>());
@@ -51,6 +59,7 @@ export function exportCommand(): Command {
 }
 
 async function runExportCommand(options: ExportOptions): Promise<number> {
+  if (options.allProjects && (options.logsDir || options.project || options.config || options.cron)) throw new UsageError('--all-projects exports every project with its own config: leave out --logs-dir, --project, --config and --cron');
   const redactFlag = redactKinds(options.redact);
   const ctx = createContext(options);
   const today = localDay(ctx.now);
@@ -67,18 +76,75 @@ async function runExportCommand(options: ExportOptions): Promise<number> {
   if (options.cron) return printCron(ctx, options, target.url);
   const shown = { endpoint: shownUrl(target.url), protocol: target.protocol };
 
-  const redact = new Set<Redact>([...ctx.config.export.redact, ...redactFlag]);
-  const { resourceAttributes } = await import('../export/resource.js');
-  // --all-projects (import's project list, issue 12) runs this once per project's logs folder.
-  const logsDir = ctx.logsDir;
-  const { runExport } = await import('../export/run.js');
+  if (options.allProjects) return exportAllProjects(ctx, options, { target, shown, since, redactFlag });
 
-  if (!existsSync(logsDir)) {
-    // Nothing recorded here (yet): no cursor or lock folder is created for it.
-    if (options.json) ctx.stdout.write(`${JSON.stringify(notRun(`${logsDir} does not exist`, shown, options), null, 2)}\n`);
-    else ctx.stdout.write(`Nothing to export: ${logsDir} does not exist.\n`);
-    return 0;
+  const summary = await exportFolder(ctx, options, { target, shown, since, redactFlag }, { logsDir: ctx.logsDir, config: ctx.config });
+  if (options.json) ctx.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else if (!summary.ran && busy(summary)) ctx.stderr.write(`agent-track: ${summary.reason}\n`);
+  else if (!summary.ran) ctx.stdout.write(`${notRunLine(summary, ctx.logsDir)}\n`);
+  else if (!options.dryRun) ctx.stdout.write(`${summaryLine(summary, new Date(ctx.now))}\n`);
+  if (summary.notDelivered > 0) {
+    ctx.stderr.write(`agent-track: ${notDeliveredLine(summary)}\n`);
+    return 1;
   }
+  return 0;
+}
+
+interface Run {
+  target: ExportTarget;
+  shown: { endpoint: string; protocol: ExportSummary['protocol'] };
+  since: number | null;
+  redactFlag: Redact[];
+}
+
+/**
+ * `--all-projects`: every project `report --all-projects` lists, one after
+ * the other, each with its own logs folder, cursor, lock and config (its
+ * prices, privacy and resource switches), so a project exported on its own
+ * before is not sent again. One project's failure does not stop the others.
+ */
+async function exportAllProjects(ctx: CommandContext, options: ExportOptions, run: Run): Promise<number> {
+  const projects = knownProjects(registryPath(ctx.env, homedir()), claudeProjectsDir(ctx.env, homedir()));
+  const rows: ExportAllSummary['projects'] = [];
+  for (const { project, logsDir } of projects) {
+    let config: Config;
+    try {
+      config = loadConfig(resolveConfigPath(logsDir, ctx.env));
+    } catch (error) {
+      // Its privacy switches are unknown: nothing of it is sent.
+      rows.push({ project, logsDir, summary: null, problem: (error as Error).message });
+      continue;
+    }
+    rows.push({ project, logsDir, summary: await exportFolder(ctx, options, run, { logsDir, config }), problem: null });
+  }
+  const total = (key: 'records' | 'unchanged' | 'delivered' | 'spans' | 'notDelivered' | 'skippedFiles') => rows.reduce((n, r) => n + (r.summary?.[key] ?? 0), 0);
+  const failed = rows.filter((r) => r.problem !== null || (r.summary?.notDelivered ?? 0) > 0);
+  const all: ExportAllSummary = {
+    allProjects: true,
+    endpoint: run.shown.endpoint,
+    protocol: run.shown.protocol,
+    dryRun: options.dryRun === true,
+    projects: rows,
+    totals: { projects: rows.length, records: total('records'), unchanged: total('unchanged'), delivered: total('delivered'), spans: total('spans'), notDelivered: total('notDelivered'), skippedFiles: total('skippedFiles') },
+    notDelivered: failed.map((r) => r.project),
+  };
+  if (options.json) ctx.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+  else if (!options.dryRun) {
+    if (!rows.length) ctx.stdout.write('Nothing to export: no project with a logs folder found (see README "Reports across projects").\n');
+    for (const row of rows) if (row.summary) ctx.stdout.write(`${row.project}: ${row.summary.ran ? summaryLine(row.summary, new Date(ctx.now)) : notRunLine(row.summary, row.logsDir)}\n`);
+  }
+  for (const row of failed) ctx.stderr.write(`agent-track: ${row.project}: ${row.problem !== null ? `not exported: ${row.problem}` : notDeliveredLine(row.summary!)}\n`);
+  return failed.length ? 1 : 0;
+}
+
+/** One logs folder's export, under its lock; a folder that does not exist or is busy is a summary that did not run. */
+async function exportFolder(ctx: CommandContext, options: ExportOptions, run: Run, folder: { logsDir: string; config: Config }): Promise<ExportSummary> {
+  const { logsDir, config } = folder;
+  // Nothing recorded here (yet): no cursor or lock folder is created for it.
+  if (!existsSync(logsDir)) return notRun(`${logsDir} does not exist`, run.shown, options);
+  const redact = new Set<Redact>([...config.export.redact, ...run.redactFlag]);
+  const { resourceAttributes } = await import('../export/resource.js');
+  const { runExport } = await import('../export/run.js');
   const lockPath = exportLockPath(logsDir);
   let token: string | null = null;
   if (!options.dryRun) {
@@ -87,27 +153,23 @@ async function runExportCommand(options: ExportOptions): Promise<number> {
       token = acquireLock(lockPath, Date.now() + LOCK_WAIT_MS, LOCK_STALE_MS);
     } catch (error) {
       if (!(error instanceof LockTimeoutError)) throw error;
-      const message = `another export is running in ${logsDir}; this one did nothing`;
-      if (options.json) ctx.stdout.write(`${JSON.stringify(notRun(message, shown, options), null, 2)}\n`);
-      else ctx.stderr.write(`agent-track: ${message}\n`);
-      return 0;
+      return notRun(`another export is running in ${logsDir}; this one did nothing`, run.shown, options);
     }
   }
-  let summary: ExportSummary;
   try {
-    summary = await runExport({
+    return await runExport({
       logsDir,
-      target,
-      spans: { prompts: ctx.config.export.prompts, redact, prices: ctx.config.prices },
+      target: run.target,
+      spans: { prompts: config.export.prompts, redact, prices: config.prices },
       resource: resourceAttributes({
-        config: ctx.config.export,
+        config: config.export,
         project: projectName(logsDir),
         user: safely(() => userInfo().username),
         host: safely(hostname),
         env: ctx.env,
         redactPaths: redact.has('paths'),
       }),
-      since,
+      since: run.since,
       dryRun: options.dryRun === true,
       now: ctx.now,
       onIssue: () => {},
@@ -117,14 +179,19 @@ async function runExportCommand(options: ExportOptions): Promise<number> {
   } finally {
     if (token !== null) releaseLock(lockPath, token);
   }
+}
 
-  if (options.json) ctx.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else if (!options.dryRun) ctx.stdout.write(`${summaryLine(summary, new Date(ctx.now))}\n`);
-  if (summary.notDelivered > 0) {
-    ctx.stderr.write(`agent-track: ${summary.notDelivered} execution${summary.notDelivered === 1 ? '' : 's'} not delivered to ${summary.endpoint} (${summary.error}); the next export sends them\n`);
-    return 1;
-  }
-  return 0;
+function notDeliveredLine(summary: ExportSummary): string {
+  return `${summary.notDelivered} execution${summary.notDelivered === 1 ? '' : 's'} not delivered to ${summary.endpoint} (${summary.error}); the next export sends them`;
+}
+
+/** The text line of an export that did not run (no logs folder, or another export busy). */
+function notRunLine(summary: ExportSummary, logsDir: string): string {
+  return busy(summary) ? `export: ${summary.reason}` : `Nothing to export: ${logsDir} does not exist.`;
+}
+
+function busy(summary: ExportSummary): boolean {
+  return summary.reason?.startsWith('another export') === true;
 }
 
 /** The --json summary of an export that did not run: the same shape, nothing counted. */

@@ -53,6 +53,17 @@ export function runsDocument(out: RunsOutput): Document {
   };
 }
 
+/**
+ * Where a duration came from, when not from Claude Code's Agent call totals:
+ * a background run's figures come from its completion notification, and an
+ * estimate should not pass for a measurement.
+ */
+const DURATION_SOURCE_SHOWN = {
+  'task-notification': "Claude Code's background notification",
+  transcript: 'estimated from the transcript',
+  hooks: 'between hook events',
+} as const;
+
 export function showDocument(out: ShowOutput): Document {
   const r = out.execution;
   const m = r.metrics;
@@ -70,7 +81,7 @@ export function showDocument(out: ShowOutput): Document {
     kind: 'facts',
     items: [
       ['Status', { text: r.result.status, tone: STATUS_TONE[r.result.status] }],
-      ['Duration', formatElapsed(m.duration)],
+      ['Duration', m.duration === null || !m.durationSource || m.durationSource === 'claude-code' ? formatElapsed(m.duration) : `${formatElapsed(m.duration)} (${DURATION_SOURCE_SHOWN[m.durationSource]})`],
       ['Model', r.request.context.model ?? 'unknown'],
       ['Tokens used', formatTokens(m.tokensUsed)],
       ['Billed tokens', tokens ? formatTokens(tokens.input + tokens.output + tokens.cacheCreation + tokens.cacheRead) : 'unknown'],

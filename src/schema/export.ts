@@ -45,3 +45,31 @@ export const ExportSummary = z.object({
   skippedFiles: described(count(), 'Record files that could not be read or validated (agent-track doctor names them)'),
 });
 export type ExportSummary = z.infer<typeof ExportSummary>;
+
+export const ExportAllSummary = z.object({
+  allProjects: z.literal(true),
+  endpoint: described(z.string(), 'The traces URL, without credentials'),
+  protocol: z.enum(['http/protobuf', 'http/json']),
+  dryRun: z.boolean(),
+  /** One per project `report --all-projects` lists, each exported from its own logs folder with its own cursor and config. */
+  projects: z.array(
+    z.object({
+      project: described(z.string(), 'The project folder'),
+      logsDir: z.string(),
+      summary: z.nullable(ExportSummary),
+      /** Why the project was not exported at all (its config could not be read); null when it ran. */
+      problem: z.nullable(z.string()),
+    }),
+  ),
+  totals: z.object({
+    projects: count(),
+    records: count(),
+    unchanged: count(),
+    delivered: count(),
+    spans: count(),
+    notDelivered: count(),
+    skippedFiles: count(),
+  }),
+  notDelivered: described(z.array(z.string()), 'Projects with executions not delivered, or not exported at all (exit code 1)'),
+});
+export type ExportAllSummary = z.infer<typeof ExportAllSummary>;

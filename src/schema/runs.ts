@@ -88,5 +88,9 @@ export const RunDetail = z.object({
   toolCalls: z.array(z.object({ tool: z.string(), calls: count(), failures: count() })),
   modifiedFiles: z.array(z.string()),
   testCommands: z.array(z.string()),
+  timeline: z.object({
+    calls: described(z.array(ToolCallEntry), "The first of the record's stored tool calls (metrics.toolTimeline), as many as the page's budget leaves: newer runs first"),
+    total: described(count(), 'Tool calls the record stores; more than calls holds when the page left some out'),
+  }),
 });
 export type RunDetail = z.infer<typeof RunDetail>;

@@ -158,4 +158,29 @@ describe('agent-track dashboard', () => {
     expect(cli(tempLogs(), ['dashboard', '--days', '7', '--since', '2026-01-01']).status).toBe(2);
     expect(cli(tempLogs(), ['dashboard', '--until', 'tomorrow']).status).toBe(2);
   });
+
+  test("the detail view carries each run's stored tool calls, within the page's budget, newest runs first", () => {
+    const logs = tempLogs();
+    // 60 runs of 200 calls each (the most a record keeps): 12,000 calls, far more than the page takes.
+    const records = Array.from({ length: 60 }, (_, i) => {
+      const record = makeRecord({ id: `r${String(i).padStart(2, '0')}`, agent: 'coder', start: now - (i + 1) * 60_000, duration: 50_000 });
+      record.metrics.toolTimeline = Array.from({ length: 200 }, (_, c) => ({ tool: c % 7 ? 'Read' : 'Bash', start: c * 200, duration: 150, ok: c % 11 !== 5 }));
+      return record;
+    });
+    writeRecords(logs, records);
+    const out = join(mkdtempSync(join(tmpdir(), 'agent-track-dash-')), 'd.html');
+    expect(cli(logs, ['dashboard', '--out', out]).status).toBe(0);
+    const details = dataOf(out).recent.details!;
+    const shown = timelineLengths(details);
+    // 40 calls a run, 1,000 in all: the 25 newest runs have theirs, the older ones none; each says how many it has.
+    expect(shown.map(([id, n]) => [id, n])).toEqual(records.map((r, i) => [r.id, i < 25 ? 40 : 0]));
+    expect(Object.values(details).every((d) => d.timeline.total === 200)).toBe(true);
+    expect(details.r00!.timeline.calls).toEqual(records[0]!.metrics.toolTimeline!.slice(0, 40));
+  });
 });
+
+function timelineLengths(details: NonNullable<DashboardData['recent']['details']>): [string, number][] {
+  return Object.entries(details)
+    .map(([id, d]) => [id, d.timeline.calls.length] as [string, number])
+    .sort((a, b) => a[0].localeCompare(b[0]));
+}

@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { afterEach, describe, expect, test } from 'vitest';
-import { ExportSummary } from '../../src/schema/export';
+import { ExportAllSummary, ExportSummary } from '../../src/schema/export';
 import { BIN } from '../support/cli';
 import { freePort, startReceiver, type Receiver } from '../support/otlp-receiver';
-import { allRecords, filesUnder, replayFixture } from '../support/replay';
+import { isAgentEvent, loadFixture, type FixtureName } from '../support/fixtures';
+import { allRecords, filesUnder, replay, replayFixture } from '../support/replay';
 
 // `agent-track export` as users and the SessionEnd hook run it: the built
 // binary, asynchronously (the receiver lives in this process and must answer).
@@ -126,5 +128,80 @@ describe('agent-track export', () => {
     for (let waited = 0; !filesUnder(logsDir).includes('export.log') && waited < 5_000; waited += 100) await new Promise((f) => setTimeout(f, 100));
     await new Promise((f) => setTimeout(f, 300));
     expect(readFileSync(join(logsDir, 'export.log'), 'utf8')).toMatch(/export: 3 executions \(\d+ spans\) delivered to/);
+  });
+});
+
+/** Projects under one temporary home, in agent-track's registry; "gone" registered and then deleted. */
+function projects(scenarios: Record<string, FixtureName>, config: Record<string, unknown> = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'agent-track-export-all-'));
+  const registry: Record<string, { logsDir: string; lastSeen: number }> = {};
+  for (const [name, scenario] of Object.entries({ ...scenarios, gone: 'single' as FixtureName })) {
+    const logsDir = join(root, name, '.claude', 'execution-logs');
+    mkdirSync(logsDir, { recursive: true });
+    replay(logsDir, loadFixture(scenario).payloads.filter(isAgentEvent));
+    if (config[name]) writeFileSync(join(root, name, '.claude', 'agent-track.json'), JSON.stringify(config[name]));
+    registry[join(root, name)] = { logsDir, lastSeen: 1 };
+  }
+  rmSync(join(root, 'gone'), { recursive: true });
+  mkdirSync(join(root, 'config', 'agent-track'), { recursive: true });
+  writeFileSync(join(root, 'config', 'agent-track', 'projects.json'), JSON.stringify({ v: 1, projects: registry }));
+  return { root, env: { HOME: root, XDG_CONFIG_HOME: join(root, 'config'), CLAUDE_CONFIG_DIR: join(root, 'claude') } };
+}
+
+describe('agent-track export --all-projects', () => {
+  test('each project from its own logs folder, cursor and config; the deleted one is not tried; totals add up', async () => {
+    const { root, env } = projects({ api: 'single', web: 'fanout' }, { web: { export: { serviceName: 'web-agents' } } });
+    const r = await receiver();
+    const first = await run(['export', '--all-projects', '--endpoint', r.url, '--json'], env);
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    const summary = z.parse(ExportAllSummary, JSON.parse(first.stdout));
+    expect(summary.projects.map((p) => [p.project, p.summary?.delivered])).toEqual([
+      [join(root, 'api'), 1],
+      [join(root, 'web'), 3],
+    ]);
+    expect(summary.totals).toMatchObject({ projects: 2, delivered: 4, notDelivered: 0 });
+    expect(summary.totals.spans).toBe(summary.projects.reduce((n, p) => n + p.summary!.spans, 0));
+    expect(summary.notDelivered).toEqual([]);
+    // The resource names each span's own project, and each project's config is its own.
+    const byProject = new Map<unknown, Set<unknown>>();
+    for (const span of r.spans) byProject.set(span.resource['agent_track.project'], (byProject.get(span.resource['agent_track.project']) ?? new Set()).add(span.resource['service.name']));
+    expect(Object.fromEntries([...byProject].map(([k, v]) => [k, [...v]]))).toEqual({ api: ['claude-code-subagents'], web: ['web-agents'] });
+    // One cursor per project: a run of one project on its own, or of all again, sends nothing.
+    expect(existsSync(join(root, 'api', '.claude', 'execution-logs', '.state', '.export-cursor.json'))).toBe(true);
+    const alone = await run(['--logs-dir', join(root, 'web', '.claude', 'execution-logs'), 'export', '--endpoint', r.url], env);
+    expect(alone.stdout).toMatch(/nothing new .* \(3 already delivered\)/);
+    const again = await run(['export', '--all-projects', '--endpoint', r.url], env);
+    expect(again.status).toBe(0);
+    expect(again.stdout.split('\n').filter(Boolean).map((l) => l.replace(/: .*export: /, ': '))).toEqual([
+      `${join(root, 'api')}: nothing new for ${r.url}/v1/traces (1 already delivered)`,
+      `${join(root, 'web')}: nothing new for ${r.url}/v1/traces (3 already delivered)`,
+    ]);
+    expect(r.requests).toHaveLength(2);
+  });
+
+  test('a collector that is down: exit 1, each project not delivered named; the next run delivers them', async () => {
+    const { root, env } = projects({ api: 'single', web: 'fanout' });
+    const port = await freePort();
+    const down = await run(['export', '--all-projects', '--endpoint', `http://127.0.0.1:${port}`, '--json'], { ...env, OTEL_EXPORTER_OTLP_TIMEOUT: '800' });
+    expect(down.status).toBe(1);
+    const summary = z.parse(ExportAllSummary, JSON.parse(down.stdout));
+    expect(summary.notDelivered).toEqual([join(root, 'api'), join(root, 'web')]);
+    expect(summary.totals).toMatchObject({ delivered: 0, notDelivered: 4 });
+    expect(down.stderr.split('\n').filter(Boolean)).toEqual([
+      expect.stringMatching(new RegExp(`^agent-track: ${join(root, 'api')}: 1 execution not delivered to http://127.0.0.1:${port}/v1/traces \\(.*ECONNREFUSED.*\\)`)),
+      expect.stringMatching(new RegExp(`^agent-track: ${join(root, 'web')}: 3 executions not delivered`)),
+    ]);
+    const r = await receiver({ port });
+    const up = await run(['export', '--all-projects', '--endpoint', r.url, '--json'], env);
+    expect(up.status, up.stderr).toBe(0);
+    expect(z.parse(ExportAllSummary, JSON.parse(up.stdout)).totals).toMatchObject({ delivered: 4, notDelivered: 0 });
+  });
+
+  test('--all-projects with a single-project flag: one line, exit 2', async () => {
+    const { env } = projects({ api: 'single' });
+    const result = await run(['--logs-dir', '/tmp', 'export', '--all-projects'], env);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^agent-track: --all-projects exports every project with its own config: leave out --logs-dir/);
   });
 });

@@ -5,7 +5,8 @@ import { RunsOutput, ShowOutput } from '../../src/schema/runs.js';
 import { at, makeRecord } from '../analytics/make-record.js';
 import { tempLogs, writeRecords } from '../store/store-helpers.js';
 import { runCli } from '../support/cli.js';
-import { replayFixture } from '../support/replay.js';
+import { CAPTURED_SCENARIOS, isAgentEvent, loadFixture, type FixtureName } from '../support/fixtures.js';
+import { allRecords, replay, replayFixture } from '../support/replay.js';
 
 // `agent-track runs` and `agent-track show` as a user runs them: the built CLI
 // on real captured sessions (transcripts laid out as Claude Code keeps them)
@@ -112,5 +113,79 @@ describe('agent-track show', () => {
     expect(both.status).toBe(1);
     expect(both.stderr).toMatch(/^agent-track: "abc" matches 2 runs/);
     expect(cli(logs, ['show', '../x']).status).toBe(2);
+  });
+});
+
+/** A scenario captured from Claude Code 2.1.332, replayed through the real ingest path; HOME where its transcripts are. */
+function captured(name: FixtureName) {
+  const fixture = loadFixture(name, '2.1.332');
+  replay(fixture.logsDir, fixture.payloads.filter(isAgentEvent));
+  const env = { HOME: fixture.root, CLAUDE_CONFIG_DIR: '' };
+  return {
+    logsDir: fixture.logsDir,
+    runs: () => parsedRuns(cli(fixture.logsDir, ['runs', '--json'], env).stdout).runs,
+    show: (id: string) => z.parse(ShowOutput, JSON.parse(cli(fixture.logsDir, ['show', id, '--json'], env).stdout)),
+    showText: (id: string) => cli(fixture.logsDir, ['show', id], env).stdout,
+  };
+}
+
+describe('runs and show on the sessions captured from Claude Code 2.1.332', () => {
+  test.each(CAPTURED_SCENARIOS)('%s: runs lists every record; show opens each one', (name) => {
+    const c = captured(name);
+    const records = allRecords(c.logsDir);
+    const runs = c.runs();
+    expect(runs.map((r) => r.id).sort()).toEqual(records.map((r) => r.id).sort());
+    for (const record of records) {
+      const out = c.show(record.id.slice(0, 8));
+      expect(out.execution).toEqual(record);
+      const row = runs.find((r) => r.id === record.id)!;
+      expect(row).toMatchObject({ agent: record.agentType, status: record.result.status, background: record.request.context.background, duration: record.metrics.duration });
+      expect(row.firstError).toEqual(record.errors[0] ? { type: record.errors[0].type, message: record.errors[0].message } : null);
+    }
+  });
+
+  test("a background run shows the figures of Claude Code's completion notification", () => {
+    const c = captured('background-default');
+    const [run] = c.runs();
+    expect(run).toMatchObject({ agent: 'general-purpose', background: true, status: 'success', duration: 1219 });
+    const out = c.show(run!.id);
+    expect(out.execution.metrics).toMatchObject({ durationSource: 'task-notification', totalToolUseCount: 2, tokensUsed: 172 });
+    expect(out.execution.capture.closedBy).toBe('SubagentStop');
+    const text = c.showText(run!.id);
+    expect(text).toMatch(/Duration 1\.22 s \(Claude Code's background notification\)/);
+    expect(text).toMatch(/Tokens used 172 .*Tool calls 2/);
+    expect(text).toContain('background · session');
+  });
+
+  test('a failed background run shows its api_error, closed by the notification', () => {
+    const c = captured('background-api-failure');
+    const [run] = c.runs();
+    expect(run).toMatchObject({ agent: 'code-review-specialist', background: true, status: 'failed', firstError: { type: 'api_error', message: 'API Error: 400 scripted failure' } });
+    const out = c.show(run!.id);
+    expect(out.execution.capture.closedBy).toBe('task-notification');
+    expect(out.execution.errors.map((e) => e.type)).toEqual(['api_error']);
+    const text = c.showText(run!.id);
+    expect(text).toMatch(/Status failed/);
+    expect(text).toMatch(/• api_error at \+.*\n +→ API Error: 400 scripted failure/);
+    // The notification of a failed run carries no usage: the duration is the transcript's estimate, and says so.
+    expect(text).toMatch(/Duration \d+ ms \(estimated from the transcript\)/);
+    expect(cli(c.logsDir, ['runs']).stdout).toMatch(/code-review-specialist \(bg\) .* failed .* api_error: API Error: 400 scripted failure/);
+  });
+
+  test('nested: the parent lists its child, the child names its parent, as a tree in the text', () => {
+    const c = captured('nested');
+    const runs = c.runs();
+    const parent = runs.find((r) => r.agent === 'general-purpose')!;
+    const child = runs.find((r) => r.agent === 'code-review-specialist')!;
+    const up = c.show(parent.id);
+    expect(up.chain.parent).toBeNull();
+    expect(up.chain.children).toEqual([expect.objectContaining({ id: child.id, agent: 'code-review-specialist', status: 'success' })]);
+    const down = c.show(child.id);
+    expect(down.chain.parent).toMatchObject({ id: parent.id, agent: 'general-purpose', status: 'success' });
+    expect(down.chain.children).toEqual([]);
+    const text = c.showText(parent.id);
+    expect(text).toContain(`└─ this run: general-purpose ${parent.id.slice(0, 10)}`);
+    expect(text).toMatch(new RegExp(`└─ code-review-specialist ${child.id.slice(0, 10)}`));
+    expect(c.showText(child.id)).toMatch(new RegExp(`general-purpose ${parent.id.slice(0, 10)}`));
   });
 });

@@ -237,6 +237,28 @@ describe('the dashboard in Chromium', () => {
     await close(tab);
   });
 
+  test("a click shows the run's tool calls from the embedded timeline, a failed call marked", async () => {
+    const tab = await open(page);
+    const details = data.recent.details ?? {};
+    // A run with a failed tool call, when the month has one: both kinds of row are checked.
+    const pick =
+      data.recent.executions.find((e) => details[e.id]?.timeline.calls.some((c) => !c.ok)) ??
+      data.recent.executions.find((e) => details[e.id]?.timeline.calls.length)!;
+    const calls = details[pick.id]!.timeline.calls;
+    expect(calls.length).toBeGreaterThan(0);
+    await tab.locator(`#recent-table button[data-detail="${pick.id}"]`).click();
+    const rows = tab.locator('dialog#run-detail table.tool-timeline tbody tr');
+    await rows.first().waitFor({ state: 'visible' });
+    expect(await rows.count()).toBe(calls.length);
+    const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)));
+    expect(cells).toEqual(calls.map((c) => [c.tool, `+${formatDuration(c.start)}`, c.duration === null ? 'no result' : formatDuration(c.duration), c.ok ? 'ok' : 'failed']));
+    // Each call has its bar on the run's time axis.
+    expect(await tab.locator('dialog#run-detail svg.tl-bar rect').count()).toBe(calls.length);
+    expect(await tab.locator('dialog#run-detail svg.tl-bar rect.failed').count()).toBe(calls.filter((c) => !c.ok).length);
+    await tab.screenshot({ path: join(ARTIFACTS, 'detail-timeline.png') });
+    await close(tab);
+  });
+
   test('fits a phone: nothing scrolls sideways but the tables', async () => {
     const tab = await open(page, PHONE);
     await tab.locator('#chart-daily svg').waitFor();

@@ -2,12 +2,13 @@ import { formatCount, formatTokens, formatUsd } from '../../analytics/format.js'
 import { formatElapsed } from '../../time/duration.js';
 import type { RecentExecution } from '../../schema/dashboard.js';
 import type { RunDetail } from '../../schema/runs.js';
-import { h } from './dom.js';
+import { h, s, tip } from './dom.js';
 
 // One run in a dialog, opened from the recent executions: what `agent-track
 // show` shows, from the data embedded in the page (no request is made). The
-// tool-call timeline needs the transcript, which the page does not carry:
-// the dialog gives the `show` command for it.
+// tool-call timeline is the record's compact one (metrics.toolTimeline), cut
+// to the page's budget; the transcript, which the page does not carry, and a
+// long run's remaining calls are one `show` command away.
 
 let dialog: HTMLDialogElement | null = null;
 
@@ -19,7 +20,7 @@ export function openDetail(row: RecentExecution, detail: RunDetail | undefined, 
     h('header', {}, h('h2', { id: 'run-detail-title' }, `${row.agent} `, h('span', { class: `pill s-${row.status}` }, row.status)), close),
     h('p', { class: 'muted' }, `${row.id} · started ${new Date(row.startTime).toLocaleString()} · ${formatElapsed(row.duration)}${row.background ? ' · background' : ''}`),
     ...(detail ? body(row, detail, rows) : [h('p', { class: 'empty' }, 'No detail for this run in the page.')]),
-    h('p', { class: 'hint' }, 'Tool-call timeline and transcript: ', h('code', {}, `agent-track show ${row.id}`)),
+    h('p', { class: 'hint' }, 'Transcript and every tool call: ', h('code', {}, `agent-track show ${row.id}`)),
   );
   dialog.showModal();
 }
@@ -59,6 +60,7 @@ function body(row: RecentExecution, d: RunDetail, rows: readonly RecentExecution
       h('p', {}, d.toolCalls.map((t) => `${t.tool} ${t.calls}${t.failures ? ` (${t.failures} failed)` : ''}`).join(' · ')),
     );
   }
+  if (d.timeline.total) out.push(h('h3', {}, 'Tool calls'), timeline(d.timeline, row.duration));
   if (d.errors.length) {
     out.push(
       h('h3', {}, 'Errors'),
@@ -77,4 +79,31 @@ function body(row: RecentExecution, d: RunDetail, rows: readonly RecentExecution
 
 function facts(items: [string, string][]): HTMLElement {
   return h('dl', { class: 'run-facts' }, ...items.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+/**
+ * The run's tool calls in order: when each started (from the run's start),
+ * how long it took and whether it failed, with a bar on the run's own time
+ * axis so overlapping and long calls stand out. SVG attributes, not inline
+ * styles: the page's Content-Security-Policy allows no style attribute.
+ */
+function timeline(t: RunDetail['timeline'], runMs: number | null): HTMLElement {
+  const end = Math.max(runMs ?? 0, ...t.calls.map((c) => c.start + (c.duration ?? 0)), 1);
+  const pct = (ms: number) => Math.round((ms / end) * 1000) / 10;
+  const rows = t.calls.map((c) => {
+    const bar = s('svg', { class: 'tl-bar', viewBox: '0 0 100 6', preserveAspectRatio: 'none', 'aria-hidden': 'true' },
+      s('rect', { x: pct(c.start), y: 0, width: Math.max(pct(c.duration ?? 0), 0.6), height: 6, class: c.ok ? 'ok' : 'failed' }, tip(`${c.tool}: +${formatDuration(c.start)}, ${c.duration === null ? 'no result' : formatDuration(c.duration)}`)));
+    return h('tr', { class: c.ok ? null : 'failed' },
+      h('td', {}, c.tool),
+      h('td', { class: 'num' }, `+${formatDuration(c.start)}`),
+      h('td', { class: 'num' }, c.duration === null ? 'no result' : formatDuration(c.duration)),
+      h('td', {}, c.ok ? 'ok' : 'failed'),
+      h('td', { class: 'tl' }, bar));
+  });
+  const more = t.total - t.calls.length;
+  return h('div', { class: 'timeline' },
+    h('table', { class: 'data tool-timeline' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Tool'), h('th', { class: 'num' }, 'Start'), h('th', { class: 'num' }, 'Duration'), h('th', {}, 'Result'), h('th', {}, h('span', { class: 'sr-only' }, 'Timeline')))),
+      h('tbody', {}, ...rows)),
+    more > 0 ? h('p', { class: 'muted' }, `${formatCount(more)} more tool call${more === 1 ? '' : 's'} not in the page.`) : null);
 }
