@@ -251,7 +251,7 @@ describe('the dashboard in Chromium', () => {
     await rows.first().waitFor({ state: 'visible' });
     expect(await rows.count()).toBe(calls.length);
     const cells = await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 4).map((td) => td.textContent)));
-    expect(cells).toEqual(calls.map((c) => [c.tool, `+${formatDuration(c.start)}`, c.duration === null ? 'no result' : formatDuration(c.duration), c.ok ? 'ok' : 'failed']));
+    expect(cells).toEqual(calls.map((c) => [c.tool, `+${formatElapsed(c.start)}`, c.duration === null ? 'no result' : formatElapsed(c.duration), c.ok ? 'ok' : 'failed']));
     // Each call has its bar on the run's time axis.
     expect(await tab.locator('dialog#run-detail svg.tl-bar rect').count()).toBe(calls.length);
     expect(await tab.locator('dialog#run-detail svg.tl-bar rect.failed').count()).toBe(calls.filter((c) => !c.ok).length);
