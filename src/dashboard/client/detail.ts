@@ -92,11 +92,11 @@ function timeline(t: RunDetail['timeline'], runMs: number | null): HTMLElement {
   const pct = (ms: number) => Math.round((ms / end) * 1000) / 10;
   const rows = t.calls.map((c) => {
     const bar = s('svg', { class: 'tl-bar', viewBox: '0 0 100 6', preserveAspectRatio: 'none', 'aria-hidden': 'true' },
-      s('rect', { x: pct(c.start), y: 0, width: Math.max(pct(c.duration ?? 0), 0.6), height: 6, class: c.ok ? 'ok' : 'failed' }, tip(`${c.tool}: +${formatDuration(c.start)}, ${c.duration === null ? 'no result' : formatDuration(c.duration)}`)));
+      s('rect', { x: pct(c.start), y: 0, width: Math.max(pct(c.duration ?? 0), 0.6), height: 6, class: c.ok ? 'ok' : 'failed' }, tip(`${c.tool}: +${formatElapsed(c.start)}, ${c.duration === null ? 'no result' : formatElapsed(c.duration)}`)));
     return h('tr', { class: c.ok ? null : 'failed' },
       h('td', {}, c.tool),
-      h('td', { class: 'num' }, `+${formatDuration(c.start)}`),
-      h('td', { class: 'num' }, c.duration === null ? 'no result' : formatDuration(c.duration)),
+      h('td', { class: 'num' }, `+${formatElapsed(c.start)}`),
+      h('td', { class: 'num' }, c.duration === null ? 'no result' : formatElapsed(c.duration)),
       h('td', {}, c.ok ? 'ok' : 'failed'),
       h('td', { class: 'tl' }, bar));
   });
