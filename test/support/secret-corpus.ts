@@ -4,6 +4,8 @@
 // prose, in JSON, in an env file, split over two lines, base64-encoded, and
 // as JSON inside a JSON string (a hook error log excerpt of a cut-off payload).
 
+import { rng } from '../../src/demo/generate.js';
+
 export interface SecretSample {
   kind: string;
   context: string;
@@ -13,16 +15,8 @@ export interface SecretSample {
   mustNotSurvive: string[];
 }
 
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo's seeded PRNG (mulberry32): the same corpus on every run. */
+export const seededRandom = rng;
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
