@@ -9,7 +9,8 @@ import { projectKey } from '../src/import/project-key';
 // line uuids) and its clock moved back, spread over PROJECTS projects. Built
 // once into .bench/ and reused.
 
-const FIXTURES = ['../../shared/fixtures', '../../../shared/fixtures'].map((rel) => join(__dirname, rel)).find((dir) => existsSync(dir));
+// The real captures kept in the repository.
+const FIXTURES = join(__dirname, '..', 'test', 'fixtures');
 const SCENARIOS = ['single', 'fanout', 'nested-background'];
 const PROJECTS = 20;
 const HOUR = 3_600_000;

@@ -28,6 +28,7 @@ interface StatusOptions extends GlobalOptions {
   json?: boolean;
   format: 'table' | 'json';
   watch?: number;
+  allProjects?: boolean;
 }
 
 const T = HEALTH_THRESHOLDS;
@@ -48,6 +49,7 @@ export function statusCommand(): Command {
     .addOption(formatOption(['table', 'json']))
     .addOption(jsonOption('short for --format json (activeAgents, last24Hours, agentHealth)'))
     .addOption(new Option('--watch [seconds]', 'redraw every n seconds until Ctrl-C').preset(DEFAULT_WATCH_SECONDS).argParser(watchSeconds))
+    .option('--all-projects', 'one row per project on this machine (running now, last 24 hours, unhealthy agents, subagent share); see README "Reports across projects"')
     .addHelpText('after', HEALTH_HELP)
     .action(async (_options: unknown, command: Command) => {
       process.exitCode = await runStatus(command.optsWithGlobals<StatusOptions>());
@@ -57,6 +59,10 @@ export function statusCommand(): Command {
 async function runStatus(options: StatusOptions): Promise<number> {
   const ctx = createContext(options);
   const json = formatOf(options) === 'json';
+  if (options.allProjects) {
+    if (options.watch !== undefined || options.logsDir || options.project) throw new UsageError('--all-projects shows every project once: leave out --watch, --logs-dir and --project');
+    return statusOfAllProjects(ctx, json);
+  }
   const seconds = options.watch;
   if (seconds === undefined) {
     const warnings = new Warnings();

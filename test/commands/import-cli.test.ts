@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { expect, test } from 'vitest';
 import * as z from 'zod/mini';
 import { projectKey } from '../../src/import/project-key';
@@ -9,18 +8,18 @@ import { ImportSummary } from '../../src/schema/import';
 import { ProjectsReport } from '../../src/schema/projects-report';
 import { StatusProjects } from '../../src/schema/status-projects';
 import { runCli } from '../support/cli';
+import { fixturesDir } from '../support/fixtures.js';
 
 // `agent-track import` as a user runs it, in a project folder, on a real 2.1.332 session.
 
-const SHARED = ['../../../shared/fixtures', '../../../../shared/fixtures']
-  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
-  .find((dir) => existsSync(dir))!;
+// The real captures kept in the repository (test/fixtures/claude-code-<version>/).
+const FIXTURES = dirname(fixturesDir());
 
 function machine() {
   const root = mkdtempSync(join(tmpdir(), 'agent-track-import-cli-'));
   const project = join(root, 'shop-api');
   mkdirSync(join(project, '.claude'), { recursive: true });
-  const transcripts = join(SHARED, 'claude-code-2.1.332', 'fanout', 'transcripts');
+  const transcripts = join(FIXTURES, 'claude-code-2.1.332', 'fanout', 'transcripts');
   const name = readdirSync(transcripts).find((n) => n.endsWith('.jsonl'))!;
   const folder = join(root, 'claude', 'projects', projectKey(project));
   mkdirSync(join(folder, name.slice(0, -6), 'subagents'), { recursive: true });
@@ -60,7 +59,7 @@ function threeProjects() {
   for (const name of names) {
     const project = join(root, name);
     mkdirSync(project);
-    const transcripts = join(SHARED, 'claude-code-2.1.332', scenarios[name], 'transcripts');
+    const transcripts = join(FIXTURES, 'claude-code-2.1.332', scenarios[name], 'transcripts');
     const file = readdirSync(transcripts).find((n) => n.endsWith('.jsonl'))!;
     const folder = join(root, 'claude', 'projects', projectKey(project));
     mkdirSync(join(folder, file.slice(0, -6), 'subagents'), { recursive: true });

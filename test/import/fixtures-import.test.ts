@@ -1,7 +1,6 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { importTranscripts, type ImportRequest } from '../../src/import/import';
 import { sweepInFlight } from '../../src/capture/sweep';
@@ -9,16 +8,15 @@ import { DEFAULT_CONFIG } from '../../src/schema/config';
 import { SessionFigures } from '../../src/schema/session';
 import type { AgentExecution } from '../../src/schema/record';
 import { allRecords, completionLines, replay } from '../support/replay';
-import { isAgentEvent } from '../support/fixtures';
+import { fixturesDir, isAgentEvent } from '../support/fixtures';
 
 // The real captured sessions of Claude Code 2.1.197 and 2.1.332, laid out as
 // Claude Code keeps them. Importing their transcripts must give the records
 // the hooks give for the same sessions (replayed from the captured payloads).
 
 // The shared captures, seen from the main checkout or from a worktree under /work/wt.
-const SHARED = ['../../../shared/fixtures', '../../../../shared/fixtures']
-  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
-  .find((dir) => existsSync(dir))!;
+// The real captures kept in the repository (test/fixtures/claude-code-<version>/).
+const FIXTURES = dirname(fixturesDir());
 const VERSIONS = ['2.1.197', '2.1.332'] as const;
 const SCENARIOS = ['single', 'fanout', 'nested-background'] as const;
 const PROJECT = '/home/dev/shop-api';
@@ -31,7 +29,7 @@ interface Laid {
 }
 
 function layOut(version: string, scenario: string, root = mkdtempSync(join(tmpdir(), 'agent-track-import-'))): Laid {
-  const source = join(SHARED, `claude-code-${version}`, scenario);
+  const source = join(FIXTURES, `claude-code-${version}`, scenario);
   const transcripts = join(source, 'transcripts');
   const sessionFile = readdirSync(transcripts).find((name) => name.endsWith('.jsonl'))!;
   const sessionId = sessionFile.slice(0, -'.jsonl'.length);
@@ -117,7 +115,7 @@ describe.each(VERSIONS)('Claude Code %s', (version) => {
       expect(result.sessionFiles).toBe(1);
       const sessionId = laid.sessionFile.split('/').pop()!.slice(0, -'.jsonl'.length);
       const figures = SessionFigures.parse(JSON.parse(readFileSync(join(logs, 'sessions', `${sessionId}.json`), 'utf8')));
-      const claude = JSON.parse(readFileSync(join(SHARED, `claude-code-${version}`, scenario, 'result.json'), 'utf8'));
+      const claude = JSON.parse(readFileSync(join(FIXTURES, `claude-code-${version}`, scenario, 'result.json'), 'utf8'));
       for (const [model, usage] of Object.entries(claude.modelUsage as Record<string, Record<string, number>>)) {
         const bare = model.replace(/\[[^\]]*\]$/, '');
         const runs = allRecords(logs).filter((r) => r.request.context.model === bare || r.request.context.model === model);

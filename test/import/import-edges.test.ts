@@ -1,24 +1,22 @@
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { importTranscripts, type ImportRequest } from '../../src/import/import';
 import { projectKey } from '../../src/import/project-key';
 import { DEFAULT_CONFIG } from '../../src/schema/config';
 import { allRecords, completionLines, replay } from '../support/replay';
-import { isAgentEvent } from '../support/fixtures';
+import { fixturesDir, isAgentEvent } from '../support/fixtures';
 
 // Import on the real 2.1.332 captures, moved to projects of our own making.
 
-const SHARED = ['../../../shared/fixtures', '../../../../shared/fixtures']
-  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
-  .find((dir) => existsSync(dir))!;
+// The real captures kept in the repository (test/fixtures/claude-code-<version>/).
+const FIXTURES = dirname(fixturesDir());
 const CAPTURED_PROJECT = '/home/dev/shop-api';
 
 /** Lay a captured session out under projectsDir as a session of `project` (its cwd rewritten). */
 function addSession(projectsDir: string, project: string, scenario: string, version = '2.1.332'): { sessionFile: string; sessionId: string } {
-  const transcripts = join(SHARED, `claude-code-${version}`, scenario, 'transcripts');
+  const transcripts = join(FIXTURES, `claude-code-${version}`, scenario, 'transcripts');
   const name = readdirSync(transcripts).find((n) => n.endsWith('.jsonl'))!;
   const sessionId = name.slice(0, -'.jsonl'.length);
   const folder = join(projectsDir, projectKey(project));
@@ -82,7 +80,7 @@ describe('one project', () => {
   test('completes a run the hooks saw only the start of', () => {
     const { root, projectsDir, project, logsDir } = setup();
     const { sessionId } = addSession(projectsDir, project, 'single', '2.1.197');
-    const payloads = readFileSync(join(SHARED, 'claude-code-2.1.197', 'single', 'hooks.jsonl'), 'utf8')
+    const payloads = readFileSync(join(FIXTURES, 'claude-code-2.1.197', 'single', 'hooks.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line.split('/home/dev/.claude/projects').join(projectsDir).split(CAPTURED_PROJECT).join(project)) as Record<string, unknown>)
