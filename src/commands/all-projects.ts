@@ -1,15 +1,12 @@
-import { homedir } from 'node:os';
 import { periodText, type Period } from '../time/period.js';
 import { loadConfig } from '../config/load.js';
 import { formatCount, formatPercent, formatUsd } from '../analytics/format.js';
 import { percent } from '../analytics/stats.js';
-import { claudeProjectsDir } from '../import/discover.js';
-import { knownProjects } from '../import/projects.js';
+import { projectsOnThisMachine } from '../import/projects.js';
 import type { Document } from '../render/document.js';
 import { render, type Format } from '../render/output.js';
 import { ProjectsReport } from '../schema/projects-report.js';
 import { resolveConfigPath } from '../store/location.js';
-import { registryPath } from '../store/projects.js';
 import { type CommandContext } from './context.js';
 import { Reporter } from '../rollup/reporter.js';
 import { SummarySource } from '../rollup/summary-source.js';
@@ -19,7 +16,7 @@ import { SummarySource } from '../rollup/summary-source.js';
 // one row each, from the same report pipeline as a single project's report.
 
 export async function runAllProjects(ctx: CommandContext, request: { period: Period; agents: string[] | null; format: Format }): Promise<number> {
-  const projects = knownProjects(registryPath(ctx.env, homedir()), claudeProjectsDir(ctx.env, homedir()));
+  const projects = projectsOnThisMachine(ctx.env);
   const rows: ProjectsReport['projects'] = [];
   for (const { project, logsDir } of projects) {
     let prices = ctx.config.prices;

@@ -1,9 +1,6 @@
 import { statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
-import { claudeProjectsDir } from '../import/discover.js';
-import { knownProjects, projectsNamed } from '../import/projects.js';
-import { registryPath } from '../store/projects.js';
+import { projectsOnThisMachine, projectsNamed } from '../import/projects.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../schema/config.js';
 import { resolveConfigPath, resolveLogsDir } from '../store/location.js';
@@ -62,7 +59,7 @@ export function createContext(options: GlobalOptions): CommandContext {
 /** The logs folder of the project `--project` names. */
 function projectLogsDir(options: GlobalOptions, env: NodeJS.ProcessEnv): string {
   if (options.logsDir !== undefined) throw new UsageError('choose one: --project or --logs-dir');
-  const known = knownProjects(registryPath(env, homedir()), claudeProjectsDir(env, homedir()));
+  const known = projectsOnThisMachine(env);
   const named = projectsNamed(known, options.project!);
   if (named.length > 1) throw new UsageError(`--project ${options.project} names several projects: ${named.map((p) => p.project).join(', ')}; give its path`);
   if (!named.length) {

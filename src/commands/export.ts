@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { homedir, hostname, userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { RedactKind, type RedactKind as Redact } from '../schema/config.js';
@@ -7,9 +7,7 @@ import type { Config } from '../schema/config.js';
 import type { ExportAllSummary, ExportSummary } from '../schema/export.js';
 import type { ExportTarget } from '../export/target.js';
 import { loadConfig } from '../config/load.js';
-import { claudeProjectsDir } from '../import/discover.js';
-import { knownProjects } from '../import/projects.js';
-import { registryPath } from '../store/projects.js';
+import { projectsOnThisMachine } from '../import/projects.js';
 import { acquireLock, LockTimeoutError, releaseLock } from '../store/lock.js';
 import { exportLockPath, localDay } from '../store/paths.js';
 import { projectName, resolveConfigPath } from '../store/location.js';
@@ -104,7 +102,7 @@ interface Run {
  * before is not sent again. One project's failure does not stop the others.
  */
 async function exportAllProjects(ctx: CommandContext, options: ExportOptions, run: Run): Promise<number> {
-  const projects = knownProjects(registryPath(ctx.env, homedir()), claudeProjectsDir(ctx.env, homedir()));
+  const projects = projectsOnThisMachine(ctx.env);
   const rows: ExportAllSummary['projects'] = [];
   for (const { project, logsDir } of projects) {
     let config: Config;

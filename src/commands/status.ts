@@ -1,9 +1,7 @@
 import { Command, Option } from 'commander';
-import { homedir } from 'node:os';
 import { HEALTH_THRESHOLDS } from '../analytics/status.js';
 import { loadConfig } from '../config/load.js';
-import { claudeProjectsDir } from '../import/discover.js';
-import { knownProjects } from '../import/projects.js';
+import { projectsOnThisMachine } from '../import/projects.js';
 import { clip, LiveScreen } from '../render/live-screen.js';
 import { statusDocument, statusProjectsDocument } from '../render/status-view.js';
 import { renderTerminal } from '../render/terminal.js';
@@ -12,7 +10,6 @@ import { dayReader } from '../rollup/status-source.js';
 import type { Status } from '../schema/status.js';
 import { StatusProjects } from '../schema/status-projects.js';
 import { resolveConfigPath } from '../store/location.js';
-import { registryPath } from '../store/projects.js';
 import { RecordFolderCache } from '../store/records.js';
 import { createContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
 import { formatOf, formatOption, jsonOption } from './options.js';
@@ -156,7 +153,7 @@ async function watch(base: CommandContext, seconds: number, json: boolean): Prom
 async function statusOfAllProjects(ctx: CommandContext, json: boolean): Promise<number> {
   const rows: StatusProjects['projects'] = [];
   const warnings = new Warnings();
-  for (const { project, logsDir } of knownProjects(registryPath(ctx.env, homedir()), claudeProjectsDir(ctx.env, homedir()))) {
+  for (const { project, logsDir } of projectsOnThisMachine(ctx.env)) {
     let config = ctx.config;
     try {
       config = loadConfig(resolveConfigPath(logsDir, ctx.env));

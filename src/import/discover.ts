@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import fg from 'fast-glob';
 import { valueAfter, needle } from '../capture/lines.js';
 import { longKeyPrefix, projectKey } from './project-key.js';
+import { claudeConfigDir } from '../capture/claude-paths.js';
 
 // Where Claude Code keeps transcripts, and which of them belong to a project.
 
 /** $CLAUDE_CONFIG_DIR/projects, else ~/.claude/projects. */
 export function claudeProjectsDir(env: NodeJS.ProcessEnv, home: string): string {
-  return join(env.CLAUDE_CONFIG_DIR || join(home, '.claude'), 'projects');
+  return join(claudeConfigDir(env, home), 'projects');
 }
 
 /** The session transcripts of one project (its folder named from its path, as Claude Code names it). */

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import fg from 'fast-glob';
-import { readRegistry } from '../store/projects.js';
+import { homedir } from 'node:os';
+import { readRegistry, registryPath } from '../store/projects.js';
 import { LOGS_SUBDIR } from '../store/paths.js';
-import { peekCwd } from './discover.js';
+import { claudeProjectsDir, peekCwd } from './discover.js';
 
 // Every project on the machine with a logs folder: those in agent-track's
 // registry (install, import) and those Claude Code has transcripts of (each
@@ -29,6 +30,11 @@ export function knownProjects(registryFile: string, projectsDir: string): KnownP
     .filter(([, logsDir]) => existsSync(logsDir))
     .map(([project, logsDir]) => ({ project, logsDir }))
     .sort((a, b) => a.project.localeCompare(b.project));
+}
+
+/** knownProjects from this user's registry and Claude Code folder: what every --all-projects and --project reads. */
+export function projectsOnThisMachine(env: NodeJS.ProcessEnv): KnownProject[] {
+  return knownProjects(registryPath(env, homedir()), claudeProjectsDir(env, homedir()));
 }
 
 /** The projects `--project NAME` names: its path, or its folder name. */
