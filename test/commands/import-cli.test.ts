@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import * as z from 'zod/mini';
 import { projectKey } from '../../src/import/project-key';
@@ -8,26 +8,15 @@ import { ImportSummary } from '../../src/schema/import';
 import { ProjectsReport } from '../../src/schema/projects-report';
 import { StatusProjects } from '../../src/schema/status-projects';
 import { runCli } from '../support/cli';
-import { fixturesDir } from '../support/fixtures.js';
+import { addSession } from '../support/fixtures.js';
 
 // `agent-track import` as a user runs it, in a project folder, on a real 2.1.332 session.
-
-// The real captures kept in the repository (test/fixtures/claude-code-<version>/).
-const FIXTURES = dirname(fixturesDir());
 
 function machine() {
   const root = mkdtempSync(join(tmpdir(), 'agent-track-import-cli-'));
   const project = join(root, 'shop-api');
   mkdirSync(join(project, '.claude'), { recursive: true });
-  const transcripts = join(FIXTURES, 'claude-code-2.1.332', 'fanout', 'transcripts');
-  const name = readdirSync(transcripts).find((n) => n.endsWith('.jsonl'))!;
-  const folder = join(root, 'claude', 'projects', projectKey(project));
-  mkdirSync(join(folder, name.slice(0, -6), 'subagents'), { recursive: true });
-  const rewrite = (text: string) => text.split('/home/dev/shop-api').join(project);
-  writeFileSync(join(folder, name), rewrite(readFileSync(join(transcripts, name), 'utf8')));
-  for (const file of readdirSync(join(transcripts, 'subagents'))) {
-    writeFileSync(join(folder, name.slice(0, -6), 'subagents', file), rewrite(readFileSync(join(transcripts, 'subagents', file), 'utf8')));
-  }
+  addSession(join(root, 'claude', 'projects'), project, 'fanout');
   return { project, env: { CLAUDE_CONFIG_DIR: join(root, 'claude'), HOME: root } };
 }
 
@@ -59,15 +48,7 @@ function threeProjects() {
   for (const name of names) {
     const project = join(root, name);
     mkdirSync(project);
-    const transcripts = join(FIXTURES, 'claude-code-2.1.332', scenarios[name], 'transcripts');
-    const file = readdirSync(transcripts).find((n) => n.endsWith('.jsonl'))!;
-    const folder = join(root, 'claude', 'projects', projectKey(project));
-    mkdirSync(join(folder, file.slice(0, -6), 'subagents'), { recursive: true });
-    const rewrite = (text: string) => text.split('/home/dev/shop-api').join(project);
-    writeFileSync(join(folder, file), rewrite(readFileSync(join(transcripts, file), 'utf8')));
-    for (const sub of readdirSync(join(transcripts, 'subagents'))) {
-      writeFileSync(join(folder, file.slice(0, -6), 'subagents', sub), rewrite(readFileSync(join(transcripts, 'subagents', sub), 'utf8')));
-    }
+    addSession(join(root, 'claude', 'projects'), project, scenarios[name]);
   }
   rmSync(join(root, 'gone'), { recursive: true });
   return { root, env: { CLAUDE_CONFIG_DIR: join(root, 'claude'), HOME: root, XDG_CONFIG_HOME: join(root, 'config') } };

@@ -6,28 +6,13 @@ import { importTranscripts, type ImportRequest } from '../../src/import/import';
 import { projectKey } from '../../src/import/project-key';
 import { DEFAULT_CONFIG } from '../../src/schema/config';
 import { allRecords, completionLines, replay } from '../support/replay';
-import { fixturesDir, isAgentEvent } from '../support/fixtures';
+import { addSession, fixturesDir, isAgentEvent } from '../support/fixtures';
 
 // Import on the real 2.1.332 captures, moved to projects of our own making.
 
 // The real captures kept in the repository (test/fixtures/claude-code-<version>/).
 const FIXTURES = dirname(fixturesDir());
 const CAPTURED_PROJECT = '/home/dev/shop-api';
-
-/** Lay a captured session out under projectsDir as a session of `project` (its cwd rewritten). */
-function addSession(projectsDir: string, project: string, scenario: string, version = '2.1.332'): { sessionFile: string; sessionId: string } {
-  const transcripts = join(FIXTURES, `claude-code-${version}`, scenario, 'transcripts');
-  const name = readdirSync(transcripts).find((n) => n.endsWith('.jsonl'))!;
-  const sessionId = name.slice(0, -'.jsonl'.length);
-  const folder = join(projectsDir, projectKey(project));
-  mkdirSync(join(folder, sessionId, 'subagents'), { recursive: true });
-  const rewrite = (text: string) => text.split(CAPTURED_PROJECT).join(project);
-  writeFileSync(join(folder, name), rewrite(readFileSync(join(transcripts, name), 'utf8')));
-  for (const file of readdirSync(join(transcripts, 'subagents'))) {
-    writeFileSync(join(folder, sessionId, 'subagents', file), rewrite(readFileSync(join(transcripts, 'subagents', file), 'utf8')));
-  }
-  return { sessionFile: join(folder, name), sessionId };
-}
 
 function setup() {
   const root = mkdtempSync(join(tmpdir(), 'agent-track-import-'));

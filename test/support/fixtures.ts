@@ -1,7 +1,8 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { projectKey } from '../../src/import/project-key.js';
 
 // Real Claude Code sessions kept in test/fixtures/claude-code-<version>/ (inside the
 // repository, so a fresh clone has them), laid out again the way Claude Code keeps
@@ -65,4 +66,23 @@ export function isAgentEvent(payload: Record<string, unknown>): boolean {
   const event = payload.hook_event_name;
   if (event === 'SubagentStart' || event === 'SubagentStop' || event === 'SessionEnd') return true;
   return typeof event === 'string' && event.startsWith('P') && (payload.tool_name === 'Agent' || payload.tool_name === 'Task');
+}
+
+/**
+ * Lays a captured session out under `projectsDir` (Claude Code's projects folder) as a
+ * session of `project`: the folder Claude Code would name for it, every path of the
+ * capture machine's project rewritten to `project`. For import's tests.
+ */
+export function addSession(projectsDir: string, project: string, scenario: string, version: FixtureVersion = '2.1.332'): { sessionFile: string; sessionId: string } {
+  const transcripts = join(fixturesDir(version), scenario, 'transcripts');
+  const name = readdirSync(transcripts).find((n) => n.endsWith('.jsonl'))!;
+  const sessionId = name.slice(0, -'.jsonl'.length);
+  const folder = join(projectsDir, projectKey(project));
+  mkdirSync(join(folder, sessionId, 'subagents'), { recursive: true });
+  const rewrite = (text: string) => text.split(ORIGINAL_PROJECT).join(project);
+  writeFileSync(join(folder, name), rewrite(readFileSync(join(transcripts, name), 'utf8')));
+  for (const file of existsSync(join(transcripts, 'subagents')) ? readdirSync(join(transcripts, 'subagents')) : []) {
+    writeFileSync(join(folder, sessionId, 'subagents', file), rewrite(readFileSync(join(transcripts, 'subagents', file), 'utf8')));
+  }
+  return { sessionFile: join(folder, name), sessionId };
 }
