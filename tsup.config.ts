@@ -22,26 +22,23 @@ const common: Options = {
   treeshake: true,
 };
 
-// re2js (linear-time regexes for configured patterns, src/schema/pattern.ts) is
-// 147 KB minified, twice the rest of the hook: the hook requires it from its own
-// bundle beside hook.cjs, and only when a config names a pattern.
-const re2jsBeside: Plugin = {
-  name: 're2js-beside',
-  setup(build) {
-    build.onResolve({ filter: /^re2js$/ }, () => ({ path: './re2js.cjs', external: true }));
-  },
-};
-
-// The carried secret rules (src/capture/secret-rules.json, gitleaks' formats)
-// are 38 KB of data, a third of the hook: the two small bundles require them
-// from a copy beside them, and only when there is text to scrub (most hook
-// processes have none). The CLI bundle carries them inline.
-const secretRulesBeside: Plugin = {
-  name: 'secret-rules-beside',
-  setup(build) {
-    build.onResolve({ filter: /(^|\/)secret-rules\.json$/ }, () => ({ path: './secret-rules.json', external: true }));
-  },
-};
+// What the small bundles (hook, statusline) load from a file beside them, only
+// when a process needs it, instead of carrying it:
+// - re2js (linear-time regexes for configured patterns, src/schema/pattern.ts) is
+//   147 KB minified, twice the rest of the hook; needed only when a config names a pattern;
+// - the carried secret rules (src/capture/secret-rules.json, gitleaks' formats) are
+//   38 KB of data, a third of the hook; needed only when there is text to scrub (most
+//   hook processes have none). The CLI bundle carries them inline.
+function beside(name: string, filter: RegExp, file: string): Plugin {
+  return {
+    name,
+    setup(build) {
+      build.onResolve({ filter }, () => ({ path: file, external: true }));
+    },
+  };
+}
+const re2jsBeside = beside('re2js-beside', /^re2js$/, './re2js.cjs');
+const secretRulesBeside = beside('secret-rules-beside', /(^|\/)secret-rules\.json$/, './secret-rules.json');
 const copySecretRules = async () => copyFileSync('src/capture/secret-rules.json', 'dist/secret-rules.json');
 
 export default defineConfig([
