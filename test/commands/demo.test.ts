@@ -24,7 +24,7 @@ test('demo feeds generated activity through the real ingest and prints the repor
 test('demo rejects a bad --days with a usage error', () => {
   const run = runCli(['demo', '--days', 'many']);
   expect(run.status).toBe(2);
-  expect(run.stderr).toContain('--days must be a whole number');
+  expect(run.stderr).toContain('--days expects a whole number');
 });
 
 test('demo run just after midnight records nothing after now', () => {
