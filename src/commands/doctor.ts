@@ -267,7 +267,7 @@ export function doctorCommand(): Command {
         ctx.stdout.write(`${JSON.stringify({ ok: !failed, checks }, null, 2)}\n`);
       } else {
         // The renderer passes every text through printable: details quote hook errors and file contents.
-        const width = ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity;
+        const width = ctx.width;
         ctx.stdout.write(renderTerminal(doctorDocument(ctx.logsDir, checks), { width, color: ctx.color }));
       }
       process.exitCode = failed ? 1 : 0;

@@ -57,7 +57,7 @@ async function runPrices(options: PricesOptions): Promise<number> {
     now: ctx.now,
   });
   for (const line of list.warnings) warnings.add(line);
-  const width = ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Number(ctx.env.COLUMNS) || Infinity;
+  const width = ctx.width;
   ctx.stdout.write(render(list, () => pricesDocument(list), format, { width, color: ctx.color }));
   warnings.flush(ctx.stderr);
   return 0;

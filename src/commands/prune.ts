@@ -115,7 +115,7 @@ function runPrune(options: PruneOptions): number {
       return 0;
     }
   }
-  const width = ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity;
+  const width = ctx.width;
   ctx.stdout.write(options.json ? `${JSON.stringify({ ran: true, ...result }, null, 2)}\n` : renderTerminal(pruneDocument(result, new Date(ctx.now)), { width, color: ctx.color }));
   return result.failed.length ? 1 : 0;
 }

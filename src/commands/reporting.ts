@@ -141,7 +141,7 @@ function emit(
 ): void {
   const toFile = request.out !== undefined;
   const human = request.format === 'table' || request.format === 'markdown';
-  const width = toFile ? Infinity : ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Number(ctx.env.COLUMNS) || Infinity;
+  const width = toFile ? Infinity : ctx.width;
   let text: string;
   if (source.hasData && output.empty && !human && agents) {
     // Scripts still get their (empty) data; the person running them learns why.

@@ -75,7 +75,7 @@ function runRuns(options: RunsOptions): number {
   if (out.runs.length === 0 && format === 'table') {
     ctx.stdout.write(`No subagent runs${filter.agent || filter.status || filter.session || filter.since ? ' match these filters' : ''} in ${ctx.logsDir}.\n`);
   } else {
-    ctx.stdout.write(render(out, () => runsDocument(out), format, { width: ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity, color: ctx.color }));
+    ctx.stdout.write(render(out, () => runsDocument(out), format, { width: ctx.width, color: ctx.color }));
   }
   warnings.flush(ctx.stderr);
   return 0;

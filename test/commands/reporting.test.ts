@@ -42,6 +42,7 @@ function context(logsDir: string, now = NOW): CommandContext & { out: () => stri
     stdout: sink((t) => (out += t)),
     stderr: sink((t) => (err += t)),
     color: false,
+    width: Infinity,
     out: () => out,
     err: () => err,
   };
