@@ -17,7 +17,7 @@ import { buildTrends } from '../src/analytics/trends.js';
 import { render } from '../src/render/output.js';
 import { reportDocument } from '../src/render/report-view.js';
 import { trendsDocument } from '../src/render/trends-view.js';
-import { localDay } from '../src/store/paths.js';
+import { localDay } from '../src/time/period.js';
 import { at, makeRecord } from '../test/analytics/make-record.js';
 import type { AgentExecution } from '../src/schema/record.js';
 import type { ModelPrice } from '../src/schema/config.js';

@@ -7,7 +7,7 @@ import { feedSessions, writeSessionFiles } from '../demo/generate-io.js';
 import { generateSessions } from '../demo/generate.js';
 import { DEFAULT_CONFIG } from '../schema/config.js';
 import { customPeriod } from '../time/period.js';
-import { localDay } from '../store/paths.js';
+import { localDay } from '../time/period.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import { createContext } from './context.js';
 import { wholeNumber } from './options.js';

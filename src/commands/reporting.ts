@@ -3,7 +3,7 @@ import { suggestAgents } from '../analytics/agent-names.js';
 import { listInFlight, sweepInFlight } from '../capture/sweep.js';
 import type { Status } from '../schema/status.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { localDay } from '../store/paths.js';
+import { localDay } from '../time/period.js';
 import { metricsWindowStart, refreshMetricsFiles } from '../rollup/metrics-files.js';
 import { BASELINE_DAYS, Reporter, reportOf } from '../rollup/reporter.js';
 import { dayReader, loadStatus, type DayReader } from '../rollup/status-source.js';

@@ -7,7 +7,7 @@ import { runsDocument } from '../render/runs-view.js';
 import { ExecutionStatus } from '../schema/enums.js';
 import type { AgentExecution } from '../schema/record.js';
 import type { RunsOutput } from '../schema/runs.js';
-import { localDay } from '../store/paths.js';
+import { localDay } from '../time/period.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
 import { choiceOption, formatOf, formatOption, jsonOption, sinceInstant, sinceOption, wholeNumber } from './options.js';

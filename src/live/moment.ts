@@ -10,7 +10,7 @@ import type { BudgetState } from '../schema/budgets.js';
 import type { Config } from '../schema/config.js';
 import type { ExecutionFacts } from '../schema/facts.js';
 import type { DayFigures, TokenSums } from '../schema/summary.js';
-import { localDay } from '../store/paths.js';
+import { localDay } from '../time/period.js';
 import { listDays, readDayFacts, type IssueSink } from '../store/records.js';
 import { loadDay } from '../rollup/day-rollup.js';
 

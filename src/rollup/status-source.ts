@@ -4,7 +4,7 @@ import { buildStatus, foldersForRecentRuns, HEALTH_THRESHOLDS as T, type Running
 import type { Config } from '../schema/config.js';
 import type { ExecutionFacts } from '../schema/facts.js';
 import type { Status } from '../schema/status.js';
-import { localDay } from '../store/paths.js';
+import { localDay } from '../time/period.js';
 import { listDays, readAgentDayFacts, RecordFolderCache, type IssueSink } from '../store/records.js';
 import { DAY_MS } from '../time/duration.js';
 import { addDays, daysBetween } from '../time/period.js';

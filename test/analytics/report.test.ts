@@ -4,7 +4,7 @@ import { trailingWeek } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report.js';
 import { Report } from '../../src/schema/report.js';
 import type { AgentExecution } from '../../src/schema/record.js';
-import { localDay } from '../../src/store/paths.js';
+import { localDay } from '../../src/time/period.js';
 import { at, makeRecord } from './make-record.js';
 
 const NOW = at(2026, 11, 25, 18);

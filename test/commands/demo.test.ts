@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { localDay } from '../../src/store/paths';
+import { localDay } from '../../src/time/period.js';
 import { runCli } from '../support/cli';
 import { allRecords } from '../support/replay';
 

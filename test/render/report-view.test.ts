@@ -8,7 +8,7 @@ import { reportDocument } from '../../src/render/report-view.js';
 import { renderTerminal } from '../../src/render/terminal.js';
 import type { ModelPrice } from '../../src/schema/config.js';
 import type { AgentExecution } from '../../src/schema/record.js';
-import { localDay } from '../../src/store/paths.js';
+import { localDay } from '../../src/time/period.js';
 import { at, makeRecord } from '../analytics/make-record.js';
 
 // The report's Document: what the table and Markdown views show of the JSON.
