@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import { buildPriceList } from '../analytics/price-list.js';
-import { addDays } from '../time/period.js';
+import { addDays, localDay } from '../time/period.js';
 import type { PriceList } from '../schema/prices.js';
-import { localDay } from '../time/period.js';
 import { render, type Format } from '../render/output.js';
 import { pricesDocument } from '../render/prices-view.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';

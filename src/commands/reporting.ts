@@ -1,9 +1,8 @@
-import { addDays, periodText, previousPeriod, type Period } from '../time/period.js';
+import { addDays, periodText, previousPeriod, type Period, localDay } from '../time/period.js';
 import { suggestAgents } from '../analytics/agent-names.js';
 import { listInFlight, sweepInFlight } from '../capture/sweep.js';
 import type { Status } from '../schema/status.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { localDay } from '../time/period.js';
 import { metricsWindowStart, refreshMetricsFiles } from '../rollup/metrics-files.js';
 import { BASELINE_DAYS, Reporter, reportOf } from '../rollup/reporter.js';
 import { dayReader, loadStatus, type DayReader } from '../rollup/status-source.js';

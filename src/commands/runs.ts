@@ -1,13 +1,12 @@
 import { Command, Option } from 'commander';
 import { matchesRun, newestFirst, runRow, type RunFilter } from '../analytics/runs.js';
 import { DURATION_HELP } from '../time/duration.js';
-import { dayNumber } from '../time/period.js';
+import { dayNumber, localDay } from '../time/period.js';
 import { render } from '../render/output.js';
 import { runsDocument } from '../render/runs-view.js';
 import { ExecutionStatus } from '../schema/enums.js';
 import type { AgentExecution } from '../schema/record.js';
 import type { RunsOutput } from '../schema/runs.js';
-import { localDay } from '../time/period.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
 import { choiceOption, formatOf, formatOption, jsonOption, sinceInstant, sinceOption, wholeNumber } from './options.js';
