@@ -5,7 +5,8 @@ import type { StoredEvent } from '../src/capture/events.js';
 import type { TranscriptSummary } from '../src/capture/transcript.js';
 import type { AgentExecution } from '../src/schema/record.js';
 import { completionLine } from '../src/store/completions.js';
-import { COMPLETIONS_FILE, localDay, safeAgentDir } from '../src/store/paths.js';
+import { COMPLETIONS_FILE, safeAgentDir } from '../src/store/paths.js';
+import { localDay } from '../src/time/period.js';
 
 // A realistic execution store for benchmarks: a heavy team's year. Records
 // come out of the capture code's own assembleExecution, fed with the events

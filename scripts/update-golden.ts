@@ -11,13 +11,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { summarizeDay } from '../src/analytics/day-summary.js';
-import { addDays, customPeriod, isoWeekPeriod, previousPeriod } from '../src/time/period.js';
+import { addDays, customPeriod, isoWeekPeriod, previousPeriod, localDay } from '../src/time/period.js';
 import { buildReport } from '../src/analytics/report.js';
 import { buildTrends } from '../src/analytics/trends.js';
 import { render } from '../src/render/output.js';
 import { reportDocument } from '../src/render/report-view.js';
 import { trendsDocument } from '../src/render/trends-view.js';
-import { localDay } from '../src/store/paths.js';
 import { at, makeRecord } from '../test/analytics/make-record.js';
 import type { AgentExecution } from '../src/schema/record.js';
 import type { ModelPrice } from '../src/schema/config.js';

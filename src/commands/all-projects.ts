@@ -56,7 +56,7 @@ export async function runAllProjects(ctx: CommandContext, request: { period: Per
       pricedUsd: Math.round(rows.reduce((n, r) => n + r.pricedUsd, 0) * 1e6) / 1e6,
     },
   });
-  const width = ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Number(ctx.env.COLUMNS) || Infinity;
+  const width = ctx.width;
   ctx.stdout.write(render(value, () => projectsDocument(value), request.format, { width, color: ctx.color }));
   return 0;
 }

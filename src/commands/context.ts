@@ -3,6 +3,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { projectsOnThisMachine, projectsNamed } from '../import/projects.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../schema/config.js';
+import { terminalWidth } from '../render/width.js';
 import { resolveConfigPath, resolveLogsDir } from '../store/location.js';
 
 /** A problem with how the command was called: exit code 2. */
@@ -30,6 +31,8 @@ export interface CommandContext {
   stderr: NodeJS.WritableStream;
   /** Colour only on a terminal and never with NO_COLOR (https://no-color.org). */
   color: boolean;
+  /** Columns to fit output in: see terminalWidth. */
+  width: number;
 }
 
 export function createContext(options: GlobalOptions): CommandContext {
@@ -53,6 +56,7 @@ export function createContext(options: GlobalOptions): CommandContext {
     stdout: process.stdout,
     stderr: process.stderr,
     color: wantsColor(process.stdout, env),
+    width: terminalWidth(process.stdout, env),
   };
 }
 

@@ -1,41 +1,34 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { sweepInFlight } from '../capture/sweep.js';
 import { feedSessions, writeSessionFiles } from '../demo/generate-io.js';
 import { generateSessions } from '../demo/generate.js';
 import { DEFAULT_CONFIG } from '../schema/config.js';
-import { customPeriod } from '../time/period.js';
-import { localDay } from '../store/paths.js';
+import { customPeriod, localDay } from '../time/period.js';
 import { listDays, readDayRecords } from '../store/records.js';
-import { createContext, UsageError } from './context.js';
+import { createContext } from './context.js';
+import { wholeNumber } from './options.js';
 import { runReporting } from './reporting.js';
 
 interface DemoOptions {
-  days: string;
-  promptsPerDay: string;
-  seed: string;
+  days: number;
+  promptsPerDay: number;
+  seed: number;
   dir?: string;
-}
-
-function positiveInt(value: string, flag: string, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got "${value}"`);
-  return n;
 }
 
 export function demoCommand(): Command {
   return new Command('demo')
     .description('feed a realistic generated month of subagent activity through the real ingest path into a temporary logs folder, and show what was captured')
-    .option('--days <n>', 'days of activity, ending today', '30')
-    .option('--prompts-per-day <n>', 'user prompts per working day', '25')
-    .option('--seed <n>', 'random seed (same seed, same activity)', '1')
+    // Parsed and range-checked by commander, as the report commands' --days is.
+    .addOption(new Option('--days <n>', 'days of activity, ending today').argParser(wholeNumber('--days', 1, 400)).default(30))
+    .addOption(new Option('--prompts-per-day <n>', 'user prompts per working day').argParser(wholeNumber('--prompts-per-day', 1, 2_000)).default(25))
+    .addOption(new Option('--seed <n>', 'random seed (same seed, same activity)').argParser(wholeNumber('--seed', 1, 2 ** 31)).default(1))
     .option('--dir <path>', 'folder to create the demo project in (default: a new temporary folder)')
     .action(async (options: DemoOptions) => {
-      const days = positiveInt(options.days, '--days', 400);
-      const promptsPerDay = positiveInt(options.promptsPerDay, '--prompts-per-day', 2_000);
-      const seed = positiveInt(options.seed, '--seed', 2 ** 31);
+      const { days, promptsPerDay, seed } = options;
       const root = options.dir ? resolve(options.dir) : mkdtempSync(join(tmpdir(), 'agent-track-demo-'));
       const claudeHome = join(root, 'claude-home');
       const projectDir = join(root, 'project');

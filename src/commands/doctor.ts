@@ -8,7 +8,8 @@ import { listInFlight, sweepInFlight } from '../capture/sweep.js';
 import { ALERTS_EVENT, installedEvents, TRACKED_EVENTS, type Settings } from '../install/hook-entries.js';
 import { readdirOrEmpty } from '../store/fs.js';
 import { resolveProjectDir } from '../store/location.js';
-import { errorLogPath, localDay, RECORD_NAME } from '../store/paths.js';
+import { errorLogPath, RECORD_NAME } from '../store/paths.js';
+import { localDay } from '../time/period.js';
 import { listDays } from '../store/records.js';
 import { createContext, type CommandContext } from './context.js';
 import type { Document, Tone } from '../render/document.js';
@@ -267,7 +268,7 @@ export function doctorCommand(): Command {
         ctx.stdout.write(`${JSON.stringify({ ok: !failed, checks }, null, 2)}\n`);
       } else {
         // The renderer passes every text through printable: details quote hook errors and file contents.
-        const width = ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity;
+        const width = ctx.width;
         ctx.stdout.write(renderTerminal(doctorDocument(ctx.logsDir, checks), { width, color: ctx.color }));
       }
       process.exitCode = failed ? 1 : 0;

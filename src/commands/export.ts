@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { RedactKind, type RedactKind as Redact } from '../schema/config.js';
 import type { Config } from '../schema/config.js';
@@ -9,11 +9,12 @@ import type { ExportTarget } from '../export/target.js';
 import { loadConfig } from '../config/load.js';
 import { projectsOnThisMachine } from '../import/projects.js';
 import { acquireLock, LockTimeoutError, releaseLock } from '../store/lock.js';
-import { exportLockPath, localDay } from '../store/paths.js';
+import { exportLockPath } from '../store/paths.js';
+import { localDay, localDayStart } from '../time/period.js';
 import { projectName, resolveConfigPath } from '../store/location.js';
 import { createContext, UsageError, type CommandContext, type GlobalOptions } from './context.js';
+import { cronEntryFor } from './launcher.js';
 import { periodOf } from './options.js';
-import { localDayStart } from '../time/period.js';
 
 // `agent-track export`: send the records as OpenTelemetry traces to a
 // collector. Flags and variables become a target here; the work is in
@@ -230,29 +231,19 @@ function redactKinds(text: string | undefined): Redact[] {
 
 
 async function printCron(ctx: CommandContext, options: ExportOptions, url: string): Promise<number> {
-  const { exportCronEntry } = await import('../export/cron.js');
+  const { EXPORT_JOB } = await import('../install/cron.js');
   // The entry names the collector itself: cron starts with none of the shell's OTEL_* variables.
   const args = ['--endpoint', url];
   if (options.protocol) args.push('--protocol', options.protocol);
   else if (ctx.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || ctx.env.OTEL_EXPORTER_OTLP_PROTOCOL) args.push('--protocol', (ctx.env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || ctx.env.OTEL_EXPORTER_OTLP_PROTOCOL)!.trim());
   if (options.since) args.push('--since', options.since);
   if (options.redact) args.push('--redact', options.redact);
-  ctx.stdout.write(exportCronEntry({ node: process.execPath, bin: binPath(), logsDir: ctx.logsDir, configPath: explicitConfig(ctx), args }));
+  ctx.stdout.write(cronEntryFor(ctx, EXPORT_JOB, args));
   // Header values are often API keys: they stay out of the crontab's command line.
   if (options.header.length || ctx.env.OTEL_EXPORTER_OTLP_HEADERS || ctx.env.OTEL_EXPORTER_OTLP_TRACES_HEADERS) {
     ctx.stderr.write('agent-track: headers are not written into the entry: set OTEL_EXPORTER_OTLP_HEADERS=... on a line of its own above it in the crontab\n');
   }
   return 0;
-}
-
-/** bin/agent-track beside the dist/ folder this bundle runs from. */
-function binPath(): string {
-  const beside = resolve(__dirname, '..', 'bin', 'agent-track');
-  return existsSync(beside) ? beside : resolve(process.argv[1] ?? beside);
-}
-
-function explicitConfig(ctx: CommandContext): string | null {
-  return ctx.configPath === resolveConfigPath(ctx.logsDir, {}) ? null : ctx.configPath;
 }
 
 function safely(read: () => string): string | null {

@@ -18,6 +18,7 @@ import { readRegularFile } from '../store/fs.js';
 import { resolveLogsDir, resolveProjectDir } from '../store/location.js';
 import { registerProjects, registryPath } from '../store/projects.js';
 import { UsageError, UserError } from './context.js';
+import { binPath } from './launcher.js';
 
 interface ScopeOptions {
   user?: boolean;
@@ -109,11 +110,6 @@ function edit(file: SettingsFile, change: (settings: Settings) => Settings): Set
     if (error instanceof InvalidSettingsError) throw new UserError(`${file.path}: ${error.message}. Fix it first; nothing was changed.`);
     throw error;
   }
-}
-
-/** The launcher this CLI was started from: dist/cli.cjs -> ../bin/agent-track. */
-function binPath(): string {
-  return realpathSync(join(__dirname, '..', 'bin', 'agent-track'));
 }
 
 export function installCommand(): Command {

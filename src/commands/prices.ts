@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import { buildPriceList } from '../analytics/price-list.js';
-import { addDays } from '../time/period.js';
+import { addDays, localDay } from '../time/period.js';
 import type { PriceList } from '../schema/prices.js';
-import { localDay } from '../store/paths.js';
 import { render, type Format } from '../render/output.js';
 import { pricesDocument } from '../render/prices-view.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
@@ -57,7 +56,7 @@ async function runPrices(options: PricesOptions): Promise<number> {
     now: ctx.now,
   });
   for (const line of list.warnings) warnings.add(line);
-  const width = ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Number(ctx.env.COLUMNS) || Infinity;
+  const width = ctx.width;
   ctx.stdout.write(render(list, () => pricesDocument(list), format, { width, color: ctx.color }));
   warnings.flush(ctx.stderr);
   return 0;

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { isoWeekPeriod, monthPeriod } from '../time/period.js';
+import { isoWeekPeriod, monthPeriod, localDay } from '../time/period.js';
 import { DURATION_HELP, formatDurationSetting, parseDuration } from '../time/duration.js';
-import { cronEntry } from '../retention/cron.js';
+import { PRUNE_JOB } from '../install/cron.js';
 import { RefusedLogsDirError, resolveLogsRoot } from '../retention/guard.js';
 import { type RetentionPolicy } from '../retention/policy.js';
 import { DEFAULT_CONFIG } from '../schema/config.js';
@@ -13,15 +13,14 @@ import { Ledger, type PruneResult } from '../retention/result.js';
 import { errorText } from '../retention/remove.js';
 import { pruneDocument } from '../render/prune-view.js';
 import { renderTerminal } from '../render/terminal.js';
-import { writeFileAtomic } from '../store/atomic.js';
 import { LockTimeoutError, withLock } from '../store/lock.js';
-import { localDay, PRUNE_LOCK } from '../store/paths.js';
+import { PRUNE_LOCK } from '../store/paths.js';
 import { datedReportPath, writeReportFile } from '../rollup/dated-reports.js';
-import { resolveConfigPath } from '../store/location.js';
 import { createContext, UsageError, UserError, type CommandContext, type GlobalOptions } from './context.js';
 import { Reporter } from '../rollup/reporter.js';
 import { SummarySource } from '../rollup/summary-source.js';
 import { printable } from '../render/sanitize.js';
+import { cronEntryFor } from './launcher.js';
 
 // `agent-track prune`: enforce retention. Flags become a policy here; the
 // work is src/retention/prune.ts. Exit codes: 0 done (things kept for safety
@@ -84,7 +83,7 @@ function runPrune(options: PruneOptions): number {
     throw error;
   }
   if (options.cron) {
-    ctx.stdout.write(cronEntry({ node: process.execPath, bin: binPath(), logsDir: ctx.logsDir, configPath: explicitConfig(ctx), args: policyArgs(options, overrides) }));
+    ctx.stdout.write(cronEntryFor(ctx, PRUNE_JOB, policyArgs(options, overrides)));
     return 0;
   }
   if (!root.exists) {
@@ -115,7 +114,7 @@ function runPrune(options: PruneOptions): number {
       return 0;
     }
   }
-  const width = ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity;
+  const width = ctx.width;
   ctx.stdout.write(options.json ? `${JSON.stringify({ ran: true, ...result }, null, 2)}\n` : renderTerminal(pruneDocument(result, new Date(ctx.now)), { width, color: ctx.color }));
   return result.failed.length ? 1 : 0;
 }
@@ -150,17 +149,6 @@ function reportWriter(ctx: CommandContext, root: string): (kind: DatedKind, labe
     writeReportFile(root, path, report, { durable: true });
     return path;
   };
-}
-
-/** bin/agent-track beside the dist/ folder this bundle runs from. */
-function binPath(): string {
-  const beside = resolve(__dirname, '..', 'bin', 'agent-track');
-  return existsSync(beside) ? beside : resolve(process.argv[1] ?? beside);
-}
-
-/** --config or AGENT_TRACK_CONFIG, when it is not the file a run without them would read anyway. */
-function explicitConfig(ctx: CommandContext): string | null {
-  return ctx.configPath === resolveConfigPath(ctx.logsDir, {}) ? null : ctx.configPath;
 }
 
 function lockHolder(lockPath: string): number | null {

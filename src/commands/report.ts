@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { localDay } from '../store/paths.js';
+import { localDay } from '../time/period.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
 import { runReporting } from './reporting.js';
 import { runAllProjects } from './all-projects.js';

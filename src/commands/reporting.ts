@@ -1,9 +1,8 @@
-import { addDays, periodText, previousPeriod, type Period } from '../time/period.js';
+import { addDays, periodText, previousPeriod, type Period, localDay } from '../time/period.js';
 import { suggestAgents } from '../analytics/agent-names.js';
 import { listInFlight, sweepInFlight } from '../capture/sweep.js';
 import type { Status } from '../schema/status.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { localDay } from '../store/paths.js';
 import { metricsWindowStart, refreshMetricsFiles } from '../rollup/metrics-files.js';
 import { BASELINE_DAYS, Reporter, reportOf } from '../rollup/reporter.js';
 import { dayReader, loadStatus, type DayReader } from '../rollup/status-source.js';
@@ -141,7 +140,7 @@ function emit(
 ): void {
   const toFile = request.out !== undefined;
   const human = request.format === 'table' || request.format === 'markdown';
-  const width = toFile ? Infinity : ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Number(ctx.env.COLUMNS) || Infinity;
+  const width = toFile ? Infinity : ctx.width;
   let text: string;
   if (source.hasData && output.empty && !human && agents) {
     // Scripts still get their (empty) data; the person running them learns why.

@@ -1,13 +1,12 @@
 import { Command, Option } from 'commander';
 import { matchesRun, newestFirst, runRow, type RunFilter } from '../analytics/runs.js';
 import { DURATION_HELP } from '../time/duration.js';
-import { dayNumber } from '../time/period.js';
+import { dayNumber, localDay } from '../time/period.js';
 import { render } from '../render/output.js';
 import { runsDocument } from '../render/runs-view.js';
 import { ExecutionStatus } from '../schema/enums.js';
 import type { AgentExecution } from '../schema/record.js';
 import type { RunsOutput } from '../schema/runs.js';
-import { localDay } from '../store/paths.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import { createContext, UsageError, type GlobalOptions } from './context.js';
 import { choiceOption, formatOf, formatOption, jsonOption, sinceInstant, sinceOption, wholeNumber } from './options.js';
@@ -75,7 +74,7 @@ function runRuns(options: RunsOptions): number {
   if (out.runs.length === 0 && format === 'table') {
     ctx.stdout.write(`No subagent runs${filter.agent || filter.status || filter.session || filter.since ? ' match these filters' : ''} in ${ctx.logsDir}.\n`);
   } else {
-    ctx.stdout.write(render(out, () => runsDocument(out), format, { width: ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity, color: ctx.color }));
+    ctx.stdout.write(render(out, () => runsDocument(out), format, { width: ctx.width, color: ctx.color }));
   }
   warnings.flush(ctx.stderr);
   return 0;

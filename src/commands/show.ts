@@ -62,7 +62,7 @@ function runShow(id: string, options: ShowOptions): number {
     timeline: transcript ? { source: 'transcript', calls: transcript.calls } : storedTimeline(record),
     transcriptPath: transcript?.path ?? null,
   };
-  ctx.stdout.write(render(out, () => showDocument(out), format, { width: ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity, color: ctx.color }));
+  ctx.stdout.write(render(out, () => showDocument(out), format, { width: ctx.width, color: ctx.color }));
   warnings.flush(ctx.stderr);
   return 0;
 }

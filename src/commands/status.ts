@@ -68,7 +68,7 @@ async function runStatus(options: StatusOptions): Promise<number> {
       if (!hasData) ctx.stderr.write(`agent-track: ${emptyMessage(ctx).replace(/\n/g, ' ')}\n`);
       ctx.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
     } else {
-      ctx.stdout.write(view(ctx, status, hasData, ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity));
+      ctx.stdout.write(view(ctx, status, hasData, ctx.width));
     }
     warnings.flush(ctx.stderr);
     return 0;
@@ -100,7 +100,7 @@ function emptyMessage(ctx: CommandContext): string {
  * compact JSON line per refresh.
  */
 async function watch(base: CommandContext, seconds: number, json: boolean): Promise<number> {
-  const screen = new LiveScreen(base.stdout);
+  const screen = new LiveScreen(base.stdout, base.env);
   let stopped = false;
   let wake: () => void = () => {};
   const stop = () => {
@@ -174,7 +174,7 @@ async function statusOfAllProjects(ctx: CommandContext, json: boolean): Promise<
   rows.sort((a, b) => b.activeAgents - a.activeAgents || b.last24Hours.executionCount - a.last24Hours.executionCount || a.project.localeCompare(b.project));
   const value = StatusProjects.parse({ schemaVersion: 1, kind: 'agent-track/status-projects', generatedAt: new Date(ctx.now).toISOString(), projects: rows });
   if (json) ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-  else ctx.stdout.write(renderTerminal(statusProjectsDocument(value), { width: ctx.stdout.isTTY ? (ctx.stdout.columns ?? 80) : Infinity, color: ctx.color }));
+  else ctx.stdout.write(renderTerminal(statusProjectsDocument(value), { width: ctx.width, color: ctx.color }));
   warnings.flush(ctx.stderr);
   return 0;
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { localDay } from '../store/paths.js';
+import { localDay } from '../time/period.js';
 import { createContext, type GlobalOptions } from './context.js';
 import { addOutputOptions, agentsOf, daysOption, formatOf, sinceOption, untilOption, windowOf, type OutputOptions, type WindowOptions } from './options.js';
 import { runReporting } from './reporting.js';

@@ -35,15 +35,15 @@ interface AgentProfile {
 }
 
 const AGENTS: AgentProfile[] = [
-  { type: 'code-review-specialist', model: 'claude-opus-4-8', medianMs: 48_000, tools: ['Read', 'Grep', 'Glob', 'Read'], toolFailureRate: 0.05, apiErrorRate: 0.01, reportsIssues: true },
+  { type: 'code-review-specialist', model: 'claude-opus-5-5', medianMs: 48_000, tools: ['Read', 'Grep', 'Glob', 'Read'], toolFailureRate: 0.05, apiErrorRate: 0.01, reportsIssues: true },
   { type: 'test-automation-specialist', model: 'claude-sonnet-4-6', medianMs: 95_000, tools: ['Read', 'Write', 'Bash', 'Edit', 'Bash'], toolFailureRate: 0.2, apiErrorRate: 0.01 },
-  { type: 'backend-gcp-specialist', model: 'claude-opus-4-8', medianMs: 130_000, tools: ['Read', 'Grep', 'Edit', 'Edit', 'Bash'], toolFailureRate: 0.08, apiErrorRate: 0.015 },
+  { type: 'backend-gcp-specialist', model: 'claude-opus-5-5', medianMs: 130_000, tools: ['Read', 'Grep', 'Edit', 'Edit', 'Bash'], toolFailureRate: 0.08, apiErrorRate: 0.015 },
   { type: 'database-administrator', model: 'claude-sonnet-4-6', medianMs: 70_000, tools: ['Read', 'Bash', 'Write'], toolFailureRate: 0.1, apiErrorRate: 0.01 },
   { type: 'doc-writer-researcher', model: 'claude-haiku-4-5', medianMs: 35_000, tools: ['Read', 'WebFetch', 'Write'], toolFailureRate: 0.06, apiErrorRate: 0.005 },
-  { type: 'central-supervisor', model: 'claude-opus-4-8', medianMs: 20_000, tools: ['Read', 'TodoWrite'], toolFailureRate: 0.02, apiErrorRate: 0.005 },
+  { type: 'central-supervisor', model: 'claude-opus-5-5', medianMs: 20_000, tools: ['Read', 'TodoWrite'], toolFailureRate: 0.02, apiErrorRate: 0.005 },
   { type: 'Explore', model: 'claude-haiku-4-5', medianMs: 25_000, tools: ['Glob', 'Grep', 'Read', 'Read'], toolFailureRate: 0.03, apiErrorRate: 0.005 },
   { type: 'general-purpose', model: 'claude-sonnet-4-6', medianMs: 60_000, tools: ['Read', 'Edit', 'Bash'], toolFailureRate: 0.1, apiErrorRate: 0.01 },
-  { type: 'security:auditor', model: 'claude-opus-4-8', medianMs: 80_000, tools: ['Grep', 'Read', 'Read', 'Bash'], toolFailureRate: 0.04, apiErrorRate: 0.01, reportsIssues: true },
+  { type: 'security:auditor', model: 'claude-opus-5-5', medianMs: 80_000, tools: ['Grep', 'Read', 'Read', 'Bash'], toolFailureRate: 0.04, apiErrorRate: 0.01, reportsIssues: true },
 ];
 
 interface Step {

@@ -7,7 +7,8 @@ import type { ExportCursorFolder } from '../schema/export.js';
 import { decodeSent } from './cursor.js';
 import { memo } from '../schema/memo.js';
 import { direntsOrEmpty } from '../store/fs.js';
-import { dayDir, localDay, RECORD_NAME } from '../store/paths.js';
+import { dayDir, RECORD_NAME } from '../store/paths.js';
+import { localDay } from '../time/period.js';
 import { listDays, listRecordDirs, SETTLE_MS, type IssueSink } from '../store/records.js';
 
 // Which records an export has to look at. A record folder (one agent type of

@@ -1,3 +1,5 @@
+import { shellQuote } from './shell.js';
+
 // The hook entries agent-track needs in a Claude Code settings file, and the
 // pure functions that merge them in and take them out again.
 //
@@ -106,10 +108,6 @@ export function withAgentTrack(settings: Settings, command: HookCommand, options
 // our command line (`--wrap`), run beside ours, and put back by uninstall.
 
 const OUR_STATUSLINE = /(^|[\\/])bin[\\/]agent-track'? statusline( --wrap ([A-Za-z0-9_-]+))?$/;
-
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The user's own statusLine that ours wraps, or null; undefined when the setting is not ours. */
 export function wrappedStatusLine(value: unknown): Record<string, unknown> | null | undefined {

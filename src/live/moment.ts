@@ -2,7 +2,7 @@ import { alertsOf, type Alerts } from '../analytics/alerts.js';
 import { budgetsFrom, budgetStates } from '../analytics/budgets.js';
 import { costOf } from '../analytics/cost.js';
 import { addTokens, emptyTokens, summarizeDay } from '../analytics/day-summary.js';
-import { addDays } from '../time/period.js';
+import { addDays, localDay } from '../time/period.js';
 import { agentHealth, typicalDurations } from '../analytics/status.js';
 import { listInFlight } from '../capture/sweep.js';
 import type { RunningExecution } from '../analytics/status.js';
@@ -10,7 +10,6 @@ import type { BudgetState } from '../schema/budgets.js';
 import type { Config } from '../schema/config.js';
 import type { ExecutionFacts } from '../schema/facts.js';
 import type { DayFigures, TokenSums } from '../schema/summary.js';
-import { localDay } from '../store/paths.js';
 import { listDays, readDayFacts, type IssueSink } from '../store/records.js';
 import { loadDay } from '../rollup/day-rollup.js';
 

@@ -1,5 +1,5 @@
 import { CLEAR_TO_LINE_END, CLEAR_TO_SCREEN_END, CURSOR_HOME, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, RESET_STYLE, STYLE_CODE } from './ansi.js';
-import { displayWidth, fitColumns } from './width.js';
+import { displayWidth, fitColumns, terminalWidth } from './width.js';
 
 // A view redrawn in place (`status --watch`). It never clears the screen
 // before drawing, which is what makes redraws flicker: each frame moves the
@@ -35,14 +35,18 @@ export interface Screen {
 export class LiveScreen {
   private entered = false;
 
-  constructor(private readonly out: Screen) {}
+  constructor(
+    private readonly out: Screen,
+    private readonly env: NodeJS.ProcessEnv = {},
+  ) {}
 
   get interactive(): boolean {
     return this.out.isTTY === true;
   }
 
   get width(): number {
-    return this.interactive ? (this.out.columns ?? 80) : Infinity;
+    // Read each frame: the terminal may have been resized since the last one.
+    return terminalWidth(this.out, this.env);
   }
 
   draw(text: string): void {

@@ -6,7 +6,7 @@ import type { StatusProjects } from '../schema/status-projects.js';
 import type { Cell, Document, Tone } from './document.js';
 import { sessionShareBlock } from './session-share-view.js';
 import { localClockTime, localDateTime } from '../time/local.js';
-import { localDay } from '../store/paths.js';
+import { localDay } from '../time/period.js';
 
 // The live status as a person reads it at a terminal: what runs now and when
 // it should be done, the last 24 hours, then every agent's health with the

@@ -102,3 +102,16 @@ export function firstCluster(text: string): string {
   }
   return '';
 }
+
+/**
+ * The width tables fit: the terminal's, or COLUMNS (as `COLUMNS=100 agent-track report | less`
+ * asks), or no limit for a pipe or file. A terminal that reports 0 columns (some ptys
+ * before their first resize) gets COLUMNS or 80: a width of 0 would drop every column.
+ */
+export function terminalWidth(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv): number {
+  const asked = Number(env.COLUMNS);
+  const fromEnv = Number.isInteger(asked) && asked > 0 ? asked : undefined;
+  if (stream.isTTY !== true) return fromEnv ?? Infinity;
+  const columns = stream.columns;
+  return columns !== undefined && Number.isInteger(columns) && columns > 0 ? columns : (fromEnv ?? 80);
+}

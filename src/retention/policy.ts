@@ -1,7 +1,6 @@
 import { DAY_MS } from '../time/duration.js';
-import { addDays, dayNumber, isoWeekOf, isoWeekRange, monthRange } from '../time/period.js';
+import { addDays, dayNumber, isoWeekOf, isoWeekRange, monthRange, localDay } from '../time/period.js';
 import type { Config } from '../schema/config.js';
-import { localDay } from '../store/paths.js';
 
 // What retention keeps, decided from names alone: a day folder by its day, a
 // weekly report by the last day of its ISO week, a monthly report by the last

@@ -1,10 +1,10 @@
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DAY_MS, formatDurationSetting } from '../time/duration.js';
-import { isoWeekOf } from '../time/period.js';
+import { isoWeekOf, localDay } from '../time/period.js';
 import { listInFlight, listToClose, sweepInFlight } from '../capture/sweep.js';
 import type { Config } from '../schema/config.js';
-import { DAY_NAME, localDay, monthlyReportPath, PRUNE_LOG, stateRoot, weeklyReportPath } from '../store/paths.js';
+import { DAY_NAME, monthlyReportPath, PRUNE_LOG, stateRoot, weeklyReportPath } from '../store/paths.js';
 import { listOrReport, notOursReason, type RunContext } from './context.js';
 import { pruneRawRecords, removeDayFolder } from './days.js';
 import { cutoffsOf, dayFolderExpired, isDayName, rawExpired, reportsNeededFor, type RetentionPolicy } from './policy.js';

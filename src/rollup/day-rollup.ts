@@ -12,7 +12,8 @@ import {
   type Fingerprint,
 } from '../schema/summary.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { COMPLETIONS_FILE, dayDir, localDay, PRUNED_MARKER, summaryPath, WORKFLOWS_FILE } from '../store/paths.js';
+import { COMPLETIONS_FILE, dayDir, PRUNED_MARKER, summaryPath, WORKFLOWS_FILE } from '../store/paths.js';
+import { localDay } from '../time/period.js';
 import { hasRecordFiles, listRecordDirs, readDayFacts, SETTLE_MS, type IssueSink } from '../store/records.js';
 
 // Day rollups: the summary of a closed day, so reports over weeks, months and

@@ -3,8 +3,7 @@ import { buildReport } from '../analytics/report.js';
 import { buildTrends } from '../analytics/trends.js';
 import type { ModelPrice } from '../schema/config.js';
 import type { Report, Trends } from '../schema/report.js';
-import { localDay } from '../store/paths.js';
-import { addDays, previousPeriod, type Period } from '../time/period.js';
+import { localDay, addDays, previousPeriod, type Period } from '../time/period.js';
 import { coversAsMuch, datedReportPathOf, readFinishedReport } from './dated-reports.js';
 import type { SummarySource } from './summary-source.js';
 

@@ -4,10 +4,9 @@ import { buildStatus, foldersForRecentRuns, HEALTH_THRESHOLDS as T, type Running
 import type { Config } from '../schema/config.js';
 import type { ExecutionFacts } from '../schema/facts.js';
 import type { Status } from '../schema/status.js';
-import { localDay } from '../store/paths.js';
+import { localDay, addDays, daysBetween } from '../time/period.js';
 import { listDays, readAgentDayFacts, RecordFolderCache, type IssueSink } from '../store/records.js';
 import { DAY_MS } from '../time/duration.js';
-import { addDays, daysBetween } from '../time/period.js';
 import { SummarySource } from './summary-source.js';
 
 // What the status reads: the last 24 hours record by record, older days

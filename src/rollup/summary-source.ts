@@ -1,6 +1,6 @@
 import type { DayFigures, DaySummary, DayWorkflows } from '../schema/summary.js';
 import type { SessionFigures } from '../schema/session.js';
-import { localDay } from '../store/paths.js';
+import { localDay } from '../time/period.js';
 import { listDays, type LoadIssue } from '../store/records.js';
 import { loadSessionFigures, type DatedSession } from '../store/sessions.js';
 import { loadDay, wholeSummary, type LoadedDay } from './day-rollup.js';

@@ -43,12 +43,6 @@ export const MONTHLY_REPORTS_DIR = 'monthly';
 export const DAY_NAME = /^\d{4}-\d{2}-\d{2}$/;
 export const RECORD_NAME = /^exec-[a-z0-9_-]+\.json$/;
 
-/** Local calendar day of an instant, as the folder name. */
-export function localDay(ms: number): string {
-  const at = new Date(ms);
-  return `${String(at.getFullYear()).padStart(4, '0')}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}`;
-}
-
 export function shortHash(text: string, length = 8): string {
   return sha256Hex(text).slice(0, length);
 }

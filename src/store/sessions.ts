@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { SessionFigures } from '../schema/session.js';
 import { readdirOrEmpty, readRegularFile } from './fs.js';
-import { localDay, SESSIONS_DIR } from './paths.js';
+import { SESSIONS_DIR } from './paths.js';
+import { localDay } from '../time/period.js';
 import type { LoadIssue } from './records.js';
 
 // The one loader of sessions/<session>.json: each file read back through its

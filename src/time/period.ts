@@ -19,6 +19,12 @@ export function dayName(number: number): string {
   return new Date(number * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** The local calendar day of an instant, as its day folder is named: the inverse of localDayStart. */
+export function localDay(ms: number): string {
+  const at = new Date(ms);
+  return `${String(at.getFullYear()).padStart(4, '0')}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}`;
+}
+
 /**
  * Local midnight at the start of a day ("YYYY-MM-DD", a day folder's name),
  * or of the day `plusDays` after it: a local day runs 23 or 25 hours on a

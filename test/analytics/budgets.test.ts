@@ -4,7 +4,7 @@ import { budgetRange, budgetsFrom, budgetStates } from '../../src/analytics/budg
 import { summarizeDay } from '../../src/analytics/day-summary.js';
 import type { BudgetRule } from '../../src/schema/config.js';
 import type { AgentExecution } from '../../src/schema/record.js';
-import { localDay } from '../../src/store/paths.js';
+import { localDay } from '../../src/time/period.js';
 import { at, makeRecord } from './make-record.js';
 
 // Budgets burn in their own period (today, this ISO week, this month) and

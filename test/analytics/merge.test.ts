@@ -3,7 +3,7 @@ import { summarizeDay } from '../../src/analytics/day-summary.js';
 import { mergeDays } from '../../src/analytics/merge.js';
 import { describeWorkflow } from '../../src/analytics/workflows.js';
 import { percentile } from '../../src/analytics/stats.js';
-import { localDay } from '../../src/store/paths.js';
+import { localDay } from '../../src/time/period.js';
 import { at, makeRecord } from './make-record.js';
 import type { AgentExecution } from '../../src/schema/record.js';
 

@@ -1,10 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
-import { trailingWeek } from '../../src/time/period.js';
+import { trailingWeek, localDay } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report.js';
 import { Report } from '../../src/schema/report.js';
 import type { AgentExecution } from '../../src/schema/record.js';
-import { localDay } from '../../src/store/paths.js';
 import { at, makeRecord } from './make-record.js';
 
 const NOW = at(2026, 11, 25, 18);

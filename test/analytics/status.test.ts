@@ -16,7 +16,7 @@ import {
 import type { AgentExecution } from '../../src/schema/record.js';
 import { Status } from '../../src/schema/status.js';
 import type { SessionFigures } from '../../src/schema/session.js';
-import { localDay } from '../../src/store/paths.js';
+import { localDay } from '../../src/time/period.js';
 import { at, makeRecord } from './make-record.js';
 
 // The live view's figures from hand-made records and a fixed `now`: no clock, no disk.

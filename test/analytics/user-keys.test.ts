@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { customPeriod } from '../../src/time/period';
-import { localDay as localDayOf } from '../../src/store/paths';
+import { localDay as localDayOf } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report';
 import { recordsSummaryOf } from '../support/day-summary.js';
 import { at, makeRecord } from './make-record';

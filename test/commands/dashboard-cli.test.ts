@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import * as z from 'zod/mini';
 import { DATA_ELEMENT_ID } from '../../src/dashboard/page.js';
 import { DashboardData } from '../../src/schema/dashboard.js';
-import { localDay } from '../../src/store/paths.js';
+import { localDay } from '../../src/time/period.js';
 import { makeRecord } from '../analytics/make-record.js';
 import { tempLogs, writeRecords } from '../store/store-helpers.js';
 import { runCli } from '../support/cli.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { localDay } from '../../src/store/paths';
+import { localDay } from '../../src/time/period.js';
 import { runCli } from '../support/cli';
 import { allRecords } from '../support/replay';
 
@@ -24,7 +24,7 @@ test('demo feeds generated activity through the real ingest and prints the repor
 test('demo rejects a bad --days with a usage error', () => {
   const run = runCli(['demo', '--days', 'many']);
   expect(run.status).toBe(2);
-  expect(run.stderr).toContain('--days must be a whole number');
+  expect(run.stderr).toContain('--days expects a whole number');
 });
 
 test('demo run just after midnight records nothing after now', () => {

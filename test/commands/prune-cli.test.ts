@@ -157,6 +157,16 @@ describe('--cron', () => {
     const contradiction = spawnSync(process.execPath, [BIN, '--logs-dir', logs, 'prune', '--cron', '--dry-run'], { encoding: 'utf8', env: env() });
     expect(contradiction.status).toBe(2);
   });
+
+  test('a logs folder whose name holds a line break cannot go on a crontab line: one line, exit 1', () => {
+    const store = emptyStore();
+    const logs = join(store.root, 'two\nlines');
+    mkdirSync(logs);
+    const run = spawnSync(process.execPath, [BIN, '--logs-dir', logs, 'prune', '--cron'], { encoding: 'utf8', env: env() });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^agent-track: cannot write a crontab entry: ".*two\\nlines" holds a line break\n$/);
+  });
 });
 
 describe('two prunes at once', () => {

@@ -7,7 +7,8 @@ import { generateSessions, type SyntheticEvent, type SyntheticSession } from '..
 import { resolveConfig } from '../../src/schema/config.js';
 import { AgentExecution, type AgentExecution as Execution } from '../../src/schema/record.js';
 import { DaySummaryFile } from '../../src/schema/summary.js';
-import { executionId, localDay, safeAgentDir } from '../../src/store/paths.js';
+import { executionId, safeAgentDir } from '../../src/store/paths.js';
+import { localDay } from '../../src/time/period.js';
 import { BIN, startHook, type Run } from '../support/cli.js';
 import { dayAgo, emptyStore, localMidnight, recordFiles, settle } from '../retention/store.js';
 

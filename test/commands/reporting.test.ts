@@ -2,13 +2,13 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { addDays, daysBetween, isoWeekPeriod, monthPeriod, trailingWeek, type Period } from '../../src/time/period.js';
+import { addDays, daysBetween, isoWeekPeriod, monthPeriod, trailingWeek, type Period, localDay } from '../../src/time/period.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { runReporting } from '../../src/commands/reporting.js';
 import { prune } from '../../src/retention/prune.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import { Report } from '../../src/schema/report.js';
-import { localDay, monthlyReportPath, summaryPath, weeklyReportPath } from '../../src/store/paths.js';
+import { monthlyReportPath, summaryPath, weeklyReportPath } from '../../src/store/paths.js';
 import { at, makeRecord } from '../analytics/make-record.js';
 import { touchTree } from '../retention/store.js';
 import { tempLogs, writeRecords } from '../store/store-helpers.js';
@@ -42,6 +42,7 @@ function context(logsDir: string, now = NOW): CommandContext & { out: () => stri
     stdout: sink((t) => (out += t)),
     stderr: sink((t) => (err += t)),
     color: false,
+    width: Infinity,
     out: () => out,
     err: () => err,
   };

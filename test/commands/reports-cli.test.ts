@@ -3,14 +3,14 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, sta
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { addDays, customPeriod, isoWeekOf } from '../../src/time/period.js';
+import { addDays, customPeriod, isoWeekOf, localDay } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report.js';
 import { recordsSummaryOf } from '../support/day-summary.js';
 import { ingestPayload } from '../../src/capture/ingest.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import { Report, Trends } from '../../src/schema/report.js';
 import { DaySummaryFile } from '../../src/schema/summary.js';
-import { localDay, summaryPath } from '../../src/store/paths.js';
+import { summaryPath } from '../../src/store/paths.js';
 import { makeRecord } from '../analytics/make-record.js';
 import { age, tempLogs, writeRecords } from '../store/store-helpers.js';
 import { isAgentEvent, loadFixture } from '../support/fixtures.js';

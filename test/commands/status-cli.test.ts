@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { ingestPayload } from '../../src/capture/ingest.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import { Status } from '../../src/schema/status.js';
-import { localDay } from '../../src/store/paths.js';
+import { localDay } from '../../src/time/period.js';
 import { makeRecord } from '../analytics/make-record.js';
 import { tempLogs, writeRecords } from '../store/store-helpers.js';
 import { loadFixture } from '../support/fixtures.js';

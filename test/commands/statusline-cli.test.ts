@@ -123,7 +123,7 @@ describe('install --statusline --alerts', () => {
     const dir = project({ model: 'opus' });
     expect(runCli(['install', '--statusline', '--alerts'], { cwd: dir }).status).toBe(0);
     const settings = read(dir);
-    expect(settings.statusLine.command).toMatch(/bin\/agent-track' statusline$/);
+    expect(settings.statusLine.command).toMatch(/bin\/agent-track'? statusline$/);
     expect(settings.hooks.SessionStart[0].hooks[0].args.slice(1)).toEqual(['hook', '--alerts']);
     // A plain install later keeps the alert.
     expect(runCli(['install'], { cwd: dir }).status).toBe(0);

@@ -1,12 +1,11 @@
 import { dailySummaries, recentExecutions } from '../../src/analytics/dashboard.js';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
-import { customPeriod } from '../../src/time/period.js';
+import { customPeriod, localDay } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report.js';
 import { buildStatus } from '../../src/analytics/status.js';
 import { buildTrends } from '../../src/analytics/trends.js';
 import type { DashboardData } from '../../src/schema/dashboard.js';
 import type { AgentExecution } from '../../src/schema/record.js';
-import { localDay } from '../../src/store/paths.js';
 
 /** The dashboard's data for hand-made records, from the same pure builders the command uses. */
 export function sampleData(records: AgentExecution[], from: string, to: string, now: number, project = 'shop-api'): DashboardData {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
-import { trailingWeek } from '../../src/time/period.js';
+import { trailingWeek, localDay } from '../../src/time/period.js';
 import { PRICES_AS_OF } from '../../src/analytics/prices.js';
 import { buildReport } from '../../src/analytics/report.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
@@ -8,7 +8,6 @@ import { reportDocument } from '../../src/render/report-view.js';
 import { renderTerminal } from '../../src/render/terminal.js';
 import type { ModelPrice } from '../../src/schema/config.js';
 import type { AgentExecution } from '../../src/schema/record.js';
-import { localDay } from '../../src/store/paths.js';
 import { at, makeRecord } from '../analytics/make-record.js';
 
 // The report's Document: what the table and Markdown views show of the JSON.

@@ -5,7 +5,7 @@ import { prepareRawRemoval, removeRaw } from '../../src/retention/days.js';
 import { Ledger } from '../../src/retention/result.js';
 import { AgentExecution } from '../../src/schema/record.js';
 import { writeFileAtomic } from '../../src/store/atomic.js';
-import { localDay } from '../../src/store/paths.js';
+import { localDay } from '../../src/time/period.js';
 import { daySummaryState } from '../../src/rollup/day-rollup.js';
 import { dayWithRecords, generatedStore, recordFiles } from './store.js';
 

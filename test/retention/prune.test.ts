@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
-import { isoWeekOf, isoWeekPeriod, monthPeriod } from '../../src/time/period.js';
+import { isoWeekOf, isoWeekPeriod, monthPeriod, localDay } from '../../src/time/period.js';
 import { Reporter } from '../../src/rollup/reporter.js';
 import { SummarySource } from '../../src/rollup/summary-source.js';
 import { ingestPayload } from '../../src/capture/ingest.js';
@@ -15,7 +15,7 @@ import { pruneText } from '../../src/render/prune-view.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/schema/config.js';
 import { AgentExecution } from '../../src/schema/record.js';
 import { writeFileAtomic } from '../../src/store/atomic.js';
-import { localDay, monthlyReportPath, weeklyReportPath } from '../../src/store/paths.js';
+import { monthlyReportPath, weeklyReportPath } from '../../src/store/paths.js';
 import { listDays } from '../../src/store/records.js';
 import { daySummaryState } from '../../src/rollup/day-rollup.js';
 import { daySummaryOf, recordsSummaryOf } from '../support/day-summary.js';

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { feedSessions, writeSessionFiles } from '../../src/demo/generate-io.js';
 import { generateSessions, type SyntheticSession } from '../../src/demo/generate.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/schema/config.js';
-import { localDay } from '../../src/store/paths.js';
+import { localDay } from '../../src/time/period.js';
 import { listDays } from '../../src/store/records.js';
 
 // Realistic stores for retention tests: generated Claude Code sessions fed

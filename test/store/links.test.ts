@@ -7,7 +7,7 @@ import { ingestPayload } from '../../src/capture/ingest.js';
 import { DEFAULT_CONFIG } from '../../src/schema/config.js';
 import { writeFileAtomic } from '../../src/store/atomic.js';
 import { appendHookError } from '../../src/store/error-log.js';
-import { localDay } from '../../src/store/paths.js';
+import { localDay } from '../../src/time/period.js';
 import { daySummaryOf } from '../support/day-summary.js';
 import { BIN } from '../support/cli.js';
 import { isAgentEvent, loadFixture } from '../support/fixtures.js';

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { executionId, localDay, safeAgentDir } from '../../src/store/paths';
+import { executionId, safeAgentDir } from '../../src/store/paths';
+import { localDay } from '../../src/time/period.js';
 
 describe('safeAgentDir', () => {
   test('keeps ordinary agent types as they are', () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentExecution } from '../../src/schema/record.js';
 import { writeFileAtomic } from '../../src/store/atomic.js';
-import { localDay, recordPath } from '../../src/store/paths.js';
+import { recordPath } from '../../src/store/paths.js';
+import { localDay } from '../../src/time/period.js';
 
 export function tempLogs(): string {
   const root = mkdtempSync(join(tmpdir(), 'agent-track-store-'));
