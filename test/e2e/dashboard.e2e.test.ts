@@ -8,7 +8,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { formatCount, formatPercent, formatTokens, formatUsd } from '../../src/analytics/format.js';
 import { formatElapsed } from '../../src/time/duration.js';
 import { DATA_ELEMENT_ID } from '../../src/dashboard/page.js';
-import type { DashboardData } from '../../src/schema/dashboard.js';
+import type { DashboardData, RecentExecution } from '../../src/schema/dashboard.js';
+import type { RunDetail } from '../../src/schema/runs.js';
+import { unpackRecent } from '../../src/dashboard/recent-pack.js';
 import type { Report, Trends } from '../../src/schema/report.js';
 import { BIN, REPO } from '../support/cli.js';
 import { CHROMIUM_ARGS, ensureChromium } from './support/chromium.js';
@@ -29,6 +31,9 @@ let browser: Browser;
 let page: string;
 let emptyPage: string;
 let data: DashboardData;
+/** The recent runs unpacked as the page's script unpacks them: table rows and details by id. */
+let executions: RecentExecution[];
+let details: Record<string, RunDetail>;
 let report: Report;
 let trends: Trends;
 /** What went wrong in the pages of the current test. */
@@ -50,6 +55,9 @@ beforeAll(async () => {
   cli(['--logs-dir', logs, 'dashboard', '--out', page]);
   const html = readFileSync(page, 'utf8');
   data = JSON.parse(new RegExp(`<script type="application/json" id="${DATA_ELEMENT_ID}">([^<]*)</script>`).exec(html)![1]!) as DashboardData;
+  const runs = unpackRecent(data.recent);
+  executions = runs.map((r) => r.row);
+  details = Object.fromEntries(runs.map((r) => [r.row.id, r.detail]));
   const { from, to } = data.report.range;
   report = JSON.parse(cli(['--logs-dir', logs, 'report', '--since', from, '--until', to, '--json'])) as Report;
   trends = JSON.parse(cli(['--logs-dir', logs, 'trends', '--since', from, '--until', to, '--json'])) as Trends;
@@ -174,7 +182,7 @@ describe('the dashboard in Chromium', () => {
   test('sorts and filters the recent executions', async () => {
     const tab = await open(page);
     const rows = tab.locator('#recent-table tbody tr[data-id]');
-    const all = data.recent.executions;
+    const all = executions;
     expect(await tab.locator('#recent-count').textContent()).toBe(`${formatCount(all.length)} of ${formatCount(all.length)}`);
 
     const header = tab.locator('#recent-table th:has(button[data-sort="duration"])');
@@ -215,11 +223,10 @@ describe('the dashboard in Chromium', () => {
   test('a click on a recent execution opens its detail, embedded, with no request', async () => {
     const tab = await open(page);
     // A run with an error and a parent or children, when the month has one: the richest detail.
-    const details = data.recent.details ?? {};
     const pick =
-      data.recent.executions.find((e) => e.errors > 0 && (details[e.id]?.chain.parent || details[e.id]?.chain.children.length)) ??
-      data.recent.executions.find((e) => e.errors > 0) ??
-      data.recent.executions[0]!;
+      executions.find((e) => e.errors > 0 && (details[e.id]?.chain.parent || details[e.id]?.chain.children.length)) ??
+      executions.find((e) => e.errors > 0) ??
+      executions[0]!;
     const detail = details[pick.id]!;
     await tab.locator(`#recent-table button[data-detail="${pick.id}"]`).click();
     const dialog = tab.locator('dialog#run-detail');
@@ -228,6 +235,11 @@ describe('the dashboard in Chromium', () => {
     expect(text).toContain(pick.id);
     expect(text).toContain(detail.description ?? '(none)');
     if (detail.prompt) expect(await dialog.locator('pre.prompt').textContent()).toBe(detail.prompt);
+    if (detail.promptLength) expect(await dialog.locator('p.prompt-cut').textContent()).toContain(`${formatCount(detail.promptLength)} characters`);
+    expect(text).toContain(detail.model ?? 'unknown');
+    for (const t of detail.toolCalls) expect(text).toContain(`${t.tool} ${t.calls}`);
+    for (const f of detail.modifiedFiles) expect(text).toContain(`modified ${f}`);
+    expect(text).toContain(detail.transcriptPath ?? 'Not found when the page was made');
     expect(text).toContain('this run:');
     for (const e of detail.errors) expect(text).toContain(e.message);
     expect(text).toContain(detail.costUsd === null ? 'not priced' : formatUsd(detail.costUsd));
@@ -239,11 +251,10 @@ describe('the dashboard in Chromium', () => {
 
   test("a click shows the run's tool calls from the embedded timeline, a failed call marked", async () => {
     const tab = await open(page);
-    const details = data.recent.details ?? {};
     // A run with a failed tool call, when the month has one: both kinds of row are checked.
     const pick =
-      data.recent.executions.find((e) => details[e.id]?.timeline.calls.some((c) => !c.ok)) ??
-      data.recent.executions.find((e) => details[e.id]?.timeline.calls.length)!;
+      executions.find((e) => details[e.id]?.timeline.calls.some((c) => !c.ok)) ??
+      executions.find((e) => details[e.id]?.timeline.calls.length)!;
     const calls = details[pick.id]!.timeline.calls;
     expect(calls.length).toBeGreaterThan(0);
     await tab.locator(`#recent-table button[data-detail="${pick.id}"]`).click();

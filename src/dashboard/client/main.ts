@@ -5,6 +5,7 @@ import { barRows, rangeRows, stackedColumns, type StackSeries } from './charts.j
 import { h, uid } from './dom.js';
 import { agentsTable, anomalies, emptyState, health, kpis, recommendations, workflows } from './sections.js';
 import { localTime, recentTable } from './table.js';
+import { unpackRecent } from '../recent-pack.js';
 
 // The dashboard page, drawn from the JSON embedded in it (see
 // src/dashboard/page.ts). Every chart has a title, a one-line reading guide
@@ -43,7 +44,7 @@ function main(): void {
       card('Workflows', 'Agents launched per user prompt, in order. Agents in one dashed box ran in parallel; a(b) means a launched b.', workflows(report), 'workflows-card'),
       card('Anomalies', "Days and runs far from the agent's own median (robust spreads; durations on a log scale).", anomalies(data), 'anomalies-card'),
       card('Agents', 'Every agent over the period.', agentsTable(report), 'agents-card', true),
-      card('Recent executions', '', recentTable(data.recent.executions, data.recent.total, data.recent.days, data.recent.details ?? {}), 'recent-card', true),
+      card('Recent executions', '', recentTable(unpackRecent(data.recent), data.recent), 'recent-card', true),
     ),
     footer(data),
   );
