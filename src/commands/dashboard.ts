@@ -11,7 +11,8 @@ import type { DashboardData, RecentExecution } from '../schema/dashboard.js';
 import { packRecent, PROMPT_SHOWN, type RecentRun } from '../dashboard/recent-pack.js';
 import { claudeConfigDir, findSubagentTranscript } from '../capture/claude-paths.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { dashboardPath, localDay } from '../store/paths.js';
+import { dashboardPath, localDay, projectsDashboardPath } from '../store/paths.js';
+import { projectsTrendsOf, refuseWithAllProjects } from './all-projects.js';
 import { projectName } from '../store/location.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import type { AgentExecution } from '../schema/record.js';
@@ -38,6 +39,7 @@ const RECENT_DAYS_READ = 2;
 interface DashboardOptions extends GlobalOptions, WindowOptions {
   out?: string;
   open?: boolean;
+  allProjects?: boolean;
 }
 
 export function dashboardCommand(): Command {
@@ -48,6 +50,7 @@ export function dashboardCommand(): Command {
     .addOption(daysOption(DEFAULT_DASHBOARD_DAYS, MAX_DASHBOARD_DAYS))
     .addOption(sinceOption())
     .addOption(untilOption())
+    .option('--all-projects', 'add a Projects card: every project on this machine, its runs per day, success, p50, cost and change, with a project filter (default file: <logs>/metrics/dashboard-all-projects.html)')
     .action(async (_options: unknown, command: Command) => {
       process.exitCode = await runDashboard(command.optsWithGlobals<DashboardOptions>());
     });
@@ -56,16 +59,22 @@ export function dashboardCommand(): Command {
 async function runDashboard(options: DashboardOptions): Promise<number> {
   const ctx = createContext(options);
   const period = windowOf(options, localDay(ctx.now));
+  if (options.allProjects) refuseWithAllProjects('shows every project beside this one', { '--logs-dir': options.logsDir, '--project': options.project });
   // Checked before the work: the default, under the logs folder, is made on demand.
-  const path = options.out === undefined ? resolve(ctx.cwd, dashboardPath(ctx.logsDir)) : outFile(ctx.cwd, options.out);
+  const defaultPath = options.allProjects ? projectsDashboardPath(ctx.logsDir) : dashboardPath(ctx.logsDir);
+  const path = options.out === undefined ? resolve(ctx.cwd, defaultPath) : outFile(ctx.cwd, options.out);
   const warnings = new Warnings();
   const data = await dashboardData(ctx, period, warnings);
+  if (options.allProjects) data.projects = await projectsTrendsOf(ctx, period, null);
   const html = dashboardHtml(data, PAGE_ASSETS);
   // The default place is under the logs folder, which is never written through a link; --out goes where it is told.
   writeFileAtomic(path, html, options.out === undefined ? { within: ctx.logsDir } : {});
 
   const runs = data.report.summary.totalExecutions;
-  if (data.recordedDays === null) {
+  if (data.projects) {
+    const t = data.projects.totals;
+    ctx.stdout.write(`Dashboard of ${formatCount(runs)} executions here and ${formatCount(t.executions)} in ${formatCount(t.projects)} projects, from ${period.from} to ${period.to} (${formatBytes(Buffer.byteLength(html))}):\n`);
+  } else if (data.recordedDays === null) {
     ctx.stdout.write(`No subagent executions recorded yet in ${ctx.logsDir}: wrote an empty dashboard that says how to start (agent-track install).\n`);
   } else {
     ctx.stdout.write(`Dashboard of ${formatCount(runs)} executions from ${period.from} to ${period.to} (${formatBytes(Buffer.byteLength(html))}):\n`);

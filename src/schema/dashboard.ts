@@ -3,6 +3,7 @@ import { described } from './describe.js';
 import { ExecutionStatus } from './enums.js';
 import { Report, ReportSummary, Trends } from './report.js';
 import { Status } from './status.js';
+import { ProjectsTrends } from './projects-trends.js';
 
 // The data embedded in the HTML dashboard (`agent-track dashboard`). It is
 // made of the JSON the other commands print, unchanged, so the page and the
@@ -112,5 +113,8 @@ export const DashboardData = z.object({
   daily: described(z.array(DayEntry), 'One entry per day of the period: the summary and agents of `agent-track report --daily DAY --json`'),
   recent: described(RecentPackSchema(), 'The latest executions of the period and the detail a click on one opens, packed by column'),
   status: Status,
+  projects: z.optional(
+    described(ProjectsTrends, 'With --all-projects: every project on this machine, as `agent-track trends --all-projects --json` gives it for the same days'),
+  ),
 });
 export type DashboardData = z.infer<typeof DashboardData>;

@@ -6,6 +6,7 @@ import { h, uid } from './dom.js';
 import { agentsTable, anomalies, emptyState, health, kpis, recommendations, workflows } from './sections.js';
 import { localTime, recentTable } from './table.js';
 import { unpackRecent } from '../recent-pack.js';
+import { projectsSection } from './projects.js';
 
 // The dashboard page, drawn from the JSON embedded in it (see
 // src/dashboard/page.ts). Every chart has a title, a one-line reading guide
@@ -27,6 +28,7 @@ function main(): void {
     // The same grid as a full page, so the cards keep its spacing.
     const grid = h('div', { class: 'grid' }, emptyState(data));
     if (data.recordedDays) grid.append(card('Agent health', 'As of when this page was made.', health(data), 'health-card'));
+    if (data.projects) grid.append(projects(data.projects));
     app.append(grid);
     return;
   }
@@ -35,6 +37,7 @@ function main(): void {
     h(
       'div',
       { class: 'grid' },
+      ...(data.projects ? [projects(data.projects)] : []),
       chartCard('daily', 'Executions per day', 'Runs stacked by outcome, with the success rate on the right-hand axis.', dailyChart(data), dailyLegend(), dailyTable(data), true),
       card('Agent health', `As of ${localTime(data.status.generatedAt)}, from each agent's latest runs.`, health(data), 'health-card'),
       chartCard('durations', 'Duration by agent', 'The dot is the median (p50), the line runs to the 95th percentile (p95).', durationChart(data), null, durationTable(data)),
@@ -49,6 +52,10 @@ function main(): void {
     footer(data),
   );
   for (const warning of [...report.warnings, ...data.trends.warnings]) console.info(`agent-track: ${warning}`);
+}
+
+function projects(trends: NonNullable<DashboardData['projects']>): HTMLElement {
+  return card('Projects', 'Every project on this machine with a logs folder, over the same days; the rest of the page is this project.', projectsSection(trends), 'projects-card', true);
 }
 
 function header(data: DashboardData): HTMLElement {
