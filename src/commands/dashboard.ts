@@ -124,6 +124,7 @@ export async function dashboardData(ctx: CommandContext, period: Period, warning
 const TIMELINE_CALLS_PER_RUN = 40;
 /** Tool calls all the details carry together, newest runs first: about 15 KB of the page (README "Measured"). */
 const TIMELINE_CALLS_PER_PAGE = 1_000;
+
 /** A run rewritten by a late event may have two files: its latest version counts. */
 function latestVersions(records: readonly AgentExecution[]): AgentExecution[] {
   const byId = new Map<string, AgentExecution>();

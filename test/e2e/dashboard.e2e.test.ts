@@ -11,6 +11,8 @@ import { DATA_ELEMENT_ID } from '../../src/dashboard/page.js';
 import type { DashboardData, RecentExecution } from '../../src/schema/dashboard.js';
 import type { RunDetail } from '../../src/schema/runs.js';
 import { unpackRecent } from '../../src/dashboard/recent-pack.js';
+import type { ProjectsTrends } from '../../src/schema/projects-trends.js';
+import { addSession } from '../support/fixtures.js';
 import type { Report, Trends } from '../../src/schema/report.js';
 import { BIN, REPO } from '../support/cli.js';
 import { CHROMIUM_ARGS, ensureChromium } from './support/chromium.js';
@@ -39,8 +41,8 @@ let trends: Trends;
 /** What went wrong in the pages of the current test. */
 let problems: string[] = [];
 
-function cli(args: string[]): string {
-  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
+function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): string {
+  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...options.env }, cwd: options.cwd, maxBuffer: 64 << 20 });
   if (run.status !== 0) throw new Error(`agent-track ${args.join(' ')} exited with ${run.status}: ${run.stderr}`);
   return run.stdout;
 }
@@ -289,6 +291,39 @@ describe('the dashboard in Chromium', () => {
     expect(text).toContain('No subagent executions recorded yet');
     expect(text).toContain('npx agent-track install');
     await tab.screenshot({ path: join(ARTIFACTS, 'empty-light-desktop.png'), fullPage: true });
+    await close(tab);
+  });
+
+  test('--all-projects: a Projects card, its figures those of `trends --all-projects`, filtered by project', async () => {
+    // Three projects that ran Claude Code (real captures), imported; one deleted since.
+    const machine = join(root, 'machine');
+    for (const [name, scenario] of [['api', 'single'], ['web', 'fanout'], ['gone', 'nested-background']] as const) {
+      mkdirSync(join(machine, name), { recursive: true });
+      addSession(join(machine, 'claude', 'projects'), join(machine, name), scenario);
+    }
+    const env = { CLAUDE_CONFIG_DIR: join(machine, 'claude'), HOME: machine, XDG_CONFIG_HOME: join(machine, 'config'), AGENT_TRACK_NOW: String(Date.parse('2026-12-10T12:00:00Z')) };
+    cli(['import', '--all-projects'], { env, cwd: machine });
+    rmSync(join(machine, 'gone'), { recursive: true });
+    const out = join(root, 'all-projects.html');
+    cli(['dashboard', '--all-projects', '--out', out], { env, cwd: join(machine, 'web') });
+    const all = JSON.parse(cli(['trends', '--all-projects', '--json'], { env, cwd: machine })) as ProjectsTrends;
+    expect(all.projects).toHaveLength(2);
+
+    const tab = await open(out);
+    const rows = tab.locator('#projects-table tbody tr');
+    await rows.first().waitFor();
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-project'), Number(tr.querySelector('[data-field="executions"]')!.getAttribute('data-value'))]));
+    expect(shown).toEqual(all.projects.map((p) => [p.project, p.current.executions]));
+    await tab.locator('#chart-projects svg').waitFor();
+    const segments = () => tab.locator('#chart-projects svg [data-project]').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-project')))].sort());
+    expect(await segments()).toEqual(all.projects.map((p) => p.project).sort());
+
+    const one = all.projects[1]!.project;
+    await tab.selectOption('#project-filter', one);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-project')))).toEqual([one]);
+    expect(await tab.locator('#project-count').textContent()).toBe('1 of 2');
+    expect(await segments()).toEqual([one]);
+    await tab.locator('#projects-card').screenshot({ path: join(ARTIFACTS, 'projects-card.png') });
     await close(tab);
   });
 

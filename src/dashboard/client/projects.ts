@@ -43,7 +43,7 @@ export function projectsSection(t: ProjectsTrends): HTMLElement {
           label: `Runs per day from ${t.days[0]} to ${t.days[t.days.length - 1]}, stacked by project`,
           categories: t.days,
           series,
-          format: (v) => formatCount(Math.round(v)),
+          format: (v) => formatCount(v),
           describe: (i) => `${t.days[i]}: ${series.filter((s) => (s.values[i] ?? 0) > 0).map((s) => `${s.label} ${formatCount(s.values[i]!)}`).join(', ') || 'no runs'}`,
           attrs: (s, i) => ({ 'data-day': t.days[i], 'data-project': s.key, 'data-value': s.values[i] ?? 0 }),
         },
