@@ -3,13 +3,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GENERATOR_VERSION, type StoreOptions } from './store-generator.js';
+import { jsonForScript } from '../src/dashboard/embed.js';
+import type { DashboardData } from '../src/schema/dashboard.js';
 
 // The dashboard at scale: a month of a heavy team, 100,000 executions over
 // 30 days. The dashboard is built from the day rollups (plus the latest two
 // days read raw for its table), so it should cost about what a report costs.
 // Wall times of the built CLI as a child process, median of several runs,
 // each given as a ratio to `report --weekly` measured in the same run, and the
-// size of the file it writes. It also times the last 30 days of the reports
+// size of the file it writes, and what it is made of. It also times the last 30 days of the reports
 // bench's year of 1,000,000 executions when that store is there
 // (.bench/reports-store-v*, or BENCH_LARGE_STORE=<logs folder>).
 
@@ -60,12 +62,32 @@ function measure(logs: string, days: number): void {
   const size = statSync(out).size;
   const html = readFileSync(out, 'utf8');
   const data = /<script type="application\/json" id="agent-track-data">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
-  const executions = (JSON.parse(data) as { report: { summary: { totalExecutions: number } } }).report.summary.totalExecutions;
+  const parsed = JSON.parse(data) as DashboardData;
+  const executions = parsed.report.summary.totalExecutions;
   console.log(
     `  dashboard.html: ${kb(size)} for ${executions.toLocaleString('en-US')} executions (embedded data ${kb(Buffer.byteLength(data))}), ` +
       `${size <= SIZE_LIMIT ? 'under' : 'OVER'} the ${kb(SIZE_LIMIT)} target`,
   );
+  printParts(size, Buffer.byteLength(data), parsed);
   rmSync(resolve(out, '..'), { recursive: true, force: true });
+}
+
+/** What the page is made of, as embedded (the same escaping as the page's), so a growing part shows. */
+function printParts(size: number, dataBytes: number, data: DashboardData): void {
+  const bytes = (value: unknown) => Buffer.byteLength(jsonForScript(value));
+  const share = (n: number) => `${kb(n).padStart(7)} ${((n / size) * 100).toFixed(0).padStart(3)}%`;
+  const recent = data.recent;
+  const runs = recent.runs;
+  const promptBytes = runs.prompt.reduce((n: number, i) => n + (i === null ? 0 : bytes(recent.strings[i])), 0);
+  console.log(`  page parts (${runs.id.length} recent runs with their details, prompts cut to ${recent.promptShown} characters):`);
+  console.log(`    script and stylesheet                  ${share(size - dataBytes)}`);
+  for (const key of ['report', 'trends', 'daily', 'status'] as const) console.log(`    ${key.padEnd(39)}${share(bytes(data[key]))}`);
+  console.log(`    recent runs and details                ${share(bytes(recent))}`);
+  console.log(`      string table (${recent.strings.length.toLocaleString('en-US')} texts)${' '.repeat(Math.max(0, 18 - recent.strings.length.toLocaleString('en-US').length))}${share(bytes(recent.strings))}`);
+  console.log(`        of which prompts                   ${share(promptBytes)}`);
+  const columns = Object.entries(runs).map(([key, column]) => [key, bytes(column)] as const).sort((a, b) => b[1] - a[1]);
+  console.log(`      columns                              ${share(columns.reduce((n, [, b]) => n + b, 0))}`);
+  console.log(`        largest: ${columns.slice(0, 5).map(([key, b]) => `${key} ${kb(b)}`).join(', ')}`);
 }
 
 async function ensureStore(): Promise<{ logs: string; marker: Marker }> {
@@ -129,4 +151,4 @@ function median(values: number[]): number {
 
 const ms = (t: number) => `${Math.round(t).toLocaleString('en-US').padStart(6)} ms`;
 const ratio = (r: number) => `${r.toFixed(2)}x`;
-const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en-US')} KB`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(bytes < 10_240 ? 1 : 0)} KB`;

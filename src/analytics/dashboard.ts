@@ -11,7 +11,6 @@ import { buildReport } from './report.js';
 
 /** Rows of the recent-executions table: enough for a day of a busy team, small enough to keep the page light. */
 export const RECENT_EXECUTIONS_KEPT = 500;
-const MESSAGE_MAX = 160;
 
 /**
  * Each day's summary and per-agent tokens and cost exactly as `agent-track
@@ -63,13 +62,8 @@ export function recentExecutions(records: readonly ExecutionFacts[], keep = RECE
         billedTokens: tokens === null ? null : tokens.input + tokens.output + tokens.cacheCreation + tokens.cacheRead,
         errors: r.errors.length,
         errorTypes: [...new Set(r.errors.map((e) => e.type))],
-        firstError: r.errors[0] ? shorten(r.errors[0].message) : null,
+        firstError: r.errors[0]?.message ?? null,
         background: r.request.context.background === true,
       };
     });
-}
-
-function shorten(message: string): string {
-  const line = message.replace(/\s+/g, ' ').trim();
-  return line.length > MESSAGE_MAX ? `${line.slice(0, MESSAGE_MAX - 1)}…` : line;
 }

@@ -55,29 +55,35 @@ export function chainRun(id: string, record: AgentExecution | null): ChainRun {
   };
 }
 
-// 500 runs in one page: a long prompt each would outweigh the rest of it.
-export const PROMPT_SHOWN = 600;
+export interface DetailOptions {
+  /** How many of its stored tool calls the detail carries: the dashboard gives each run a share of one budget (see commands/dashboard.ts). */
+  timelineRoom: number;
+  /** A longer prompt is cut to this many characters: 500 runs in one page, a long prompt each would outweigh the rest of it. */
+  promptShown: number;
+  /** Its transcript, when the caller found one. */
+  transcriptPath: string | null;
+}
 
-/**
- * `timelineRoom`: how many of its stored tool calls the detail carries. The
- * dashboard embeds hundreds of details, and a record keeps up to 200 calls:
- * the page gives each run a share of one budget (see commands/dashboard.ts).
- */
-export function runDetail(record: AgentExecution, prices: Readonly<Record<string, ModelPrice>>, timelineRoom = Infinity): RunDetail {
+export function runDetail(record: AgentExecution, prices: Readonly<Record<string, ModelPrice>>, options: DetailOptions): RunDetail {
   const prompt = record.request.prompt;
   const stored = record.metrics.toolTimeline ?? [];
+  const cut = prompt !== null && prompt.length > options.promptShown;
+  const t = record.metrics.tokens;
   return {
     description: record.request.description,
-    prompt: prompt === null ? null : prompt.length > PROMPT_SHOWN ? `${prompt.slice(0, PROMPT_SHOWN - 1)}…` : prompt,
+    prompt: prompt === null ? null : cut ? `${prompt.slice(0, options.promptShown - 1)}…` : prompt,
+    promptLength: cut ? prompt.length : null,
     model: record.request.context.model,
     sessionId: record.request.context.sessionId,
     chain: { parent: record.chain.parentExecutionId, children: record.chain.childExecutions, parallel: record.chain.parallelWith },
     errors: record.errors.map(({ type, message, tool, recoveryAction }) => ({ type, message, tool, recoveryAction })),
-    billedTokens: record.metrics.tokens,
+    // The four kinds the page shows, not the record's whole breakdown.
+    billedTokens: t === null ? null : { input: t.input, output: t.output, cacheCreation: t.cacheCreation, cacheRead: t.cacheRead },
     costUsd: runCost(record, prices),
     toolCalls: Object.entries(record.metrics.toolCalls).map(([tool, c]) => ({ tool, calls: c.calls, failures: c.failures })),
     modifiedFiles: record.result.modifiedFiles,
     testCommands: record.result.testCommands,
-    timeline: { calls: stored.slice(0, Math.max(0, timelineRoom)), total: stored.length },
+    timeline: { calls: stored.slice(0, Math.max(0, options.timelineRoom)), total: stored.length },
+    transcriptPath: options.transcriptPath,
   };
 }

@@ -1,6 +1,7 @@
 import type { ModelPrice } from '../schema/config.js';
 import { keyedObject } from './keyed.js';
 import type { Anomaly, TrendFigures, TrendLine, Trends } from '../schema/report.js';
+import type { ProjectTrends, ProjectsTrends } from '../schema/projects-trends.js';
 import type { AgentDay, DayFigures, TokenSums } from '../schema/summary.js';
 import { sessionShare } from './session-share.js';
 import type { SessionFigures } from '../schema/session.js';
@@ -277,5 +278,72 @@ function anomaly(
     scale: log ? 'log' : 'linear',
     score: round(score, 2),
     executionId,
+  };
+}
+
+/** One project's trends, from its own logs folder and prices. */
+export interface ProjectTrendsInput {
+  project: string;
+  logsDir: string;
+  trends: Trends;
+}
+
+/**
+ * `trends --all-projects`: each project's overall trend line, and every
+ * project together per day. Projects share the window, so their series line
+ * up day by day. A project's success count is its rate times its runs (rates
+ * are kept to a tenth of a percent, so the total is exact to a run).
+ */
+export function projectsTrends(input: { projects: readonly ProjectTrendsInput[]; period: Period; agents: string[] | null; now: number; today: string }): ProjectsTrends {
+  const { period, now, today } = input;
+  const before = previousPeriod(period);
+  const days = daysBetween(period.from, period.to);
+  const rows: ProjectTrends[] = input.projects.map(({ project, logsDir, trends }) => ({
+    project,
+    logsDir,
+    ...trends.overall,
+    topAgents: [...trends.agents]
+      .sort((a, b) => b.current.executions - a.current.executions || (a.agent < b.agent ? -1 : 1))
+      .slice(0, 3)
+      .map((a) => ({ agent: a.agent, executions: a.current.executions })),
+    anomalies: trends.anomalies.length,
+  }));
+  rows.sort((a, b) => b.current.executions - a.current.executions || a.project.localeCompare(b.project));
+  const sum = (values: (number | null)[]) => (values.some((v) => v === null) ? null : round(values.reduce<number>((n, v) => n + v!, 0), 6));
+  const succeeded = (rate: number | null, runs: number) => Math.round(((rate ?? 0) / 100) * runs);
+  const perDay = days.map((_, i) => {
+    const runs = rows.reduce((n, r) => n + (r.series.executions[i] ?? 0), 0);
+    return {
+      executions: runs,
+      successRate: percent(rows.reduce((n, r) => n + succeeded(r.series.successRate[i] ?? null, r.series.executions[i] ?? 0), 0), runs),
+      tokensUsed: rows.reduce((n, r) => n + (r.series.tokensUsed[i] ?? 0), 0),
+      costUsd: sum(rows.map((r) => r.series.costUsd[i] ?? 0)),
+    };
+  });
+  const executions = rows.reduce((n, r) => n + r.current.executions, 0);
+  return {
+    schemaVersion: 1,
+    kind: 'agent-track/projects-trends',
+    generatedAt: new Date(now).toISOString(),
+    period: periodText(period),
+    previousPeriod: periodText(before),
+    filter: { agents: input.agents },
+    days,
+    partialDay: today >= period.from && today <= period.to ? today : null,
+    projects: rows,
+    totals: {
+      projects: rows.length,
+      executions,
+      previousExecutions: rows.reduce((n, r) => n + r.previous.executions, 0),
+      successRate: percent(rows.reduce((n, r) => n + succeeded(r.current.successRate, r.current.executions), 0), executions),
+      tokensUsed: rows.reduce((n, r) => n + r.current.tokensUsed, 0),
+      costUsd: sum(rows.map((r) => r.current.costUsd)),
+      series: {
+        executions: perDay.map((d) => d.executions),
+        successRate: perDay.map((d) => d.successRate),
+        tokensUsed: perDay.map((d) => d.tokensUsed),
+        costUsd: perDay.map((d) => d.costUsd),
+      },
+    },
   };
 }

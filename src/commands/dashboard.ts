@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { dailySummaries, recentExecutions } from '../analytics/dashboard.js';
@@ -6,13 +7,15 @@ import { formatBytes, formatCount } from '../analytics/format.js';
 import { addDays, previousPeriod, type Period, localDay } from '../time/period.js';
 import { PAGE_ASSETS } from '../dashboard/assets.js';
 import { dashboardHtml } from '../dashboard/page.js';
-import type { DashboardData } from '../schema/dashboard.js';
+import type { DashboardData, RecentExecution } from '../schema/dashboard.js';
+import { packRecent, PROMPT_SHOWN, type RecentRun } from '../dashboard/recent-pack.js';
+import { claudeConfigDir, findSubagentTranscript } from '../capture/claude-paths.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { dashboardPath } from '../store/paths.js';
+import { dashboardPath, projectsDashboardPath } from '../store/paths.js';
+import { projectsTrendsOf, refuseWithAllProjects } from './all-projects.js';
 import { projectName } from '../store/location.js';
 import { listDays, readDayRecords } from '../store/records.js';
 import type { AgentExecution } from '../schema/record.js';
-import type { RunDetail } from '../schema/runs.js';
 import { runDetail } from '../analytics/runs.js';
 import { createContext, outFile, type CommandContext, type GlobalOptions } from './context.js';
 import { daysOption, sinceOption, untilOption, windowOf, type WindowOptions } from './options.js';
@@ -25,7 +28,8 @@ import { dayReader } from '../rollup/status-source.js';
 // `agent-track dashboard`: one self-contained HTML file with charts, made of
 // the JSON the other commands print (report, trends, daily report summaries,
 // status) plus the latest executions. Closed days come from their rollups;
-// only the latest recorded days are read record by record, for the table.
+// only the latest recorded days are read record by record, for the table
+// and the detail of each of its runs (packed: dashboard/recent-pack.ts).
 
 export const DEFAULT_DASHBOARD_DAYS = 30;
 const MAX_DASHBOARD_DAYS = 366;
@@ -35,6 +39,7 @@ const RECENT_DAYS_READ = 2;
 interface DashboardOptions extends GlobalOptions, WindowOptions {
   out?: string;
   open?: boolean;
+  allProjects?: boolean;
 }
 
 export function dashboardCommand(): Command {
@@ -45,6 +50,7 @@ export function dashboardCommand(): Command {
     .addOption(daysOption(DEFAULT_DASHBOARD_DAYS, MAX_DASHBOARD_DAYS))
     .addOption(sinceOption())
     .addOption(untilOption())
+    .option('--all-projects', 'add a Projects card: every project on this machine, its runs per day, success, p50, cost and change, with a project filter (default file: <logs>/metrics/dashboard-all-projects.html)')
     .action(async (_options: unknown, command: Command) => {
       process.exitCode = await runDashboard(command.optsWithGlobals<DashboardOptions>());
     });
@@ -53,16 +59,22 @@ export function dashboardCommand(): Command {
 async function runDashboard(options: DashboardOptions): Promise<number> {
   const ctx = createContext(options);
   const period = windowOf(options, localDay(ctx.now));
+  if (options.allProjects) refuseWithAllProjects('shows every project beside this one', { '--logs-dir': options.logsDir, '--project': options.project });
   // Checked before the work: the default, under the logs folder, is made on demand.
-  const path = options.out === undefined ? resolve(ctx.cwd, dashboardPath(ctx.logsDir)) : outFile(ctx.cwd, options.out);
+  const defaultPath = options.allProjects ? projectsDashboardPath(ctx.logsDir) : dashboardPath(ctx.logsDir);
+  const path = options.out === undefined ? resolve(ctx.cwd, defaultPath) : outFile(ctx.cwd, options.out);
   const warnings = new Warnings();
   const data = await dashboardData(ctx, period, warnings);
+  if (options.allProjects) data.projects = await projectsTrendsOf(ctx, period, null);
   const html = dashboardHtml(data, PAGE_ASSETS);
   // The default place is under the logs folder, which is never written through a link; --out goes where it is told.
   writeFileAtomic(path, html, options.out === undefined ? { within: ctx.logsDir } : {});
 
   const runs = data.report.summary.totalExecutions;
-  if (data.recordedDays === null) {
+  if (data.projects) {
+    const t = data.projects.totals;
+    ctx.stdout.write(`Dashboard of ${formatCount(runs)} executions here and ${formatCount(t.executions)} in ${formatCount(t.projects)} projects, from ${period.from} to ${period.to} (${formatBytes(Buffer.byteLength(html))}):\n`);
+  } else if (data.recordedDays === null) {
     ctx.stdout.write(`No subagent executions recorded yet in ${ctx.logsDir}: wrote an empty dashboard that says how to start (agent-track install).\n`);
   } else {
     ctx.stdout.write(`Dashboard of ${formatCount(runs)} executions from ${period.from} to ${period.to} (${formatBytes(Buffer.byteLength(html))}):\n`);
@@ -90,8 +102,8 @@ export async function dashboardData(ctx: CommandContext, period: Period, warning
 
   const days = listDays(ctx.logsDir);
   const recentDays = days.filter((day) => day >= period.from && day <= period.to).slice(-RECENT_DAYS_READ);
-  const records = recentDays.flatMap((day) => readDay(day));
-  const recent = recentExecutions(records);
+  const records = latestVersions(recentDays.flatMap((day) => readDayRecords(ctx.logsDir, day, warnings.issue)));
+  const rows = recentExecutions(records);
 
   return {
     schemaVersion: 1,
@@ -103,36 +115,40 @@ export async function dashboardData(ctx: CommandContext, period: Period, warning
     report,
     trends,
     daily,
-    recent: { days: recentDays, total: records.length, executions: recent, details: recentDetails(ctx, recentDays, recent, warnings) },
+    recent: packRecent({ days: recentDays, total: records.length, promptShown: PROMPT_SHOWN, runs: recentRuns(ctx, records, rows) }),
     status,
   };
 }
 
 /** Tool calls one run's detail carries at most: a long run's first calls, the rest through `show`. */
 const TIMELINE_CALLS_PER_RUN = 40;
-/** Tool calls all the details carry together, newest runs first: about 60 KB of the page (README "Measured"). */
+/** Tool calls all the details carry together, newest runs first: about 15 KB of the page (README "Measured"). */
 const TIMELINE_CALLS_PER_PAGE = 1_000;
 
-/** The detail view of each recent execution: the full records of the recent days, read once more (facts do not hold prompts or timelines). */
-function recentDetails(ctx: CommandContext, days: readonly string[], recent: readonly { id: string }[], warnings: Warnings): Record<string, RunDetail> {
-  const wanted = new Set(recent.map((r) => r.id));
-  const records = new Map<string, AgentExecution>();
-  for (const day of days) {
-    for (const record of readDayRecords(ctx.logsDir, day, warnings.issue)) {
-      if (wanted.has(record.id)) records.set(record.id, record);
-    }
+/** A run rewritten by a late event may have two files: its latest version counts. */
+function latestVersions(records: readonly AgentExecution[]): AgentExecution[] {
+  const byId = new Map<string, AgentExecution>();
+  for (const record of records) {
+    const seen = byId.get(record.id);
+    if (!seen || record.capture.writtenAt > seen.capture.writtenAt) byId.set(record.id, record);
   }
-  const details: Record<string, RunDetail> = {};
-  let room = TIMELINE_CALLS_PER_PAGE;
-  for (const { id } of recent) {
-    const record = records.get(id);
-    if (!record) continue;
-    details[id] = runDetail(record, ctx.config.prices, Math.min(TIMELINE_CALLS_PER_RUN, room));
-    room -= details[id]!.timeline.calls.length;
-  }
-  return details;
+  return [...byId.values()];
 }
 
+/** Each table row with the detail a click on it opens: what `show` shows, from the record and a look for its transcript. */
+function recentRuns(ctx: CommandContext, records: readonly AgentExecution[], rows: readonly RecentExecution[]): RecentRun[] {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const claudeDir = claudeConfigDir(ctx.env, ctx.env.HOME || homedir());
+  let room = TIMELINE_CALLS_PER_PAGE;
+  return rows.map((row) => {
+    const record = byId.get(row.id)!;
+    const agentId = record.request.context.agentId;
+    const transcriptPath = agentId ? findSubagentTranscript(claudeDir, record.request.context.sessionId, agentId) : null;
+    const detail = runDetail(record, ctx.config.prices, { timelineRoom: Math.min(TIMELINE_CALLS_PER_RUN, room), promptShown: PROMPT_SHOWN, transcriptPath });
+    room -= detail.timeline.calls.length;
+    return { row, detail };
+  });
+}
 
 /**
  * The platform's way to open a file in the default browser. A machine

@@ -83,14 +83,14 @@ export function trendsDocument(trends: Trends): Document {
   return doc;
 }
 
-function changeText(line: TrendLine, metric: 'executions' | 'p50Duration'): string {
+export function changeText(line: TrendLine, metric: 'executions' | 'p50Duration'): string {
   const change = line.change[metric];
   if (change.percent !== null) return formatSigned(change.percent, '%');
   if (change.previous === 0 && change.current) return 'new';
   return '—';
 }
 
-function pointsText(line: TrendLine): string {
+export function pointsText(line: TrendLine): string {
   const delta = line.change.successRate.delta;
   return delta === null ? '—' : formatSigned(delta, ' pts', 1);
 }

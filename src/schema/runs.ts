@@ -73,12 +73,13 @@ export type ShowOutput = z.infer<typeof ShowOutput>;
 
 /**
  * One run as the dashboard's detail view shows it: what `show` shows, from the
- * record alone (no transcript: a page made for many runs reads none), the
- * prompt cut to PROMPT_SHOWN characters. Keyed by execution id in the page data.
+ * record and a look for its transcript (a page made for many runs reads none),
+ * the prompt cut. The page carries it packed (schema/dashboard.ts RecentPack).
  */
 export const RunDetail = z.object({
   description: z.nullable(z.string()),
-  prompt: z.nullable(described(z.string(), 'Scrubbed prompt, cut to its first 600 characters')),
+  prompt: z.nullable(described(z.string(), 'Scrubbed prompt, cut to the page\'s length')),
+  promptLength: z.nullable(described(count(), 'Characters of the stored prompt when it was cut; null when it is whole')),
   model: z.nullable(z.string()),
   sessionId: z.string(),
   chain: z.object({ parent: z.nullable(z.string()), children: z.array(z.string()), parallel: z.array(z.string()) }),
@@ -92,5 +93,6 @@ export const RunDetail = z.object({
     calls: described(z.array(ToolCallEntry), "The first of the record's stored tool calls (metrics.toolTimeline), as many as the page's budget leaves: newer runs first"),
     total: described(count(), 'Tool calls the record stores; more than calls holds when the page left some out'),
   }),
+  transcriptPath: z.nullable(described(z.string(), "The subagent's transcript, when it existed as the page was made")),
 });
 export type RunDetail = z.infer<typeof RunDetail>;

@@ -137,6 +137,11 @@ export function dashboardPath(logsDir: string): string {
   return join(logsDir, METRICS_DIR, 'dashboard.html');
 }
 
+/** Where `dashboard --all-projects` writes its page unless told otherwise: beside the project's own. */
+export function projectsDashboardPath(logsDir: string): string {
+  return join(logsDir, METRICS_DIR, 'dashboard-all-projects.html');
+}
+
 /** The dated copy of an ISO week's report, "2026-W47". */
 export function weeklyReportPath(logsDir: string, week: string): string {
   return join(logsDir, METRICS_DIR, WEEKLY_REPORTS_DIR, `${week}.json`);

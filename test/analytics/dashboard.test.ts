@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { dailySummaries, recentExecutions } from '../../src/analytics/dashboard.js';
+import { oneLine } from '../../src/analytics/format.js';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
 import { customPeriod, dailyPeriod } from '../../src/time/period.js';
 import { buildReport } from '../../src/analytics/report.js';
@@ -65,7 +66,7 @@ describe('recentExecutions', () => {
     expect(rows[1]!.startTime).toBe(new Date(at(2026, 11, 23, 11)).toISOString());
   });
 
-  test('error types once each, and the first message on one line, shortened', () => {
+  test('error types once each, and the first message whole (the page shortens it where it shows it)', () => {
     const record = makeRecord({
       id: 'e',
       start: NOW,
@@ -77,7 +78,9 @@ describe('recentExecutions', () => {
     });
     const [row] = recentExecutions([record]);
     expect(row).toMatchObject({ errors: 3, errorTypes: ['command_failed', 'api_error'] });
-    expect(row!.firstError).toMatch(/^Exit code 127 command not found x x/);
-    expect(row!.firstError!.length).toBeLessThanOrEqual(160);
+    // Whole, as the record keeps it: the page's tooltip puts it on one short line (oneLine).
+    expect(row!.firstError).toBe(record.errors[0]!.message);
+    expect(oneLine(row!.firstError!, 160)).toMatch(/^Exit code 127 command not found x x/);
+    expect(oneLine(row!.firstError!, 160)).toHaveLength(160);
   });
 });

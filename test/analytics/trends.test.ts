@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { summarizeDay } from '../../src/analytics/day-summary.js';
 import { addDays, customPeriod } from '../../src/time/period.js';
-import { buildTrends } from '../../src/analytics/trends.js';
+import { buildTrends, projectsTrends } from '../../src/analytics/trends.js';
+import { ProjectsTrends } from '../../src/schema/projects-trends.js';
 import { Trends } from '../../src/schema/report.js';
 import type { AgentExecution } from '../../src/schema/record.js';
 import { at, makeRecord } from './make-record.js';
@@ -115,5 +116,58 @@ describe('buildTrends', () => {
     expect(closed.partialDay).toBeNull();
     expect(closed.agents.find((a) => a.agent === 'growing')!.slope.executions).toBeLessThan(1);
     expect(closed.anomalies).toContainEqual(expect.objectContaining({ agent: 'noisy', day: '2026-11-24', metric: 'executions' }));
+  });
+});
+
+describe('projectsTrends', () => {
+  const period = customPeriod('2026-11-18', '2026-11-24', TODAY);
+  const trendsOf = (agent: string, counts: number[], failing: number) =>
+    buildTrends({
+      period,
+      summaries: summariesOf(days(agent, counts, () => 1000, (i, r) => (i >= 7 && r < failing ? 'failed' : 'success'))),
+      agents: null,
+      prices: {},
+      now: at(2026, 11, 25, 12),
+      today: TODAY,
+    });
+  // 14 days: the first 7 are the previous period.
+  const busy = trendsOf('coder', [2, 2, 2, 2, 2, 2, 2, 10, 10, 10, 10, 10, 10, 10], 1);
+  const quiet = trendsOf('reviewer', [0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0], 2);
+  const all = projectsTrends({
+    projects: [
+      { project: '/w/quiet', logsDir: '/w/quiet/.claude/execution-logs', trends: quiet },
+      { project: '/w/busy', logsDir: '/w/busy/.claude/execution-logs', trends: busy },
+    ],
+    period,
+    agents: null,
+    now: at(2026, 11, 25, 12),
+    today: TODAY,
+  });
+
+  test('a row per project, most runs first, each its own overall line', () => {
+    expect(all.projects.map((p) => [p.project, p.current.executions, p.previous.executions])).toEqual([
+      ['/w/busy', 70, 14],
+      ['/w/quiet', 2, 0],
+    ]);
+    expect(all.projects[0]!.series).toEqual(busy.overall.series);
+    expect(all.projects[0]!.topAgents).toEqual([{ agent: 'coder', executions: 70 }]);
+    expect(ProjectsTrends.safeParse(all).success).toBe(true);
+  });
+
+  test('the totals add the projects up day by day, the success rate weighted by their runs', () => {
+    expect(all.totals).toMatchObject({ projects: 2, executions: 72, previousExecutions: 14 });
+    expect(all.totals.series.executions).toEqual([10, 10, 12, 10, 10, 10, 10]);
+    // Day 3: 9 of 10 and 0 of 2 succeeded.
+    expect(all.totals.series.successRate[2]).toBe(75);
+    // 63 of 70 and 0 of 2.
+    expect(all.totals.successRate).toBe(87.5);
+  });
+
+  test('no project: empty rows and zero totals, one entry per day', () => {
+    const none = projectsTrends({ projects: [], period, agents: ['x'], now: at(2026, 11, 25, 12), today: TODAY });
+    expect(none.projects).toEqual([]);
+    expect(none.totals).toMatchObject({ projects: 0, executions: 0, successRate: null, costUsd: 0 });
+    expect(none.totals.series.executions).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    expect(none.filter.agents).toEqual(['x']);
   });
 });

@@ -6,6 +6,8 @@ import * as z from 'zod/mini';
 import { DATA_ELEMENT_ID } from '../../src/dashboard/page.js';
 import { DashboardData } from '../../src/schema/dashboard.js';
 import { localDay } from '../../src/time/period.js';
+import type { RunDetail } from '../../src/schema/runs.js';
+import { unpackRecent } from '../../src/dashboard/recent-pack.js';
 import { makeRecord } from '../analytics/make-record.js';
 import { tempLogs, writeRecords } from '../store/store-helpers.js';
 import { runCli } from '../support/cli.js';
@@ -93,11 +95,12 @@ describe('agent-track dashboard', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'agent-track-dash-')), 'page.html');
     cli(logs, ['dashboard', '--out', out]);
     const { recent } = dataOf(out);
+    const executions = unpackRecent(recent).map((r) => r.row);
     expect(recent.days).toHaveLength(2);
-    expect(recent.total).toBe(recent.executions.length);
-    const starts = recent.executions.map((e) => Date.parse(e.startTime));
+    expect(recent.total).toBe(executions.length);
+    const starts = executions.map((e) => Date.parse(e.startTime));
     expect(starts).toEqual([...starts].sort((a, b) => b - a));
-    expect(new Set(recent.executions.map((e) => localDay(Date.parse(e.startTime))))).toEqual(new Set(recent.days));
+    expect(new Set(executions.map((e) => localDay(Date.parse(e.startTime))))).toEqual(new Set(recent.days));
   });
 
   test('--out is relative to the current folder', () => {
@@ -170,7 +173,7 @@ describe('agent-track dashboard', () => {
     writeRecords(logs, records);
     const out = join(mkdtempSync(join(tmpdir(), 'agent-track-dash-')), 'd.html');
     expect(cli(logs, ['dashboard', '--out', out]).status).toBe(0);
-    const details = dataOf(out).recent.details!;
+    const details = detailsOf(dataOf(out));
     const shown = timelineLengths(details);
     // 40 calls a run, 1,000 in all: the 25 newest runs have theirs, the older ones none; each says how many it has.
     expect(shown.map(([id, n]) => [id, n])).toEqual(records.map((r, i) => [r.id, i < 25 ? 40 : 0]));
@@ -179,7 +182,11 @@ describe('agent-track dashboard', () => {
   });
 });
 
-function timelineLengths(details: NonNullable<DashboardData['recent']['details']>): [string, number][] {
+function detailsOf(data: DashboardData): Record<string, RunDetail> {
+  return Object.fromEntries(unpackRecent(data.recent).map((r) => [r.row.id, r.detail]));
+}
+
+function timelineLengths(details: Record<string, RunDetail>): [string, number][] {
   return Object.entries(details)
     .map(([id, d]) => [id, d.timeline.calls.length] as [string, number])
     .sort((a, b) => a[0].localeCompare(b[0]));

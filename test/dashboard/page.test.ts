@@ -8,6 +8,7 @@ import { DATA_ELEMENT_ID, dashboardHtml, type PageAssets } from '../../src/dashb
 import { DashboardData } from '../../src/schema/dashboard.js';
 import { at, makeRecord } from '../analytics/make-record.js';
 import { sampleData } from './sample-data.js';
+import { printableJson } from '../../src/render/sanitize.js';
 
 // The HTML file: self-contained, no network, data embedded safely. What the
 // page draws is checked in a real browser (test/e2e/dashboard.e2e.test.ts).
@@ -35,7 +36,9 @@ describe('dashboardHtml', () => {
   test('embeds the data so that it reads back unchanged, whatever the agent names and messages hold', () => {
     const data = sampleData(records, '2026-11-19', '2026-11-25', NOW);
     const html = dashboardHtml(data, assets);
-    expect(embedded(html)).toEqual(data);
+    // Unchanged but for what no page should print: the message's U+2028 reads as a space.
+    expect(embedded(html)).toEqual(printableJson(data));
+    expect(JSON.stringify(embedded(html))).toContain('</script><script>alert');
     // The page's own two script elements, and no third one smuggled in by the data.
     expect(html.match(/<script/gi)).toHaveLength(2);
     expect(z.safeParse(DashboardData, embedded(html)).success).toBe(true);

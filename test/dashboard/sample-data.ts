@@ -6,6 +6,14 @@ import { buildStatus } from '../../src/analytics/status.js';
 import { buildTrends } from '../../src/analytics/trends.js';
 import type { DashboardData } from '../../src/schema/dashboard.js';
 import type { AgentExecution } from '../../src/schema/record.js';
+import { packRecent, PROMPT_SHOWN, type RecentRun } from '../../src/dashboard/recent-pack.js';
+import { runDetail } from '../../src/analytics/runs.js';
+
+/** The table rows and their details as the command builds them (no transcripts: none exist for hand-made records). */
+export function recentRuns(records: AgentExecution[], promptShown = PROMPT_SHOWN): RecentRun[] {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  return recentExecutions(records).map((row) => ({ row, detail: runDetail(byId.get(row.id)!, {}, { timelineRoom: 40, promptShown, transcriptPath: null }) }));
+}
 
 /** The dashboard's data for hand-made records, from the same pure builders the command uses. */
 export function sampleData(records: AgentExecution[], from: string, to: string, now: number, project = 'shop-api'): DashboardData {
@@ -25,7 +33,7 @@ export function sampleData(records: AgentExecution[], from: string, to: string, 
     report,
     trends: buildTrends({ period, summaries: days, agents: null, prices: {}, now, today }),
     daily: dailySummaries(period, days, {}, today, now),
-    recent: { days: days.slice(-2).map((d) => d.day), total: records.length, executions: recentExecutions(records) },
+    recent: packRecent({ days: days.slice(-2).map((d) => d.day), total: records.length, promptShown: PROMPT_SHOWN, runs: recentRuns(records) }),
     status: buildStatus({ now, active: [], history: days, records }),
   };
 }

@@ -8,7 +8,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { formatCount, formatPercent, formatTokens, formatUsd } from '../../src/analytics/format.js';
 import { formatElapsed } from '../../src/time/duration.js';
 import { DATA_ELEMENT_ID } from '../../src/dashboard/page.js';
-import type { DashboardData } from '../../src/schema/dashboard.js';
+import type { DashboardData, RecentExecution } from '../../src/schema/dashboard.js';
+import type { RunDetail } from '../../src/schema/runs.js';
+import { unpackRecent } from '../../src/dashboard/recent-pack.js';
+import type { ProjectsTrends } from '../../src/schema/projects-trends.js';
+import { addSession } from '../support/fixtures.js';
 import type { Report, Trends } from '../../src/schema/report.js';
 import { BIN, REPO } from '../support/cli.js';
 import { CHROMIUM_ARGS, ensureChromium } from './support/chromium.js';
@@ -29,13 +33,16 @@ let browser: Browser;
 let page: string;
 let emptyPage: string;
 let data: DashboardData;
+/** The recent runs unpacked as the page's script unpacks them: table rows and details by id. */
+let executions: RecentExecution[];
+let details: Record<string, RunDetail>;
 let report: Report;
 let trends: Trends;
 /** What went wrong in the pages of the current test. */
 let problems: string[] = [];
 
-function cli(args: string[]): string {
-  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 << 20 });
+function cli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): string {
+  const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...options.env }, cwd: options.cwd, maxBuffer: 64 << 20 });
   if (run.status !== 0) throw new Error(`agent-track ${args.join(' ')} exited with ${run.status}: ${run.stderr}`);
   return run.stdout;
 }
@@ -50,6 +57,9 @@ beforeAll(async () => {
   cli(['--logs-dir', logs, 'dashboard', '--out', page]);
   const html = readFileSync(page, 'utf8');
   data = JSON.parse(new RegExp(`<script type="application/json" id="${DATA_ELEMENT_ID}">([^<]*)</script>`).exec(html)![1]!) as DashboardData;
+  const runs = unpackRecent(data.recent);
+  executions = runs.map((r) => r.row);
+  details = Object.fromEntries(runs.map((r) => [r.row.id, r.detail]));
   const { from, to } = data.report.range;
   report = JSON.parse(cli(['--logs-dir', logs, 'report', '--since', from, '--until', to, '--json'])) as Report;
   trends = JSON.parse(cli(['--logs-dir', logs, 'trends', '--since', from, '--until', to, '--json'])) as Trends;
@@ -174,7 +184,7 @@ describe('the dashboard in Chromium', () => {
   test('sorts and filters the recent executions', async () => {
     const tab = await open(page);
     const rows = tab.locator('#recent-table tbody tr[data-id]');
-    const all = data.recent.executions;
+    const all = executions;
     expect(await tab.locator('#recent-count').textContent()).toBe(`${formatCount(all.length)} of ${formatCount(all.length)}`);
 
     const header = tab.locator('#recent-table th:has(button[data-sort="duration"])');
@@ -215,11 +225,10 @@ describe('the dashboard in Chromium', () => {
   test('a click on a recent execution opens its detail, embedded, with no request', async () => {
     const tab = await open(page);
     // A run with an error and a parent or children, when the month has one: the richest detail.
-    const details = data.recent.details ?? {};
     const pick =
-      data.recent.executions.find((e) => e.errors > 0 && (details[e.id]?.chain.parent || details[e.id]?.chain.children.length)) ??
-      data.recent.executions.find((e) => e.errors > 0) ??
-      data.recent.executions[0]!;
+      executions.find((e) => e.errors > 0 && (details[e.id]?.chain.parent || details[e.id]?.chain.children.length)) ??
+      executions.find((e) => e.errors > 0) ??
+      executions[0]!;
     const detail = details[pick.id]!;
     await tab.locator(`#recent-table button[data-detail="${pick.id}"]`).click();
     const dialog = tab.locator('dialog#run-detail');
@@ -228,6 +237,11 @@ describe('the dashboard in Chromium', () => {
     expect(text).toContain(pick.id);
     expect(text).toContain(detail.description ?? '(none)');
     if (detail.prompt) expect(await dialog.locator('pre.prompt').textContent()).toBe(detail.prompt);
+    if (detail.promptLength) expect(await dialog.locator('p.prompt-cut').textContent()).toContain(`${formatCount(detail.promptLength)} characters`);
+    expect(text).toContain(detail.model ?? 'unknown');
+    for (const t of detail.toolCalls) expect(text).toContain(`${t.tool} ${t.calls}`);
+    for (const f of detail.modifiedFiles) expect(text).toContain(`modified ${f}`);
+    expect(text).toContain(detail.transcriptPath ?? 'Not found when the page was made');
     expect(text).toContain('this run:');
     for (const e of detail.errors) expect(text).toContain(e.message);
     expect(text).toContain(detail.costUsd === null ? 'not priced' : formatUsd(detail.costUsd));
@@ -239,11 +253,10 @@ describe('the dashboard in Chromium', () => {
 
   test("a click shows the run's tool calls from the embedded timeline, a failed call marked", async () => {
     const tab = await open(page);
-    const details = data.recent.details ?? {};
     // A run with a failed tool call, when the month has one: both kinds of row are checked.
     const pick =
-      data.recent.executions.find((e) => details[e.id]?.timeline.calls.some((c) => !c.ok)) ??
-      data.recent.executions.find((e) => details[e.id]?.timeline.calls.length)!;
+      executions.find((e) => details[e.id]?.timeline.calls.some((c) => !c.ok)) ??
+      executions.find((e) => details[e.id]?.timeline.calls.length)!;
     const calls = details[pick.id]!.timeline.calls;
     expect(calls.length).toBeGreaterThan(0);
     await tab.locator(`#recent-table button[data-detail="${pick.id}"]`).click();
@@ -278,6 +291,39 @@ describe('the dashboard in Chromium', () => {
     expect(text).toContain('No subagent executions recorded yet');
     expect(text).toContain('npx agent-track install');
     await tab.screenshot({ path: join(ARTIFACTS, 'empty-light-desktop.png'), fullPage: true });
+    await close(tab);
+  });
+
+  test('--all-projects: a Projects card, its figures those of `trends --all-projects`, filtered by project', async () => {
+    // Three projects that ran Claude Code (real captures), imported; one deleted since.
+    const machine = join(root, 'machine');
+    for (const [name, scenario] of [['api', 'single'], ['web', 'fanout'], ['gone', 'nested-background']] as const) {
+      mkdirSync(join(machine, name), { recursive: true });
+      addSession(join(machine, 'claude', 'projects'), join(machine, name), scenario);
+    }
+    const env = { CLAUDE_CONFIG_DIR: join(machine, 'claude'), HOME: machine, XDG_CONFIG_HOME: join(machine, 'config'), AGENT_TRACK_NOW: String(Date.parse('2026-12-10T12:00:00Z')) };
+    cli(['import', '--all-projects'], { env, cwd: machine });
+    rmSync(join(machine, 'gone'), { recursive: true });
+    const out = join(root, 'all-projects.html');
+    cli(['dashboard', '--all-projects', '--out', out], { env, cwd: join(machine, 'web') });
+    const all = JSON.parse(cli(['trends', '--all-projects', '--json'], { env, cwd: machine })) as ProjectsTrends;
+    expect(all.projects).toHaveLength(2);
+
+    const tab = await open(out);
+    const rows = tab.locator('#projects-table tbody tr');
+    await rows.first().waitFor();
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-project'), Number(tr.querySelector('[data-field="executions"]')!.getAttribute('data-value'))]));
+    expect(shown).toEqual(all.projects.map((p) => [p.project, p.current.executions]));
+    await tab.locator('#chart-projects svg').waitFor();
+    const segments = () => tab.locator('#chart-projects svg [data-project]').evaluateAll((els) => [...new Set(els.map((e) => e.getAttribute('data-project')))].sort());
+    expect(await segments()).toEqual(all.projects.map((p) => p.project).sort());
+
+    const one = all.projects[1]!.project;
+    await tab.selectOption('#project-filter', one);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-project')))).toEqual([one]);
+    expect(await tab.locator('#project-count').textContent()).toBe('1 of 2');
+    expect(await segments()).toEqual([one]);
+    await tab.locator('#projects-card').screenshot({ path: join(ARTIFACTS, 'projects-card.png') });
     await close(tab);
   });
 

@@ -7,25 +7,26 @@ import { h, s, tip } from './dom.js';
 // One run in a dialog, opened from the recent executions: what `agent-track
 // show` shows, from the data embedded in the page (no request is made). The
 // tool-call timeline is the record's compact one (metrics.toolTimeline), cut
-// to the page's budget; the transcript, which the page does not carry, and a
-// long run's remaining calls are one `show` command away.
+// to the page's budget, and the prompt is cut to the page's length; the whole
+// prompt, the transcript's own calls and a long run's remaining calls are one
+// `show` command away.
 
 let dialog: HTMLDialogElement | null = null;
 
-export function openDetail(row: RecentExecution, detail: RunDetail | undefined, rows: readonly RecentExecution[]): void {
+export function openDetail(row: RecentExecution, detail: RunDetail, rows: readonly RecentExecution[], promptShown: number): void {
   dialog ??= document.body.appendChild(h('dialog', { id: 'run-detail', 'aria-labelledby': 'run-detail-title' }));
   const close = h('button', { type: 'button', class: 'close', 'aria-label': 'Close' }, '×');
   close.addEventListener('click', () => dialog!.close());
   dialog.replaceChildren(
     h('header', {}, h('h2', { id: 'run-detail-title' }, `${row.agent} `, h('span', { class: `pill s-${row.status}` }, row.status)), close),
     h('p', { class: 'muted' }, `${row.id} · started ${new Date(row.startTime).toLocaleString()} · ${formatElapsed(row.duration)}${row.background ? ' · background' : ''}`),
-    ...(detail ? body(row, detail, rows) : [h('p', { class: 'empty' }, 'No detail for this run in the page.')]),
-    h('p', { class: 'hint' }, 'Transcript and every tool call: ', h('code', {}, `agent-track show ${row.id}`)),
+    ...body(row, detail, rows, promptShown),
+    h('p', { class: 'hint' }, 'The whole prompt, the transcript and every tool call: ', h('code', {}, `agent-track show ${row.id}`)),
   );
   dialog.showModal();
 }
 
-function body(row: RecentExecution, d: RunDetail, rows: readonly RecentExecution[]): Node[] {
+function body(row: RecentExecution, d: RunDetail, rows: readonly RecentExecution[], promptShown: number): Node[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const runText = (id: string) => {
     const r = byId.get(id);
@@ -44,6 +45,9 @@ function body(row: RecentExecution, d: RunDetail, rows: readonly RecentExecution
     h('h3', {}, 'Request'),
     h('p', {}, h('strong', {}, 'Description: '), d.description ?? '(none)'),
     d.prompt === null ? h('p', { class: 'muted' }, 'Prompt not stored.') : h('pre', { class: 'prompt' }, d.prompt),
+    ...(d.promptLength === null
+      ? []
+      : [h('p', { class: 'muted prompt-cut' }, `The page keeps the first ${formatCount(promptShown)} of its ${formatCount(d.promptLength)} characters: `, h('code', {}, `agent-track show ${row.id}`), ' has it whole.')]),
     h('h3', {}, 'Place in the chain'),
     h(
       'ul',
@@ -74,6 +78,12 @@ function body(row: RecentExecution, d: RunDetail, rows: readonly RecentExecution
   if (d.modifiedFiles.length || d.testCommands.length) {
     out.push(h('h3', {}, 'Files and tests'), h('ul', {}, ...d.modifiedFiles.map((f) => h('li', {}, `modified ${f}`)), ...d.testCommands.map((c) => h('li', {}, `ran tests: ${c}`))));
   }
+  out.push(
+    h('h3', {}, 'Transcript'),
+    d.transcriptPath === null
+      ? h('p', { class: 'muted' }, 'Not found when the page was made (Claude Code removes old transcripts).')
+      : h('p', {}, h('code', { class: 'transcript-path' }, d.transcriptPath)),
+  );
   return out;
 }
 

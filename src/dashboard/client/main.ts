@@ -5,6 +5,8 @@ import { barRows, rangeRows, stackedColumns, type StackSeries } from './charts.j
 import { h, uid } from './dom.js';
 import { agentsTable, anomalies, emptyState, health, kpis, recommendations, workflows } from './sections.js';
 import { localTime, recentTable } from './table.js';
+import { unpackRecent } from '../recent-pack.js';
+import { projectsSection } from './projects.js';
 
 // The dashboard page, drawn from the JSON embedded in it (see
 // src/dashboard/page.ts). Every chart has a title, a one-line reading guide
@@ -26,6 +28,7 @@ function main(): void {
     // The same grid as a full page, so the cards keep its spacing.
     const grid = h('div', { class: 'grid' }, emptyState(data));
     if (data.recordedDays) grid.append(card('Agent health', 'As of when this page was made.', health(data), 'health-card'));
+    if (data.projects) grid.append(projects(data.projects));
     app.append(grid);
     return;
   }
@@ -34,6 +37,7 @@ function main(): void {
     h(
       'div',
       { class: 'grid' },
+      ...(data.projects ? [projects(data.projects)] : []),
       chartCard('daily', 'Executions per day', 'Runs stacked by outcome, with the success rate on the right-hand axis.', dailyChart(data), dailyLegend(), dailyTable(data), true),
       card('Agent health', `As of ${localTime(data.status.generatedAt)}, from each agent's latest runs.`, health(data), 'health-card'),
       chartCard('durations', 'Duration by agent', 'The dot is the median (p50), the line runs to the 95th percentile (p95).', durationChart(data), null, durationTable(data)),
@@ -43,11 +47,15 @@ function main(): void {
       card('Workflows', 'Agents launched per user prompt, in order. Agents in one dashed box ran in parallel; a(b) means a launched b.', workflows(report), 'workflows-card'),
       card('Anomalies', "Days and runs far from the agent's own median (robust spreads; durations on a log scale).", anomalies(data), 'anomalies-card'),
       card('Agents', 'Every agent over the period.', agentsTable(report), 'agents-card', true),
-      card('Recent executions', '', recentTable(data.recent.executions, data.recent.total, data.recent.days, data.recent.details ?? {}), 'recent-card', true),
+      card('Recent executions', '', recentTable(unpackRecent(data.recent), data.recent), 'recent-card', true),
     ),
     footer(data),
   );
   for (const warning of [...report.warnings, ...data.trends.warnings]) console.info(`agent-track: ${warning}`);
+}
+
+function projects(trends: NonNullable<DashboardData['projects']>): HTMLElement {
+  return card('Projects', 'Every project on this machine with a logs folder, over the same days; the rest of the page is this project.', projectsSection(trends), 'projects-card', true);
 }
 
 function header(data: DashboardData): HTMLElement {

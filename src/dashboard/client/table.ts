@@ -1,7 +1,7 @@
-import { formatCount, formatTokens } from '../../analytics/format.js';
+import { formatCount, formatTokens, oneLine } from '../../analytics/format.js';
 import { formatElapsed } from '../../time/duration.js';
-import type { RecentExecution } from '../../schema/dashboard.js';
-import type { RunDetail } from '../../schema/runs.js';
+import type { RecentExecution, RecentPack } from '../../schema/dashboard.js';
+import type { RecentRun } from '../recent-pack.js';
 import { openDetail } from './detail.js';
 import { h } from './dom.js';
 
@@ -21,6 +21,9 @@ interface Column {
   cell: (row: RecentExecution) => Node | string;
 }
 
+/** The first error's message in a row's tooltip: one line, at most this many characters. */
+const FIRST_ERROR_SHOWN = 160;
+
 /** Rows drawn at first and added by each "show more": a day of a busy team would make a very long page. */
 const PAGE_ROWS = 50;
 
@@ -39,7 +42,7 @@ const COLUMNS: Column[] = [
     cell: (r) =>
       r.errors === 0
         ? h('span', { class: 'muted' }, '0')
-        : h('span', { title: r.firstError ?? '' }, `${formatCount(r.errors)} `, h('span', { class: 'muted' }, r.errorTypes.join(', '))),
+        : h('span', { title: oneLine(r.firstError ?? '', FIRST_ERROR_SHOWN) }, `${formatCount(r.errors)} `, h('span', { class: 'muted' }, r.errorTypes.join(', '))),
   },
 ];
 
@@ -60,7 +63,10 @@ function sortValue(row: RecentExecution, key: Key): number | string {
   }
 }
 
-export function recentTable(rows: readonly RecentExecution[], total: number, days: readonly string[], details: Readonly<Record<string, RunDetail>> = {}): HTMLElement {
+export function recentTable(runs: readonly RecentRun[], pack: Pick<RecentPack, 'total' | 'days' | 'promptShown'>): HTMLElement {
+  const { total, days } = pack;
+  const rows = runs.map((r) => r.row);
+  const details = new Map(runs.map((r) => [r.row.id, r.detail]));
   let sortKey: Key = 'startTime';
   let descending = true;
   let limit = PAGE_ROWS;
@@ -96,7 +102,7 @@ export function recentTable(rows: readonly RecentExecution[], total: number, day
   const table = h('table', { id: 'recent-table', class: 'data' }, h('thead', {}, h('tr', {}, ...headers, h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Detail')))), body);
   const detailButton = (r: RecentExecution) => {
     const button = h('button', { type: 'button', class: 'detail', 'data-detail': r.id, 'aria-label': `Details of ${r.agent} run ${r.id}` }, 'Details');
-    button.addEventListener('click', () => openDetail(r, Object.hasOwn(details, r.id) ? details[r.id] : undefined, rows));
+    button.addEventListener('click', () => openDetail(r, details.get(r.id)!, rows, pack.promptShown));
     return button;
   };
 
