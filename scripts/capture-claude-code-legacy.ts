@@ -19,51 +19,15 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { bash, reply, say, startFakeAnthropic, text, toolUse, type ConversationScript } from '../test/e2e/support/fake-anthropic.js';
+import { startFakeAnthropic } from '../test/e2e/support/fake-anthropic.js';
+import { LEGACY_PERMISSIONS, LEGACY_SCRIPTS, legacyFanout, legacyResumed } from '../test/e2e/support/scenarios.js';
 import { captureHooks, cleanup, createProject, killLeftovers, readCapture, REPO_ROOT, sessionEnv, type SessionDirs } from '../test/e2e/support/claude-session.js';
 import { neutral, shape } from './capture-claude-code.js';
 
-const task = (input: Record<string, unknown>) => toolUse('Task', input);
-
-const SCRIPTS: ConversationScript[] = [
-  {
-    // Two agents at once; the second tries to launch a nested one (these releases refuse: no Task tool in a subagent).
-    name: 'main-fanout',
-    match: 'RUN-LEGACY-FANOUT',
-    steps: [
-      say(
-        text('Delegating.'),
-        task({ description: 'Say hi', prompt: 'SUB-LEGACY-HI please say hi', subagent_type: 'general-purpose' }),
-        task({ description: 'Review code', prompt: 'SUB-LEGACY-REVIEW review please', subagent_type: 'code-review-specialist' }),
-      ),
-      reply('All done.'),
-    ],
-  },
-  {
-    // One agent, then (after `--resume`) a second one.
-    name: 'main-resumed',
-    match: 'RUN-LEGACY-RESUMED',
-    steps: [
-      say(text('Delegating.'), task({ description: 'Say hi', prompt: 'SUB-LEGACY-HI please say hi', subagent_type: 'general-purpose' })),
-      reply('First done.'),
-      say(task({ description: 'Look again', prompt: 'SUB-LEGACY-AGAIN look again', subagent_type: 'general-purpose' })),
-      reply('Second done.'),
-    ],
-  },
-  { name: 'sub-hi', match: 'SUB-LEGACY-HI', steps: [say(bash('echo hi', 'say hi')), reply('Said hi')] },
-  {
-    name: 'sub-review',
-    match: 'SUB-LEGACY-REVIEW',
-    steps: [say(task({ description: 'Nested look', prompt: 'SUB-LEGACY-NESTED look', subagent_type: 'general-purpose' })), reply('Reviewed: fine')],
-  },
-  { name: 'sub-nested', match: 'SUB-LEGACY-NESTED', steps: [say(bash('echo nested', 'nested')), reply('Looked')] },
-  { name: 'sub-again', match: 'SUB-LEGACY-AGAIN', steps: [say(bash('echo again', 'again')), reply('Looked again')] },
-];
-
-/** Folder → the prompts of the session (the second one with --resume). */
+/** Folder → the scenario; `resumed` runs again with `--resume`. */
 const CAPTURES: { folder: string; prompts: string[] }[] = [
-  { folder: 'fanout', prompts: ['RUN-LEGACY-FANOUT go'] },
-  { folder: 'resumed', prompts: ['RUN-LEGACY-RESUMED go', 'RUN-LEGACY-RESUMED more'] },
+  { folder: 'fanout', prompts: [legacyFanout.prompt] },
+  { folder: 'resumed', prompts: [legacyResumed.prompt, legacyResumed.resumePrompt] },
 ];
 
 const ALL_EVENTS = ['SessionStart', 'UserPromptSubmit', 'PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'SubagentStart', 'SubagentStop', 'Stop', 'SessionEnd'];
@@ -88,13 +52,13 @@ async function capture(version: string, cli: string, outRoot: string): Promise<v
   // A hook event the release does not know makes it ignore the whole settings file.
   const events = ALL_EVENTS.filter((e) => source.includes(`"${e}"`));
   const toolEvents = ['PreToolUse', 'PostToolUse', 'PostToolUseFailure'].filter((e) => events.includes(e));
-  const api = await startFakeAnthropic({ scripts: SCRIPTS });
+  const api = await startFakeAnthropic({ scripts: LEGACY_SCRIPTS });
   try {
     for (const { folder, prompts } of CAPTURES) {
       const dirs = createProject({
-        agents: [{ name: 'code-review-specialist', description: 'Reviews code for problems' }],
+        agents: legacyFanout.agents,
         hooks: captureHooks(events, { matchers: Object.fromEntries(toolEvents.map((e) => [e, '*'])) }),
-        settings: { permissions: { allow: ['Bash', 'Write', 'Read', 'Edit', 'Grep', 'Task'], defaultMode: 'default' } },
+        settings: { permissions: LEGACY_PERMISSIONS },
       });
       fs.writeFileSync(path.join(dirs.home, '.claude.json'), JSON.stringify({ projects: { [dirs.project]: { hasTrustDialogAccepted: true, allowedTools: [], mcpServers: {}, history: [] } } }));
       try {

@@ -8,6 +8,7 @@ import { SessionFigures } from '../../src/schema/session';
 import type { AgentExecution } from '../../src/schema/record';
 import { allRecords, completionLines, replay } from '../support/replay';
 import { addSession, fixturesDir, isAgentEvent } from '../support/fixtures';
+import { comparableWithHooks, expectAsTranscriptsSay, jsonLines, runsInTranscripts } from '../support/legacy-transcripts';
 
 // Sessions of Claude Code releases before 2.1.2, captured offline by
 // scripts/capture-claude-code-legacy.ts into test/fixtures/claude-code-<version>/:
@@ -22,8 +23,6 @@ const FIXTURES = join(fixturesDir(), '..');
 const LEGACY = ['1.0.128', '2.0.30', '2.0.77'] as const;
 const SCENARIOS = ['fanout', 'resumed'] as const;
 const PROJECT = '/home/dev/shop-api';
-
-type Line = Record<string, any>;
 
 interface Laid {
   root: string;
@@ -47,75 +46,16 @@ function request(projectsDir: string, logsDir: string): ImportRequest {
   return { projectsDir, project: PROJECT, logsDir, since: null, dryRun: false, configFor: () => DEFAULT_CONFIG, clock: Date.now };
 }
 
-const lines = (file: string): Line[] =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Line);
-
-/** What the transcripts say of each Task call of the main thread: its input, its result, and the subagent's own lines. */
-function runsInTranscripts(folder: string) {
-  const files = readdirSync(folder).filter((n) => n.endsWith('.jsonl'));
-  const sessions = files.filter((n) => !n.startsWith('agent-')).flatMap((n) => lines(join(folder, n)));
-  const main = sessions.filter((l) => l.isSidechain === false);
-  const blocks = (l: Line): Line[] => (Array.isArray(l.message?.content) ? l.message.content : []);
-  const calls = main.flatMap((l) => blocks(l).filter((b) => b.type === 'tool_use' && b.name === 'Task').map((b) => ({ line: l, block: b })));
-  return calls.map(({ line, block }) => {
-    const resultLine = main.find((l) => blocks(l).some((b) => b.type === 'tool_result' && b.tool_use_id === block.id))!;
-    const result = resultLine.toolUseResult as Line;
-    // The subagent's lines: its own file (2.0.30 on), else the sidechain that starts with the call's prompt (1.0.x).
-    let own: Line[];
-    if (result.agentId) own = lines(join(folder, `agent-${result.agentId}.jsonl`));
-    else {
-      const side = sessions.filter((l) => l.isSidechain === true);
-      const root = side.find((l) => l.parentUuid === null && l.message.content === block.input.prompt)!;
-      const ids = new Set([root.uuid]);
-      own = side.filter((l) => (ids.has(l.uuid) || ids.has(l.parentUuid) ? ids.add(l.uuid) : false));
-    }
-    return { call: block, at: Date.parse(line.timestamp), result, agentId: (result.agentId as string | undefined) ?? own[0]!.uuid, own };
-  });
-}
-
-function sumUsage(own: Line[]) {
-  const assistant = own.filter((l) => l.type === 'assistant');
-  const sum = (key: string) => assistant.reduce((n, l) => n + (l.message.usage[key] ?? 0), 0);
-  return { input: sum('input_tokens'), output: sum('output_tokens'), cacheRead: sum('cache_read_input_tokens'), cacheCreation: sum('cache_creation_input_tokens') };
-}
-
 describe.each(LEGACY)('Claude Code %s', (version) => {
   describe.each(SCENARIOS)('%s', (scenario) => {
     test('one record per Task call, each field as the transcripts say', () => {
       const laid = layOut(version, scenario);
       const logs = join(laid.root, 'logs');
       const result = importTranscripts(request(laid.projectsDir, logs));
-      const expected = runsInTranscripts(laid.folder);
       // fanout: two calls (the refused nested one is no run); resumed: one before --resume, one after.
-      expect(expected).toHaveLength(2);
+      expect(runsInTranscripts(laid.folder)).toHaveLength(2);
       expect(result).toMatchObject({ runs: 2, newRecords: 2, skippedFiles: [] });
-      const records = allRecords(logs);
-      expect(records).toHaveLength(2);
-      for (const run of expected) {
-        const record = records.find((r) => r.request.context.toolUseId === run.call.id)!;
-        expect(record, run.call.id).toBeDefined();
-        expect(record.agentType).toBe(run.call.input.subagent_type);
-        expect(record.request.description).toBe(run.call.input.description);
-        expect(record.request.context.agentId).toBe(run.agentId);
-        expect(record.request.context.claudeCodeVersion).toBe(version);
-        expect(record.request.context.model).toBe(run.own.find((l) => l.type === 'assistant')!.message.model);
-        expect(record.metrics.startTime).toBe(run.at);
-        expect(record.metrics.duration).toBe(run.result.totalDurationMs);
-        expect(record.metrics.durationSource).toBe('claude-code');
-        expect(record.metrics.tokensUsed).toBe(run.result.totalTokens);
-        expect(record.metrics.totalToolUseCount).toBe(run.result.totalToolUseCount);
-        const tokens = sumUsage(run.own);
-        expect(record.metrics.tokens).toMatchObject(tokens);
-        expect(record.metrics.apiCalls).toBe(run.own.filter((l) => l.type === 'assistant').length);
-        expect(record.result.outputSize).toBe(run.result.content.map((b: Line) => b.text).join('\n').length);
-        // The agent that tried a Task call of its own saw it fail: the run was partial, as its transcript shows.
-        const refused = run.own.some((l) => l.type === 'user' && JSON.stringify(l.message.content).includes('No such tool available'));
-        expect(record.result.status).toBe(refused ? 'partial' : 'success');
-        expect(record.metrics.toolsUsed).toEqual(refused ? ['Task'] : ['Bash']);
-      }
+      expectAsTranscriptsSay(allRecords(logs), laid.folder, version);
       expect(completionLines(logs)).toHaveLength(2);
     });
 
@@ -138,7 +78,7 @@ describe.each(LEGACY)('Claude Code %s', (version) => {
       const laid = layOut(version, scenario);
       const logs = join(laid.root, 'logs');
       importTranscripts(request(laid.projectsDir, logs));
-      const session = lines(join(laid.source, 'transcripts', readdirSync(join(laid.source, 'transcripts')).find((n) => !n.startsWith('agent-') && statSync(join(laid.source, 'transcripts', n)).size > 500)!))[0]!.sessionId as string;
+      const session = jsonLines(join(laid.source, 'transcripts', readdirSync(join(laid.source, 'transcripts')).find((n) => !n.startsWith('agent-') && statSync(join(laid.source, 'transcripts', n)).size > 500)!))[0]!.sessionId as string;
       const figures = SessionFigures.parse(JSON.parse(readFileSync(join(logs, 'sessions', `${session}.json`), 'utf8')));
       // result.json is the last `claude -p` run's: for `resumed`, only the part after --resume.
       if (scenario === 'resumed') return;
@@ -157,7 +97,7 @@ describe.each(LEGACY)('Claude Code %s', (version) => {
         // Claude Code also bills the warm-up calls of 2.0.x (agent files no Task call launched), which no run owns.
         const warmups = readdirSync(laid.folder)
           .filter((n) => n.startsWith('agent-'))
-          .map((n) => lines(join(laid.folder, n)))
+          .map((n) => jsonLines(join(laid.folder, n)))
           .filter((own) => own[0]?.message?.content === 'Warmup')
           .flatMap((own) => own.filter((l) => l.type === 'assistant' && l.message.model === model));
         const warm = (key: string) => warmups.reduce((n, l) => n + (l.message.usage[key] ?? 0), 0);
@@ -169,21 +109,6 @@ describe.each(LEGACY)('Claude Code %s', (version) => {
     });
   });
 });
-
-/**
- * What the hooks and import must agree on: all but when it was captured, the hooks' own
- * clock readings, and the two things only the hooks of 2.0.77 are told: the permission mode
- * (its transcripts never name it) and the warm-up agents it starts with every session
- * (SubagentStart/Stop with no Task call), which the hooks list as parallel runs.
- */
-function comparable(record: AgentExecution, runs?: Set<string>) {
-  const { capture: _capture, timestamp: _timestamp, ...rest } = record;
-  const { startTime: _s, endTime: _e, ...metrics } = rest.metrics;
-  const toolTimeline = metrics.toolTimeline?.map(({ start: _start, ...entry }) => entry) ?? null;
-  const chain = runs ? { ...rest.chain, parallelWith: rest.chain.parallelWith.filter((id) => runs.has(id)) } : rest.chain;
-  const request = runs ? { ...rest.request, context: { ...rest.request.context, permissionMode: null } } : rest.request;
-  return { ...rest, chain, request, metrics: { ...metrics, toolTimeline } };
-}
 
 describe('Claude Code 2.0.77, whose hooks name the Task call and the agent', () => {
   const hookPayloads = (laid: Laid) =>
@@ -204,7 +129,7 @@ describe('Claude Code 2.0.77, whose hooks name the Task call and the agent', () 
     expect(fromImport.map((r) => r.id).sort()).toEqual(fromHooks.map((r) => r.id).sort());
     const byId = new Map(fromHooks.map((r) => [r.id, r]));
     const runs = new Set(byId.keys());
-    for (const record of fromImport) expect(comparable(record, runs)).toEqual(comparable(byId.get(record.id)!, runs));
+    for (const record of fromImport) expect(comparableWithHooks(record, runs)).toEqual(comparableWithHooks(byId.get(record.id)!, runs));
     // The hooks' own records of the warm-up agents: no Task call, filed under the agent.
     expect(allRecords(hooked).filter((r) => r.request.context.toolUseId === null).map((r) => r.agentType).sort()).toEqual(['Bash', 'Explore', 'Plan']);
   });
@@ -266,7 +191,7 @@ describe('files that are not whole transcripts', () => {
 
   test('agent files are never taken for sessions, warm-up agents (2.0.x) make no record', () => {
     const laid = layOut('2.0.77', 'fanout');
-    const warmups = readdirSync(laid.folder).filter((n) => n.startsWith('agent-') && lines(join(laid.folder, n))[0]!.message.content === 'Warmup');
+    const warmups = readdirSync(laid.folder).filter((n) => n.startsWith('agent-') && jsonLines(join(laid.folder, n))[0]!.message.content === 'Warmup');
     expect(warmups.length).toBeGreaterThan(0);
     const result = importTranscripts({ ...request(laid.projectsDir, join(laid.root, 'logs')), project: null });
     expect(result).toMatchObject({ sessions: 1, runs: 2, newRecords: 2 });
@@ -288,10 +213,9 @@ describe('a 2.1.x subagent without its meta file', () => {
     const [record] = allRecords(without);
     const [expected] = allRecords(withMeta);
     expect(record!.request.context.sessionId).toBe(sessionId);
-    // The meta file gave the spawn depth only; everything else is in the transcripts.
-    expect({ ...comparable(record!), request: { ...record!.request, context: { ...record!.request.context, spawnDepth: null } } }).toEqual({
-      ...comparable(expected!),
-      request: { ...expected!.request, context: { ...expected!.request.context, spawnDepth: null } },
-    });
+    // The meta file gave the spawn depth only (2.1.2 to 2.1.63 wrote none); everything else is in the transcripts.
+    const bare = (r: AgentExecution) => ({ ...r, capture: null, timestamp: null, request: { ...r.request, context: { ...r.request.context, spawnDepth: null } } });
+    expect(expected!.request.context.spawnDepth).toBe(1);
+    expect(bare(record!)).toEqual(bare(expected!));
   });
 });
