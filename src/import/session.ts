@@ -167,12 +167,16 @@ function addOlderLayouts(main: TranscriptScan, subagents: Map<string, SubagentFi
   const folder = dirname(read.transcriptPath);
   const inline: AgentCall[] = [];
   for (const call of unplaced) {
-    const agentId = agentIdOf(main.results.get(call.toolUseId) ?? null, null);
+    const result = main.results.get(call.toolUseId) ?? null;
+    const agentId = agentIdOf(result, null);
     const beside = agentId && isPathSafeId(agentId) ? join(folder, `agent-${agentId}.jsonl`) : null;
     if (agentId && beside && !subagents.has(agentId) && existsSync(beside)) {
       subagents.set(agentId, subagentFiles(agentId, beside, null, read));
       agentOfToolUse.set(call.toolUseId, agentId);
-    } else if (!agentId) inline.push(call);
+    }
+    // Only a finished run can have an inline sidechain (1.0.x writes it when the agent is done), and only
+    // 1.0.x's results name no agent: a 2.1.x session (a failed call, one still running) is not read again.
+    else if (!agentId && result && !result.isError && result.toolUseResult) inline.push(call);
   }
   if (!inline.length) return;
   const chains = inlineSidechains(read.transcriptPath);
