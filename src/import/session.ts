@@ -179,7 +179,7 @@ function addOlderLayouts(main: TranscriptScan, subagents: Map<string, SubagentFi
     else if (!agentId && result && !result.isError && result.toolUseResult) inline.push(call);
   }
   if (!inline.length) return;
-  const chains = inlineSidechains(read.transcriptPath);
+  const chains = inlineSidechains(read.transcriptPath, read.sidechains);
   if ('problem' in chains) return; // The session's own scan read the file a moment ago; nothing more to say.
   // Each sidechain to the first call, in launch order, with its prompt: parallel calls with one prompt are alike anyway.
   for (const chain of chains) {
@@ -187,7 +187,7 @@ function addOlderLayouts(main: TranscriptScan, subagents: Map<string, SubagentFi
     if (!call) continue;
     inline.splice(inline.indexOf(call), 1);
     // Its bytes were counted with the session file's.
-    subagents.set(chain.id, subagentFiles(chain.id, read.sidechains.write(chain), null, read, false));
+    subagents.set(chain.id, subagentFiles(chain.id, chain.path, null, read, false));
     agentOfToolUse.set(call.toolUseId, chain.id);
   }
 }
