@@ -55,7 +55,7 @@ const ALL_TOOLS = Object.fromEntries(['PreToolUse', 'PostToolUse', 'PostToolUseF
 const NEUTRAL_HOME = '/home/dev';
 const NEUTRAL_PROJECT = '/home/dev/shop-api';
 
-function neutral(dirs: SessionDirs): (text: string) => string {
+export function neutral(dirs: SessionDirs): (text: string) => string {
   const pairs: [string, string][] = [
     [projectSlug(dirs.project), projectSlug(NEUTRAL_PROJECT)],
     [dirs.project, NEUTRAL_PROJECT],

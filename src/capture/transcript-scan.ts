@@ -107,6 +107,9 @@ export function scanTranscript(path: string, options: { times: boolean; usage: b
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
       const line = parsed as Record<string, unknown>;
       if (typeof line.type === 'string' || typeof line.sessionId === 'string') known = true;
+      // Releases before 2.0.30 wrote their subagents' lines into the session file: in a
+      // session transcript those are not the main thread's (import reads them on their own).
+      if (options.usage && line.isSidechain === true) return null;
       return line;
     } catch {
       if (first) scan.unusable = 'not JSON';

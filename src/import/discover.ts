@@ -24,13 +24,17 @@ export function projectSessions(projectsDir: string, projectPath: string): strin
   return folders.flatMap((folder) => sessionFiles(join(projectsDir, folder)));
 }
 
+// Releases 2.0.30 to 2.1.1 kept each subagent's transcript beside the session
+// file, as agent-<id>.jsonl: a subagent's, read with its session, never a session.
+const NOT_SUBAGENTS = ['agent-*.jsonl', '*/agent-*.jsonl'];
+
 /** Every session transcript under the projects folder. */
 export function allSessions(projectsDir: string): string[] {
-  return fg.sync('*/*.jsonl', { cwd: projectsDir, absolute: true, onlyFiles: true, followSymbolicLinks: false }).sort();
+  return fg.sync('*/*.jsonl', { cwd: projectsDir, absolute: true, onlyFiles: true, followSymbolicLinks: false, ignore: NOT_SUBAGENTS }).sort();
 }
 
 function sessionFiles(folder: string): string[] {
-  return fg.sync('*.jsonl', { cwd: folder, absolute: true, onlyFiles: true, followSymbolicLinks: false }).sort();
+  return fg.sync('*.jsonl', { cwd: folder, absolute: true, onlyFiles: true, followSymbolicLinks: false, ignore: NOT_SUBAGENTS }).sort();
 }
 
 const CWD = needle('"cwd":"');

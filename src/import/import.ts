@@ -107,21 +107,25 @@ export function importTranscripts(request: ImportRequest): ImportResult {
       return;
     }
     const session = readSession(file);
-    result.bytesRead += session.bytes;
-    result.skippedFiles.push(...session.skipped);
-    const owner = project ?? session.cwd;
-    if (owner === null) return; // No Agent call, and no folder named: nothing to import, nowhere to note it.
-    if (!existsSync(owner) && request.logsDir === null) {
-      missing.add(owner);
-      return;
+    try {
+      result.bytesRead += session.bytes;
+      result.skippedFiles.push(...session.skipped);
+      const owner = project ?? session.cwd;
+      if (owner === null) return; // No Agent call, and no folder named: nothing to import, nowhere to note it.
+      if (!existsSync(owner) && request.logsDir === null) {
+        missing.add(owner);
+        return;
+      }
+      const target = targetOf(owner);
+      target.tally.sessions++;
+      importSession(session, target.tally.logsDir, target.config, request, result, target.tally);
+      const figures = session.usage && sessionFigures(session.sessionId, session.usage, recordsOf(session, target.tally.logsDir), 'import', request.clock());
+      if (figures && !request.dryRun && writeSessionFigures(target.tally.logsDir, figures)) result.sessionFiles++;
+      // A session still being written is read again next time anyway (its stamp changes).
+      if (!request.dryRun && !session.skipped.some((s) => s.path === file)) target.index.remember(file, stamp);
+    } finally {
+      session.sidechains.dispose();
     }
-    const target = targetOf(owner);
-    target.tally.sessions++;
-    importSession(session, target.tally.logsDir, target.config, request, result, target.tally);
-    const figures = session.usage && sessionFigures(session.sessionId, session.usage, recordsOf(session, target.tally.logsDir), 'import', request.clock());
-    if (figures && !request.dryRun && writeSessionFigures(target.tally.logsDir, figures)) result.sessionFiles++;
-    // A session still being written is read again next time anyway (its stamp changes).
-    if (!request.dryRun && !session.skipped.some((s) => s.path === file)) target.index.remember(file, stamp);
   });
   request.onProgress?.(files.length, files.length);
   if (!request.dryRun) for (const target of targets.values()) target.index.save();

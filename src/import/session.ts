@@ -1,15 +1,23 @@
-import { basename, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import * as z from 'zod/mini';
 import { readRegularFile } from '../store/fs.js';
 import type { AgentCall, AgentResult, TaskNotification, TranscriptScan, UsageTally } from '../capture/transcript-scan.js';
 import { scanTranscript } from '../capture/transcript-scan.js';
 import { direntsOrEmpty } from '../store/fs.js';
+import { isPathSafeId } from '../capture/ids.js';
+import { inlineSidechains, SidechainFiles } from './sidechains.js';
 
 // One Claude Code session on disk, turned into the hook payloads the hooks
 // would have received for each of its subagent runs:
 //   <project key>/<session>.jsonl                          the session (Agent calls, results, notifications)
 //   <project key>/<session>/subagents/agent-<id>.jsonl     each subagent's transcript (its own Agent calls: nesting)
 //   <project key>/<session>/subagents/agent-<id>.meta.json agent type, tool_use_id, spawn depth
+// and what older releases wrote instead (docs/claude-code-observations.md, "Before subagents/"):
+//   2.0.30 to 2.1.1:  <project key>/agent-<id>.jsonl beside the session file, no meta file;
+//                     the Task call's result names the agent (toolUseResult.agentId)
+//   before 2.0.30:    the subagents' lines inside the session file (isSidechain: true),
+//                     linked to their Task call by its prompt only (sidechains.ts)
 
 /** Claude Code's meta file; read leniently, every field optional. */
 const metaSchema = z.looseObject({
@@ -65,17 +73,21 @@ export interface SessionRead {
   /** Files of the session that could not be used, with why. */
   skipped: { path: string; reason: string }[];
   bytes: number;
+  /** Transcripts split out of the session file (before 2.0.30): dispose once its records are written. */
+  sidechains: SidechainFiles;
 }
 
 export function readSession(transcriptPath: string): SessionRead {
   const fileSessionId = basename(transcriptPath, '.jsonl');
-  const read: SessionRead = { usage: null, sessionId: fileSessionId, transcriptPath, cwd: null, runs: [], skipped: [], bytes: 0 };
+  const read: SessionRead = { usage: null, sessionId: fileSessionId, transcriptPath, cwd: null, runs: [], skipped: [], bytes: 0, sidechains: new SidechainFiles() };
   const main = scanTranscript(transcriptPath, { times: false, usage: true });
   if ('problem' in main) {
     read.skipped.push({ path: transcriptPath, reason: main.problem });
     return read;
   }
   read.bytes += main.bytes;
+  // 2.0.x creates the file of a `--resume`d run's new session id and writes nothing to it: nothing to import, nothing wrong.
+  if (main.bytes === 0) return read;
   if (main.unusable) {
     read.skipped.push({ path: transcriptPath, reason: main.unusable });
     return read;
@@ -87,6 +99,7 @@ export function readSession(transcriptPath: string): SessionRead {
   const subagents = readSubagents(transcriptPath, fileSessionId, read);
   const agentOfToolUse = new Map<string, string>();
   for (const sub of subagents.values()) if (sub.meta?.toolUseId) agentOfToolUse.set(sub.meta.toolUseId, sub.agentId);
+  addOlderLayouts(main, subagents, agentOfToolUse, read);
 
   const sources: { launcher: SubagentFiles | null; scan: TranscriptScan }[] = [{ launcher: null, scan: main }];
   for (const sub of subagents.values()) if (sub.scan) sources.push({ launcher: sub, scan: sub.scan });
@@ -97,6 +110,8 @@ export function readSession(transcriptPath: string): SessionRead {
       if (seen.has(call.toolUseId)) continue;
       seen.add(call.toolUseId);
       const result = scan.results.get(call.toolUseId) ?? null;
+      // A call of a tool the agent did not have (no Task tool in a subagent before 2.1) never ran: no hook saw it.
+      if (result?.text && NO_SUCH_TOOL.test(result.text)) continue;
       const notification = main.notifications.get(call.toolUseId) ?? null;
       const agentId = agentOfToolUse.get(call.toolUseId) ?? agentIdOf(result, notification);
       const run = runOf({
@@ -124,17 +139,57 @@ function readSubagents(transcriptPath: string, sessionId: string, read: SessionR
     const match = /^agent-([A-Za-z0-9_-]+)\.jsonl$/.exec(entry.name);
     if (!match || !entry.isFile()) continue;
     const agentId = match[1]!;
-    const transcript = join(dir, entry.name);
-    const scan = scanTranscript(transcript, { times: true, usage: false });
-    let usable: TranscriptScan | null = null;
-    if ('problem' in scan) read.skipped.push({ path: transcript, reason: scan.problem });
-    else if (scan.unusable) read.skipped.push({ path: transcript, reason: scan.unusable });
-    else usable = scan;
-    if (usable) read.bytes += usable.bytes;
-    found.set(agentId, { agentId, transcript, meta: readMeta(join(dir, `agent-${agentId}.meta.json`), read), scan: usable });
+    found.set(agentId, subagentFiles(agentId, join(dir, entry.name), readMeta(join(dir, `agent-${agentId}.meta.json`), read), read));
   }
   void sessionId;
   return found;
+}
+
+function subagentFiles(agentId: string, transcript: string, meta: Meta | null, read: SessionRead, countBytes = true): SubagentFiles {
+  const scan = scanTranscript(transcript, { times: true, usage: false });
+  let usable: TranscriptScan | null = null;
+  if ('problem' in scan) read.skipped.push({ path: transcript, reason: scan.problem });
+  else if (scan.unusable) read.skipped.push({ path: transcript, reason: scan.unusable });
+  else usable = scan;
+  if (usable && countBytes) read.bytes += usable.bytes;
+  return { agentId, transcript, meta, scan: usable };
+}
+
+const NO_SUCH_TOOL = /^(?:<tool_use_error>)?Error: No such tool available: /;
+
+/**
+ * The subagents of the main thread's Task calls that releases before 2.1.2 kept
+ * elsewhere: beside the session file (named by the call's result), or inside it.
+ */
+function addOlderLayouts(main: TranscriptScan, subagents: Map<string, SubagentFiles>, agentOfToolUse: Map<string, string>, read: SessionRead): void {
+  const unplaced = main.calls.filter((call) => !agentOfToolUse.has(call.toolUseId));
+  if (!unplaced.length) return;
+  const folder = dirname(read.transcriptPath);
+  const inline: AgentCall[] = [];
+  for (const call of unplaced) {
+    const result = main.results.get(call.toolUseId) ?? null;
+    const agentId = agentIdOf(result, null);
+    const beside = agentId && isPathSafeId(agentId) ? join(folder, `agent-${agentId}.jsonl`) : null;
+    if (agentId && beside && !subagents.has(agentId) && existsSync(beside)) {
+      subagents.set(agentId, subagentFiles(agentId, beside, null, read));
+      agentOfToolUse.set(call.toolUseId, agentId);
+    }
+    // Only a finished run can have an inline sidechain (1.0.x writes it when the agent is done), and only
+    // 1.0.x's results name no agent: a 2.1.x session (a failed call, one still running) is not read again.
+    else if (!agentId && result && !result.isError && result.toolUseResult) inline.push(call);
+  }
+  if (!inline.length) return;
+  const chains = inlineSidechains(read.transcriptPath, read.sidechains);
+  if ('problem' in chains) return; // The session's own scan read the file a moment ago; nothing more to say.
+  // Each sidechain to the first call, in launch order, with its prompt: parallel calls with one prompt are alike anyway.
+  for (const chain of chains) {
+    const call = inline.find((c) => typeof c.input.prompt === 'string' && c.input.prompt === chain.prompt);
+    if (!call) continue;
+    inline.splice(inline.indexOf(call), 1);
+    // Its bytes were counted with the session file's.
+    subagents.set(chain.id, subagentFiles(chain.id, chain.path, null, read, false));
+    agentOfToolUse.set(call.toolUseId, chain.id);
+  }
 }
 
 function readMeta(path: string, read: SessionRead): Meta | null {

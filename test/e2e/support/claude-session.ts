@@ -36,8 +36,11 @@ export interface ClaudeRelease {
   version: string;
   /** Folder under node_modules holding the package. */
   packageName: string;
-  /** 'oldest': the oldest supported release; 'current': the release users run today. */
-  role: 'oldest' | 'current';
+  /**
+   * 'oldest': the oldest supported release; 'current': the release users run today;
+   * 'legacy': a release before 2.1.2, whose transcripts only import's own test runs.
+   */
+  role: 'oldest' | 'current' | 'legacy';
 }
 
 /** The dev dependency name of the current release (an alias of @anthropic-ai/claude-code). */
@@ -66,13 +69,28 @@ export const CLAUDE_RELEASES: ClaudeRelease[] = claudeReleases().filter(
 /** The oldest supported release: the default of every session. */
 export const OLDEST: ClaudeRelease = claudeReleases()[0]!;
 
+/** The dev dependency name of the pre-2.1.2 release import-legacy.e2e.test.ts runs. */
+export const LEGACY_ALIAS = 'claude-code-legacy';
+
+/**
+ * Claude Code 2.0.77 (package.json's `claude-code-legacy`): agent-<id>.jsonl beside the
+ * session file, and the first hooks agent-track can use (see docs/claude-code-observations.md,
+ * "Before subagents/"). Not one of CLAUDE_RELEASES: only import's test runs it.
+ */
+export function legacyRelease(repoRoot = REPO_ROOT): ClaudeRelease {
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
+  const version = /^npm:@anthropic-ai\/claude-code@(.+)$/.exec(pkg.devDependencies?.[LEGACY_ALIAS] ?? '')?.[1];
+  if (!version) throw new Error(`package.json must pin ${LEGACY_ALIAS} (npm:@anthropic-ai/claude-code@<version>)`);
+  return { version, packageName: LEGACY_ALIAS, role: 'legacy' };
+}
+
 export interface ClaudeCommand {
   /** Executable to spawn. */
   command: string;
   /** Arguments to put before the session's own arguments. */
   prefixArgs: string[];
   /** How it was found, for messages. */
-  via: 'package-bin' | 'platform-package' | 'cli-wrapper';
+  via: 'package-bin' | 'platform-package' | 'cli-js' | 'cli-wrapper';
 }
 
 function isNativeBinary(file: string): boolean {
@@ -98,7 +116,7 @@ const cachedCommands = new Map<string, ClaudeCommand>();
  * an accident): the package's `bin/claude.exe` when it is the native binary (its
  * postinstall ran), else the binary of its platform package
  * (`@anthropic-ai/claude-code-<platform>`, nested under the package for the alias, or
- * top level when its version is the one asked for), else `node cli-wrapper.cjs`. The
+ * top level when its version is the one asked for), else `node cli.js` (releases before 2.1), else `node cli-wrapper.cjs`. The
  * wrapper is the last resort because it puts a Node process between us and claude, so
  * signals sent to the child reach the wrapper, not Claude Code.
  */
@@ -132,6 +150,8 @@ export function findClaude(release: ClaudeRelease = OLDEST, repoRoot = REPO_ROOT
       }
     }
   }
+  // Releases before 2.1.x ship as plain JavaScript: `node cli.js`.
+  if (!found && fs.existsSync(path.join(pkgDir, 'cli.js'))) found = { command: process.execPath, prefixArgs: [path.join(pkgDir, 'cli.js')], via: 'cli-js' };
   if (!found) {
     const wrapper = path.join(pkgDir, 'cli-wrapper.cjs');
     if (!fs.existsSync(wrapper)) throw new Error(`Claude Code ${release.version}: no binary and no cli-wrapper.cjs in ${pkgDir} (run npm ci)`);

@@ -328,3 +328,68 @@ export const SCENARIOS = [single, foreground, fanout, nested, background, apiFai
 
 /** Every script of every scenario (markers are unique). */
 export const ALL_SCRIPTS: ConversationScript[] = SCENARIOS.flatMap((s) => s.scripts);
+
+// ---------------------------------------------------------------------------
+// Releases before 2.1.2 (import-legacy.e2e.test.ts, scripts/capture-claude-code-legacy.ts).
+// They call the agent tool `Task`, require `subagent_type`, give subagents no Task tool,
+// and ignore a whole settings file holding `Bash(*)`: hence their own permissions.
+
+const task = (input: { description: string; prompt: string; subagent_type: string }) => toolUse('Task', input);
+
+/** permissions for .claude/settings.json that releases before 2.1 accept. */
+export const LEGACY_PERMISSIONS = { allow: ['Bash', 'Write', 'Read', 'Edit', 'Grep', 'Task'], defaultMode: 'default' };
+
+const legacySubagents: ConversationScript[] = [
+  { name: 'sub-legacy-hi', match: 'SUB-LEGACY-HI', steps: [say(bash('echo hi', 'say hi')), reply('Said hi')] },
+  {
+    name: 'sub-legacy-review',
+    match: 'SUB-LEGACY-REVIEW',
+    // Refused by those releases ("No such tool available: Task"): no nesting before 2.1.
+    steps: [say(task({ description: 'Nested look', prompt: 'SUB-LEGACY-NESTED look', subagent_type: 'general-purpose' })), reply('Reviewed: fine')],
+  },
+  { name: 'sub-legacy-again', match: 'SUB-LEGACY-AGAIN', steps: [say(bash('echo again', 'again')), reply('Looked again')] },
+];
+
+/** Two agents at once; the second tries to launch one of its own. */
+export const legacyFanout: Scenario = {
+  name: 'legacy-fanout',
+  prompt: 'RUN-LEGACY-FANOUT go',
+  agents: [CUSTOM_AGENTS[0]!],
+  scripts: [
+    {
+      name: 'main-legacy-fanout',
+      match: 'RUN-LEGACY-FANOUT',
+      steps: [
+        say(
+          text('Delegating.'),
+          task({ description: 'Say hi', prompt: 'SUB-LEGACY-HI please say hi', subagent_type: 'general-purpose' }),
+          task({ description: 'Review code', prompt: 'SUB-LEGACY-REVIEW review please', subagent_type: 'code-review-specialist' }),
+        ),
+        reply('All done.'),
+      ],
+    },
+    ...legacySubagents,
+  ],
+};
+
+/** One agent; then, run again with `--resume <session> -p <resumePrompt>`, a second one. */
+export const legacyResumed: Scenario & { resumePrompt: string } = {
+  name: 'legacy-resumed',
+  prompt: 'RUN-LEGACY-RESUMED go',
+  resumePrompt: 'RUN-LEGACY-RESUMED more',
+  scripts: [
+    {
+      name: 'main-legacy-resumed',
+      match: 'RUN-LEGACY-RESUMED',
+      steps: [
+        say(text('Delegating.'), task({ description: 'Say hi', prompt: 'SUB-LEGACY-HI please say hi', subagent_type: 'general-purpose' })),
+        reply('First done.'),
+        say(task({ description: 'Look again', prompt: 'SUB-LEGACY-AGAIN look again', subagent_type: 'general-purpose' })),
+        reply('Second done.'),
+      ],
+    },
+    ...legacySubagents,
+  ],
+};
+
+export const LEGACY_SCRIPTS: ConversationScript[] = [...legacyFanout.scripts, legacyResumed.scripts[0]!];
