@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { daySpendOf, isPricedLine, type DaySpend, type PricedLine } from '../analytics/day-spend.js';
+import type { HealthRun } from '../analytics/status.js';
+import { readCompletions } from '../store/completion-lines.js';
+import { direntsOrEmpty } from '../store/fs.js';
+import { dayDir, RECORD_NAME, safeAgentDir, summaryPath } from '../store/paths.js';
+import { listRecordDirs, type IssueSink } from '../store/day-folders.js';
+
+// A day's spend for the statusline and the SessionStart alert, from the
+// cheapest source that gives the same figures as the records: the day's
+// completions.jsonl (one small line per run, model and billed tokens
+// included). The lines are trusted only for the record files that are there
+// now, each with a current line naming its folder: a line whose record was
+// removed (an orphan merged into its run, a run moved to the day before) is
+// left out, and a record with no such line (written before lines carried
+// tokens, or the hook killed between the two writes) sends the whole day to
+// the records, through its rollup for a closed day. So is a day whose records
+// retention deleted: its rollup is all that is left.
+
+export interface DayRead {
+  spend: DaySpend;
+  /** The day's finished runs, for agent health (which reads today's; a closed day read through its rollup has none). */
+  runs: HealthRun[];
+}
+
+/** The slower sources, kept apart so the statusline bundle loads them only when a day needs them. */
+export interface RecordsFallback {
+  /** A closed day through its rollup (written when missing or stale), today from its records. */
+  readDay(logsDir: string, day: string, now: number, onIssue: IssueSink): DayRead;
+}
+
+export function readDaySpend(logsDir: string, day: string, now: number, onIssue: IssueSink, fallback: () => RecordsFallback): DayRead {
+  return fromCompletions(logsDir, day) ?? fallback().readDay(logsDir, day, now, onIssue);
+}
+
+/** The day from its completion lines; null when they cannot stand for its records. */
+export function fromCompletions(logsDir: string, day: string): DayRead | null {
+  const dir = dayDir(logsDir, day);
+  const folders = new Map<string, Set<string>>();
+  for (const folder of listRecordDirs(dir)) {
+    for (const entry of direntsOrEmpty(join(dir, folder))) {
+      if (!entry.isFile() || !RECORD_NAME.test(entry.name)) continue;
+      const id = entry.name.slice('exec-'.length, -'.json'.length);
+      const seen = folders.get(id);
+      if (seen) seen.add(folder);
+      else folders.set(id, new Set([folder]));
+    }
+  }
+  // No record: an empty day, unless retention left its rollup behind.
+  if (folders.size === 0) return existsSync(summaryPath(logsDir, day)) ? null : { spend: daySpendOf(day, []), runs: [] };
+  const latest = readCompletions(logsDir, day);
+  if (!latest) return null;
+  const lines: PricedLine[] = [];
+  for (const [id, inFolders] of folders) {
+    const line = latest.get(id);
+    if (!line || !isPricedLine(line)) return null;
+    if (!inFolders.has(folderOf(line.agentType))) return null;
+    lines.push(line);
+  }
+  return { spend: daySpendOf(day, lines), runs: lines.map(healthRunOf) };
+}
+
+// An agent type that is not a safe folder name is hashed into one (sha256 in
+// pure JS, slow while cold): once per type and process, not per run and day.
+const folderNames = new Map<string, string>();
+function folderOf(agentType: string): string {
+  let folder = folderNames.get(agentType);
+  if (folder === undefined) folderNames.set(agentType, (folder = safeAgentDir(agentType)));
+  return folder;
+}
+
+function healthRunOf(line: PricedLine): HealthRun {
+  return {
+    id: line.executionId,
+    agentType: line.agentType,
+    metrics: { startTime: Date.parse(line.startTime), endTime: Date.parse(line.timestamp), duration: line.duration },
+    result: { status: line.status },
+  };
+}
