@@ -95,11 +95,12 @@ export function buildStatus(input: StatusInput): Status {
   };
 }
 
-/** Each agent type's median duration (nearest rank, as reports give p50) over the history days. */
-export function typicalDurations(history: readonly DaySpend[]): Map<string, number> {
+/** Each agent type's median duration (nearest rank, as reports give p50) over the history days; `only`: just these agent types. */
+export function typicalDurations(history: readonly DaySpend[], only?: ReadonlySet<string>): Map<string, number> {
   const sets = new Map<string, DurationSet>();
   for (const day of history) {
     for (const [agent, figures] of Object.entries(day.agents)) {
+      if (only && !only.has(agent)) continue;
       let set = sets.get(agent);
       if (!set) sets.set(agent, (set = new DurationSet()));
       set.add(figures.durations);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { daySpendOf, isPricedLine, type DaySpend, type PricedLine } from '../analytics/day-spend.js';
 import type { HealthRun } from '../analytics/status.js';
 import { readCompletions } from '../store/completion-lines.js';
-import { direntsOrEmpty } from '../store/fs.js';
+import { readdirOrEmpty } from '../store/fs.js';
 import { dayDir, RECORD_NAME, safeAgentDir, summaryPath } from '../store/paths.js';
 import { listRecordDirs, type IssueSink } from '../store/day-folders.js';
 
@@ -20,8 +20,8 @@ import { listRecordDirs, type IssueSink } from '../store/day-folders.js';
 
 export interface DayRead {
   spend: DaySpend;
-  /** The day's finished runs, for agent health (which reads today's; a closed day read through its rollup has none). */
-  runs: HealthRun[];
+  /** The day's finished runs, for agent health (asked of today only; a closed day read through its rollup has none). */
+  runs: () => HealthRun[];
 }
 
 /** The slower sources, kept apart so the statusline bundle loads them only when a day needs them. */
@@ -39,16 +39,17 @@ export function fromCompletions(logsDir: string, day: string): DayRead | null {
   const dir = dayDir(logsDir, day);
   const folders = new Map<string, Set<string>>();
   for (const folder of listRecordDirs(dir)) {
-    for (const entry of direntsOrEmpty(join(dir, folder))) {
-      if (!entry.isFile() || !RECORD_NAME.test(entry.name)) continue;
-      const id = entry.name.slice('exec-'.length, -'.json'.length);
+    // Names only (no file types): a run is counted by its record's name, and nothing is read through it.
+    for (const name of readdirOrEmpty(join(dir, folder))) {
+      if (!RECORD_NAME.test(name)) continue;
+      const id = name.slice('exec-'.length, -'.json'.length);
       const seen = folders.get(id);
       if (seen) seen.add(folder);
       else folders.set(id, new Set([folder]));
     }
   }
   // No record: an empty day, unless retention left its rollup behind.
-  if (folders.size === 0) return existsSync(summaryPath(logsDir, day)) ? null : { spend: daySpendOf(day, []), runs: [] };
+  if (folders.size === 0) return existsSync(summaryPath(logsDir, day)) ? null : { spend: daySpendOf(day, []), runs: () => [] };
   const latest = readCompletions(logsDir, day);
   if (!latest) return null;
   const lines: PricedLine[] = [];
@@ -58,7 +59,7 @@ export function fromCompletions(logsDir: string, day: string): DayRead | null {
     if (!inFolders.has(folderOf(line.agentType))) return null;
     lines.push(line);
   }
-  return { spend: daySpendOf(day, lines), runs: lines.map(healthRunOf) };
+  return { spend: daySpendOf(day, lines), runs: () => lines.map(healthRunOf) };
 }
 
 // An agent type that is not a safe folder name is hashed into one (sha256 in

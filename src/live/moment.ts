@@ -55,7 +55,7 @@ export function readMoment({ logsDir, config, now, session, onIssue, fallback }:
     if (day < from || day > today) continue;
     const read = readDaySpend(logsDir, day, now, onIssue, fallback);
     days.push(read.spend);
-    if (day === today) runs = read.runs;
+    if (day === today) runs = read.runs();
   }
 
   const todays = days.find((d) => d.day === today);
@@ -68,9 +68,11 @@ export function readMoment({ logsDir, config, now, session, onIssue, fallback }:
   const cost = costOf(models, longModels, config.prices);
   const budgets = budgetStates({ budgets: config.budgets, days, prices: config.prices, now, today });
   const history = days.filter((d) => d.day >= historyFrom);
+  const running = listInFlight(logsDir, config, now, session ?? undefined);
   return {
-    running: listInFlight(logsDir, config, now, session ?? undefined),
-    typical: typicalDurations(history),
+    running,
+    // Only the running agents' expected times are shown.
+    typical: typicalDurations(history, new Set(running.map((r) => r.agentType))),
     today: { usd: cost.pricedUsd, unpricedExecutions: cost.unpricedExecutions, executions: todays?.executions ?? 0 },
     budgets,
     alerts: alertsOf(budgets, agentHealth(runs, history, now)),

@@ -10,8 +10,8 @@ import type { RecordsFallback } from './day-source.js';
 
 export const recordsFallback: RecordsFallback = {
   readDay(logsDir, day, now, onIssue) {
-    if (day < localDay(now)) return { spend: loadDay(logsDir, day, { now, onIssue }).figures, runs: [] };
+    if (day < localDay(now)) return { spend: loadDay(logsDir, day, { now, onIssue }).figures, runs: () => [] };
     const facts = readDayFacts(logsDir, day, onIssue);
-    return { spend: summarizeDay(day, facts), runs: facts };
+    return { spend: summarizeDay(day, facts), runs: () => facts };
   },
 };
