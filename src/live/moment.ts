@@ -26,7 +26,7 @@ const TYPICAL_DAYS = 7;
 
 export interface Moment {
   running: RunningExecution[];
-  /** Each agent type's median duration over the last days (ms). */
+  /** Each running agent type's median duration over the last days (ms): what the line shows. */
   typical: Map<string, number>;
   today: { usd: number; unpricedExecutions: number; executions: number };
   budgets: BudgetState[];
