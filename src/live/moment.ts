@@ -46,8 +46,10 @@ export interface MomentInput {
 
 export function readMoment({ logsDir, config, now, session, onIssue, fallback }: MomentInput): Moment {
   const today = localDay(now);
+  const running = listInFlight(logsDir, config, now, session ?? undefined);
   const budgetFrom = budgetsFrom(config.budgets, today);
-  const historyFrom = addDays(today, -TYPICAL_DAYS);
+  // Days before today are read for the budgets' periods and, only while an agent runs, for its expected time.
+  const historyFrom = running.length ? addDays(today, -TYPICAL_DAYS) : today;
   const from = budgetFrom !== null && budgetFrom < historyFrom ? budgetFrom : historyFrom;
   const days: DaySpend[] = [];
   let runs: HealthRun[] = [];
@@ -68,7 +70,6 @@ export function readMoment({ logsDir, config, now, session, onIssue, fallback }:
   const cost = costOf(models, longModels, config.prices);
   const budgets = budgetStates({ budgets: config.budgets, days, prices: config.prices, now, today });
   const history = days.filter((d) => d.day >= historyFrom);
-  const running = listInFlight(logsDir, config, now, session ?? undefined);
   return {
     running,
     // Only the running agents' expected times are shown.
