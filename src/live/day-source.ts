@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import * as z from 'zod/mini';
 import { daySpendOf, isPricedLine, type DaySpend, type PricedLine } from '../analytics/day-spend.js';
 import type { HealthRun } from '../analytics/status.js';
+import { DaySpendFile } from '../schema/day-spend.js';
 import { readCompletions } from '../store/completion-lines.js';
-import { readdirOrEmpty } from '../store/fs.js';
-import { dayDir, RECORD_NAME, safeAgentDir, summaryPath } from '../store/paths.js';
+import { readdirOrEmpty, readRegularFile } from '../store/fs.js';
+import { dayDir, localDay, PRUNED_MARKER, RECORD_NAME, safeAgentDir, summaryPath } from '../store/paths.js';
 import { listRecordDirs, type IssueSink } from '../store/day-folders.js';
 
 // A day's spend for the statusline and the SessionStart alert, from the
@@ -15,8 +17,12 @@ import { listRecordDirs, type IssueSink } from '../store/day-folders.js';
 // removed (an orphan merged into its run, a run moved to the day before) is
 // left out, and a record with no such line (written before lines carried
 // tokens, or the hook killed between the two writes) sends the whole day to
-// the records, through its rollup for a closed day. So is a day whose records
-// retention deleted: its rollup is all that is left.
+// the records, through its rollup for a closed day. A day whose records
+// retention deleted (or marked pruned) is its rollup, final: read here, only
+// the figures the line needs, as the rollups' loader trusts it.
+
+/** A rollup is tens of KB; over this it is left to the rollups' loader. */
+const MAX_ROLLUP_BYTES = 16 * 1024 * 1024;
 
 export interface DayRead {
   spend: DaySpend;
@@ -31,11 +37,11 @@ export interface RecordsFallback {
 }
 
 export function readDaySpend(logsDir: string, day: string, now: number, onIssue: IssueSink, fallback: () => RecordsFallback): DayRead {
-  return fromCompletions(logsDir, day) ?? fallback().readDay(logsDir, day, now, onIssue);
+  return fromCompletions(logsDir, day, now) ?? fallback().readDay(logsDir, day, now, onIssue);
 }
 
-/** The day from its completion lines; null when they cannot stand for its records. */
-export function fromCompletions(logsDir: string, day: string): DayRead | null {
+/** The day from its completion lines (or, pruned, its rollup); null when they cannot stand for its records. */
+export function fromCompletions(logsDir: string, day: string, now: number): DayRead | null {
   const dir = dayDir(logsDir, day);
   const folders = new Map<string, Set<string>>();
   for (const folder of listRecordDirs(dir)) {
@@ -48,8 +54,11 @@ export function fromCompletions(logsDir: string, day: string): DayRead | null {
       else folders.set(id, new Set([folder]));
     }
   }
-  // No record: an empty day, unless retention left its rollup behind.
-  if (folders.size === 0) return existsSync(summaryPath(logsDir, day)) ? null : { spend: daySpendOf(day, []), runs: () => [] };
+  // Pruned by retention (no record left, or marked so a late record does not replace the rollup): its rollup is final.
+  if (folders.size === 0 || existsSync(join(dir, PRUNED_MARKER))) {
+    if (existsSync(summaryPath(logsDir, day))) return fromPrunedRollup(logsDir, day, now);
+    if (folders.size === 0) return { spend: daySpendOf(day, []), runs: () => [] };
+  }
   const latest = readCompletions(logsDir, day);
   if (!latest) return null;
   const lines: PricedLine[] = [];
@@ -60,6 +69,23 @@ export function fromCompletions(logsDir: string, day: string): DayRead | null {
     lines.push(line);
   }
   return { spend: daySpendOf(day, lines), runs: () => lines.map(healthRunOf) };
+}
+
+/** A pruned day's spend from its summary.json; null when it is not a readable rollup (the rollups' loader then decides). */
+function fromPrunedRollup(logsDir: string, day: string, now: number): DayRead | null {
+  // Today is always read from its records, as the rollups' loader does.
+  if (day >= localDay(now)) return null;
+  const read = readRegularFile(summaryPath(logsDir, day), MAX_ROLLUP_BYTES);
+  if (!read.ok) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(read.bytes.toString('utf8'));
+  } catch {
+    return null;
+  }
+  // Validated in place, as the rollups' loader does: the figures are used as read.
+  if (!z.validate(DaySpendFile, json) || (json as DaySpend).day !== day) return null;
+  return { spend: json as DaySpend, runs: () => [] };
 }
 
 // An agent type that is not a safe folder name is hashed into one (sha256 in

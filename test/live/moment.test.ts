@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -13,10 +13,11 @@ import { recordsFallback } from '../../src/live/records-fallback';
 import { dayReader, loadStatus } from '../../src/rollup/status-source';
 import { DEFAULT_CONFIG, type BudgetRule, type Config } from '../../src/schema/config';
 import { readCompletions } from '../../src/store/completion-lines';
-import { completionsPath, localDay } from '../../src/store/paths';
+import { completionsPath, localDay, summaryPath } from '../../src/store/paths';
 import { listDays, readDayFacts } from '../../src/store/records';
 import { addSession } from '../support/fixtures';
 import { allRecords } from '../support/replay';
+import { runCli } from '../support/cli';
 
 // The statusline and the SessionStart alert read each day's spend from its
 // completion lines; status, check and the dashboard from rollups and records.
@@ -44,7 +45,7 @@ async function statusBudgets(logsDir: string, now: number) {
 function expectLinesStandForRecords(logsDir: string): void {
   const days = listDays(logsDir);
   expect(days.length).toBeGreaterThan(0);
-  for (const day of days) expect(fromCompletions(logsDir, day), day).not.toBeNull();
+  for (const day of days) expect(fromCompletions(logsDir, day, Date.now()), day).not.toBeNull();
 }
 
 /** The part of a day summary the lines give, from the records. */
@@ -95,7 +96,7 @@ describe('a generated week', () => {
         return JSON.stringify(rest);
       });
       writeFileSync(path, `${old.join('\n')}\n`);
-      expect(fromCompletions(logsDir, day)).toBeNull();
+      expect(fromCompletions(logsDir, day, now)).toBeNull();
       expect(statuslineBudgets(logsDir, now)).toEqual(before);
     } finally {
       writeFileSync(path, original);
@@ -106,11 +107,11 @@ describe('a generated week', () => {
     const day = localDay(now);
     const path = completionsPath(logsDir, day);
     const original = readFileSync(path, 'utf8');
-    const before = fromCompletions(logsDir, day)!.spend;
+    const before = fromCompletions(logsDir, day, now)!.spend;
     try {
       const line = JSON.parse(original.split('\n')[0]!) as Record<string, unknown>;
       appendFileSync(path, `${JSON.stringify({ ...line, executionId: 'orphan-without-record', revision: 1 })}\n`);
-      expect(fromCompletions(logsDir, day)!.spend).toEqual(before);
+      expect(fromCompletions(logsDir, day, now)!.spend).toEqual(before);
     } finally {
       writeFileSync(path, original);
     }
@@ -122,7 +123,7 @@ describe('a generated week', () => {
     const original = readFileSync(path, 'utf8');
     try {
       writeFileSync(path, `${original.split('\n').filter(Boolean).slice(1).join('\n')}\n`);
-      expect(fromCompletions(logsDir, day)).toBeNull();
+      expect(fromCompletions(logsDir, day, now)).toBeNull();
     } finally {
       writeFileSync(path, original);
     }
@@ -157,6 +158,34 @@ describe('real Claude Code sessions, imported', () => {
   test('the statusline burns each budget as status and check do', async () => {
     const fromLines = statuslineBudgets(logsDir, now);
     expect(fromLines.find((b) => b.period === 'month' && b.metric === 'billedTokens')!.spent).toBeGreaterThan(0);
+    expect(fromLines).toEqual(await statusBudgets(logsDir, now));
+  });
+});
+
+describe('a generated week whose first days retention pruned', () => {
+  const root = mkdtempSync(join(tmpdir(), 'agent-track-moment-pruned-'));
+  const logsDir = join(root, 'project', '.claude', 'execution-logs');
+  const sessions = generateSessions({ startDay: new Date(2026, 10, 2).getTime(), days: 7, promptsPerDay: 12, seed: 11, projectDir: join(root, 'project'), claudeHome: join(root, 'claude') });
+  writeSessionFiles(join(root, 'claude'), sessions);
+  feedSessions(logsDir, sessions, DEFAULT_CONFIG);
+  const now = new Date(2026, 10, 8, 21, 0).getTime();
+  // Written long before the test's now, as a store pruned in its time would be (prune keeps a day only once its rollup is settled).
+  const age = (path: string) => {
+    const at = new Date(now - 3_600_000);
+    if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) age(join(path, name));
+    utimesSync(path, at, at);
+  };
+  age(logsDir);
+  const pruned = runCli(['--logs-dir', logsDir, 'prune', '--raw', '3d'], { env: { AGENT_TRACK_NOW: new Date(now).toISOString() } });
+
+  test('reads the pruned days from their rollups, and burns each budget as status and check do', async () => {
+    expect(pruned.status, pruned.stderr).toBe(0);
+    const days = listDays(logsDir);
+    const gone = days.filter((day) => !existsSync(completionsPath(logsDir, day)) && existsSync(summaryPath(logsDir, day)));
+    expect(gone.length).toBeGreaterThanOrEqual(3);
+    for (const day of days) expect(fromCompletions(logsDir, day, now), day).not.toBeNull();
+    const fromLines = statuslineBudgets(logsDir, now);
+    expect(fromLines.find((b) => b.period === 'week' && b.metric === 'billedTokens')!.executions).toBeGreaterThan(0);
     expect(fromLines).toEqual(await statusBudgets(logsDir, now));
   });
 });
