@@ -39,6 +39,10 @@ function beside(name: string, filter: RegExp, file: string): Plugin {
 }
 const re2jsBeside = beside('re2js-beside', /^re2js$/, './re2js.cjs');
 const secretRulesBeside = beside('secret-rules-beside', /(^|\/)secret-rules\.json$/, './secret-rules.json');
+// The statusline's records-and-rollups path (src/live/records-fallback.ts, with the
+// rollup and record schemas under it): needed only for a day whose completion
+// lines do not stand for its records, so the statusline loads it from beside.
+const recordsFallbackBeside = beside('records-fallback-beside', /\/live\/records-fallback\.js$/, './statusline-fallback.cjs');
 const copySecretRules = async () => copyFileSync('src/capture/secret-rules.json', 'dist/secret-rules.json');
 
 export default defineConfig([
@@ -46,7 +50,14 @@ export default defineConfig([
   { ...common, entry: { re2js: 'node_modules/re2js/build/index.cjs' }, minify: true, clean: false },
   // statusline.cjs: `agent-track statusline` (after every message) and the
   // SessionStart alert hook (`hook --alerts`), without commander or the CLI.
-  { ...common, entry: { statusline: 'src/statusline-main.ts' }, minify: true, clean: false, esbuildPlugins: [re2jsBeside, secretRulesBeside] },
+  {
+    ...common,
+    entry: { statusline: 'src/statusline-main.ts' },
+    minify: true,
+    clean: false,
+    esbuildPlugins: [re2jsBeside, secretRulesBeside, recordsFallbackBeside],
+  },
+  { ...common, entry: { 'statusline-fallback': 'src/live/records-fallback.ts' }, minify: true, clean: false, esbuildPlugins: [re2jsBeside, secretRulesBeside] },
   {
     ...common,
     entry: { cli: 'src/cli.ts' },

@@ -11,6 +11,7 @@ import { ProjectsTrends } from '../src/schema/projects-trends.js';
 import { Report, Trends } from '../src/schema/report.js';
 import { PriceList } from '../src/schema/prices.js';
 import { CheckOutput } from '../src/schema/check.js';
+import { CompletionLine } from '../src/schema/completion.js';
 import { DoctorOutput } from '../src/schema/doctor.js';
 import { PruneOutput } from '../src/schema/prune.js';
 import { RunsOutput, ShowOutput } from '../src/schema/runs.js';
@@ -42,6 +43,7 @@ const SCHEMAS = {
   'projects-report.schema.json': { schema: ProjectsReport, title: 'agent-track report across projects', description: 'agent-track report --all-projects --json: one row per project' },
   'projects-trends.schema.json': { schema: ProjectsTrends, title: 'agent-track trends across projects', description: 'agent-track trends --all-projects --json: each project\'s trends and every project together per day' },
   'session.schema.json': { schema: SessionFigures, title: 'agent-track session figures', description: "A session's main thread beside its subagents' records: <logs>/sessions/<session>.json" },
+  'completion-line.schema.json': { schema: CompletionLine, title: 'agent-track completion line', description: 'One line of <logs>/YYYY-MM-DD/completions.jsonl: a finished execution (the last line per executionId, by revision, is current)' },
   'day-workflows.schema.json': { schema: DayWorkflowsFile, title: 'agent-track day workflows', description: 'The workflow tallies of one day, written with summary.json: <logs>/YYYY-MM-DD/workflows.json' },
 };
 

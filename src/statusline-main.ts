@@ -2,6 +2,7 @@ import { readSync, writeSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { PayloadEnd } from './capture/payload-end.js';
 import { loadConfig } from './config/load.js';
+import type { RecordsFallback } from './live/day-source.js';
 import { readMoment } from './live/moment.js';
 import { statusLine } from './render/statusline.js';
 import { StatuslinePayload } from './schema/statusline.js';
@@ -72,6 +73,16 @@ function wrapped(raw: Buffer): string {
   }
 }
 
+/**
+ * The records and rollups, for a day whose completion lines do not stand for
+ * its records (see live/day-source.ts). A plain require, not an import: built,
+ * it is dist/statusline-fallback.cjs (tsup.config.ts), loaded only then.
+ */
+function recordsFallback(): RecordsFallback {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./live/records-fallback.js') as typeof import('./live/records-fallback.js')).recordsFallback;
+}
+
 /** Straight to fd 1: process.stdout would set up a stream (and load net for a pipe) for one line. */
 function print(line: string): void {
   try {
@@ -91,7 +102,7 @@ function main(): void {
     logsDir = resolveLogsDir({ flag: flagValue('--logs-dir'), env: process.env, payloadCwd, cwd: process.cwd() });
     const config = loadConfig(resolveConfigPath(logsDir, process.env, flagValue('--config')));
     // A skipped file is the reports' and doctor's to name: the line has no room for it.
-    const moment = readMoment(logsDir, config, startedAt, payload.session_id ?? null, () => {});
+    const moment = readMoment({ logsDir, config, now: startedAt, session: payload.session_id ?? null, onIssue: () => {}, fallback: recordsFallback });
     if (alerts) {
       const list = [...moment.alerts.problems, ...moment.alerts.warnings];
       if (list.length) print(JSON.stringify({ systemMessage: `agent-track: ${list.map((a) => a.text).join('; ')}` }));

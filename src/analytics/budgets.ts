@@ -1,7 +1,8 @@
 import { matchesGlob } from '../schema/pattern.js';
 import type { BudgetPeriod, BudgetRule, ModelPrice } from '../schema/config.js';
 import type { BudgetState } from '../schema/budgets.js';
-import type { DayFigures, TokenSums } from '../schema/summary.js';
+import type { TokenSums } from '../schema/summary.js';
+import type { DaySpend } from './day-spend.js';
 import { costOf } from './cost.js';
 import { addTokens, emptyTokens } from './day-summary.js';
 import { isoWeekOf, isoWeekRange, monthRange } from '../time/period.js';
@@ -16,8 +17,8 @@ export const DEFAULT_WARN_AT = 80;
 
 export interface BudgetInput {
   budgets: readonly BudgetRule[];
-  /** Figures of every day from the earliest period start (see budgetsFrom) to today. */
-  days: readonly DayFigures[];
+  /** Figures of every day from the earliest period start (see budgetsFrom) to today: day rollups or completion lines' sums. */
+  days: readonly DaySpend[];
   prices: Readonly<Record<string, ModelPrice>>;
   now: number;
   /** The local day of `now` (YYYY-MM-DD), from the one place that names days. */

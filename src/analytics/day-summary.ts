@@ -241,10 +241,13 @@ export function modelTokens(models: Record<string, TokenSums>, model: string): T
  * under the threshold, no single call can have passed it.
  */
 export function isLongContext(record: ExecutionFacts): boolean {
-  const tokens = record.metrics.tokens;
+  return isLongContextRun(record.metrics.tokens, record.metrics.tokensUsed);
+}
+
+/** isLongContext from the two figures it reads (a completion line carries both). */
+export function isLongContextRun(tokens: ExecutionFacts['metrics']['tokens'], lastCall: number | null): boolean {
   if (!tokens || tokens.longContext !== undefined) return false;
   const billedInput = tokens.input + tokens.cacheCreation + tokens.cacheRead;
-  const lastCall = record.metrics.tokensUsed;
   return billedInput > LONG_CONTEXT_TOKENS && (lastCall === null || lastCall > LONG_CONTEXT_TOKENS);
 }
 

@@ -2,6 +2,7 @@ import type { BudgetState } from '../schema/budgets.js';
 import type { ExecutionFacts } from '../schema/facts.js';
 import type { ActiveAgent, AgentHealth, ErrorSummary, HealthStatus, HealthThresholds, Last24Hours, Status } from '../schema/status.js';
 import type { DayFigures } from '../schema/summary.js';
+import type { DaySpend } from './day-spend.js';
 import type { ModelPrice } from '../schema/config.js';
 import type { SessionFigures } from '../schema/session.js';
 import { sessionShare } from './session-share.js';
@@ -38,6 +39,14 @@ export const HEALTH_THRESHOLDS: HealthThresholds = {
 };
 
 export const TOP_ERRORS_KEPT = 5;
+
+/** What health reads of a finished run: a record, or a completion line (the statusline's source). */
+export interface HealthRun {
+  id: string;
+  agentType: string;
+  metrics: Pick<ExecutionFacts['metrics'], 'startTime' | 'endTime' | 'duration'>;
+  result: Pick<ExecutionFacts['result'], 'status'>;
+}
 
 /** A run started and not finished, as the in-flight state knows it. */
 export interface RunningExecution {
@@ -86,11 +95,12 @@ export function buildStatus(input: StatusInput): Status {
   };
 }
 
-/** Each agent type's median duration (nearest rank, as reports give p50) over the history days. */
-export function typicalDurations(history: readonly DayFigures[]): Map<string, number> {
+/** Each agent type's median duration (nearest rank, as reports give p50) over the history days; `only`: just these agent types. */
+export function typicalDurations(history: readonly DaySpend[], only?: ReadonlySet<string>): Map<string, number> {
   const sets = new Map<string, DurationSet>();
   for (const day of history) {
     for (const [agent, figures] of Object.entries(day.agents)) {
+      if (only && !only.has(agent)) continue;
       let set = sets.get(agent);
       if (!set) sets.set(agent, (set = new DurationSet()));
       set.add(figures.durations);
@@ -182,13 +192,13 @@ export function topErrors(records: readonly ExecutionFacts[], keep = TOP_ERRORS_
 
 /** Health of every agent type with a run in the recent window, failed first, then degraded, then healthy. */
 export function agentHealth(
-  records: readonly ExecutionFacts[],
-  history: readonly DayFigures[],
+  records: readonly HealthRun[],
+  history: readonly DaySpend[],
   now: number,
   thresholds: HealthThresholds = HEALTH_THRESHOLDS,
 ): Record<string, AgentHealth> {
   const since = now - thresholds.recentDays * DAY_MS;
-  const byAgent = new Map<string, ExecutionFacts[]>();
+  const byAgent = new Map<string, HealthRun[]>();
   for (const record of records) {
     if (record.metrics.startTime <= since || record.metrics.startTime > now) continue;
     const list = byAgent.get(record.agentType);
@@ -270,7 +280,7 @@ export function foldersForRecentRuns(
   return folders;
 }
 
-function lastSuccesses(history: readonly DayFigures[], records: readonly ExecutionFacts[], now: number): Map<string, number> {
+function lastSuccesses(history: readonly DaySpend[], records: readonly HealthRun[], now: number): Map<string, number> {
   const last = new Map<string, number>();
   const note = (agent: string, at: number) => {
     if (at <= now && at > (last.get(agent) ?? -Infinity)) last.set(agent, at);
@@ -290,7 +300,7 @@ function uniqueRecords(records: readonly ExecutionFacts[]): ExecutionFacts[] {
   return [...byId.values()];
 }
 
-function latestFirst(a: ExecutionFacts, b: ExecutionFacts): number {
+function latestFirst(a: HealthRun, b: HealthRun): number {
   return b.metrics.startTime - a.metrics.startTime || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 

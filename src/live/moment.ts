@@ -1,57 +1,65 @@
 import { alertsOf, type Alerts } from '../analytics/alerts.js';
 import { budgetsFrom, budgetStates } from '../analytics/budgets.js';
 import { costOf } from '../analytics/cost.js';
-import { addTokens, emptyTokens, summarizeDay } from '../analytics/day-summary.js';
+import type { DaySpend } from '../analytics/day-spend.js';
+import { addTokens, emptyTokens } from '../analytics/day-summary.js';
 import { addDays, localDay } from '../time/period.js';
-import { agentHealth, typicalDurations } from '../analytics/status.js';
+import { agentHealth, typicalDurations, type HealthRun } from '../analytics/status.js';
 import { listInFlight } from '../capture/sweep.js';
 import type { RunningExecution } from '../analytics/status.js';
 import type { BudgetState } from '../schema/budgets.js';
 import type { Config } from '../schema/config.js';
-import type { ExecutionFacts } from '../schema/facts.js';
-import type { DayFigures, TokenSums } from '../schema/summary.js';
-import { listDays, readDayFacts, type IssueSink } from '../store/records.js';
-import { loadDay } from '../rollup/day-rollup.js';
+import type { TokenSums } from '../schema/summary.js';
+import { listDays, type IssueSink } from '../store/day-folders.js';
+import { readDaySpend, type RecordsFallback } from './day-source.js';
 
 // What the statusline and the SessionStart alert need right now: runs in
 // flight, today's cost, each budget's burn, and the agents whose health is
-// failed. Closed days come from their rollups, written once when missing or
-// stale (the same rollups every report reads), so a statusline run after
-// every message reads today's records and small summary files. Health is
-// judged on today's runs: enough to catch an agent failing now.
+// failed. Each day comes from its completion lines when they stand for its
+// records, else from its rollup or records (see day-source.ts): the same
+// figures either way. Health is judged on today's runs: enough to catch an
+// agent failing now.
 
 /** Days of history behind the expected durations of running agents. */
 const TYPICAL_DAYS = 7;
 
 export interface Moment {
   running: RunningExecution[];
-  /** Each agent type's median duration over the last days (ms). */
+  /** Each running agent type's median duration over the last days (ms): what the line shows. */
   typical: Map<string, number>;
   today: { usd: number; unpricedExecutions: number; executions: number };
   budgets: BudgetState[];
   alerts: Alerts;
 }
 
-/** `session`: only its runs in flight are read (null: every session's). */
-export function readMoment(logsDir: string, config: Config, now: number, session: string | null, onIssue: IssueSink): Moment {
+export interface MomentInput {
+  logsDir: string;
+  config: Config;
+  now: number;
+  /** Only this session's runs in flight are read (null: every session's). */
+  session: string | null;
+  onIssue: IssueSink;
+  /** The records and rollups, asked for only by a day whose completion lines do not do. */
+  fallback: () => RecordsFallback;
+}
+
+export function readMoment({ logsDir, config, now, session, onIssue, fallback }: MomentInput): Moment {
   const today = localDay(now);
+  const running = listInFlight(logsDir, config, now, session ?? undefined);
   const budgetFrom = budgetsFrom(config.budgets, today);
-  const historyFrom = addDays(today, -TYPICAL_DAYS);
+  // Days before today are read for the budgets' periods and, only while an agent runs, for its expected time.
+  const historyFrom = running.length ? addDays(today, -TYPICAL_DAYS) : today;
   const from = budgetFrom !== null && budgetFrom < historyFrom ? budgetFrom : historyFrom;
-  const figures: DayFigures[] = [];
-  const records: ExecutionFacts[] = [];
+  const days: DaySpend[] = [];
+  let runs: HealthRun[] = [];
   for (const day of listDays(logsDir)) {
     if (day < from || day > today) continue;
-    if (day < today) {
-      figures.push(loadDay(logsDir, day, { now, onIssue }).figures);
-      continue;
-    }
-    const facts = readDayFacts(logsDir, day, onIssue);
-    records.push(...facts);
-    figures.push(summarizeDay(day, facts));
+    const read = readDaySpend(logsDir, day, now, onIssue, fallback);
+    days.push(read.spend);
+    if (day === today) runs = read.runs();
   }
 
-  const todays = figures.find((f) => f.day === today);
+  const todays = days.find((d) => d.day === today);
   const models: Record<string, TokenSums> = {};
   const longModels: Record<string, TokenSums> = {};
   for (const agent of Object.values(todays?.agents ?? {})) {
@@ -59,13 +67,14 @@ export function readMoment(logsDir: string, config: Config, now: number, session
     for (const [model, sums] of Object.entries(agent.longContextModels)) addTokens((longModels[model] ??= emptyTokens()), sums);
   }
   const cost = costOf(models, longModels, config.prices);
-  const budgets = budgetStates({ budgets: config.budgets, days: figures, prices: config.prices, now, today });
-  const history = figures.filter((f) => f.day >= historyFrom);
+  const budgets = budgetStates({ budgets: config.budgets, days, prices: config.prices, now, today });
+  const history = days.filter((d) => d.day >= historyFrom);
   return {
-    running: listInFlight(logsDir, config, now, session ?? undefined),
-    typical: typicalDurations(history),
+    running,
+    // Only the running agents' expected times are shown.
+    typical: typicalDurations(history, new Set(running.map((r) => r.agentType))),
     today: { usd: cost.pricedUsd, unpricedExecutions: cost.unpricedExecutions, executions: todays?.executions ?? 0 },
     budgets,
-    alerts: alertsOf(budgets, agentHealth(records, history, now)),
+    alerts: alertsOf(budgets, agentHealth(runs, history, now)),
   };
 }

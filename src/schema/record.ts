@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { described } from './describe.js';
 import { ClosedBy, ExecutionStatus, Priority } from './enums.js';
 import { TOOL_TIMELINE_MAX } from './limits.js';
+import { LongContextTokens, TokenBreakdown } from './tokens.js';
 
 // The one execution record. Types, the reader's validation and the published
 // JSON Schema (schema/agent-execution.schema.json) all come from here.
@@ -12,38 +13,8 @@ const ms = () => z.number().check(z.gte(0));
 
 export { ClosedBy, ExecutionStatus, Priority };
 
-// A token count may carry per-call detail that pricing needs: the 1-hour part of
-// the cache writes and the part billed in long-context calls. Both are
-// optional, so records written before they existed still validate and price
-// as before.
-const cacheCreation1h = () =>
-  z.optional(described(count(), 'Of cacheCreation: tokens written to the 1-hour cache, billed at a higher rate than 5-minute writes'));
-
-export const LongContextTokens = z.object({
-  input: count(),
-  output: count(),
-  cacheCreation: count(),
-  cacheCreation1h: count(),
-  cacheRead: count(),
-});
-export type LongContextTokens = z.infer<typeof LongContextTokens>;
-
-export const TokenBreakdown = z.object({
-  input: count(),
-  output: count(),
-  cacheCreation: count(),
-  cacheRead: count(),
-  cacheCreation1h: cacheCreation1h(),
-  longContext: z.optional(
-    z.nullable(
-      described(
-        z.object(LongContextTokens.shape),
-        'Of these tokens: those of API calls whose prompt passed 200k tokens, which some models bill at higher rates; null when no call did (absent in older records)',
-      ),
-    ),
-  ),
-});
-export type TokenBreakdown = z.infer<typeof TokenBreakdown>;
+// Billed tokens (schema/tokens.ts): also in completion lines, which load them without the record.
+export { LongContextTokens, TokenBreakdown };
 
 export const ToolCallCount = z.object({ calls: count(), failures: count() });
 

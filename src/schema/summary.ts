@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { described } from './describe.js';
 import { ExecutionStatus } from './enums.js';
-import { LongContextTokens } from './record.js';
+import { AgentSpend, DayName, TokenSums } from './day-spend.js';
 
 // The day rollup, `<logs>/YYYY-MM-DD/summary.json`. It is MERGEABLE: every
 // figure is a count, a sum, an exact list or a bounded "top n" list, so the
@@ -11,18 +11,7 @@ import { LongContextTokens } from './record.js';
 
 const count = () => z.int().check(z.gte(0));
 const ms = () => z.number().check(z.gte(0));
-export const TokenSums = z.object({
-  executions: described(count(), 'Executions whose billed tokens are included'),
-  input: count(),
-  output: count(),
-  cacheCreation: count(),
-  cacheRead: count(),
-  cacheCreation1h: z.optional(described(count(), 'Of cacheCreation: 1-hour cache writes (absent in rollups of older versions)')),
-  longContext: z.optional(
-    described(z.object(LongContextTokens.shape), 'Of these tokens: those of API calls whose prompt passed 200k tokens, as the records split them'),
-  ),
-});
-export type TokenSums = z.infer<typeof TokenSums>;
+export { TokenSums };
 
 export const ErrorTally = z.object({
   count: described(count(), 'Errors of this type'),
@@ -42,30 +31,30 @@ export const SlowExecution = z.object({
 });
 export type SlowExecution = z.infer<typeof SlowExecution>;
 
+// The figures budgets and the statusline read are declared in day-spend.ts
+// (which the statusline loads without this module), and used here as they are.
+const S = AgentSpend.shape;
 export const AgentDay = z.object({
-  executions: count(),
-  success: count(),
-  partial: count(),
-  failed: count(),
+  executions: S.executions,
+  success: S.success,
+  partial: S.partial,
+  failed: S.failed,
   background: count(),
-  durations: described(z.array(count()), 'Ascending durations (ms) of every execution whose duration is known'),
+  durations: S.durations,
   tokensUsed: z.object({
     total: described(count(), "Sum of Claude Code's totalTokens (context size at each agent's end)"),
     executions: count(),
   }),
-  tokens: described(z.object(TokenSums.shape), 'Billed tokens summed over executions that have them'),
-  models: described(z.record(z.string(), TokenSums), 'Billed tokens per model id as recorded, for pricing'),
-  longContextModels: described(
-    z.record(z.string(), TokenSums),
-    'Billed tokens of executions whose context passed 200k tokens but whose records do not split them per API call (written before agent-track recorded tokens.longContext): not priced for models with long-context rates',
-  ),
+  tokens: S.tokens,
+  models: S.models,
+  longContextModels: S.longContextModels,
   apiCalls: count(),
   filesModified: count(),
   testsRun: count(),
   issuesFound: count(),
   toolCalls: z.record(z.string(), z.object({ calls: count(), failures: count() })),
   errors: z.record(z.string(), ErrorTally),
-  lastSuccessAt: z.nullable(ms()),
+  lastSuccessAt: S.lastSuccessAt,
   lastExecutionAt: z.nullable(ms()),
   slowest: described(z.array(SlowExecution), 'The slowest executions, longest first (bounded)'),
 });
@@ -101,7 +90,7 @@ export const SkippedFile = z.object({ path: z.string(), problem: z.string() });
 /** The figures of one day: what trends, baselines and retention need. Stored as summary.json. */
 export const DayFigures = z.object({
   schemaVersion: z.literal(1),
-  day: z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/)),
+  day: DayName,
   executions: count(),
   agents: z.record(z.string(), AgentDay),
   withoutPrompt: described(count(), 'Executions with no prompt id, which belong to no workflow'),

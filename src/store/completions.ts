@@ -1,17 +1,20 @@
+import type { CompletionLine } from '../schema/completion.js';
 import type { AgentExecution } from '../schema/record.js';
 import { appendLine } from './atomic.js';
 import { completionsPath } from './paths.js';
 
-// YYYY-MM-DD/completions.jsonl: one line per finished execution. A later
-// correction that changes any of the line's figures appends a line with a
-// higher revision; readers keep the last line per executionId.
+// YYYY-MM-DD/completions.jsonl: one line per finished execution (schema:
+// schema/completion.ts). A later correction that changes any of the line's
+// figures appends a line with a higher revision; readers keep the last line
+// per executionId. (Read back by completion-lines.ts: the hook that writes
+// them does not load their schema.)
 
 export function completionLine(record: AgentExecution, revision: number): string {
   return JSON.stringify({ ...completionFields(record), revision });
 }
 
 /** What a completion line says of a record, revision aside: when it changes, a new line is due. */
-export function completionFields(record: AgentExecution) {
+export function completionFields(record: AgentExecution): Omit<CompletionLine, 'revision'> {
   return {
     executionId: record.id,
     agentType: record.agentType,
@@ -21,6 +24,9 @@ export function completionFields(record: AgentExecution) {
     duration: record.metrics.duration,
     tokensUsed: record.metrics.tokensUsed,
     closedBy: record.capture.closedBy,
+    // What pricing needs, so budgets and the statusline read a day's spend from this small file.
+    model: record.request.context.model,
+    tokens: record.metrics.tokens,
   };
 }
 

@@ -4,8 +4,9 @@ import * as z from 'zod/mini';
 import { ExecutionFacts } from '../schema/facts.js';
 import { memo } from '../schema/memo.js';
 import { AgentExecution } from '../schema/record.js';
+import { listDays, listRecordDirs, type IssueSink, type LoadIssue } from './day-folders.js';
 import { direntsOrEmpty, readdirOrEmpty } from './fs.js';
-import { DAY_NAME, dayDir, RECORD_NAME, safeAgentDir } from './paths.js';
+import { dayDir, RECORD_NAME, safeAgentDir } from './paths.js';
 
 // The one loader of execution records: by day (reports, rollups), by record
 // folder (the live views), or whole (runs, show). A corrupt or foreign file
@@ -17,27 +18,10 @@ import { DAY_NAME, dayDir, RECORD_NAME, safeAgentDir } from './paths.js';
 // allocation per file) and validates with a compiled schema of only the
 // fields reports use.
 
-export interface LoadIssue {
-  path: string;
-  problem: string;
-}
+export type { IssueSink, LoadIssue };
 
-export type IssueSink = (issue: LoadIssue) => void;
-
-/** Date folders in the logs folder, oldest first. */
-export function listDays(logsDir: string): string[] {
-  return readdirOrEmpty(logsDir)
-    .filter((name) => DAY_NAME.test(name))
-    .sort();
-}
-
-/** Record folders of one day (one per agent type), by name. */
-export function listRecordDirs(dayDir: string): string[] {
-  return direntsOrEmpty(dayDir)
-    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
-    .map((entry) => entry.name)
-    .sort();
-}
+// Listed by day-folders.ts, which the statusline loads without the record schemas.
+export { listDays, listRecordDirs };
 
 /** Every full record of one day. */
 export function readDayRecords(logsDir: string, day: string, onIssue: IssueSink): AgentExecution[] {

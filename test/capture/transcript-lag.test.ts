@@ -78,8 +78,13 @@ describe('a transcript that lags the hooks', () => {
     expect(records).toHaveLength(1);
     expect(records[0]!.id).toBe(early!.id);
     expect(records[0]!.metrics.apiCalls).toBe(3);
-    // Same status: the completion line is not repeated.
-    expect(completionLines(f.logsDir)).toHaveLength(1);
+    // Same status, more billed tokens: one more completion line, carrying the tokens budgets read.
+    const lines = completionLines(f.logsDir);
+    expect(lines.map((l) => [l.status, l.revision])).toEqual([
+      [early!.result.status, 1],
+      [early!.result.status, 2],
+    ]);
+    expect(lines[1]!.tokens).toEqual(records[0]!.metrics.tokens);
     // Settled now: a second sweep has nothing to do.
     expect(sweepInFlight(f.logsDir, DEFAULT_CONFIG, Date.now())).toMatchObject({ repaired: 0, closed: 0 });
   });

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -56,6 +56,23 @@ describe('agent-track statusline', () => {
     expect(run.stdout).toMatch(/^▶ general-purpose \d+s\/1m00s · subagents today \$3\.00\/\$10\.00\n$/);
     // Another session's statusline does not show this session's run.
     expect(statusline(logs, statuslinePayload('other-session', fixture.projectDir)).stdout).toBe('subagents today $3.00/$10.00\n');
+  });
+
+  test('reads today from its completion lines to the same line as from its records', () => {
+    const fixture = loadFixture('single');
+    const logs = fixture.logsDir;
+    mkdirSync(logs, { recursive: true });
+    withConfig(logs, { budgets: [{ period: 'day', usd: 10 }] });
+    fixture.payloads.forEach((payload, i) => ingestPayload(payload, { logsDir: logs, config: DEFAULT_CONFIG, now: justBefore(60_000) + i, deadline: Date.now() + 5000 }));
+    const input = statuslinePayload(fixture.sessionId, fixture.projectDir);
+    const fromLines = statusline(logs, input);
+    expect(fromLines.stdout).toMatch(/^subagents today \$\d+\.\d+\/\$10\.00\n$/);
+    expect(fromLines.stdout).not.toContain('$0.00/');
+    // The same day as lines written before they carried the model and tokens: read from the record instead.
+    const path = join(logs, readdirSync(logs).find((name) => /^\d{4}-\d{2}-\d{2}$/.test(name))!, 'completions.jsonl');
+    const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+    writeFileSync(path, lines.map((text) => { const { model: _m, tokens: _t, ...rest } = JSON.parse(text) as Record<string, unknown>; return `${JSON.stringify(rest)}\n`; }).join(''));
+    expect(statusline(logs, input).stdout).toBe(fromLines.stdout);
   });
 
   test('marks a spent budget and a failing agent', () => {
