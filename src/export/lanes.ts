@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { EncoderConfig, EncoderOutput } from './encode.js';
+import type { WorkerReply, WorkerRequest } from './worker.js';
+
+// Where an export's encoding runs: one worker thread per core (reading,
+// validating, building spans, serializing and gzip are all CPU, and a store
+// of 100,000 runs keeps every core busy), or the main thread for a small
+// export, where starting workers would cost more than it saves. Either way a
+// lane takes one request at a time and answers with what it produced.
+
+export interface EncoderLane {
+  run(request: WorkerRequest): Promise<EncoderOutput[]>;
+  close(): Promise<void>;
+}
+
+/** More lanes than this gain nothing: the main thread, sending, becomes the bound. */
+const MAX_WORKERS = 4;
+/** Fewer record folders to read than this: encoded on the main thread (worker start-up is ~0.1 s). */
+const MIN_FOLDERS_FOR_WORKERS = 4;
+
+export function laneCount(folders: number, requested: number | undefined): number {
+  if (requested !== undefined) return requested;
+  return folders < MIN_FOLDERS_FOR_WORKERS ? 0 : Math.min(availableParallelism(), MAX_WORKERS, folders);
+}
+
+/** `workers` lanes of worker threads; 0 (or no worker file to start), one lane on this thread. */
+export async function startLanes(workers: number, config: EncoderConfig): Promise<EncoderLane[]> {
+  const entry = workers > 0 ? workerEntry() : null;
+  if (!entry) return [await inlineLane(config)];
+  return Array.from({ length: workers }, () => workerLane(entry, config));
+}
+
+async function inlineLane(config: EncoderConfig): Promise<EncoderLane> {
+  const { BatchEncoder } = await import('./encode.js');
+  const encoder = new BatchEncoder(config);
+  return {
+    run: async (request) => (request.kind === 'folder' ? encoder.addFolder(request.task) : encoder.flush()),
+    close: async () => {},
+  };
+}
+
+function workerLane(entry: { file: string; fromSource: boolean }, config: EncoderConfig): EncoderLane {
+  const worker = entry.fromSource
+    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry.file)});`, { eval: true, workerData: config })
+    : new Worker(entry.file, { workerData: config });
+  let waiting: { resolve: (outputs: EncoderOutput[]) => void; reject: (error: Error) => void } | null = null;
+  let failed: Error | null = null;
+  const fail = (error: Error) => {
+    failed ??= error;
+    waiting?.reject(failed);
+    waiting = null;
+  };
+  worker.on('message', (reply: WorkerReply) => {
+    const current = waiting;
+    waiting = null;
+    if (reply.ok) current?.resolve(reply.outputs);
+    else current?.reject(new Error(reply.error));
+  });
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`encoding worker exited (code ${code})`)));
+  return {
+    run: (request) =>
+      new Promise((resolve, reject) => {
+        if (failed) return reject(failed);
+        waiting = { resolve, reject };
+        worker.postMessage(request);
+      }),
+    close: async () => {
+      failed ??= new Error('closed');
+      await worker.terminate();
+    },
+  };
+}
+
+/**
+ * The built worker sits beside the CLI bundle (dist/export-worker.cjs). Run
+ * from the TypeScript sources (tests, bench), the worker is the .ts file,
+ * loaded through tsx's require hook (a dev dependency); with neither, encoding stays on the
+ * main thread.
+ */
+function workerEntry(): { file: string; fromSource: boolean } | null {
+  const built = join(__dirname, 'export-worker.cjs');
+  if (existsSync(built)) return { file: built, fromSource: false };
+  const source = join(__dirname, 'worker.ts');
+  if (existsSync(source)) return { file: source, fromSource: true };
+  return null;
+}
