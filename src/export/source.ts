@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
@@ -128,7 +128,7 @@ export function readFolder(dir: string, sent: ReadonlyMap<string, string>, optio
   return scan;
 }
 
-/** The record file as written: any rewrite of it (a late event, a correction) is a new version to send. */
+/** The record file as written: any rewrite of it (a late event, a correction) is a new version to send. (One-shot crypto.hash: half the cost of a Hash object.) */
 export function fingerprintOf(text: string): string {
-  return createHash('sha1').update(text).digest('base64url').slice(0, 16);
+  return hash('sha1', text, 'base64url').slice(0, 16);
 }
