@@ -1,13 +1,10 @@
 import { hash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod/mini';
-import { AgentExecution } from '../schema/record.js';
+import type { AgentExecution } from '../schema/record.js';
 import type { ExportCursorFolder } from '../schema/export.js';
-import { memo } from '../schema/memo.js';
-import { direntsOrEmpty } from '../store/fs.js';
-import { dayDir, localDay, RECORD_NAME } from '../store/paths.js';
-import { listDays, listRecordDirs, SETTLE_MS, type IssueSink } from '../store/records.js';
+import { dayDir, localDay } from '../store/paths.js';
+import { listDays, listRecordDirs, readRecordFolderTexts, SETTLE_MS, type IssueSink } from '../store/records.js';
 
 // Which records an export has to look at. A record folder (one agent type of
 // one day) whose modification time has not moved since every record in it was
@@ -49,8 +46,6 @@ export interface FolderScan {
   records: number;
 }
 
-const compiledRecord = memo(() => z.compile(AgentExecution));
-
 /** The record folders an export has to look at, from stats alone: cheap enough for the main thread of a re-run. */
 export function listFolders(logsDir: string, previous: Readonly<Record<string, ExportCursorFolder>>, options: { since: number | null; now: number }): FolderListing {
   const result: FolderListing = { changed: [], settled: [], untouched: {}, unchanged: 0 };
@@ -87,44 +82,22 @@ export function listFolders(logsDir: string, previous: Readonly<Record<string, E
 }
 
 /**
- * Reads one record folder: each record validated once, fingerprinted, and
- * sorted into due (new or changed since delivered) or kept. Runs in the
- * export's encoding workers, so it takes and gives plain data.
+ * Reads one record folder through the one record loader: each record
+ * validated once, fingerprinted, and sorted into due (new or changed since
+ * delivered) or kept. Runs in the export's encoding workers.
  */
 export function readFolder(dir: string, sent: ReadonlyMap<string, string>, options: { since: number | null; onIssue: IssueSink }): FolderScan {
   const scan: FolderScan = { due: [], kept: new Map(), partial: false, records: 0 };
-  const schema = compiledRecord();
-  // Regular files only: a symlink planted in the logs folder is never followed.
-  for (const entry of direntsOrEmpty(dir)) {
-    if (!entry.isFile() || !RECORD_NAME.test(entry.name)) continue;
-    const path = join(dir, entry.name);
-    let text: string;
-    let json: unknown;
-    try {
-      text = readFileSync(path, 'utf8');
-      json = JSON.parse(text);
-    } catch {
-      options.onIssue({ path, problem: 'not valid JSON' });
-      continue;
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      options.onIssue({ path, problem: 'not an execution record' });
-      continue;
-    }
-    const record = parsed.data;
+  readRecordFolderTexts(dir, options.onIssue, (record, text) => {
     if (options.since !== null && record.metrics.startTime < options.since) {
       scan.partial = true;
-      continue;
+      return;
     }
     scan.records++;
     const fingerprint = fingerprintOf(text);
-    if (sent.get(record.id) === fingerprint) {
-      scan.kept.set(record.id, fingerprint);
-    } else {
-      scan.due.push({ record, fingerprint });
-    }
-  }
+    if (sent.get(record.id) === fingerprint) scan.kept.set(record.id, fingerprint);
+    else scan.due.push({ record, fingerprint });
+  });
   return scan;
 }
 
