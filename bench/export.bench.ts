@@ -148,7 +148,7 @@ function* batchesOf(records: AgentExecution[]): Generator<AgentExecution[]> {
   for (const record of records) {
     batch.push(record);
     spans += 1 + (record.metrics.toolTimeline?.length ?? 0);
-    if (spans >= 8_000) {
+    if (spans >= 4_000) {
       yield batch;
       batch = [];
       spans = 0;
