@@ -17,11 +17,13 @@ import { generateStore, GENERATOR_VERSION } from './store-generator.js';
 
 // `npm run bench -- export`: 100,000 executions (with their tool timelines)
 // exported to a local OTLP/HTTP receiver on 127.0.0.1, which reads each
-// request whole and answers 200 (no decoding: the receiver's cost is not
-// ours). Baseline, in the same run: encoding alone (records in memory ->
-// spans -> OTLP protobuf bytes, the same code path without the network).
-//   - encode + send, records in memory;
-//   - the whole export: read the store, encode, gzip, send, write the cursor;
+// request whole and answers 200 (no decoding or gunzip: the receiver's cost
+// is not ours). Baseline, in the same run: encoding alone (records in memory
+// -> spans -> OTLP protobuf bytes, one thread, no reading, gzip or network).
+//   - the export pipeline on one thread (workers: 0), in this process;
+//   - the whole export as users run it: the built CLI with its encoding
+//     workers (read the store, encode, gzip, send, write the cursor), its CPU
+//     time over all its threads;
 //   - a re-run with nothing new, in process and as the built CLI (target < 0.5 s).
 // The store is generated once and cached under .bench/ (gitignored).
 
