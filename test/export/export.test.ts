@@ -279,6 +279,19 @@ describe('export through encoding worker threads', () => {
     expectSpansOf(records, json.spans);
   });
 
+  test('a broken record file and a planted link are reported from the worker and skipped; everything else arrives', async () => {
+    const { logsDir, records } = store();
+    const folder = join(logsDir, filesUnder(logsDir).find((f) => /\/exec-.*\.json$/.test(f))!, '..');
+    writeFileSync(join(folder, 'exec-broken.json'), '{"id": "broken", ');
+    require('node:fs').symlinkSync(join(logsDir, filesUnder(logsDir).find((f) => /\/exec-.*\.json$/.test(f))!), join(folder, 'exec-linked.json'));
+    const issues: string[] = [];
+    const r = await receiver();
+    const summary = await runExport(job(logsDir, r.url, { workers: 2, onIssue: (issue) => issues.push(`${issue.path.slice(issue.path.lastIndexOf('/') + 1)}: ${issue.problem}`) }));
+    expect(issues).toEqual([expect.stringMatching(/^exec-broken\.json: not valid JSON/)]);
+    expect(summary).toMatchObject({ records: records.length, delivered: records.length, notDelivered: 0, skippedFiles: 1 });
+    expectSpansOf(records, r.spans);
+  });
+
   test('a refusal midway: what was accepted is marked, the rest (queued, unread or still in a worker) is sent next time, once', async () => {
     const { logsDir, records } = store();
     const r = await receiver({ faults: ['ok', 'ok', '400'] });
