@@ -29,7 +29,7 @@ const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 96 };
 
 /** More lanes than this gain nothing: the main thread, sending, becomes the bound. */
 const MAX_WORKERS = 4;
-/** Fewer record folders to read than this: encoded on the main thread (worker start-up is ~0.1 s). */
+/** Fewer record folders to read than this: encoded on the main thread (a worker takes 35 ms to start on a quiet machine, more under load). */
 const MIN_FOLDERS_FOR_WORKERS = 4;
 
 export function laneCount(folders: number, requested: number | undefined): number {
