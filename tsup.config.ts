@@ -60,9 +60,10 @@ export default defineConfig([
   { ...common, entry: { 'statusline-fallback': 'src/live/records-fallback.ts' }, minify: true, clean: false, esbuildPlugins: [re2jsBeside, secretRulesBeside] },
   {
     ...common,
-    entry: { cli: 'src/cli.ts' },
     minify: false,
     clean: false,
+    // export-worker.cjs: `agent-track export`'s encoding worker threads (src/export/lanes.ts), started from a file beside cli.cjs.
+    entry: { cli: 'src/cli.ts', 'export-worker': 'src/export/worker.ts' },
     esbuildPlugins: [dashboardAssets()],
     // bin/agent-track runs the bundle through vm.Script (for its code cache),
     // where a real import() throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING; the

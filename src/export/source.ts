@@ -1,15 +1,11 @@
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { hash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import * as z from 'zod/mini';
-import { AgentExecution } from '../schema/record.js';
+import type { AgentExecution } from '../schema/record.js';
 import type { ExportCursorFolder } from '../schema/export.js';
-import { decodeSent } from './cursor.js';
-import { memo } from '../schema/memo.js';
-import { direntsOrEmpty } from '../store/fs.js';
-import { dayDir, RECORD_NAME } from '../store/paths.js';
+import { dayDir } from '../store/paths.js';
 import { localDay } from '../time/period.js';
-import { listDays, listRecordDirs, SETTLE_MS, type IssueSink } from '../store/records.js';
+import { listDays, listRecordDirs, readRecordFolderTexts, SETTLE_MS, type IssueSink } from '../store/records.js';
 
 // Which records an export has to look at. A record folder (one agent type of
 // one day) whose modification time has not moved since every record in it was
@@ -17,39 +13,43 @@ import { listDays, listRecordDirs, SETTLE_MS, type IssueSink } from '../store/re
 // corrected or removed record moves it. That keeps a re-run over a store of
 // 100,000 records to a few hundred stats.
 
-export interface FolderScan {
+/** A record folder found by listFolders, before it is read. */
+export interface FolderEntry {
   /** "YYYY-MM-DD/<agent-dir>", the cursor's key. */
   key: string;
-  /** mtime (ns) read before the folder was, or null when too recent to trust. */
+  dir: string;
+  /** mtime (ns) read before the folder is, or null when too recent to trust. */
   stamp: string | null;
+  /** The cursor's entry for it, if any. */
+  before: ExportCursorFolder | undefined;
+}
+
+export interface FolderListing {
+  /** Folders to read: new, changed, or not all delivered. */
+  changed: FolderEntry[];
+  /** Folders not read because nothing in them changed since all was delivered: carried over as they are. */
+  settled: { key: string; entry: ExportCursorFolder }[];
+  /** Folders of the previous cursor not looked at this time (before --since), carried over as they were. */
+  untouched: Record<string, ExportCursorFolder>;
+  /** Records in the settled folders, all delivered before and unchanged. */
+  unchanged: number;
+}
+
+/** What reading one folder found. */
+export interface FolderScan {
   /** Records read and due for export, with their fingerprints. */
   due: { record: AgentExecution; fingerprint: string }[];
   /** Delivered before and unchanged: carried over to the new cursor. */
   kept: Map<string, string>;
-  /** The cursor's entry, when the folder was not read because nothing in it changed: carried over as it is. */
-  settled: ExportCursorFolder | null;
   /** Some record was left out (before --since): the folder is not marked complete. */
   partial: boolean;
-}
-
-export interface ScanResult {
-  folders: FolderScan[];
-  /** Folders of the previous cursor not looked at this time (before --since), carried over as they were. */
-  untouched: Record<string, ExportCursorFolder>;
-  /** Records read (folders unchanged since they were all delivered are not). */
+  /** Records read (valid ones, --since applied). */
   records: number;
-  /** Records delivered before and unchanged, read or not. */
-  unchanged: number;
 }
 
-const compiledRecord = memo(() => z.compile(AgentExecution));
-
-export function scanFolders(
-  logsDir: string,
-  previous: Readonly<Record<string, ExportCursorFolder>>,
-  options: { since: number | null; now: number; onIssue: IssueSink },
-): ScanResult {
-  const result: ScanResult = { folders: [], untouched: {}, records: 0, unchanged: 0 };
+/** The record folders an export has to look at, from stats alone: cheap enough for the main thread of a re-run. */
+export function listFolders(logsDir: string, previous: Readonly<Record<string, ExportCursorFolder>>, options: { since: number | null; now: number }): FolderListing {
+  const result: FolderListing = { changed: [], settled: [], untouched: {}, unchanged: 0 };
   const sinceDay = options.since === null ? null : localDay(options.since);
   for (const day of listDays(logsDir)) {
     const dir = dayDir(logsDir, day);
@@ -72,62 +72,37 @@ export function scanFolders(
       }
       const stamp = mtimeMs <= options.now - SETTLE_MS ? mtimeNs.toString() : null;
       if (before && before.stamp !== null && before.stamp === stamp) {
-        result.folders.push({ key, stamp, due: [], kept: new Map(), settled: before, partial: false });
+        result.settled.push({ key, entry: before });
         result.unchanged += before.count;
         continue;
       }
-      result.folders.push(readFolder(join(dir, name), key, stamp, decodeSent(before?.sent ?? ''), options, result));
+      result.changed.push({ key, dir: join(dir, name), stamp, before });
     }
   }
   return result;
 }
 
-function readFolder(
-  dir: string,
-  key: string,
-  stamp: string | null,
-  sent: ReadonlyMap<string, string>,
-  options: { since: number | null; onIssue: IssueSink },
-  totals: { records: number; unchanged: number },
-): FolderScan {
-  const scan: FolderScan = { key, stamp, due: [], kept: new Map(), settled: null, partial: false };
-  const schema = compiledRecord();
-  // Regular files only: a symlink planted in the logs folder is never followed.
-  for (const entry of direntsOrEmpty(dir)) {
-    if (!entry.isFile() || !RECORD_NAME.test(entry.name)) continue;
-    const path = join(dir, entry.name);
-    let text: string;
-    let json: unknown;
-    try {
-      text = readFileSync(path, 'utf8');
-      json = JSON.parse(text);
-    } catch {
-      options.onIssue({ path, problem: 'not valid JSON' });
-      continue;
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      options.onIssue({ path, problem: 'not an execution record' });
-      continue;
-    }
-    const record = parsed.data;
+/**
+ * Reads one record folder through the one record loader: each record
+ * validated once, fingerprinted, and sorted into due (new or changed since
+ * delivered) or kept. Runs in the export's encoding workers.
+ */
+export function readFolder(dir: string, sent: ReadonlyMap<string, string>, options: { since: number | null; onIssue: IssueSink }): FolderScan {
+  const scan: FolderScan = { due: [], kept: new Map(), partial: false, records: 0 };
+  readRecordFolderTexts(dir, options.onIssue, (record, text) => {
     if (options.since !== null && record.metrics.startTime < options.since) {
       scan.partial = true;
-      continue;
+      return;
     }
-    totals.records++;
+    scan.records++;
     const fingerprint = fingerprintOf(text);
-    if (sent.get(record.id) === fingerprint) {
-      scan.kept.set(record.id, fingerprint);
-      totals.unchanged++;
-    } else {
-      scan.due.push({ record, fingerprint });
-    }
-  }
+    if (sent.get(record.id) === fingerprint) scan.kept.set(record.id, fingerprint);
+    else scan.due.push({ record, fingerprint });
+  });
   return scan;
 }
 
-/** The record file as written: any rewrite of it (a late event, a correction) is a new version to send. */
+/** The record file as written: any rewrite of it (a late event, a correction) is a new version to send. (One-shot crypto.hash: half the cost of a Hash object.) */
 export function fingerprintOf(text: string): string {
-  return createHash('sha1').update(text).digest('base64url').slice(0, 16);
+  return hash('sha1', text, 'base64url').slice(0, 16);
 }

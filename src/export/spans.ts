@@ -40,6 +40,9 @@ export interface SpanOptions {
   prices: Readonly<Record<string, ModelPrice>>;
 }
 
+const STATUS_UNSET: ExportSpan['status'] = { code: 'unset', message: null };
+const STATUS_TOOL_ERROR: ExportSpan['status'] = { code: 'error', message: 'tool_error' };
+
 /** The agent span first, then its tool spans in order. */
 export function executionSpans(record: AgentExecution, options: SpanOptions): ExportSpan[] {
   const { context } = record.request;
@@ -68,7 +71,7 @@ export function executionSpans(record: AgentExecution, options: SpanOptions): Ex
         'agent_track.error.recovery_action': error.recoveryAction,
       }),
     })),
-    status: failed ? { code: 'error', message: record.errors[0]?.type ?? 'failed' } : { code: 'unset', message: null },
+    status: failed ? { code: 'error', message: record.errors[0]?.type ?? 'failed' } : STATUS_UNSET,
   };
 
   const spans = [agent];
@@ -89,17 +92,31 @@ export function executionSpans(record: AgentExecution, options: SpanOptions): Ex
         // transcript is a zero-length span, said so.
         attributes: toolAttributes(call.tool, call.ok, call.duration !== null),
         events: [],
-        status: call.ok ? { code: 'unset', message: null } : { code: 'error', message: 'tool_error' },
+        status: call.ok ? STATUS_UNSET : STATUS_TOOL_ERROR,
       });
     });
   }
   return spans;
 }
 
+/**
+ * Shared between the tool spans of the same tool and outcome (never changed
+ * once made): a 100,000-run export has 1.4 million tool spans and a few
+ * dozen distinct attribute sets. Bounded, for a store with endless MCP tool names.
+ */
+const toolAttributeSets = new Map<string, Attributes[]>();
+const TOOL_ATTRIBUTE_SETS_MAX = 1_000;
+
 function toolAttributes(tool: string, ok: boolean, completed: boolean): Attributes {
+  let sets = toolAttributeSets.get(tool);
+  if (!sets && toolAttributeSets.size < TOOL_ATTRIBUTE_SETS_MAX) toolAttributeSets.set(tool, (sets = []));
+  const index = (ok ? 1 : 0) + (completed ? 2 : 0);
+  const cached = sets?.[index];
+  if (cached) return cached;
   const attributes: Attributes = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': tool, 'openinference.span.kind': 'TOOL', 'tool.name': tool };
   if (!completed) attributes['agent_track.tool.completed'] = false;
   if (!ok) attributes['error.type'] = 'tool_error';
+  if (sets) sets[index] = attributes;
   return attributes;
 }
 

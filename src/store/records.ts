@@ -80,6 +80,30 @@ function readFactsFile(path: string, reader: FileReader, into: ExecutionFacts[],
   if (record) into.push(record);
 }
 
+const compiledRecord = memo(() => z.compile(AgentExecution));
+
+/**
+ * Every full record of one record folder with the text it was read from (the
+ * export fingerprints the file as written, to notice a rewrite): the same
+ * reused buffer as the reports' loader, the full schema compiled once.
+ */
+export function readRecordFolderTexts(dir: string, onIssue: IssueSink, visit: (record: AgentExecution, text: string) => void): void {
+  const reader = new FileReader();
+  forEachFileIn(dir, (path) => {
+    let text: string;
+    let json: unknown;
+    try {
+      text = reader.read(path);
+      json = JSON.parse(text);
+    } catch (error) {
+      onIssue({ path, problem: jsonProblem(error) });
+      return;
+    }
+    const record = validated(compiledRecord(), json, path, onIssue);
+    if (record) visit(record, text);
+  });
+}
+
 /** A folder changed this recently may still change within the same clock tick: it is not trusted to be settled. */
 export const SETTLE_MS = 2_000;
 

@@ -259,3 +259,47 @@ describe('export to an OTLP receiver', () => {
     for (const file of (hashed.attributes['agent_track.modified_files'] as string[] | undefined) ?? []) expect(file).toMatch(/^sha256:[0-9a-f]{16}$/);
   });
 });
+
+// Encoding runs in worker threads for a big store (src/export/lanes.ts); the
+// fixtures are small, so the tests ask for the workers: the same spans, the
+// same cursor, whichever lane encoded what.
+describe('export through encoding worker threads', () => {
+  test('every span matches its record, one folder per task across two workers (http/protobuf and http/json)', async () => {
+    const { logsDir, records } = store();
+    const r = await receiver();
+    const summary = await runExport(job(logsDir, r.url, { workers: 2, batchSpans: 7 }));
+    expect(summary).toMatchObject({ delivered: records.length, notDelivered: 0, error: null, records: records.length });
+    expect(summary.batches).toBeGreaterThan(2);
+    expectSpansOf(records, r.spans);
+    expect(await runExport(job(logsDir, r.url, { workers: 2 }))).toMatchObject({ delivered: 0, unchanged: records.length });
+
+    const json = await receiver();
+    await runExport(job(logsDir, json.url, { workers: 2, target: { ...resolveTarget({ endpoint: json.url, protocol: 'http/json' }, {}), timeoutMs: 3_000 } }));
+    expect(json.requests[0]!.contentType).toBe('application/json');
+    expectSpansOf(records, json.spans);
+  });
+
+  test('a broken record file and a planted link are reported from the worker and skipped; everything else arrives', async () => {
+    const { logsDir, records } = store();
+    const folder = join(logsDir, filesUnder(logsDir).find((f) => /\/exec-.*\.json$/.test(f))!, '..');
+    writeFileSync(join(folder, 'exec-broken.json'), '{"id": "broken", ');
+    require('node:fs').symlinkSync(join(logsDir, filesUnder(logsDir).find((f) => /\/exec-.*\.json$/.test(f))!), join(folder, 'exec-linked.json'));
+    const issues: string[] = [];
+    const r = await receiver();
+    const summary = await runExport(job(logsDir, r.url, { workers: 2, onIssue: (issue) => issues.push(`${issue.path.slice(issue.path.lastIndexOf('/') + 1)}: ${issue.problem}`) }));
+    expect(issues).toEqual([expect.stringMatching(/^exec-broken\.json: not valid JSON/)]);
+    expect(summary).toMatchObject({ records: records.length, delivered: records.length, notDelivered: 0, skippedFiles: 1 });
+    expectSpansOf(records, r.spans);
+  });
+
+  test('a refusal midway: what was accepted is marked, the rest (queued, unread or still in a worker) is sent next time, once', async () => {
+    const { logsDir, records } = store();
+    const r = await receiver({ faults: ['ok', 'ok', '400'] });
+    const first = await runExport(job(logsDir, r.url, { workers: 2, batchSpans: 1 }));
+    expect(first).toMatchObject({ delivered: 2, notDelivered: records.length - 2, records: records.length });
+    expect(first.error).toMatch(/400/);
+    const second = await runExport(job(logsDir, r.url, { workers: 2, batchSpans: 1 }));
+    expect(second).toMatchObject({ delivered: records.length - 2, notDelivered: 0, unchanged: 2 });
+    expectSpansOf(records, r.spans);
+  });
+});

@@ -56,8 +56,8 @@ export async function startReceiver(options: { faults?: Fault[]; port?: number; 
       if (fault === 'hang') return void hung.push(res);
       if (fault === '503' || fault === '429') return res.writeHead(Number(fault), { 'retry-after': '0' }).end();
       if (fault === '400') return res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request');
-      const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
       if (options.decode !== false) {
+        const raw = req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body;
         const json = String(req.headers['content-type']).includes('json');
         receiver.spans.push(...(json ? fromJson(JSON.parse(raw.toString('utf8'))) : fromProtobuf(raw)));
       }
