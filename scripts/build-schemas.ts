@@ -5,7 +5,7 @@ import { AgentExecution } from '../src/schema/record.js';
 import { DashboardData } from '../src/schema/dashboard.js';
 import { ExportAllSummary, ExportSummary } from '../src/schema/export.js';
 import { ImportSummary } from '../src/schema/import.js';
-import { SessionFigures } from '../src/schema/session.js';
+import { sessionFiguresSchema } from '../src/schema/session.js';
 import { ProjectsReport } from '../src/schema/projects-report.js';
 import { Report, Trends } from '../src/schema/report.js';
 import { PriceList } from '../src/schema/prices.js';
@@ -39,7 +39,7 @@ const SCHEMAS = {
   'export-summary.schema.json': { schema: ExportSummary, title: 'agent-track export summary', description: 'agent-track export --json: what was delivered to the OpenTelemetry collector, and what was not' },
   'import.schema.json': { schema: ImportSummary, title: 'agent-track import', description: 'agent-track import --json: what an import of Claude Code transcripts found and wrote' },
   'projects-report.schema.json': { schema: ProjectsReport, title: 'agent-track report across projects', description: 'agent-track report --all-projects --json: one row per project' },
-  'session.schema.json': { schema: SessionFigures, title: 'agent-track session figures', description: "A session's main thread beside its subagents' records: <logs>/sessions/<session>.json" },
+  'session.schema.json': { schema: sessionFiguresSchema(), title: 'agent-track session figures', description: "A session's main thread beside its subagents' records: <logs>/sessions/<session>.json" },
   'day-workflows.schema.json': { schema: DayWorkflowsFile, title: 'agent-track day workflows', description: 'The workflow tallies of one day, written with summary.json: <logs>/YYYY-MM-DD/workflows.json' },
 };
 
