@@ -224,8 +224,16 @@ export class SessionState {
   }
 
   readWritten(execKey: string): WrittenMarker | null {
+    // The file first, the schema only for one that is there: most hooks of a
+    // run come before its record, and building the schema is most of the cost.
+    let text: string;
     try {
-      const parsed = writtenMarker().safeParse(JSON.parse(readFileSync(below(this.execDir(execKey), 'written.json'), 'utf8')));
+      text = readFileSync(below(this.execDir(execKey), 'written.json'), 'utf8');
+    } catch {
+      return null;
+    }
+    try {
+      const parsed = writtenMarker().safeParse(JSON.parse(text));
       return parsed.success ? parsed.data : null;
     } catch {
       return null;
