@@ -5,7 +5,7 @@ import { AgentExecution } from '../src/schema/record.js';
 import { DashboardData } from '../src/schema/dashboard.js';
 import { ExportAllSummary, ExportSummary } from '../src/schema/export.js';
 import { ImportSummary } from '../src/schema/import.js';
-import { SessionFigures } from '../src/schema/session.js';
+import { sessionFiguresSchema } from '../src/schema/session.js';
 import { ProjectsReport } from '../src/schema/projects-report.js';
 import { ProjectsTrends } from '../src/schema/projects-trends.js';
 import { Report, Trends } from '../src/schema/report.js';
@@ -42,7 +42,7 @@ const SCHEMAS = {
   'import.schema.json': { schema: ImportSummary, title: 'agent-track import', description: 'agent-track import --json: what an import of Claude Code transcripts found and wrote' },
   'projects-report.schema.json': { schema: ProjectsReport, title: 'agent-track report across projects', description: 'agent-track report --all-projects --json: one row per project' },
   'projects-trends.schema.json': { schema: ProjectsTrends, title: 'agent-track trends across projects', description: 'agent-track trends --all-projects --json: each project\'s trends and every project together per day' },
-  'session.schema.json': { schema: SessionFigures, title: 'agent-track session figures', description: "A session's main thread beside its subagents' records: <logs>/sessions/<session>.json" },
+  'session.schema.json': { schema: sessionFiguresSchema(), title: 'agent-track session figures', description: "A session's main thread beside its subagents' records: <logs>/sessions/<session>.json" },
   'completion-line.schema.json': { schema: CompletionLine, title: 'agent-track completion line', description: 'One line of <logs>/YYYY-MM-DD/completions.jsonl: a finished execution (the last line per executionId, by revision, is current)' },
   'day-workflows.schema.json': { schema: DayWorkflowsFile, title: 'agent-track day workflows', description: 'The workflow tallies of one day, written with summary.json: <logs>/YYYY-MM-DD/workflows.json' },
 };

@@ -1,7 +1,8 @@
 'use strict';
 // Writes the V8 code caches next to dist/hook.cjs, dist/cli.cjs and dist/statusline.cjs (part of
 // `npm run build`): the hook runs through one whole subagent run (PreToolUse,
-// SubagentStart, SubagentStop, PostToolUse) and the CLI through a one-day
+// SubagentStart, SubagentStop, PostToolUse, then SessionEnd), each process
+// adding what it compiled to the cache the one before left, and the CLI through a one-day
 // demo with its report, in throwaway folders, so each cache holds the
 // functions they run, compiled.
 const { spawnSync } = require('child_process');
@@ -28,6 +29,8 @@ writeFileSync(
     line('assistant', { id: 'm3', model: 'claude-warm', usage, content: [{ type: 'text', text: 'Found 1 issue.' }] }),
   ].join('\n') + '\n',
 );
+// The main transcript, for SessionEnd's main-thread figures.
+writeFileSync(join(logs, 'warm-session.jsonl'), `${line('assistant', { id: 'm0', model: 'claude-warm', usage, content: [{ type: 'text', text: 'Starting.' }] })}\n`);
 const common = { session_id: 'warm-session', transcript_path: join(logs, 'warm-session.jsonl'), cwd: logs, prompt_id: 'warm-prompt' };
 const input = { description: 'warm up', prompt: 'warm up the code cache', subagent_type: 'general-purpose' };
 const events = [
@@ -42,10 +45,12 @@ const events = [
     tool_input: input,
     tool_response: { status: 'completed', agentId: 'awarm', agentType: 'general-purpose', content: [{ type: 'text', text: 'Found 1 issue.' }], totalDurationMs: 10, totalTokens: 18, totalToolUseCount: 2 },
   },
+  { ...common, hook_event_name: 'SessionEnd', reason: 'other' },
 ];
 try {
   events.forEach((event, i) => {
-    const env = { ...process.env, AGENT_TRACK_LOGS_DIR: logs, ...(i === events.length - 1 ? { AGENT_TRACK_CODE_CACHE: 'refresh' } : {}) };
+    // The first process compiles from scratch; each later one keeps the cache and adds to it.
+    const env = { ...process.env, AGENT_TRACK_LOGS_DIR: logs, AGENT_TRACK_CODE_CACHE: i === 0 ? 'refresh' : 'extend' };
     const result = spawnSync(process.execPath, [bin, 'hook'], { input: JSON.stringify(event), env });
     if (result.status !== 0) throw new Error(`warm-up hook exited ${result.status}`);
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fields } from './payload.js';
 import { safeName } from './state.js';
 import type { AgentExecution } from '../schema/record.js';
-import { SessionFigures } from '../schema/session.js';
+import { sessionFiguresSchema, type SessionFigures } from '../schema/session.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { sessionFiguresPath } from '../store/paths.js';
 import type { UsageTally } from './transcript-scan.js';
@@ -84,7 +84,7 @@ function claudeCodeCost(line: Record<string, unknown> | null): SessionFigures['c
 /** Written when new or changed (writtenAt and source aside); true when written. */
 export function writeSessionFigures(logsDir: string, figures: SessionFigures): boolean {
   const path = sessionFiguresPath(logsDir, safeName(figures.sessionId));
-  const checked = SessionFigures.parse(figures);
+  const checked = sessionFiguresSchema().parse(figures);
   try {
     const previous = JSON.parse(readFileSync(path, 'utf8')) as SessionFigures;
     // Whichever path wrote them (import, hooks), the same figures are not written again.

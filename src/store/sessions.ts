@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { SessionFigures } from '../schema/session.js';
+import { sessionFiguresSchema, type SessionFigures } from '../schema/session.js';
 import { readdirOrEmpty, readRegularFile } from './fs.js';
 import { SESSIONS_DIR } from './paths.js';
 import { localDay } from '../time/period.js';
@@ -27,7 +27,7 @@ export function loadSessionFigures(logsDir: string, onIssue: (issue: LoadIssue) 
       continue;
     }
     try {
-      const parsed = SessionFigures.safeParse(JSON.parse(file.bytes.toString('utf8')));
+      const parsed = sessionFiguresSchema().safeParse(JSON.parse(file.bytes.toString('utf8')));
       if (!parsed.success) throw new Error('not a session figures file');
       const figures = parsed.data;
       sessions.push({ day: localDay(figures.firstAt ?? figures.lastAt ?? figures.writtenAt), figures });

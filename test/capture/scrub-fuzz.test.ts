@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { scrub } from '../../src/capture/scrub';
+import { builtInRules, scrub } from '../../src/capture/scrub';
 import { secretCorpus, SECRET_KINDS } from '../support/secret-corpus';
 
 // Issue 10, case 4: every kind of secret, in every way it reaches agent-track,
@@ -19,5 +19,21 @@ describe('the scrubber on a generated corpus of secrets', () => {
       return sample.mustNotSurvive.some((secret) => out.includes(secret));
     });
     expect(missed.map((m) => `${m.kind} / ${m.context}: ${JSON.stringify(m.text)} -> ${JSON.stringify(scrub(m.text))}`)).toEqual([]);
+  });
+
+  test('skips a built-in rule only on a text it cannot match: every match holds one of its keywords', () => {
+    const texts = [...corpus.map((s) => s.text), ...corpus.map((s) => Buffer.from(s.text, 'base64').toString('latin1'))];
+    const unkeyed: string[] = [];
+    const unmatched = new Set(builtInRules().map((r) => r.name));
+    for (const rule of builtInRules()) {
+      for (const text of texts) {
+        for (const match of text.matchAll(rule.pattern)) {
+          unmatched.delete(rule.name);
+          if (!rule.keywords.some((k) => match[0].toLowerCase().includes(k))) unkeyed.push(`${rule.name}: ${match[0]}`);
+        }
+      }
+    }
+    expect([...unmatched]).toEqual([]);
+    expect(unkeyed).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { importTranscripts, type ImportRequest } from '../../src/import/import';
 import { sweepInFlight } from '../../src/capture/sweep';
 import { DEFAULT_CONFIG } from '../../src/schema/config';
-import { SessionFigures } from '../../src/schema/session';
+import { sessionFiguresSchema } from '../../src/schema/session';
 import type { AgentExecution } from '../../src/schema/record';
 import { allRecords, completionLines, replay } from '../support/replay';
 import { fixturesDir, isAgentEvent } from '../support/fixtures';
@@ -114,7 +114,7 @@ describe.each(VERSIONS)('Claude Code %s', (version) => {
       const result = importTranscripts(request(laid.projectsDir, logs));
       expect(result.sessionFiles).toBe(1);
       const sessionId = laid.sessionFile.split('/').pop()!.slice(0, -'.jsonl'.length);
-      const figures = SessionFigures.parse(JSON.parse(readFileSync(join(logs, 'sessions', `${sessionId}.json`), 'utf8')));
+      const figures = sessionFiguresSchema().parse(JSON.parse(readFileSync(join(logs, 'sessions', `${sessionId}.json`), 'utf8')));
       const claude = JSON.parse(readFileSync(join(FIXTURES, `claude-code-${version}`, scenario, 'result.json'), 'utf8'));
       for (const [model, usage] of Object.entries(claude.modelUsage as Record<string, Record<string, number>>)) {
         const bare = model.replace(/\[[^\]]*\]$/, '');
@@ -134,7 +134,7 @@ describe.each(VERSIONS)('Claude Code %s', (version) => {
       const imported = join(laid.root, 'imported');
       importTranscripts(request(laid.projectsDir, imported));
       const sessionId = laid.sessionFile.split('/').pop()!.slice(0, -'.jsonl'.length);
-      const read = (logs: string) => SessionFigures.parse(JSON.parse(readFileSync(join(logs, 'sessions', `${sessionId}.json`), 'utf8')));
+      const read = (logs: string) => sessionFiguresSchema().parse(JSON.parse(readFileSync(join(logs, 'sessions', `${sessionId}.json`), 'utf8')));
       const fromHooks = read(hooked);
       expect(fromHooks.source).toBe('hooks');
       expect({ ...fromHooks, source: 'import', writtenAt: 0 }).toEqual({ ...read(imported), writtenAt: 0 });
@@ -154,7 +154,7 @@ describe.each(VERSIONS)('Claude Code %s', (version) => {
       const quietSince = new Date(Date.now() - 11 * 60_000);
       utimesSync(laid.sessionFile, quietSince, quietSince);
       sweepInFlight(logs, DEFAULT_CONFIG, Date.now());
-      const figures = SessionFigures.parse(JSON.parse(readFileSync(figuresFile, 'utf8')));
+      const figures = sessionFiguresSchema().parse(JSON.parse(readFileSync(figuresFile, 'utf8')));
       expect(figures.source).toBe('hooks');
       expect(Object.keys(figures.mainThread).length).toBeGreaterThan(0);
       expect(figures.subagents.runs).toBe(allRecords(logs).length);

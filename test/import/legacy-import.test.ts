@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { importTranscripts, type ImportRequest } from '../../src/import/import';
 import { DEFAULT_CONFIG } from '../../src/schema/config';
-import { SessionFigures } from '../../src/schema/session';
+import { sessionFiguresSchema } from '../../src/schema/session';
 import type { AgentExecution } from '../../src/schema/record';
 import { allRecords, completionLines, replay } from '../support/replay';
 import { addSession, fixturesDir, isAgentEvent } from '../support/fixtures';
@@ -79,7 +79,7 @@ describe.each(LEGACY)('Claude Code %s', (version) => {
       const logs = join(laid.root, 'logs');
       importTranscripts(request(laid.projectsDir, logs));
       const session = jsonLines(join(laid.source, 'transcripts', readdirSync(join(laid.source, 'transcripts')).find((n) => !n.startsWith('agent-') && statSync(join(laid.source, 'transcripts', n)).size > 500)!))[0]!.sessionId as string;
-      const figures = SessionFigures.parse(JSON.parse(readFileSync(join(logs, 'sessions', `${session}.json`), 'utf8')));
+      const figures = sessionFiguresSchema().parse(JSON.parse(readFileSync(join(logs, 'sessions', `${session}.json`), 'utf8')));
       // result.json is the last `claude -p` run's: for `resumed`, only the part after --resume.
       if (scenario === 'resumed') return;
       const claude = JSON.parse(readFileSync(join(laid.source, 'result.json'), 'utf8'));
