@@ -63,27 +63,47 @@ export function claudeConfigDir(env: NodeJS.ProcessEnv, home: string): string {
 }
 
 /**
- * Where a finished subagent's transcript is, when it still exists. A record
+ * Where finished subagents' transcripts are, when they still exist. A record
  * keeps the session and agent ids, not the path: the project folder under
  * projects/ is Claude Code's own slug of the cwd, so each project is tried.
+ * The finder lists projects/ once and remembers each session's project, so a
+ * page of 500 runs over 60 projects costs a listing and a few stats per
+ * session, not 60 stats per run.
  */
-export function findSubagentTranscript(claudeDir: string, sessionId: string, agentId: string): string | null {
-  // Ids come from a record: never let one walk out of the projects folder.
-  if (!SAFE_ID.test(sessionId) || !SAFE_ID.test(agentId)) return null;
+export function subagentTranscriptFinder(claudeDir: string): (sessionId: string, agentId: string) => string | null {
   const projects = join(claudeDir, 'projects');
-  let names: string[];
-  try {
-    names = readdirSync(projects);
-  } catch {
-    return null;
-  }
-  for (const name of names.sort()) {
-    const path = join(projects, name, sessionId, 'subagents', `agent-${agentId}.jsonl`);
+  let names: string[] | null = null;
+  const sessionProject = new Map<string, string | null>();
+  const isFile = (path: string) => {
     try {
-      if (lstatSync(path).isFile()) return path;
+      return lstatSync(path).isFile();
     } catch {
-      // Not this project.
+      return false;
     }
-  }
-  return null;
+  };
+  return (sessionId, agentId) => {
+    // Ids come from a record: never let one walk out of the projects folder.
+    if (!SAFE_ID.test(sessionId) || !SAFE_ID.test(agentId)) return null;
+    const file = `agent-${agentId}.jsonl`;
+    const known = sessionProject.get(sessionId);
+    if (known) {
+      const path = join(projects, known, sessionId, 'subagents', file);
+      if (isFile(path)) return path;
+    }
+    if (names === null) {
+      try {
+        names = readdirSync(projects).sort();
+      } catch {
+        names = [];
+      }
+    }
+    for (const name of names) {
+      const path = join(projects, name, sessionId, 'subagents', file);
+      if (isFile(path)) {
+        sessionProject.set(sessionId, name);
+        return path;
+      }
+    }
+    return null;
+  };
 }

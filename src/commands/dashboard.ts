@@ -9,7 +9,7 @@ import { PAGE_ASSETS } from '../dashboard/assets.js';
 import { dashboardHtml } from '../dashboard/page.js';
 import type { DashboardData, RecentExecution } from '../schema/dashboard.js';
 import { packRecent, PROMPT_SHOWN, type RecentRun } from '../dashboard/recent-pack.js';
-import { claudeConfigDir, findSubagentTranscript } from '../capture/claude-paths.js';
+import { claudeConfigDir, subagentTranscriptFinder } from '../capture/claude-paths.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { dashboardPath, projectsDashboardPath } from '../store/paths.js';
 import { projectsTrendsOf, refuseWithAllProjects } from './all-projects.js';
@@ -138,12 +138,12 @@ function latestVersions(records: readonly AgentExecution[]): AgentExecution[] {
 /** Each table row with the detail a click on it opens: what `show` shows, from the record and a look for its transcript. */
 function recentRuns(ctx: CommandContext, records: readonly AgentExecution[], rows: readonly RecentExecution[]): RecentRun[] {
   const byId = new Map(records.map((r) => [r.id, r]));
-  const claudeDir = claudeConfigDir(ctx.env, ctx.env.HOME || homedir());
+  const transcriptOf = subagentTranscriptFinder(claudeConfigDir(ctx.env, ctx.env.HOME || homedir()));
   let room = TIMELINE_CALLS_PER_PAGE;
   return rows.map((row) => {
     const record = byId.get(row.id)!;
     const agentId = record.request.context.agentId;
-    const transcriptPath = agentId ? findSubagentTranscript(claudeDir, record.request.context.sessionId, agentId) : null;
+    const transcriptPath = agentId ? transcriptOf(record.request.context.sessionId, agentId) : null;
     const detail = runDetail(record, ctx.config.prices, { timelineRoom: Math.min(TIMELINE_CALLS_PER_RUN, room), promptShown: PROMPT_SHOWN, transcriptPath });
     room -= detail.timeline.calls.length;
     return { row, detail };

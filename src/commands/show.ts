@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { homedir } from 'node:os';
 import { runCost } from '../analytics/cost.js';
 import { chainRun } from '../analytics/runs.js';
-import { claudeConfigDir, findSubagentTranscript } from '../capture/claude-paths.js';
+import { claudeConfigDir, subagentTranscriptFinder } from '../capture/claude-paths.js';
 import { toolTimelineOf } from '../capture/assemble.js';
 import { summarizeTranscript } from '../capture/transcript.js';
 import { TRANSCRIPT_MAX_BYTES } from '../capture/transcript.js';
@@ -90,7 +90,7 @@ function latest(files: string[], warnings: Warnings): AgentExecution | null {
 function transcriptOf(record: AgentExecution, env: NodeJS.ProcessEnv): { path: string; calls: ToolCallEntry[] } | null {
   const agentId = record.request.context.agentId;
   if (!agentId) return null;
-  const path = findSubagentTranscript(claudeConfigDir(env, env.HOME || homedir()), record.request.context.sessionId, agentId);
+  const path = subagentTranscriptFinder(claudeConfigDir(env, env.HOME || homedir()))(record.request.context.sessionId, agentId);
   if (!path) return null;
   const file = readRegularFile(path, TRANSCRIPT_MAX_BYTES);
   if (!file.ok) return null;
