@@ -4,19 +4,16 @@
 // call and the agent (docs/claude-code-observations.md, "Before subagents/"). Run with
 // no hooks, import gives one record per Task call with what the transcripts say; run with
 // agent-track's hooks, import gives the records the hooks gave, and adds nothing after them.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRACKED_EVENTS } from '../../src/install/hook-entries';
-import type { AgentExecution } from '../../src/schema/record';
-import { listDays, readDayRecords } from '../../src/store/records';
 import { comparableWithHooks, expectAsTranscriptsSay } from '../support/legacy-transcripts';
+import { agentTrack, BIN, storedRecords } from './support/agent-track.js';
 import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic.js';
 import { cleanup, createProject, findClaude, legacyRelease, REPO_ROOT, runClaude, shellQuote, type HooksConfig, type SessionDirs } from './support/claude-session.js';
 import { LEGACY_PERMISSIONS, LEGACY_SCRIPTS, legacyFanout, legacyResumed } from './support/scenarios.js';
 
-const BIN = path.join(REPO_ROOT, 'bin', 'agent-track');
 const release = legacyRelease();
 let api: FakeAnthropic;
 const toClean: SessionDirs[] = [];
@@ -29,17 +26,6 @@ afterAll(async () => {
   await api?.close();
   if (process.env.E2E_KEEP !== '1') toClean.forEach(cleanup);
 });
-
-function agentTrack(args: string[], dirs: SessionDirs) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: dirs.project, env: { ...process.env, HOME: dirs.home, NO_COLOR: '1', CLAUDE_CONFIG_DIR: '' }, encoding: 'utf8' });
-}
-
-function records(logsDir: string): AgentExecution[] {
-  const problems: string[] = [];
-  const all = listDays(logsDir).flatMap((day) => readDayRecords(logsDir, day, (p) => problems.push(`${p.path}: ${p.problem}`)));
-  expect(problems).toEqual([]);
-  return all.sort((a, b) => a.id.localeCompare(b.id));
-}
 
 /**
  * agent-track's hooks as `install` writes them, less the events this release does not
@@ -79,7 +65,7 @@ describe.skipIf(skipped).each([legacyFanout, legacyResumed])(`$name on Claude Co
     const first = agentTrack(['import', '--json'], dirs);
     expect(first.status, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ runs: 2, newRecords: 2, skippedFiles: [] });
-    expectAsTranscriptsSay(records(logsDir), dirs.transcriptsDir, release.version);
+    expectAsTranscriptsSay(storedRecords(logsDir), dirs.transcriptsDir, release.version);
     const again = agentTrack(['import', '--json'], dirs);
     expect(JSON.parse(again.stdout)).toMatchObject({ newRecords: 0, completedRecords: 0 });
   });
@@ -92,20 +78,20 @@ describe.skipIf(skipped)(`${legacyFanout.name} on Claude Code ${release.version}
     toClean.push(dirs);
     await session(dirs, legacyFanout);
     const logsDir = path.join(dirs.project, '.claude', 'execution-logs');
-    const hooked = records(logsDir).filter((r) => r.request.context.toolUseId !== null);
+    const hooked = storedRecords(logsDir).filter((r) => r.request.context.toolUseId !== null);
     expect(hooked).toHaveLength(2);
 
     const fresh = path.join(dirs.root, 'fresh-logs');
     const first = agentTrack(['--logs-dir', fresh, 'import', '--json'], dirs);
     expect(first.status, first.stderr).toBe(0);
-    const imported = records(fresh);
+    const imported = storedRecords(fresh);
     const runs = new Set(hooked.map((r) => r.id));
     expect(imported.map((r) => comparableWithHooks(r, runs))).toEqual(hooked.map((r) => comparableWithHooks(r, runs)));
 
-    const before = records(logsDir);
+    const before = storedRecords(logsDir);
     const after = agentTrack(['import', '--json'], dirs);
     expect(after.status, after.stderr).toBe(0);
     expect(JSON.parse(after.stdout)).toMatchObject({ newRecords: 0, completedRecords: 0, alreadyRecorded: 2 });
-    expect(records(logsDir)).toEqual(before);
+    expect(storedRecords(logsDir)).toEqual(before);
   });
 });

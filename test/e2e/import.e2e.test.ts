@@ -3,17 +3,15 @@
 // folder (as if no hook had ever run) and into the project's own (after the
 // hooks). The first gives the hooks' records field by field, the second
 // changes nothing.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentExecution } from '../../src/schema/record';
-import { listDays, readDayRecords } from '../../src/store/records';
+import { agentTrack, storedRecords } from './support/agent-track.js';
 import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic.js';
 import { CLAUDE_RELEASES, cleanup, createProject, REPO_ROOT, runClaude, type ClaudeRelease, type SessionDirs } from './support/claude-session.js';
 import { ALL_SCRIPTS, background, fanout, nested, single, unknownType, type Scenario } from './support/scenarios.js';
 
-const BIN = path.join(REPO_ROOT, 'bin', 'agent-track');
 let api: FakeAnthropic;
 const toClean: SessionDirs[] = [];
 
@@ -25,17 +23,6 @@ afterAll(async () => {
   await api?.close();
   if (process.env.E2E_KEEP !== '1') toClean.forEach(cleanup);
 });
-
-function agentTrack(args: string[], dirs: SessionDirs) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: dirs.project, env: { ...process.env, HOME: dirs.home, NO_COLOR: '1', CLAUDE_CONFIG_DIR: '' }, encoding: 'utf8' });
-}
-
-function records(logsDir: string): AgentExecution[] {
-  const problems: string[] = [];
-  const all = listDays(logsDir).flatMap((day) => readDayRecords(logsDir, day, (p) => problems.push(`${p.path}: ${p.problem}`)));
-  expect(problems).toEqual([]);
-  return all.sort((a, b) => a.id.localeCompare(b.id));
-}
 
 /**
  * All but when it was captured and the hooks' own clock readings (import has
@@ -75,20 +62,20 @@ describe.each(CLAUDE_RELEASES.flatMap((release) => ([single, fanout, nested, bac
     const run = await runClaude({ dirs, apiUrl: api.url, prompt: scenario.prompt, claude: release });
     expect(run.exitCode).toBe(0);
     const logsDir = path.join(dirs.project, '.claude', 'execution-logs');
-    const hooked = records(logsDir);
+    const hooked = storedRecords(logsDir);
     expect(hooked.length).toBeGreaterThan(0);
 
     const fresh = path.join(dirs.root, 'fresh-logs');
     const first = agentTrack(['--logs-dir', fresh, 'import', '--json'], dirs);
     expect(first.status, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ sessions: 1, newRecords: hooked.length, skippedFiles: [] });
-    const imported = records(fresh);
+    const imported = storedRecords(fresh);
     const ids = new Set(hooked.map((r) => r.id));
     expect(imported.map((r) => comparable(r, ids))).toEqual(hooked.map((r) => comparable(r, ids)));
 
     const after = agentTrack(['import', '--json'], dirs);
     expect(after.status, after.stderr).toBe(0);
     expect(JSON.parse(after.stdout)).toMatchObject({ newRecords: 0, completedRecords: 0, alreadyRecorded: hooked.length });
-    expect(records(logsDir)).toEqual(hooked);
+    expect(storedRecords(logsDir)).toEqual(hooked);
   });
 });

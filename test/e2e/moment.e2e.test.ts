@@ -3,22 +3,19 @@
 // statusline of its own (a script that keeps the JSON Claude Code pipes to it),
 // a session whose subagent crosses a budget, then the next session: its
 // SessionStart alert, and the statusline in the interactive TUI.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentTrack } from './support/agent-track.js';
 import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic.js';
-import { cleanup, createProject, hasTmux, REPO_ROOT, runClaude, startInteractive, type SessionDirs } from './support/claude-session.js';
+import { cleanup, createProject, hasTmux, runClaude, startInteractive, type SessionDirs } from './support/claude-session.js';
 import { ALL_SCRIPTS, single } from './support/scenarios.js';
 
-const BIN = path.join(REPO_ROOT, 'bin', 'agent-track');
 let api: FakeAnthropic;
 let dirs: SessionDirs;
 let payloadFile: string;
 
-function agentTrack(args: string[], input?: string) {
-  return spawnSync(process.execPath, [BIN, ...args], { cwd: dirs.project, input, env: { ...process.env, HOME: dirs.home, NO_COLOR: '1' }, encoding: 'utf8' });
-}
+const run = (args: string[], input?: string) => agentTrack(args, dirs, input);
 
 beforeAll(async () => {
   api = await startFakeAnthropic({ scripts: ALL_SCRIPTS });
@@ -30,7 +27,7 @@ beforeAll(async () => {
   fs.writeFileSync(settings, JSON.stringify({ ...current, statusLine: { type: 'command', command: `cat > '${payloadFile}'; echo mine` } }));
   // Any subagent run crosses this budget.
   fs.writeFileSync(path.join(dirs.project, '.claude', 'agent-track.json'), JSON.stringify({ budgets: [{ name: 'daily tokens', period: 'day', billedTokens: 100 }] }));
-  const install = agentTrack(['install', '--statusline', '--alerts']);
+  const install = run(['install', '--statusline', '--alerts']);
   expect(install.status, install.stderr).toBe(0);
 });
 
@@ -58,11 +55,11 @@ describe('statusline and alerts under the real Claude Code', () => {
     expect(first.exitCode).toBe(0);
     // Nothing was spent when the first session started: no alert then.
     expect(alertLines(first.sessionId!)).toEqual([]);
-    const check = agentTrack(['check']);
+    const check = run(['check']);
     expect(check.status).toBe(1);
     expect(check.stdout).toMatch(/^FAIL {2}budget "daily tokens": [\d.k]+ tokens of 100 tokens/);
 
-    const hook = agentTrack(['hook', '--alerts'], JSON.stringify({ session_id: 'probe', cwd: dirs.project, hook_event_name: 'SessionStart', source: 'startup' }));
+    const hook = run(['hook', '--alerts'], JSON.stringify({ session_id: 'probe', cwd: dirs.project, hook_event_name: 'SessionStart', source: 'startup' }));
     expect(JSON.parse(hook.stdout).systemMessage).toMatch(/^agent-track: budget "daily tokens"/);
 
     const second = await runClaude({ dirs, apiUrl: api.url, prompt: single.prompt });
@@ -80,7 +77,7 @@ describe('statusline and alerts under the real Claude Code', () => {
       const payload = JSON.parse(fs.readFileSync(payloadFile, 'utf8'));
       expect(payload).toMatchObject({ session_id: expect.any(String), cwd: dirs.project, workspace: { project_dir: dirs.project } });
       // The same payload, straight to the command, as Claude Code runs it.
-      const line = agentTrack(['statusline'], JSON.stringify(payload));
+      const line = run(['statusline'], JSON.stringify(payload));
       expect(line.status).toBe(0);
       expect(line.stdout).toMatch(/^subagents today \$[\d.]+ · ⚠ daily tokens spent\n$/);
       await tui.submit('/exit');

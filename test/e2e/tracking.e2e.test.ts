@@ -3,7 +3,6 @@
 // release in turn (2.1.197 and the current pin), runs sessions against the API stand-in. The records must equal the client's own
 // numbers: the Agent tool_response totals (seen by a raw capture hook
 // installed next to ours), the subagent transcripts, and the session result.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { costOf } from '../../src/analytics/cost';
 import { addTokens, emptyTokens } from '../../src/analytics/day-summary';
 import { AgentExecution } from '../../src/schema/record';
 import { listDays, readDayRecords } from '../../src/store/records';
+import { agentTrack } from './support/agent-track.js';
 import { startFakeAnthropic, type FakeAnthropic } from './support/fake-anthropic.js';
 import {
   CAPTURE_HOOK,
@@ -33,7 +33,6 @@ import {
 } from './support/claude-session.js';
 import { ALL_SCRIPTS, background, fanout, interrupted, LONG_PROCESS, nested, pluginAgent, single, unknownType, type Scenario } from './support/scenarios.js';
 
-const BIN = path.join(REPO_ROOT, 'bin', 'agent-track');
 const CAPTURED = ['PreToolUse', 'PostToolUse', 'PostToolUseFailure', 'SubagentStart', 'SubagentStop', 'SessionEnd'];
 const KEEP = process.env.E2E_KEEP === '1';
 
@@ -53,11 +52,6 @@ afterAll(async () => {
   }
 });
 afterEach(() => api.clearLog());
-
-function agentTrack(args: string[], dirs: SessionDirs) {
-  const run = spawnSync(process.execPath, [BIN, ...args], { cwd: dirs.project, env: { ...process.env, HOME: dirs.home, NO_COLOR: '1' }, encoding: 'utf8' });
-  return run;
-}
 
 interface Tracked {
   r: SessionResult;
