@@ -9,7 +9,7 @@ import { sessionShare } from './session-share.js';
 import { DurationSet } from './durations.js';
 import { formatPercent } from './format.js';
 import { percent, roundedMean } from './stats.js';
-import { DAY_MS, HOUR_MS } from '../time/duration.js';
+import { DAY_MS } from '../time/duration.js';
 
 // The live view (`agent-track status`): what runs now and when it should be
 // done, the last 24 hours, and each agent's health. Pure: in-flight runs, day

@@ -1,5 +1,5 @@
 import { TRUNCATED } from '../schema/limits.js';
-import { rulesFor, shannonEntropy, type CompiledRule } from './secret-rules.js';
+import { rulesFor, shannonEntropy } from './secret-rules.js';
 
 // Secrets and personal data never reach the disk: every prompt, description,
 // message and error passes through scrub() before it is written, including

@@ -14,7 +14,6 @@ import { listDays } from '../store/records.js';
 import { createContext, type CommandContext } from './context.js';
 import type { Document, Tone } from '../render/document.js';
 import { renderTerminal } from '../render/terminal.js';
-import { printable } from '../render/sanitize.js';
 import type { CheckLevel, DoctorCheck } from '../schema/doctor.js';
 import { memo } from '../schema/memo.js';
 import { DAY_MS } from '../time/duration.js';

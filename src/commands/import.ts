@@ -1,8 +1,6 @@
 import { homedir } from 'node:os';
 import { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
-import { parseDuration } from '../time/duration.js';
-import { dayNumber, localDayStart } from '../time/period.js';
 import { claudeProjectsDir } from '../import/discover.js';
 import { projectKey } from '../import/project-key.js';
 import { importTranscripts, type ImportResult } from '../import/import.js';

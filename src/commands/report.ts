@@ -4,7 +4,6 @@ import { createContext, UsageError, type GlobalOptions } from './context.js';
 import { runReporting } from './reporting.js';
 import { runAllProjects } from './all-projects.js';
 import { addOutputOptions, agentsOf, formatOf, periodOf, sinceOption, untilOption, type OutputOptions, type PeriodOptions } from './options.js';
-import { DAY_MS } from '../time/duration.js';
 
 // `agent-track report`: one report over any period. Flags become a Period
 // here; everything after that is the same pipeline whatever the period.

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { matchesRun, newestFirst, runRow, type RunFilter } from '../analytics/runs.js';
 import { DURATION_HELP } from '../time/duration.js';
-import { dayNumber, localDay } from '../time/period.js';
+import { localDay } from '../time/period.js';
 import { render } from '../render/output.js';
 import { runsDocument } from '../render/runs-view.js';
 import { ExecutionStatus } from '../schema/enums.js';

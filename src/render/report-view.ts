@@ -1,7 +1,7 @@
 import { formatCount, formatPercent, formatTokens, formatUsd } from '../analytics/format.js';
 import { formatElapsed } from '../time/duration.js';
 import type { CostFigures, Report } from '../schema/report.js';
-import { cellText, type Block, type Cell, type Document, type Tone } from './document.js';
+import { type Cell, type Document, type Tone } from './document.js';
 import { sessionShareBlock } from './session-share-view.js';
 import { localDateTime } from '../time/local.js';
 

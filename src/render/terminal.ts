@@ -1,4 +1,4 @@
-import { cellText, printableDocument, toneOf, type Block, type Cell, type Column, type Document, type Facts, type Lines, type Table, type Tone } from './document.js';
+import { cellText, printableDocument, toneOf, type Block, type Cell, type Document, type Facts, type Lines, type Table, type Tone } from './document.js';
 import { paint as style } from './ansi.js';
 import { sparkLabel, sparkline } from './sparkline.js';
 import { displayWidth, firstCluster, fitColumns } from './width.js';
