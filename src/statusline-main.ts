@@ -102,7 +102,7 @@ function main(): void {
     logsDir = resolveLogsDir({ flag: flagValue('--logs-dir'), env: process.env, payloadCwd, cwd: process.cwd() });
     const config = loadConfig(resolveConfigPath(logsDir, process.env, flagValue('--config')));
     // A skipped file is the reports' and doctor's to name: the line has no room for it.
-    const moment = readMoment({ logsDir, config, now: startedAt, session: payload.session_id ?? null, onIssue: () => {}, fallback: recordsFallback });
+    const moment = readMoment({ logsDir, config, now: startedAt, session: payload.session_id ?? null, onIssue: () => {}, fallback: recordsFallback, cache: { wallNow: Date.now() } });
     if (alerts) {
       const list = [...moment.alerts.problems, ...moment.alerts.warnings];
       if (list.length) print(JSON.stringify({ systemMessage: `agent-track: ${list.map((a) => a.text).join('; ')}` }));

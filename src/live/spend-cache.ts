@@ -1,0 +1,171 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as z from 'zod/mini';
+import type { DaySpend } from '../analytics/day-spend.js';
+import { keyedObject } from '../analytics/keyed.js';
+import type { HealthRun } from '../analytics/status.js';
+import { SPEND_CACHE_VERSION, SpendCacheFile } from '../schema/spend-cache.js';
+import { writeFileAtomic } from '../store/atomic.js';
+import { listRecordDirs, SETTLE_MS } from '../store/day-folders.js';
+import { readRegularFile } from '../store/fs.js';
+import { COMPLETIONS_FILE, dayDir, statuslineCachePath } from '../store/paths.js';
+import type { DayRead } from './day-source.js';
+
+// Each day's spend as the statusline last read it, in
+// <logs>/.state/.statusline-cache.json, so that a statusline drawn after every
+// message reads a few folder times instead of a week or a month of completion
+// lines. An entry holds the figures (prices are applied after, so a price
+// change in the config needs no key here) and the fingerprint of what they were
+// read from; it is used only while that fingerprint is unchanged:
+// - the day folder's identity and time (an agent folder, completions.jsonl,
+//   summary.json or the pruned marker added, replaced or removed);
+// - every record folder's time (a record written, rewritten or removed renames
+//   or unlinks inside it, as the rollups' fingerprint relies on);
+// - completions.jsonl's time and size (a line appended, or a partial one taken back).
+// File times are coarse: a change in the same clock tick as the fingerprint
+// could hide behind an unchanged time, so a day is kept only once its inputs
+// have been quiet for SETTLE_MS (the rollups' rule). Until then it is read
+// afresh each time. A file that is missing, unreadable, of another version or
+// not of this shape is ignored and rewritten. Two statuslines at once each
+// write a whole file (atomic rename): the last one wins, and either is right.
+
+/** A week is a few KB, a month of busy days tens of KB: over this the file is not ours to read. */
+const MAX_CACHE_BYTES = 4 * 1024 * 1024;
+
+/** An entry as written (see schema/spend-cache.ts for what is checked when it is read back). */
+interface CachedDay {
+  fingerprint: string;
+  closed: boolean;
+  spend: DaySpend;
+  runs?: HealthRun[];
+}
+
+interface CacheFile {
+  version: typeof SPEND_CACHE_VERSION;
+  days: Record<string, CachedDay>;
+}
+
+interface Fingerprint {
+  key: string;
+  /** The newest modification time among the inputs (ms); Infinity when one vanished while being looked at. */
+  newest: number;
+}
+
+/** What a day's figures are read from, by folder and file times only; null when the day has no folder. */
+export function dayFingerprint(logsDir: string, day: string): Fingerprint | null {
+  const dir = dayDir(logsDir, day);
+  let newest: number;
+  const parts: string[] = [];
+  try {
+    const stat = statSync(dir, { bigint: true });
+    parts.push(`${stat.ino}:${stat.mtimeNs}`);
+    newest = Number(stat.mtimeMs);
+  } catch {
+    return null;
+  }
+  for (const name of listRecordDirs(dir)) {
+    try {
+      const stat = statSync(join(dir, name), { bigint: true });
+      parts.push(name, `${stat.ino}:${stat.mtimeNs}`);
+      newest = Math.max(newest, Number(stat.mtimeMs));
+    } catch {
+      parts.push(name, 'gone');
+      newest = Infinity;
+    }
+  }
+  try {
+    const stat = statSync(join(dir, COMPLETIONS_FILE), { bigint: true });
+    parts.push(`${stat.ino}:${stat.mtimeNs}:${stat.size}`);
+    newest = Math.max(newest, Number(stat.mtimeMs));
+  } catch {
+    parts.push('no completions');
+  }
+  // JSON: a folder name may hold any separator.
+  return { key: JSON.stringify(parts), newest };
+}
+
+export interface SpendCache {
+  /** The day's figures from the cache when its inputs are unchanged, else from `read` (kept when settled). */
+  day(day: string, closed: boolean, read: () => DayRead): DayRead;
+  /** Writes the file when an entry was added, replaced or dropped; never throws (the line is drawn anyway). */
+  save(): void;
+}
+
+/**
+ * The cache of a logs folder. `wallNow` is the real clock, not the command's:
+ * it is compared with file times, which the real clock writes.
+ */
+export function openSpendCache(logsDir: string, wallNow: number): SpendCache {
+  const previous = readCacheFile(logsDir);
+  const next: Record<string, CachedDay> = {};
+  let changed = false;
+  return {
+    day(day, closed, read) {
+      const before = dayFingerprint(logsDir, day);
+      const hit = before === null ? undefined : previous[day];
+      if (hit && hit.fingerprint === before!.key && hit.closed === closed && hit.spend.day === day) {
+        next[day] = hit;
+        const runs = hit.runs ?? [];
+        return { spend: hit.spend, runs: () => runs };
+      }
+      const fresh = read();
+      if (before !== null && before.newest <= wallNow - SETTLE_MS) {
+        next[day] = { fingerprint: before.key, closed, spend: spendOnly(fresh.spend), ...(closed ? {} : { runs: fresh.runs().map(healthRunOnly) }) };
+        changed = true;
+      }
+      return fresh;
+    },
+    save() {
+      if (!changed && Object.keys(next).length === Object.keys(previous).length) return;
+      const file: CacheFile = { version: SPEND_CACHE_VERSION, days: next };
+      try {
+        writeFileAtomic(statuslineCachePath(logsDir), JSON.stringify(file), { within: logsDir });
+      } catch {
+        // A read-only store, a full disk or a planted link: the next statusline reads the days again.
+      }
+    },
+  };
+}
+
+function readCacheFile(logsDir: string): Record<string, CachedDay> {
+  const read = readRegularFile(statuslineCachePath(logsDir), MAX_CACHE_BYTES, 0, { noFollow: true });
+  if (!read.ok) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(read.bytes.toString('utf8'));
+  } catch {
+    return {};
+  }
+  // Validated in place (no copy), its envelope only: the figures are used as written (see schema/spend-cache.ts).
+  if (!z.validate(SpendCacheFile, json)) return {};
+  return (json as unknown as CacheFile).days;
+}
+
+/** Only the figures a DaySpend has: a day read through the records' fallback is a whole rollup. */
+function spendOnly(spend: DaySpend): DaySpend {
+  const agents = keyedObject<DaySpend['agents'][string]>();
+  for (const [name, a] of Object.entries(spend.agents)) {
+    agents[name] = {
+      executions: a.executions,
+      success: a.success,
+      partial: a.partial,
+      failed: a.failed,
+      durations: a.durations,
+      tokens: a.tokens,
+      models: a.models,
+      longContextModels: a.longContextModels,
+      lastSuccessAt: a.lastSuccessAt,
+    };
+  }
+  return { day: spend.day, executions: spend.executions, agents };
+}
+
+/** Only what agent health reads of a run: today's runs may be whole records (the records' fallback). */
+function healthRunOnly(run: HealthRun): HealthRun {
+  return {
+    id: run.id,
+    agentType: run.agentType,
+    metrics: { startTime: run.metrics.startTime, endTime: run.metrics.endTime, duration: run.metrics.duration },
+    result: { status: run.result.status },
+  };
+}

@@ -1,0 +1,32 @@
+import * as z from 'zod/mini';
+import { DayName } from './day-spend.js';
+
+// The statusline's cache of each day's spend, <logs>/.state/.statusline-cache.json
+// (see live/spend-cache.ts). Internal: written and read only by the statusline
+// and the SessionStart alert, so not published as a JSON Schema. Anything that
+// does not match this (another version, a hand edit, half a file) is ignored
+// and the days are read again.
+
+/** Bump when what a day's entry means changes: an older file is then ignored and rewritten. */
+export const SPEND_CACHE_VERSION = 1;
+
+// Tiny on purpose: validating a month of figures field by field costs more
+// (5-8 ms, jitless and cold) than reading the completion lines they stand for.
+// The file is agent-track's own, replaced whole by an atomic rename and
+// versioned, so what is checked is that it is a whole file of this version
+// whose entries name their day; the figures inside are used as written (the
+// shape spendOnly and healthRunOnly in live/spend-cache.ts give them, typed there).
+const CachedDay = z.object({
+  /** What the figures were read from: see dayFingerprint. */
+  fingerprint: z.string(),
+  /** Read as a closed day (before the local today): a pruned rollup and the records' fallback treat today apart. */
+  closed: z.boolean(),
+  spend: z.object({ day: DayName, executions: z.number(), agents: z.record(z.string(), z.object({})) }),
+  /** Today's runs as agent health reads them (analytics/status.ts HealthRun). */
+  runs: z.optional(z.array(z.object({}))),
+});
+
+export const SpendCacheFile = z.object({
+  version: z.literal(SPEND_CACHE_VERSION),
+  days: z.record(DayName, CachedDay),
+});
