@@ -12,7 +12,7 @@ import type { Config } from '../schema/config.js';
 import type { TokenSums } from '../schema/summary.js';
 import { listDays, type IssueSink } from '../store/day-folders.js';
 import { readDaySpend, type RecordsFallback } from './day-source.js';
-import { openSpendCache } from './spend-cache.js';
+import type { StatuslineCache } from './statusline-cache.js';
 
 // What the statusline and the SessionStart alert need right now: runs in
 // flight, today's cost, each budget's burn, and the agents whose health is
@@ -42,12 +42,8 @@ export interface MomentInput {
   onIssue: IssueSink;
   /** The records and rollups, asked for only by a day whose completion lines do not do. */
   fallback: () => RecordsFallback;
-  /**
-   * Keep each day's spend in the logs folder's statusline cache (spend-cache.ts)
-   * and read it back while the day is unchanged; `wallNow` is the real clock,
-   * which file times are compared with. Absent: every day is read afresh.
-   */
-  cache?: { wallNow: number };
+  /** Each day's spend through the statusline's cache (statusline-cache.ts; the caller saves it). Absent: every day is read afresh. */
+  cache?: StatuslineCache;
 }
 
 export function readMoment({ logsDir, config, now, session, onIssue, fallback, cache }: MomentInput): Moment {
@@ -59,15 +55,13 @@ export function readMoment({ logsDir, config, now, session, onIssue, fallback, c
   const from = budgetFrom !== null && budgetFrom < historyFrom ? budgetFrom : historyFrom;
   const days: DaySpend[] = [];
   let runs: HealthRun[] = [];
-  const spendCache = cache ? openSpendCache(logsDir, cache.wallNow) : null;
   for (const day of listDays(logsDir)) {
     if (day < from || day > today) continue;
     const readDay = () => readDaySpend(logsDir, day, now, onIssue, fallback);
-    const read = spendCache ? spendCache.day(day, day < today, readDay) : readDay();
+    const read = cache ? cache.day(day, day < today, readDay) : readDay();
     days.push(read.spend);
     if (day === today) runs = read.runs();
   }
-  spendCache?.save();
 
   const todays = days.find((d) => d.day === today);
   const models: Record<string, TokenSums> = {};
