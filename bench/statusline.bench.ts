@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { statuslineCachePath } from '../src/store/paths.js';
 
 // `agent-track statusline`'s cost (Claude Code runs it after every message),
 // and the SessionStart alert's, as ratios to a bare `node -e 0` measured in the
@@ -11,10 +12,24 @@ import { join } from 'node:path';
 // shared machine disturbs less. Target: at most 1.15x. Over an empty store and
 // over a demo week with two budgets set, generated up to the end of today so
 // the day has its runs whatever time the bench runs at.
+// The statusline keeps each day's spend and the resolved config in
+// .state/.statusline-cache.json (src/live/statusline-cache.ts): after the
+// warm-up, the week cases read it (warm, what Claude Code sees after every
+// message while nothing changed). The cold case has its cache removed before
+// each run: the first line after a change, and a store the cache cannot keep
+// (its files written within the last 2 s).
 
 const ROUNDS = Number(process.env.BENCH_STATUSLINE_ROUNDS ?? 25);
 const BIN = join(__dirname, '..', 'bin', 'agent-track');
 const CPU_REPORT = join(__dirname, 'cpu-usage.cjs');
+
+interface Case {
+  args: string[];
+  input: string;
+  env: NodeJS.ProcessEnv;
+  /** Run before each timed run, not timed. */
+  before?: () => void;
+}
 
 interface Sample {
   wallMs: number;
@@ -46,18 +61,38 @@ export async function run(): Promise<void> {
   writeFileSync(join(project, '.claude', 'agent-track.json'), JSON.stringify({ budgets: [{ period: 'day', usd: 50 }, { period: 'month', billedTokens: 500_000_000 }] }));
   // The same JSON Claude Code pipes to a statusline.
   const payload = JSON.stringify({ session_id: 'bench', cwd: project, workspace: { current_dir: project, project_dir: project }, model: { id: 'claude-opus-5-5', display_name: 'Opus' } });
-  const demoLogs = { ...process.env, AGENT_TRACK_LOGS_DIR: join(project, '.claude', 'execution-logs') };
-  const cases: Record<string, { args: string[]; input: string; env: NodeJS.ProcessEnv }> = {
+  const logsDir = join(project, '.claude', 'execution-logs');
+  const demoLogs = { ...process.env, AGENT_TRACK_LOGS_DIR: logsDir };
+  // The same store again for the cold case (its own .state, so the warm cases keep their cache).
+  const coldProject = join(root, 'cold', 'project');
+  cpSync(project, coldProject, { recursive: true, preserveTimestamps: true });
+  const coldLogs = join(coldProject, '.claude', 'execution-logs');
+  const coldPayload = payload.replaceAll(project, coldProject);
+  // The cache files are written only once the store has been quiet for 2 s (see live/statusline-cache.ts).
+  await new Promise((resolve) => setTimeout(resolve, 2_100));
+  const cases: Record<string, Case> = {
     'node -e 0': { args: ['-e', '0'], input: '', env: process.env },
     'statusline, empty store': { args: [BIN, 'statusline'], input: payload, env: { ...process.env, AGENT_TRACK_LOGS_DIR: join(root, 'empty') } },
     'statusline, demo week + budgets': { args: [BIN, 'statusline'], input: payload, env: demoLogs },
     'hook --alerts, demo week + budgets': { args: [BIN, 'hook', '--alerts'], input: payload, env: demoLogs },
+    'statusline, demo week, cold cache': {
+      args: [BIN, 'statusline'],
+      input: coldPayload,
+      env: { ...process.env, AGENT_TRACK_LOGS_DIR: coldLogs },
+      before: () => rmSync(statuslineCachePath(coldLogs), { force: true }),
+    },
   };
   // One warm-up each: the first run of a store rebuilds nothing, but the OS caches need filling.
-  for (const c of Object.values(cases)) time(c.args, c.input, c.env);
+  for (const c of Object.values(cases)) {
+    c.before?.();
+    time(c.args, c.input, c.env);
+  }
   const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, c] of Object.entries(cases)) samples[name]!.push(time(c.args, c.input, c.env));
+    for (const [name, c] of Object.entries(cases)) {
+      c.before?.();
+      samples[name]!.push(time(c.args, c.input, c.env));
+    }
   }
   const base = samples['node -e 0']!;
   console.log(`${ROUNDS} rounds; medians, and the median of each round's ratio to the same round's bare node (target <= 1.15x)`);
