@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../store/atomic.js';
 import { listRecordDirs, SETTLE_MS } from '../store/day-folders.js';
 import { readRegularFile } from '../store/fs.js';
 import { COMPLETIONS_FILE, dayDir, statuslineCachePath } from '../store/paths.js';
+import { addDays } from '../time/period.js';
 import type { DayRead } from './day-source.js';
 
 // Each day's spend as the statusline last read it, and the config as last
@@ -33,6 +34,9 @@ import type { DayRead } from './day-source.js';
 // afresh each time. A file that is missing, unreadable, of another version or
 // not of this shape is ignored and rewritten. Two statuslines at once each
 // write a whole file (atomic rename): the last one wins, and either is right.
+
+/** Days kept unread: a month budget's, and the week before it that expected times read. */
+const KEEP_DAYS = 62;
 
 /** A week is a few KB, a month of busy days tens of KB: over this the file is not ours to read. */
 const MAX_CACHE_BYTES = 4 * 1024 * 1024;
@@ -135,7 +139,14 @@ export function openStatuslineCache(logsDir: string, wallNow: number): Statuslin
       return fresh;
     },
     save() {
-      // Days no longer read (pruned, or out of every period) are dropped.
+      // Days not read this time are kept a while: the 7 days before today are
+      // read only while an agent runs, and should be warm the next time one does.
+      // Older ones (out of every period, or pruned long ago) are dropped.
+      const newest = Object.keys(next).sort().pop();
+      if (newest !== undefined) {
+        const keepFrom = addDays(newest, -KEEP_DAYS);
+        for (const [day, entry] of Object.entries(previous)) if (!(day in next) && day >= keepFrom) next[day] = entry;
+      }
       if (!changed && Object.keys(next).length === Object.keys(previous).length) return;
       // A project with a config and no logs folder yet: the line makes none.
       if (!existsSync(logsDir)) return;
@@ -159,7 +170,7 @@ function readCacheFile(logsDir: string): CacheFile | null {
     return null;
   }
   // Validated in place (no copy), its envelope only: what is inside is used as written (see schema/statusline-cache.ts).
-  return z.validate(StatuslineCacheFile, json) ? (json as unknown as CacheFile) : null;
+  return z.validate(StatuslineCacheFile(), json) ? (json as unknown as CacheFile) : null;
 }
 
 // What a config was resolved by besides its file: another agent-track (an

@@ -142,6 +142,14 @@ describe('a generated week', () => {
     expect(line.line).not.toEqual(drawn(logsDir, now, cheap).line);
   });
 
+  test('days not read this time (the week before, read only while an agent runs) stay cached', () => {
+    drawnCached(logsDir, now);
+    const all = cachedDays(logsDir);
+    // A day budget alone, nothing running: only today is read.
+    drawnCached(logsDir, now, { ...config, budgets: [{ period: 'day', usd: 5 }] });
+    expect(cachedDays(logsDir)).toEqual(all);
+  });
+
   test('a cache of another version, broken, or a link is ignored and rewritten', () => {
     const plain = drawn(logsDir, now, config);
     const path = statuslineCachePath(logsDir);
