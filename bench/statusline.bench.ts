@@ -20,6 +20,8 @@ import { statuslineCachePath } from '../src/store/paths.js';
 // (its files written within the last 2 s).
 
 const ROUNDS = Number(process.env.BENCH_STATUSLINE_ROUNDS ?? 25);
+/** Another build's bin/agent-track (a checkout of an earlier commit, built): its week cases run in the same rounds. */
+const OTHER_BIN = process.env.BENCH_STATUSLINE_OTHER_BIN;
 const BIN = join(__dirname, '..', 'bin', 'agent-track');
 const CPU_REPORT = join(__dirname, 'cpu-usage.cjs');
 
@@ -82,6 +84,10 @@ export async function run(): Promise<void> {
       before: () => rmSync(statuslineCachePath(coldLogs), { force: true }),
     },
   };
+  if (OTHER_BIN) {
+    cases['other build: statusline, demo week + budgets'] = { args: [OTHER_BIN, 'statusline'], input: payload, env: demoLogs };
+    cases['other build: hook --alerts, demo week'] = { args: [OTHER_BIN, 'hook', '--alerts'], input: payload, env: demoLogs };
+  }
   // One warm-up each: the first run of a store rebuilds nothing, but the OS caches need filling.
   for (const c of Object.values(cases)) {
     c.before?.();
@@ -96,14 +102,14 @@ export async function run(): Promise<void> {
   }
   const base = samples['node -e 0']!;
   console.log(`${ROUNDS} rounds; medians, and the median of each round's ratio to the same round's bare node (target <= 1.15x)`);
-  console.log(`${'process'.padEnd(36)} ${'wall ms'.padStart(8)} ${'ratio'.padStart(7)}  ${'CPU ms'.padStart(7)} ${'ratio'.padStart(7)}`);
+  console.log(`${'process'.padEnd(44)} ${'wall ms'.padStart(8)} ${'ratio'.padStart(7)}  ${'CPU ms'.padStart(7)} ${'ratio'.padStart(7)}`);
   for (const [name, list] of Object.entries(samples)) {
     const wall = list.map((s) => s.wallMs);
     const cpu = list.map((s) => s.cpuMs);
     const wallRatio = median(list.map((s, i) => s.wallMs / base[i]!.wallMs));
     const cpuRatio = median(list.map((s, i) => s.cpuMs / base[i]!.cpuMs));
     console.log(
-      `${name.padEnd(36)} ${median(wall).toFixed(1).padStart(8)} ${wallRatio.toFixed(3).padStart(6)}x  ${median(cpu).toFixed(1).padStart(7)} ${cpuRatio.toFixed(3).padStart(6)}x`,
+      `${name.padEnd(44)} ${median(wall).toFixed(1).padStart(8)} ${wallRatio.toFixed(3).padStart(6)}x  ${median(cpu).toFixed(1).padStart(7)} ${cpuRatio.toFixed(3).padStart(6)}x`,
     );
   }
   rmSync(root, { recursive: true, force: true });
