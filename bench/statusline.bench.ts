@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { statuslineCachePath } from '../src/store/paths.js';
+import { completionsPath, statuslineCachePath } from '../src/store/paths.js';
+import { localDay } from '../src/time/period.js';
 
 // `agent-track statusline`'s cost (Claude Code runs it after every message),
 // and the SessionStart alert's, as ratios to a bare `node -e 0` measured in the
@@ -15,9 +16,11 @@ import { statuslineCachePath } from '../src/store/paths.js';
 // The statusline keeps each day's spend and the resolved config in
 // .state/.statusline-cache.json (src/live/statusline-cache.ts): after the
 // warm-up, the week cases read it (warm, what Claude Code sees after every
-// message while nothing changed). The cold case has its cache removed before
-// each run: the first line after a change, and a store the cache cannot keep
-// (its files written within the last 2 s).
+// message while nothing changed). "today changed" has today's lines touched
+// before each run (a run finished since the last line: today is read again,
+// the closed days come from the cache). The cold case has its cache removed
+// before each run: the first line after the cache is lost, or a store whose
+// every day changed within the last 2 s.
 
 const ROUNDS = Number(process.env.BENCH_STATUSLINE_ROUNDS ?? 25);
 /** Another build's bin/agent-track (a checkout of an earlier commit, built): its week cases run in the same rounds. */
@@ -70,6 +73,10 @@ export async function run(): Promise<void> {
   cpSync(project, coldProject, { recursive: true, preserveTimestamps: true });
   const coldLogs = join(coldProject, '.claude', 'execution-logs');
   const coldPayload = payload.replaceAll(project, coldProject);
+  const todayProject = join(root, 'today', 'project');
+  cpSync(project, todayProject, { recursive: true, preserveTimestamps: true });
+  const todayLogs = join(todayProject, '.claude', 'execution-logs');
+  const todayPayload = payload.replaceAll(project, todayProject);
   // The cache files are written only once the store has been quiet for 2 s (see live/statusline-cache.ts).
   await new Promise((resolve) => setTimeout(resolve, 2_100));
   const cases: Record<string, Case> = {
@@ -77,6 +84,16 @@ export async function run(): Promise<void> {
     'statusline, empty store': { args: [BIN, 'statusline'], input: payload, env: { ...process.env, AGENT_TRACK_LOGS_DIR: join(root, 'empty') } },
     'statusline, demo week + budgets': { args: [BIN, 'statusline'], input: payload, env: demoLogs },
     'hook --alerts, demo week + budgets': { args: [BIN, 'hook', '--alerts'], input: payload, env: demoLogs },
+    // A run finished today since the last line: today's lines are read again (touched before each run), the closed days come from the cache.
+    'statusline, demo week, today changed': {
+      args: [BIN, 'statusline'],
+      input: todayPayload,
+      env: { ...process.env, AGENT_TRACK_LOGS_DIR: todayLogs },
+      before: () => {
+        const at = new Date();
+        utimesSync(completionsPath(todayLogs, localDay(Date.now())), at, at);
+      },
+    },
     'statusline, demo week, cold cache': {
       args: [BIN, 'statusline'],
       input: coldPayload,

@@ -75,9 +75,11 @@ describe('a generated week', () => {
 
   test('a day whose files changed within the settle time is read afresh and not kept', () => {
     rmSync(statuslineCachePath(logsDir), { force: true });
-    // The real clock: the store was written just now.
     const plain = drawn(logsDir, now, config);
-    expect(drawnCached(logsDir, now, config, Date.now())).toEqual(plain);
+    // Every file changed at `at`; the line drawn 1 s later.
+    const at = Date.now() - 10_000;
+    touchAll(logsDir, new Date(at));
+    expect(drawnCached(logsDir, now, config, at + 1_000)).toEqual(plain);
     expect(existsSync(statuslineCachePath(logsDir))).toBe(false);
   });
 
@@ -169,6 +171,11 @@ describe('a generated week', () => {
   });
 });
 
+function touchAll(path: string, at: Date): void {
+  if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) touchAll(join(path, name), at);
+  utimesSync(path, at, at);
+}
+
 function modelsOf(logsDir: string): string[] {
   const out = new Set<string>();
   for (const day of listDays(logsDir)) {
@@ -180,12 +187,7 @@ function modelsOf(logsDir: string): string[] {
 describe('a generated week, pruned while cached', () => {
   const { logsDir } = week(11);
   // Written long before the test's now, as a store pruned in its time would be.
-  const age = (path: string) => {
-    const at = new Date(now - 3_600_000);
-    if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) age(join(path, name));
-    utimesSync(path, at, at);
-  };
-  age(logsDir);
+  touchAll(logsDir, new Date(now - 3_600_000));
 
   test('the pruned days are read again, from their rollups, to the same line', () => {
     const before = drawnCached(logsDir, now);
