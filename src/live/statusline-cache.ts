@@ -20,9 +20,10 @@ import type { DayRead } from './day-source.js';
 // month of completion lines, and does not build and run the config's schema
 // (with budgets set, ~5 ms of CPU: more than the rest of the line). The config
 // is used while its file's identity, time and size are unchanged (and the
-// agent-track version and defaults it was resolved with). A day's entry holds the figures (prices are applied after, so a price
-// change in the config needs no key here) and the fingerprint of what they were
-// read from; it is used only while that fingerprint is unchanged:
+// agent-track version and defaults it was resolved with). A day's entry holds
+// the figures (prices are applied after, so a price change in the config needs
+// no key here) and the fingerprint of what they were read from, taken before
+// they were read; it is used only while that fingerprint is unchanged:
 // - the day folder's identity and time (an agent folder, completions.jsonl,
 //   summary.json or the pruned marker added, replaced or removed);
 // - every record folder's time (a record written, rewritten or removed renames
@@ -31,8 +32,10 @@ import type { DayRead } from './day-source.js';
 // File times are coarse: a change in the same clock tick as the fingerprint
 // could hide behind an unchanged time, so a day is kept only once its inputs
 // have been quiet for SETTLE_MS (the rollups' rule). Until then it is read
-// afresh each time. A file that is missing, unreadable, of another version or
-// not of this shape is ignored and rewritten. Two statuslines at once each
+// afresh each time. An entry kept from an earlier state is harmless: every
+// entry is checked against its day's fingerprint before use. A file that is
+// missing, unreadable, of another version or not of this shape is ignored and
+// rewritten. Two statuslines at once each
 // write a whole file (atomic rename): the last one wins, and either is right.
 
 /** Days kept unread: a month budget's, and the week before it that expected times read. */
@@ -41,7 +44,7 @@ const KEEP_DAYS = 62;
 /** A week is a few KB, a month of busy days tens of KB: over this the file is not ours to read. */
 const MAX_CACHE_BYTES = 4 * 1024 * 1024;
 
-/** An entry as written (see schema/spend-cache.ts for what is checked when it is read back). */
+/** An entry as written (see schema/statusline-cache.ts for what is checked when it is read back). */
 interface CachedDay {
   fingerprint: string;
   closed: boolean;

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -168,6 +168,21 @@ describe('a generated week', () => {
     const target = readFileSync(elsewhere, 'utf8');
     expect(drawnCached(logsDir, now)).toEqual(plain);
     expect(readFileSync(elsewhere, 'utf8')).toBe(target);
+  });
+});
+
+describe('a store whose .state is a link', () => {
+  const { root, logsDir } = week(5);
+
+  test('the cache is not written through it, and the line is drawn as without it', () => {
+    const elsewhere = join(root, 'elsewhere');
+    const state = join(logsDir, '.state');
+    rmSync(state, { recursive: true, force: true });
+    mkdirSync(elsewhere);
+    symlinkSync(elsewhere, state);
+    const plain = drawn(logsDir, now, config);
+    expect(drawnCached(logsDir, now)).toEqual(plain);
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });
 
