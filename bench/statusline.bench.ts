@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { completionsPath, statuslineCachePath } from '../src/store/paths.js';
+import { localDay } from '../src/time/period.js';
 
 // `agent-track statusline`'s cost (Claude Code runs it after every message),
 // and the SessionStart alert's, as ratios to a bare `node -e 0` measured in the
@@ -11,10 +13,28 @@ import { join } from 'node:path';
 // shared machine disturbs less. Target: at most 1.15x. Over an empty store and
 // over a demo week with two budgets set, generated up to the end of today so
 // the day has its runs whatever time the bench runs at.
+// The statusline keeps each day's spend and the resolved config in
+// .state/.statusline-cache.json (src/live/statusline-cache.ts): after the
+// warm-up, the week cases read it (warm, what Claude Code sees after every
+// message while nothing changed). "today changed" has today's lines touched
+// before each run (a run finished since the last line: today is read again,
+// the closed days come from the cache). The cold case has its cache removed
+// before each run: the first line after the cache is lost, or a store whose
+// every day changed within the last 2 s.
 
 const ROUNDS = Number(process.env.BENCH_STATUSLINE_ROUNDS ?? 25);
+/** Another build's bin/agent-track (a checkout of an earlier commit, built): its week cases run in the same rounds. */
+const OTHER_BIN = process.env.BENCH_STATUSLINE_OTHER_BIN;
 const BIN = join(__dirname, '..', 'bin', 'agent-track');
 const CPU_REPORT = join(__dirname, 'cpu-usage.cjs');
+
+interface Case {
+  args: string[];
+  input: string;
+  env: NodeJS.ProcessEnv;
+  /** Run before each timed run, not timed. */
+  before?: () => void;
+}
 
 interface Sample {
   wallMs: number;
@@ -46,29 +66,67 @@ export async function run(): Promise<void> {
   writeFileSync(join(project, '.claude', 'agent-track.json'), JSON.stringify({ budgets: [{ period: 'day', usd: 50 }, { period: 'month', billedTokens: 500_000_000 }] }));
   // The same JSON Claude Code pipes to a statusline.
   const payload = JSON.stringify({ session_id: 'bench', cwd: project, workspace: { current_dir: project, project_dir: project }, model: { id: 'claude-opus-5-5', display_name: 'Opus' } });
-  const demoLogs = { ...process.env, AGENT_TRACK_LOGS_DIR: join(project, '.claude', 'execution-logs') };
-  const cases: Record<string, { args: string[]; input: string; env: NodeJS.ProcessEnv }> = {
+  const logsDir = join(project, '.claude', 'execution-logs');
+  const demoLogs = { ...process.env, AGENT_TRACK_LOGS_DIR: logsDir };
+  // The same store again for the cold case (its own .state, so the warm cases keep their cache).
+  const coldProject = join(root, 'cold', 'project');
+  cpSync(project, coldProject, { recursive: true, preserveTimestamps: true });
+  const coldLogs = join(coldProject, '.claude', 'execution-logs');
+  const coldPayload = payload.replaceAll(project, coldProject);
+  const todayProject = join(root, 'today', 'project');
+  cpSync(project, todayProject, { recursive: true, preserveTimestamps: true });
+  const todayLogs = join(todayProject, '.claude', 'execution-logs');
+  const todayPayload = payload.replaceAll(project, todayProject);
+  // The cache files are written only once the store has been quiet for 2 s (see live/statusline-cache.ts).
+  await new Promise((resolve) => setTimeout(resolve, 2_100));
+  const cases: Record<string, Case> = {
     'node -e 0': { args: ['-e', '0'], input: '', env: process.env },
     'statusline, empty store': { args: [BIN, 'statusline'], input: payload, env: { ...process.env, AGENT_TRACK_LOGS_DIR: join(root, 'empty') } },
     'statusline, demo week + budgets': { args: [BIN, 'statusline'], input: payload, env: demoLogs },
     'hook --alerts, demo week + budgets': { args: [BIN, 'hook', '--alerts'], input: payload, env: demoLogs },
+    // A run finished today since the last line: today's lines are read again (touched before each run), the closed days come from the cache.
+    'statusline, demo week, today changed': {
+      args: [BIN, 'statusline'],
+      input: todayPayload,
+      env: { ...process.env, AGENT_TRACK_LOGS_DIR: todayLogs },
+      before: () => {
+        const at = new Date();
+        utimesSync(completionsPath(todayLogs, localDay(Date.now())), at, at);
+      },
+    },
+    'statusline, demo week, cold cache': {
+      args: [BIN, 'statusline'],
+      input: coldPayload,
+      env: { ...process.env, AGENT_TRACK_LOGS_DIR: coldLogs },
+      before: () => rmSync(statuslineCachePath(coldLogs), { force: true }),
+    },
   };
+  if (OTHER_BIN) {
+    cases['other build: statusline, demo week + budgets'] = { args: [OTHER_BIN, 'statusline'], input: payload, env: demoLogs };
+    cases['other build: hook --alerts, demo week'] = { args: [OTHER_BIN, 'hook', '--alerts'], input: payload, env: demoLogs };
+  }
   // One warm-up each: the first run of a store rebuilds nothing, but the OS caches need filling.
-  for (const c of Object.values(cases)) time(c.args, c.input, c.env);
+  for (const c of Object.values(cases)) {
+    c.before?.();
+    time(c.args, c.input, c.env);
+  }
   const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, c] of Object.entries(cases)) samples[name]!.push(time(c.args, c.input, c.env));
+    for (const [name, c] of Object.entries(cases)) {
+      c.before?.();
+      samples[name]!.push(time(c.args, c.input, c.env));
+    }
   }
   const base = samples['node -e 0']!;
   console.log(`${ROUNDS} rounds; medians, and the median of each round's ratio to the same round's bare node (target <= 1.15x)`);
-  console.log(`${'process'.padEnd(36)} ${'wall ms'.padStart(8)} ${'ratio'.padStart(7)}  ${'CPU ms'.padStart(7)} ${'ratio'.padStart(7)}`);
+  console.log(`${'process'.padEnd(44)} ${'wall ms'.padStart(8)} ${'ratio'.padStart(7)}  ${'CPU ms'.padStart(7)} ${'ratio'.padStart(7)}`);
   for (const [name, list] of Object.entries(samples)) {
     const wall = list.map((s) => s.wallMs);
     const cpu = list.map((s) => s.cpuMs);
     const wallRatio = median(list.map((s, i) => s.wallMs / base[i]!.wallMs));
     const cpuRatio = median(list.map((s, i) => s.cpuMs / base[i]!.cpuMs));
     console.log(
-      `${name.padEnd(36)} ${median(wall).toFixed(1).padStart(8)} ${wallRatio.toFixed(3).padStart(6)}x  ${median(cpu).toFixed(1).padStart(7)} ${cpuRatio.toFixed(3).padStart(6)}x`,
+      `${name.padEnd(44)} ${median(wall).toFixed(1).padStart(8)} ${wallRatio.toFixed(3).padStart(6)}x  ${median(cpu).toFixed(1).padStart(7)} ${cpuRatio.toFixed(3).padStart(6)}x`,
     );
   }
   rmSync(root, { recursive: true, force: true });

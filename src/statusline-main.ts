@@ -4,6 +4,7 @@ import { PayloadEnd } from './capture/payload-end.js';
 import { loadConfig } from './config/load.js';
 import type { RecordsFallback } from './live/day-source.js';
 import { readMoment } from './live/moment.js';
+import { openStatuslineCache } from './live/statusline-cache.js';
 import { statusLine } from './render/statusline.js';
 import { StatuslinePayload } from './schema/statusline.js';
 import { appendHookError } from './store/error-log.js';
@@ -100,9 +101,13 @@ function main(): void {
     const payload = parsed.success ? parsed.data : {};
     const payloadCwd = payload.workspace?.project_dir ?? payload.cwd;
     logsDir = resolveLogsDir({ flag: flagValue('--logs-dir'), env: process.env, payloadCwd, cwd: process.cwd() });
-    const config = loadConfig(resolveConfigPath(logsDir, process.env, flagValue('--config')));
+    const configPath = resolveConfigPath(logsDir, process.env, flagValue('--config'));
+    // File times are the real clock's: the cache compares them with Date.now(), not the line's clock.
+    const cache = openStatuslineCache(logsDir, Date.now());
+    const config = cache.config(configPath, () => loadConfig(configPath));
     // A skipped file is the reports' and doctor's to name: the line has no room for it.
-    const moment = readMoment({ logsDir, config, now: startedAt, session: payload.session_id ?? null, onIssue: () => {}, fallback: recordsFallback });
+    const moment = readMoment({ logsDir, config, now: startedAt, session: payload.session_id ?? null, onIssue: () => {}, fallback: recordsFallback, cache });
+    cache.save();
     if (alerts) {
       const list = [...moment.alerts.problems, ...moment.alerts.warnings];
       if (list.length) print(JSON.stringify({ systemMessage: `agent-track: ${list.map((a) => a.text).join('; ')}` }));

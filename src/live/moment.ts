@@ -12,6 +12,7 @@ import type { Config } from '../schema/config.js';
 import type { TokenSums } from '../schema/summary.js';
 import { listDays, type IssueSink } from '../store/day-folders.js';
 import { readDaySpend, type RecordsFallback } from './day-source.js';
+import type { StatuslineCache } from './statusline-cache.js';
 
 // What the statusline and the SessionStart alert need right now: runs in
 // flight, today's cost, each budget's burn, and the agents whose health is
@@ -41,9 +42,11 @@ export interface MomentInput {
   onIssue: IssueSink;
   /** The records and rollups, asked for only by a day whose completion lines do not do. */
   fallback: () => RecordsFallback;
+  /** Each day's spend through the statusline's cache (statusline-cache.ts; the caller saves it). Absent: every day is read afresh. */
+  cache?: StatuslineCache;
 }
 
-export function readMoment({ logsDir, config, now, session, onIssue, fallback }: MomentInput): Moment {
+export function readMoment({ logsDir, config, now, session, onIssue, fallback, cache }: MomentInput): Moment {
   const today = localDay(now);
   const running = listInFlight(logsDir, config, now, session ?? undefined);
   const budgetFrom = budgetsFrom(config.budgets, today);
@@ -54,7 +57,8 @@ export function readMoment({ logsDir, config, now, session, onIssue, fallback }:
   let runs: HealthRun[] = [];
   for (const day of listDays(logsDir)) {
     if (day < from || day > today) continue;
-    const read = readDaySpend(logsDir, day, now, onIssue, fallback);
+    const readDay = () => readDaySpend(logsDir, day, now, onIssue, fallback);
+    const read = cache ? cache.day(day, day < today, readDay) : readDay();
     days.push(read.spend);
     if (day === today) runs = read.runs();
   }

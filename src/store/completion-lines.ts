@@ -13,6 +13,17 @@ const MAX_COMPLETIONS_BYTES = 64 * 1024 * 1024;
 // validate several times faster than through the runtime parser (measured
 // with the statusline bench: 85 -> 69 ms of CPU over the demo week).
 const compiledLine = memo(() => z.compile(CompletionLine));
+// Compiling costs more up front than it saves over a few dozen lines: the
+// first lines a process reads (today's alone, when the statusline has the
+// other days in its cache) run the schema as it is, the rest compiled.
+// (Statusline bench, a run finished today since the last line: CPU
+// 1.35x -> 1.28x a bare node; every day read: 1.43-1.45x -> 1.47x, within the noise.)
+const UNCOMPILED_LINES = 60;
+let linesParsed = 0;
+
+function parseLine(json: unknown) {
+  return ++linesParsed > UNCOMPILED_LINES ? compiledLine().safeParse(json) : z.safeParse(CompletionLine, json);
+}
 
 /**
  * The current line of each execution in a day's completions.jsonl (the
@@ -28,7 +39,7 @@ export function readCompletions(logsDir: string, day: string): Map<string, Compl
     if (!text) continue;
     let parsed;
     try {
-      parsed = compiledLine().safeParse(JSON.parse(text));
+      parsed = parseLine(JSON.parse(text));
     } catch {
       return null;
     }

@@ -12,6 +12,9 @@ export interface LoadIssue {
 
 export type IssueSink = (issue: LoadIssue) => void;
 
+/** A folder changed this recently may still change within the same clock tick: it is not trusted to be settled. */
+export const SETTLE_MS = 2_000;
+
 /** Date folders in the logs folder, oldest first. */
 export function listDays(logsDir: string): string[] {
   return readdirOrEmpty(logsDir)

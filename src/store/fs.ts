@@ -29,12 +29,13 @@ export type RegularFileRead =
  * ends, a huge file costs seconds. O_NONBLOCK makes the open return at once
  * whatever the path is; fstat then says what was opened (links followed).
  * `from`: start at this byte offset (the part of a growing file not read yet);
- * the cap applies to what is read.
+ * the cap applies to what is read. `noFollow`: a link at the path itself is
+ * refused (ELOOP), for a file only agent-track writes.
  */
-export function readRegularFile(path: string, maxBytes: number, from = 0): RegularFileRead {
+export function readRegularFile(path: string, maxBytes: number, from = 0, options: { noFollow?: boolean } = {}): RegularFileRead {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (options.noFollow ? (constants.O_NOFOLLOW ?? 0) : 0));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     return { ok: false, missing: code === 'ENOENT' || code === 'ENOTDIR', problem: `cannot open ${path}: ${(error as Error).message}` };

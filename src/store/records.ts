@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import { ExecutionFacts } from '../schema/facts.js';
 import { memo } from '../schema/memo.js';
 import { AgentExecution } from '../schema/record.js';
-import { listDays, listRecordDirs, type IssueSink, type LoadIssue } from './day-folders.js';
+import { listDays, listRecordDirs, SETTLE_MS, type IssueSink, type LoadIssue } from './day-folders.js';
 import { direntsOrEmpty, readdirOrEmpty } from './fs.js';
 import { dayDir, RECORD_NAME, safeAgentDir } from './paths.js';
 
@@ -21,7 +21,7 @@ import { dayDir, RECORD_NAME, safeAgentDir } from './paths.js';
 export type { IssueSink, LoadIssue };
 
 // Listed by day-folders.ts, which the statusline loads without the record schemas.
-export { listDays, listRecordDirs };
+export { listDays, listRecordDirs, SETTLE_MS };
 
 /** Every full record of one day. */
 export function readDayRecords(logsDir: string, day: string, onIssue: IssueSink): AgentExecution[] {
@@ -104,8 +104,6 @@ export function readRecordFolderTexts(dir: string, onIssue: IssueSink, visit: (r
   });
 }
 
-/** A folder changed this recently may still change within the same clock tick: it is not trusted to be settled. */
-export const SETTLE_MS = 2_000;
 
 /**
  * Whole days of records, kept between refreshes of a live view. A record
