@@ -22,7 +22,8 @@ export function reportDocument(report: Report): Document {
   // The period once: its dates only when the title's label does not already say them.
   const subtitle = [
     report.range.label === report.period || report.range.label === report.range.from ? null : report.period,
-    report.range.complete ? null : 'so far',
+    // Said with its day, as trends says it: a bare "so far" on a line of its own read as a stray word.
+    report.range.complete ? null : `${report.range.to} is today, so far`,
     report.filter.agents ? `agents: ${report.filter.agents.join(', ')}` : null,
   ]
     .filter(Boolean)
