@@ -6,6 +6,11 @@ export function formatCount(n: number | null): string {
   return n.toLocaleString('en-US');
 }
 
+/** A count and its noun: "1 run", "2 runs", "1,234 files". Regular plurals only. */
+export function plural(n: number, word: string): string {
+  return `${formatCount(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** 1234 -> "1.2k", 5600000 -> "5.6M". */
 export function formatTokens(n: number | null): string {
   if (n === null) return '—';

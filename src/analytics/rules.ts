@@ -1,6 +1,6 @@
 import type { EarlySignal, ImprovementArea, ImprovementRule, TopPerformer } from '../schema/report.js';
 import type { ErrorTally } from '../schema/summary.js';
-import { formatPercent, formatRatio, formatTokens } from './format.js';
+import { formatPercent, formatRatio, formatTokens, plural } from './format.js';
 import { formatElapsed } from '../time/duration.js';
 import type { PeriodAgent } from './merge.js';
 import { median, percent, round, sum, wilsonLowerBound } from './stats.js';
@@ -358,7 +358,7 @@ function advice(agent: string, type: string, tally: ErrorTally, tool?: string): 
   const tools = tool ? [tool] : Object.entries(tally.tools).sort((a, b) => b[1] - a[1]).map(([t]) => t);
   const toolList = tools.length ? ` (${tools.slice(0, 3).join(', ')})` : '';
   const latest = `latest: "${tally.sample}"`;
-  const runs = `${tally.executions} run${tally.executions === 1 ? '' : 's'}`;
+  const runs = plural(tally.executions, 'run');
   switch (type) {
     case 'api_error':
       return `${runs} hit API errors (${latest}): check rate limits, model access and request size for ${agent}`;

@@ -1,3 +1,4 @@
+import { plural } from '../analytics/format.js';
 import { Command, Option } from 'commander';
 import { alertsOf } from '../analytics/alerts.js';
 import type { CheckOutput } from '../schema/check.js';
@@ -41,7 +42,7 @@ async function runCheck(options: CheckOptions): Promise<number> {
   if (options.json) ctx.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   else if (!options.quiet) {
     const lines = [...out.problems.map((p) => `FAIL  ${p.text}`), ...out.warnings.map((w) => `WARN  ${w.text}`)];
-    if (out.ok) lines.push(`ok: no budget spent, no agent failing (${status.budgets.length} budget${status.budgets.length === 1 ? '' : 's'} checked)`);
+    if (out.ok) lines.push(`ok: no budget spent, no agent failing (${plural(status.budgets.length, 'budget')} checked)`);
     ctx.stdout.write(`${lines.join('\n')}\n`);
   }
   if (!options.quiet) warnings.flush(ctx.stderr);

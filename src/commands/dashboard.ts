@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { dailySummaries, recentExecutions } from '../analytics/dashboard.js';
-import { formatBytes, formatCount } from '../analytics/format.js';
+import { formatBytes, formatCount, plural } from '../analytics/format.js';
 import { addDays, previousPeriod, type Period, localDay } from '../time/period.js';
 import { PAGE_ASSETS } from '../dashboard/assets.js';
 import { dashboardHtml } from '../dashboard/page.js';
@@ -73,7 +73,7 @@ async function runDashboard(options: DashboardOptions): Promise<number> {
   const runs = data.report.summary.totalExecutions;
   if (data.projects) {
     const t = data.projects.totals;
-    ctx.stdout.write(`Dashboard of ${formatCount(runs)} executions here and ${formatCount(t.executions)} in ${formatCount(t.projects)} projects, from ${period.from} to ${period.to} (${formatBytes(Buffer.byteLength(html))}):\n`);
+    ctx.stdout.write(`Dashboard of ${formatCount(runs)} executions here and ${formatCount(t.executions)} in ${plural(t.projects, 'project')}, from ${period.from} to ${period.to} (${formatBytes(Buffer.byteLength(html))}):\n`);
   } else if (data.recordedDays === null) {
     ctx.stdout.write(`No subagent executions recorded yet in ${ctx.logsDir}: wrote an empty dashboard that says how to start (agent-track install).\n`);
   } else {

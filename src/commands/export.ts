@@ -1,3 +1,4 @@
+import { plural } from '../analytics/format.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
@@ -181,7 +182,7 @@ async function exportFolder(ctx: CommandContext, options: ExportOptions, run: Ru
 }
 
 function notDeliveredLine(summary: ExportSummary): string {
-  return `${summary.notDelivered} execution${summary.notDelivered === 1 ? '' : 's'} not delivered to ${summary.endpoint} (${summary.error}); the next export sends them`;
+  return `${plural(summary.notDelivered, 'execution')} not delivered to ${summary.endpoint} (${summary.error}); the next export sends them`;
 }
 
 /** The text line of an export that did not run (no logs folder, or another export busy). */
@@ -215,9 +216,9 @@ function notRun(reason: string, target: { endpoint: string; protocol: ExportSumm
 /** One line, for a terminal or a log: what went where. */
 function summaryLine(summary: ExportSummary, at: Date): string {
   const stamp = at.toISOString().slice(0, 19).replace('T', ' ');
-  const skipped = summary.skippedFiles ? `; ${summary.skippedFiles} unreadable record file${summary.skippedFiles === 1 ? '' : 's'} skipped (agent-track doctor)` : '';
+  const skipped = summary.skippedFiles ? `; ${plural(summary.skippedFiles, 'unreadable record file')} skipped (agent-track doctor)` : '';
   if (summary.delivered === 0 && summary.notDelivered === 0) return `${stamp} export: nothing new for ${summary.endpoint} (${summary.unchanged} already delivered)${skipped}`;
-  const sent = `${summary.delivered} execution${summary.delivered === 1 ? '' : 's'} (${summary.spans} spans) delivered to ${summary.endpoint}`;
+  const sent = `${plural(summary.delivered, 'execution')} (${summary.spans} spans) delivered to ${summary.endpoint}`;
   return `${stamp} export: ${sent}${summary.notDelivered ? `, ${summary.notDelivered} not delivered` : ''}${skipped}`;
 }
 

@@ -1,3 +1,4 @@
+import { plural } from '../analytics/format.js';
 import { CLEAR_TO_LINE_END, CLEAR_TO_SCREEN_END, CURSOR_HOME, ENTER_ALT_SCREEN, LEAVE_ALT_SCREEN, RESET_STYLE, STYLE_CODE } from './ansi.js';
 import { displayWidth, fitColumns, terminalWidth } from './width.js';
 
@@ -19,7 +20,7 @@ export function frame(text: string, rows: number): string {
   let lines = text.replace(/\n$/, '').split('\n');
   if (lines.length > rows) {
     const hidden = lines.length - rows + 1;
-    lines = [...lines.slice(0, Math.max(0, rows - 1)), `… ${hidden} more line${hidden === 1 ? '' : 's'}: make the terminal taller`];
+    lines = [...lines.slice(0, Math.max(0, rows - 1)), `… ${plural(hidden, 'more line')}: make the terminal taller`];
   }
   return `${CURSOR_HOME}${lines.map((line) => `${line}${CLEAR_TO_LINE_END}`).join('\n')}${CLEAR_TO_SCREEN_END}`;
 }

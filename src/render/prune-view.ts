@@ -1,5 +1,5 @@
 import { formatBytes } from '../analytics/format.js';
-import { plural } from '../retention/context.js';
+import { plural } from '../analytics/format.js';
 import { REMOVED_KINDS, type PruneResult, type Removed, type RemovedKind } from '../retention/result.js';
 import type { Block, Document, Table } from './document.js';
 import { renderTerminal } from './terminal.js';

@@ -36,7 +36,3 @@ export function notOursReason(entry: Entry): string {
   if (entry.kind === 'dir') return 'a folder agent-track does not write here';
   return 'not a file agent-track writes';
 }
-
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}

@@ -2,7 +2,8 @@ import { join, sep } from 'node:path';
 import { isTempFile, writeFileAtomic } from '../store/atomic.js';
 import { COMPLETIONS_FILE, PRUNED_MARKER, RECORD_NAME, SUMMARY_FILE, WORKFLOWS_FILE } from '../store/paths.js';
 import { daySummaryState, loadDay, rollupSizes } from '../rollup/day-rollup.js';
-import { isAbandonedTemp, listOrReport, notOursReason, plural, type RunContext } from './context.js';
+import { plural } from '../analytics/format.js';
+import { isAbandonedTemp, listOrReport, notOursReason, type RunContext } from './context.js';
 import { diskSpace, entriesOf, type Entry, errorText, isAside, removeEmptyDir, removeIfUnchanged, spaceFor } from './remove.js';
 
 // One day folder at a time: first its raw records (the per-agent record

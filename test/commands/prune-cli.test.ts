@@ -54,7 +54,7 @@ describe('agent-track prune', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Pruned: .* \(keeping raw 7d, day summaries 30d, weekly reports 90d, monthly reports 365d\)$/m);
     expect(run.stdout).toMatch(/^ {2}raw records +\d+ days +\d+ files +[\d.]+ [KM]B/m);
-    expect(run.stdout).toMatch(/^Freed [\d.]+ [KM]B in \d+ files\.$/m);
+    expect(run.stdout).toMatch(/^Freed [\d.]+ [KM]B in [\d,]+ files\.$/m);
     expect(prune(store).stdout).toMatch(/^Nothing to remove: everything is within retention\.$/m);
   });
 

@@ -1,4 +1,4 @@
-import { formatCount, formatTokens, formatUsd } from '../../analytics/format.js';
+import { formatCount, formatTokens, formatUsd, plural } from '../../analytics/format.js';
 import { formatElapsed } from '../../time/duration.js';
 import type { RecentExecution } from '../../schema/dashboard.js';
 import type { RunDetail } from '../../schema/runs.js';
@@ -115,5 +115,5 @@ function timeline(t: RunDetail['timeline'], runMs: number | null): HTMLElement {
     h('table', { class: 'data tool-timeline' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Tool'), h('th', { class: 'num' }, 'Start'), h('th', { class: 'num' }, 'Duration'), h('th', {}, 'Result'), h('th', {}, h('span', { class: 'sr-only' }, 'Timeline')))),
       h('tbody', {}, ...rows)),
-    more > 0 ? h('p', { class: 'muted' }, `${formatCount(more)} more tool call${more === 1 ? '' : 's'} not in the page.`) : null);
+    more > 0 ? h('p', { class: 'muted' }, `${plural(more, 'more tool call')} not in the page.`) : null);
 }
