@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completionsPath, statuslineCachePath } from '../src/store/paths.js';
+import { completionsPath, statuslineCachePath, statuslineLinePath } from '../src/store/paths.js';
 import { localDay } from '../src/time/period.js';
 
 // `agent-track statusline`'s cost (Claude Code runs it after every message),
@@ -14,11 +14,12 @@ import { localDay } from '../src/time/period.js';
 // over a demo week with two budgets set, generated up to the end of today so
 // the day has its runs whatever time the bench runs at.
 // The statusline keeps each day's spend and the resolved config in
-// .state/.statusline-cache.json (src/live/statusline-cache.ts): after the
-// warm-up, the week cases read it (warm, what Claude Code sees after every
-// message while nothing changed). "today changed" has today's lines touched
+// .state/.statusline-cache.json (src/live/statusline-cache.ts), and its last
+// line per session in .state/.statusline-line.json (src/live/line-snapshot.ts):
+// after the warm-up, the week cases print the kept line from the warm-path
+// bundle (warm, what Claude Code sees after every message while nothing changed). "today changed" has today's lines touched
 // before each run (a run finished since the last line: today is read again,
-// the closed days come from the cache). The cold case has its cache removed
+// the closed days come from the cache). The cold case has both files removed
 // before each run: the first line after the cache is lost, or a store whose
 // every day changed within the last 2 s.
 
@@ -98,7 +99,10 @@ export async function run(): Promise<void> {
       args: [BIN, 'statusline'],
       input: coldPayload,
       env: { ...process.env, AGENT_TRACK_LOGS_DIR: coldLogs },
-      before: () => rmSync(statuslineCachePath(coldLogs), { force: true }),
+      before: () => {
+        rmSync(statuslineCachePath(coldLogs), { force: true });
+        rmSync(statuslineLinePath(coldLogs), { force: true });
+      },
     },
   };
   if (OTHER_BIN) {

@@ -1,0 +1,39 @@
+import * as z from 'zod/mini';
+import { keptLine } from './live/line-snapshot.js';
+import { besideTheirs, flagValue, print, readPayload, wrapped } from './live/statusline-io.js';
+import { StatuslinePayload } from './schema/statusline.js';
+import { resolveConfigPath, resolveLogsDir } from './store/location.js';
+
+// The statusline's and the SessionStart alert's warm path (dist/statusline-fast.cjs,
+// loaded first by bin/agent-track): reads the payload, and prints the line
+// the full statusline kept for this session when nothing it was drawn from
+// has changed (live/line-snapshot.ts). Without the price list, budgets,
+// config schema or capture code, it costs little more than a bare node.
+// Otherwise it hands the payload to the full bundle (statusline-main.ts).
+
+z.config({ jitless: true });
+
+/** Prints the kept line and returns null; or returns the payload for the full statusline to draw. */
+export function warmStatusline(argv: readonly string[] = process.argv.slice(2)): Buffer | null {
+  const raw = readPayload();
+  try {
+    const parsed = StatuslinePayload.safeParse(raw.length ? JSON.parse(raw.toString('utf8')) : {});
+    const session = parsed.success ? parsed.data.session_id : undefined;
+    if (session === undefined) return raw;
+    const payload = parsed.data!;
+    const logsDir = resolveLogsDir({ flag: flagValue(argv, '--logs-dir'), env: process.env, payloadCwd: payload.workspace?.project_dir ?? payload.cwd, cwd: process.cwd() });
+    const configPath = resolveConfigPath(logsDir, process.env, flagValue(argv, '--config'));
+    const kept = keptLine(logsDir, configPath, session, Date.now());
+    if (!kept) return raw;
+    if (argv.includes('--alerts')) {
+      if (kept.alerts === undefined) return raw;
+      if (kept.alerts) print(kept.alerts);
+      return null;
+    }
+    print(besideTheirs(wrapped(argv, raw), kept.line));
+    return null;
+  } catch {
+    // Whatever went wrong here, the full statusline decides what to show.
+    return raw;
+  }
+}
