@@ -2,12 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { version as AGENT_TRACK_VERSION } from '../../package.json';
-import { safeName } from '../capture/state.js';
 import { STATUSLINE_LINE_VERSION, StatuslineLineFile, type StatuslineLineEntry } from '../schema/statusline-line.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { listDays, SETTLE_MS } from '../store/day-folders.js';
 import { readRegularFile } from '../store/fs.js';
-import { stateRoot, statuslineLinePath } from '../store/paths.js';
+import { safeName, stateRoot, statuslineLinePath } from '../store/paths.js';
 import { localDay } from '../time/period.js';
 import { configFileFingerprint, dayFingerprint, sessionStateFingerprint } from './fingerprints.js';
 
@@ -32,7 +31,7 @@ const KEEP_SESSIONS = 16;
 /** Sixteen entries of a month's fingerprints are tens of KB: over this the file is not ours. */
 const MAX_LINE_BYTES = 1024 * 1024;
 
-/** The session's in-flight state folder (capture/state.ts names it). */
+/** The session's in-flight state folder (as capture/state.ts names it). */
 export function sessionStateDir(logsDir: string, sessionId: string): string {
   return join(stateRoot(logsDir), safeName(sessionId));
 }

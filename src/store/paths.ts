@@ -51,6 +51,13 @@ export function shortHash(text: string, length = 8): string {
   return sha256Hex(text).slice(0, length);
 }
 
+const SAFE_NAME = /^[A-Za-z0-9_-]{1,120}$/;
+
+/** A session id or agent id as one folder or file name under .state (capture/state.ts): as it is when safe, else hashed. */
+export function safeName(raw: string): string {
+  return SAFE_NAME.test(raw) ? raw : `h${shortHash(raw, 24)}`;
+}
+
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f<>:"/\\|?*]/g;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
 const DAY_FOLDER_ENTRIES = new Set([COMPLETIONS_FILE, SUMMARY_FILE, WORKFLOWS_FILE]);
