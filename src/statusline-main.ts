@@ -1,15 +1,11 @@
 import * as z from 'zod/mini';
 import { loadConfig } from './config/load.js';
 import type { RecordsFallback } from './live/day-source.js';
-import { keepLine, settledSessionState } from './live/line-snapshot.js';
-import { readMoment } from './live/moment.js';
-import { openStatuslineCache } from './live/statusline-cache.js';
+import { drawLine } from './live/draw-line.js';
 import { besideTheirs, ERROR_MARK, flagValue, print, wrapped } from './live/statusline-io.js';
-import { statusLine } from './render/statusline.js';
 import { StatuslinePayload } from './schema/statusline.js';
 import { appendHookError } from './store/error-log.js';
 import { resolveConfigPath, resolveLogsDir } from './store/location.js';
-import { localDay } from './time/period.js';
 
 // Its own bundle (dist/statusline.cjs), behind the warm path (statusline-fast.ts,
 // dist/statusline-fast.cjs), which bin/agent-track loads first for
@@ -47,40 +43,21 @@ export function drawStatusline(raw: Buffer, argv: readonly string[] = process.ar
     const payloadCwd = payload.workspace?.project_dir ?? payload.cwd;
     logsDir = resolveLogsDir({ flag: flagValue(argv, '--logs-dir'), env: process.env, payloadCwd, cwd: process.cwd() });
     const configPath = resolveConfigPath(logsDir, process.env, flagValue(argv, '--config'));
-    const session = payload.session_id ?? null;
-    // File times are the real clock's: the caches compare them with Date.now(), not the line's clock.
-    const wallNow = Date.now();
-    // Taken before the session's runs are listed, as every fingerprint is taken before what it stands for is read.
-    const sessionState = session === null ? null : settledSessionState(logsDir, session, wallNow);
-    const cache = openStatuslineCache(logsDir, wallNow);
-    const config = cache.config(configPath, () => loadConfig(configPath));
-    // A skipped file is the reports' and doctor's to name: the line has no room for it.
-    const moment = readMoment({ logsDir, config, now: startedAt, session, onIssue: () => {}, fallback: recordsFallback, cache });
-    cache.save();
-    const list = [...moment.alerts.problems, ...moment.alerts.warnings];
-    const message = list.length ? JSON.stringify({ systemMessage: `agent-track: ${list.map((a) => a.text).join('; ')}` }) : '';
-    const ours = statusLine(moment, session, startedAt);
-    const inputs = cache.inputs();
-    if (session !== null && sessionState !== null && inputs && moment.quiet) {
-      keepLine(logsDir, session, {
-        configPath: inputs.configPath,
-        config: inputs.config,
-        session: sessionState,
-        today: localDay(startedAt),
-        from: moment.from,
-        at: startedAt,
-        ...(moment.nextStart === null ? {} : { until: moment.nextStart }),
-        days: inputs.days,
-        line: ours,
-        // A warning's text holds its forecast, which moves with the clock: such a message is drawn afresh each time.
-        ...(moment.alerts.warnings.length ? {} : { alerts: message }),
-      });
-    }
+    const { line, message } = drawLine({
+      logsDir,
+      configPath,
+      loadConfig: () => loadConfig(configPath),
+      session: payload.session_id ?? null,
+      now: startedAt,
+      // File times are the real clock's: the caches compare them with Date.now(), not the line's clock.
+      wallNow: Date.now(),
+      fallback: recordsFallback,
+    });
     if (alerts) {
       if (message) print(message);
       return;
     }
-    print(besideTheirs(wrapped(argv, raw), ours));
+    print(besideTheirs(wrapped(argv, raw), line));
   } catch (error) {
     if (alerts) {
       if (logsDir) {
