@@ -63,7 +63,8 @@ export function keptLine(logsDir: string, configPath: string, sessionId: string,
   // The same days as then (none added in the range, none removed), each unchanged.
   const days = listDays(logsDir).filter((day) => day >= entry.from && day <= entry.today);
   if (days.length !== Object.keys(entry.days).length) return null;
-  for (const day of days) {
+  // Newest first: today is the day most likely to have changed, and a miss hands over to the full statusline, which takes every fingerprint again.
+  for (const day of days.reverse()) {
     const kept = entry.days[day];
     if (kept === undefined || dayFingerprint(logsDir, day)?.key !== kept) return null;
   }
