@@ -67,6 +67,7 @@ export async function run(): Promise<void> {
   writeFileSync(join(project, '.claude', 'agent-track.json'), JSON.stringify({ budgets: [{ period: 'day', usd: 50 }, { period: 'month', billedTokens: 500_000_000 }] }));
   // The same JSON Claude Code pipes to a statusline.
   const payload = JSON.stringify({ session_id: 'bench', cwd: project, workspace: { current_dir: project, project_dir: project }, model: { id: 'claude-opus-5-5', display_name: 'Opus' } });
+  const sessionStart = JSON.stringify({ session_id: 'bench-next', transcript_path: join(project, 'bench-next.jsonl'), cwd: project, hook_event_name: 'SessionStart', source: 'startup' });
   const logsDir = join(project, '.claude', 'execution-logs');
   const demoLogs = { ...process.env, AGENT_TRACK_LOGS_DIR: logsDir };
   // The same store again for the cold case (its own .state, so the warm cases keep their cache).
@@ -84,7 +85,8 @@ export async function run(): Promise<void> {
     'node -e 0': { args: ['-e', '0'], input: '', env: process.env },
     'statusline, empty store': { args: [BIN, 'statusline'], input: payload, env: { ...process.env, AGENT_TRACK_LOGS_DIR: join(root, 'empty') } },
     'statusline, demo week + budgets': { args: [BIN, 'statusline'], input: payload, env: demoLogs },
-    'hook --alerts, demo week + budgets': { args: [BIN, 'hook', '--alerts'], input: payload, env: demoLogs },
+    // What Claude Code pipes to the SessionStart hook: a session just started, with no line of its own yet.
+    'hook --alerts, demo week + budgets': { args: [BIN, 'hook', '--alerts'], input: sessionStart, env: demoLogs },
     // A run finished today since the last line: today's lines are read again (touched before each run), the closed days come from the cache.
     'statusline, demo week, today changed': {
       args: [BIN, 'statusline'],
@@ -107,7 +109,7 @@ export async function run(): Promise<void> {
   };
   if (OTHER_BIN) {
     cases['other build: statusline, demo week + budgets'] = { args: [OTHER_BIN, 'statusline'], input: payload, env: demoLogs };
-    cases['other build: hook --alerts, demo week'] = { args: [OTHER_BIN, 'hook', '--alerts'], input: payload, env: demoLogs };
+    cases['other build: hook --alerts, demo week'] = { args: [OTHER_BIN, 'hook', '--alerts'], input: sessionStart, env: demoLogs };
   }
   // One warm-up each: the first run of a store rebuilds nothing, but the OS caches need filling.
   for (const c of Object.values(cases)) {

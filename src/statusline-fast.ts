@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { keptLine } from './live/line-snapshot.js';
+import { keptAlert, keptLine } from './live/line-snapshot.js';
 import { besideTheirs, flagValue, print, readPayload, wrapped } from './live/statusline-io.js';
 import { StatuslinePayload } from './schema/statusline.js';
 import { resolveConfigPath, resolveLogsDir } from './store/location.js';
@@ -18,18 +18,18 @@ export function warmStatusline(argv: readonly string[] = process.argv.slice(2)):
   const raw = readPayload();
   try {
     const parsed = StatuslinePayload.safeParse(raw.length ? JSON.parse(raw.toString('utf8')) : {});
-    const session = parsed.success ? parsed.data.session_id : undefined;
-    if (session === undefined) return raw;
-    const payload = parsed.data!;
+    if (!parsed.success) return raw;
+    const payload = parsed.data;
     const logsDir = resolveLogsDir({ flag: flagValue(argv, '--logs-dir'), env: process.env, payloadCwd: payload.workspace?.project_dir ?? payload.cwd, cwd: process.cwd() });
     const configPath = resolveConfigPath(logsDir, process.env, flagValue(argv, '--config'));
-    const kept = keptLine(logsDir, configPath, session, Date.now());
-    if (!kept) return raw;
     if (argv.includes('--alerts')) {
-      if (kept.alerts === undefined) return raw;
-      if (kept.alerts) print(kept.alerts);
+      const message = keptAlert(logsDir, configPath, Date.now());
+      if (message === null) return raw;
+      if (message) print(message);
       return null;
     }
+    const kept = payload.session_id === undefined ? null : keptLine(logsDir, configPath, payload.session_id, Date.now());
+    if (!kept) return raw;
     print(besideTheirs(wrapped(argv, raw), kept.line));
     return null;
   } catch {

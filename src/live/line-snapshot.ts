@@ -55,20 +55,38 @@ function readLineFile(logsDir: string): StatuslineLineFile | null {
  * any run it saw starts); else null.
  */
 export function keptLine(logsDir: string, configPath: string, sessionId: string, now: number): StatuslineLineEntry | null {
+  const entry = readLineFile(logsDir)?.sessions[safeName(sessionId)];
+  if (!entry || !holds(entry, logsDir, configPath, now)) return null;
+  return sessionStateFingerprint(sessionStateDir(logsDir, sessionId)).key === entry.session ? entry : null;
+}
+
+/**
+ * What the SessionStart alert prints ('' for nothing) from the newest kept
+ * line whose inputs are unchanged, of any session: the alert reads no run in
+ * flight (budgets and agent health only), and a session starting has no line
+ * of its own yet. Null when there is none, or its message was not kept.
+ */
+export function keptAlert(logsDir: string, configPath: string, now: number): string | null {
   const file = readLineFile(logsDir);
-  const entry = file?.sessions[safeName(sessionId)];
-  if (!entry || entry.configPath !== configPath || now < entry.at || (entry.until !== undefined && now >= entry.until) || localDay(now) !== entry.today) return null;
-  if (configFileFingerprint(configPath)?.key !== entry.config) return null;
-  if (sessionStateFingerprint(sessionStateDir(logsDir, sessionId)).key !== entry.session) return null;
+  if (!file) return null;
+  let newest: StatuslineLineEntry | undefined;
+  for (const entry of Object.values(file.sessions)) if (entry.configPath === configPath && (newest === undefined || entry.at > newest.at)) newest = entry;
+  return newest?.alerts !== undefined && holds(newest, logsDir, configPath, now) ? newest.alerts : null;
+}
+
+/** Whether the config file, the days read and the clock are as when the entry was drawn (the session's state is the caller's). */
+function holds(entry: StatuslineLineEntry, logsDir: string, configPath: string, now: number): boolean {
+  if (entry.configPath !== configPath || now < entry.at || (entry.until !== undefined && now >= entry.until) || localDay(now) !== entry.today) return false;
+  if (configFileFingerprint(configPath)?.key !== entry.config) return false;
   // The same days as then (none added in the range, none removed), each unchanged.
   const days = listDays(logsDir).filter((day) => day >= entry.from && day <= entry.today);
-  if (days.length !== Object.keys(entry.days).length) return null;
+  if (days.length !== Object.keys(entry.days).length) return false;
   // Newest first: today is the day most likely to have changed, and a miss hands over to the full statusline, which takes every fingerprint again.
   for (const day of days.reverse()) {
     const kept = entry.days[day];
-    if (kept === undefined || dayFingerprint(logsDir, day)?.key !== kept) return null;
+    if (kept === undefined || dayFingerprint(logsDir, day)?.key !== kept) return false;
   }
-  return entry;
+  return true;
 }
 
 /** Keeps a drawn line for its session; never throws (the line is printed anyway). */

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/load';
 import { generateSessions } from '../../src/demo/generate';
 import { feedSessions, writeSessionFiles } from '../../src/demo/generate-io';
 import { alertMessage, drawLine } from '../../src/live/draw-line';
-import { keptLine, sessionStateDir } from '../../src/live/line-snapshot';
+import { keptAlert, keptLine, sessionStateDir } from '../../src/live/line-snapshot';
 import { readMoment } from '../../src/live/moment';
 import { recordsFallback } from '../../src/live/records-fallback';
 import { statusLine } from '../../src/render/statusline';
@@ -57,11 +57,15 @@ function drawn(logsDir: string, configPath: string, at = now, wallNow = settledC
 /** The warm path's answer now: a kept line, which must then be the fresh one; or null (the full statusline draws). */
 function warm(logsDir: string, configPath: string, at = now) {
   const kept = keptLine(logsDir, configPath, SESSION, at);
-  if (kept) {
+  // The SessionStart alert of a session just started takes any session's kept message.
+  const alert = keptAlert(logsDir, configPath, at);
+  if (kept || alert !== null) {
     const expected = fresh(logsDir, configPath, at);
-    expect(kept.line).toBe(expected.line);
-    if (kept.alerts !== undefined) expect(kept.alerts).toBe(expected.message);
+    if (kept) expect(kept.line).toBe(expected.line);
+    if (kept?.alerts !== undefined) expect(kept.alerts).toBe(expected.message);
+    if (alert !== null) expect(alert).toBe(expected.message);
   }
+  if (!kept) expect(alert).toBeNull();
   return kept;
 }
 
@@ -75,6 +79,9 @@ describe('a generated week', () => {
     expect(drawn(logsDir, configPath)).toEqual(plain);
     const kept = warm(logsDir, configPath);
     expect(kept?.line).toBe(plain.line);
+    // A budget spent or an agent failing in the week: the alert has something to say (no warning, so no forecast: kept).
+    expect(plain.message).toMatch(/^\{"systemMessage":"agent-track: /);
+    expect(keptAlert(logsDir, configPath, now)).toBe(kept!.alerts ?? null);
     // Every day of the month budget's period, as far as the store goes, was fingerprinted.
     expect(Object.keys(kept!.days)).toEqual(readdirSync(logsDir).filter((name) => /^\d{4}-\d{2}-\d{2}$/.test(name)).sort());
   });
@@ -160,7 +167,9 @@ describe('a generated week', () => {
     const dir = join(sessionStateDir(logsDir, SESSION), 'x-t-toolu_1');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${now - 30_000}-pre-aaaa.json`), JSON.stringify({ kind: 'pre', at: now - 30_000, request: { subagentType: 'general-purpose' } }));
-    expect(warm(logsDir, configPath)).toBeNull();
+    expect(keptLine(logsDir, configPath, SESSION, now)).toBeNull();
+    // The alert reads no run in flight: its kept message still holds.
+    expect(keptAlert(logsDir, configPath, now)).toBe(fresh(logsDir, configPath).message);
     rmSync(sessionStateDir(logsDir, SESSION), { recursive: true });
   });
 
