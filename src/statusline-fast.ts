@@ -1,8 +1,7 @@
-import * as z from 'zod/mini';
-import { keptAlert, keptLine } from './live/line-snapshot.js';
-import { besideTheirs, flagValue, print, readPayload, wrapped } from './live/statusline-io.js';
-import { StatuslinePayload } from './schema/statusline.js';
-import { resolveConfigPath, resolveLogsDir } from './store/location.js';
+import { existsSync } from 'node:fs';
+import { flagValue, readPayload } from './live/statusline-io.js';
+import { resolveLogsDir } from './store/location.js';
+import { statuslineLinePath } from './store/paths.js';
 
 // The statusline's and the SessionStart alert's warm path (dist/statusline-fast.cjs,
 // loaded first by bin/agent-track): reads the payload, and prints the line
@@ -11,29 +10,32 @@ import { resolveConfigPath, resolveLogsDir } from './store/location.js';
 // config schema or capture code, it costs little more than a bare node.
 // Otherwise it hands the payload to the full bundle (statusline-main.ts).
 
-z.config({ jitless: true });
-
 /** Prints the kept line and returns null; or returns the payload for the full statusline to draw. */
 export function warmStatusline(argv: readonly string[] = process.argv.slice(2)): Buffer | null {
   const raw = readPayload();
   try {
-    const parsed = StatuslinePayload.safeParse(raw.length ? JSON.parse(raw.toString('utf8')) : {});
-    if (!parsed.success) return raw;
-    const payload = parsed.data;
-    const logsDir = resolveLogsDir({ flag: flagValue(argv, '--logs-dir'), env: process.env, payloadCwd: payload.workspace?.project_dir ?? payload.cwd, cwd: process.cwd() });
-    const configPath = resolveConfigPath(logsDir, process.env, flagValue(argv, '--config'));
-    if (argv.includes('--alerts')) {
-      const message = keptAlert(logsDir, configPath, Date.now());
-      if (message === null) return raw;
-      if (message) print(message);
-      return null;
-    }
-    const kept = payload.session_id === undefined ? null : keptLine(logsDir, configPath, payload.session_id, Date.now());
-    if (!kept) return raw;
-    print(besideTheirs(wrapped(argv, raw), kept.line));
-    return null;
+    if (!keptLinesMayExist(raw, argv)) return raw;
+    // A plain require: bundled, it runs (zod and the schemas with it) only now.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require('./live/warm-line.js') as typeof import('./live/warm-line.js')).printKept(raw, argv);
   } catch {
     // Whatever went wrong here, the full statusline decides what to show.
     return raw;
   }
+}
+
+/**
+ * Whether the logs folder the payload points at has a kept-line file: a look
+ * before anything is validated (zod's set-up costs a store with no kept line,
+ * which goes to the full statusline anyway, ~2 ms). Nothing is trusted from
+ * it: warm-line.ts validates the payload and resolves the folder again.
+ */
+function keptLinesMayExist(raw: Buffer, argv: readonly string[]): boolean {
+  const json = raw.length ? (JSON.parse(raw.toString('utf8')) as unknown) : null;
+  if (typeof json !== 'object' || json === null) return false;
+  const { cwd, workspace } = json as { cwd?: unknown; workspace?: { project_dir?: unknown } };
+  const projectDir = typeof workspace === 'object' && workspace !== null ? workspace.project_dir : undefined;
+  const payloadCwd = typeof projectDir === 'string' ? projectDir : typeof cwd === 'string' ? cwd : undefined;
+  const logsDir = resolveLogsDir({ flag: flagValue(argv, '--logs-dir'), env: process.env, payloadCwd, cwd: process.cwd() });
+  return existsSync(statuslineLinePath(logsDir));
 }
