@@ -108,6 +108,7 @@ export async function run(): Promise<void> {
     },
   };
   if (OTHER_BIN) {
+    cases['other build: statusline, empty store'] = { args: [OTHER_BIN, 'statusline'], input: payload, env: cases['statusline, empty store']!.env };
     cases['other build: statusline, demo week + budgets'] = { args: [OTHER_BIN, 'statusline'], input: payload, env: demoLogs };
     cases['other build: hook --alerts, demo week'] = { args: [OTHER_BIN, 'hook', '--alerts'], input: sessionStart, env: demoLogs };
   }
