@@ -48,8 +48,13 @@ const copySecretRules = async () => copyFileSync('src/capture/secret-rules.json'
 export default defineConfig([
   { ...common, entry: { hook: 'src/hook-main.ts' }, minify: true, clean: false, esbuildPlugins: [re2jsBeside, secretRulesBeside], onSuccess: copySecretRules },
   { ...common, entry: { re2js: 'node_modules/re2js/build/index.cjs' }, minify: true, clean: false },
-  // statusline.cjs: `agent-track statusline` (after every message) and the
-  // SessionStart alert hook (`hook --alerts`), without commander or the CLI.
+  // statusline-fast.cjs: the warm path of `agent-track statusline` (after every
+  // message) and of the SessionStart alert hook (`hook --alerts`): prints the
+  // line kept from the last time while nothing it was drawn from changed.
+  // Loaded first, so small: no price list, budgets, config schema or capture code.
+  { ...common, entry: { 'statusline-fast': 'src/statusline-fast.ts' }, minify: true, clean: false },
+  // statusline.cjs: the statusline and the alert drawn afresh, when the warm
+  // path has no kept line that holds; without commander or the CLI.
   {
     ...common,
     entry: { statusline: 'src/statusline-main.ts' },

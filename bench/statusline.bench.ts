@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { completionsPath, statuslineCachePath } from '../src/store/paths.js';
+import { completionsPath, statuslineCachePath, statuslineLinePath } from '../src/store/paths.js';
 import { localDay } from '../src/time/period.js';
 
 // `agent-track statusline`'s cost (Claude Code runs it after every message),
@@ -14,11 +14,12 @@ import { localDay } from '../src/time/period.js';
 // over a demo week with two budgets set, generated up to the end of today so
 // the day has its runs whatever time the bench runs at.
 // The statusline keeps each day's spend and the resolved config in
-// .state/.statusline-cache.json (src/live/statusline-cache.ts): after the
-// warm-up, the week cases read it (warm, what Claude Code sees after every
-// message while nothing changed). "today changed" has today's lines touched
+// .state/.statusline-cache.json (src/live/statusline-cache.ts), and its last
+// line per session in .state/.statusline-line.json (src/live/line-snapshot.ts):
+// after the warm-up, the week cases print the kept line from the warm-path
+// bundle (warm, what Claude Code sees after every message while nothing changed). "today changed" has today's lines touched
 // before each run (a run finished since the last line: today is read again,
-// the closed days come from the cache). The cold case has its cache removed
+// the closed days come from the cache). The cold case has both files removed
 // before each run: the first line after the cache is lost, or a store whose
 // every day changed within the last 2 s.
 
@@ -66,6 +67,7 @@ export async function run(): Promise<void> {
   writeFileSync(join(project, '.claude', 'agent-track.json'), JSON.stringify({ budgets: [{ period: 'day', usd: 50 }, { period: 'month', billedTokens: 500_000_000 }] }));
   // The same JSON Claude Code pipes to a statusline.
   const payload = JSON.stringify({ session_id: 'bench', cwd: project, workspace: { current_dir: project, project_dir: project }, model: { id: 'claude-opus-5-5', display_name: 'Opus' } });
+  const sessionStart = JSON.stringify({ session_id: 'bench-next', transcript_path: join(project, 'bench-next.jsonl'), cwd: project, hook_event_name: 'SessionStart', source: 'startup' });
   const logsDir = join(project, '.claude', 'execution-logs');
   const demoLogs = { ...process.env, AGENT_TRACK_LOGS_DIR: logsDir };
   // The same store again for the cold case (its own .state, so the warm cases keep their cache).
@@ -83,7 +85,8 @@ export async function run(): Promise<void> {
     'node -e 0': { args: ['-e', '0'], input: '', env: process.env },
     'statusline, empty store': { args: [BIN, 'statusline'], input: payload, env: { ...process.env, AGENT_TRACK_LOGS_DIR: join(root, 'empty') } },
     'statusline, demo week + budgets': { args: [BIN, 'statusline'], input: payload, env: demoLogs },
-    'hook --alerts, demo week + budgets': { args: [BIN, 'hook', '--alerts'], input: payload, env: demoLogs },
+    // What Claude Code pipes to the SessionStart hook: a session just started, with no line of its own yet.
+    'hook --alerts, demo week + budgets': { args: [BIN, 'hook', '--alerts'], input: sessionStart, env: demoLogs },
     // A run finished today since the last line: today's lines are read again (touched before each run), the closed days come from the cache.
     'statusline, demo week, today changed': {
       args: [BIN, 'statusline'],
@@ -98,12 +101,16 @@ export async function run(): Promise<void> {
       args: [BIN, 'statusline'],
       input: coldPayload,
       env: { ...process.env, AGENT_TRACK_LOGS_DIR: coldLogs },
-      before: () => rmSync(statuslineCachePath(coldLogs), { force: true }),
+      before: () => {
+        rmSync(statuslineCachePath(coldLogs), { force: true });
+        rmSync(statuslineLinePath(coldLogs), { force: true });
+      },
     },
   };
   if (OTHER_BIN) {
+    cases['other build: statusline, empty store'] = { args: [OTHER_BIN, 'statusline'], input: payload, env: cases['statusline, empty store']!.env };
     cases['other build: statusline, demo week + budgets'] = { args: [OTHER_BIN, 'statusline'], input: payload, env: demoLogs };
-    cases['other build: hook --alerts, demo week'] = { args: [OTHER_BIN, 'hook', '--alerts'], input: payload, env: demoLogs };
+    cases['other build: hook --alerts, demo week'] = { args: [OTHER_BIN, 'hook', '--alerts'], input: sessionStart, env: demoLogs };
   }
   // One warm-up each: the first run of a store rebuilds nothing, but the OS caches need filling.
   for (const c of Object.values(cases)) {

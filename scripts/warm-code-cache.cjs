@@ -1,12 +1,12 @@
 'use strict';
-// Writes the V8 code caches next to dist/hook.cjs, dist/cli.cjs and dist/statusline.cjs (part of
+// Writes the V8 code caches next to dist/hook.cjs, dist/cli.cjs, dist/statusline.cjs and dist/statusline-fast.cjs (part of
 // `npm run build`): the hook runs through one whole subagent run (PreToolUse,
 // SubagentStart, SubagentStop, PostToolUse, then SessionEnd), each process
 // adding what it compiled to the cache the one before left, and the CLI through a one-day
 // demo with its report, in throwaway folders, so each cache holds the
 // functions they run, compiled.
 const { spawnSync } = require('child_process');
-const { mkdirSync, mkdtempSync, rmSync, writeFileSync } = require('fs');
+const { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } = require('fs');
 const { tmpdir } = require('os');
 const { join } = require('path');
 
@@ -63,11 +63,27 @@ try {
   // Before the day's first session has ended the demo writes nothing for today: the folder may not exist yet.
   mkdirSync(join(logs, 'demo', 'project', '.claude'), { recursive: true });
   writeFileSync(join(logs, 'demo', 'project', '.claude', 'agent-track.json'), JSON.stringify({ budgets: [{ period: 'day', usd: 1000 }] }));
-  const line = spawnSync(process.execPath, [bin, 'statusline'], {
-    input: JSON.stringify({ session_id: 'warm-session', cwd: join(logs, 'demo', 'project') }),
-    env: { ...process.env, AGENT_TRACK_LOGS_DIR: demoLogs, AGENT_TRACK_CODE_CACHE: 'refresh' },
-  });
-  if (line.status !== 0) throw new Error(`warm-up statusline exited ${line.status}: ${line.stderr}`);
+  // Its files an hour old, as a store is between two messages: the first statusline
+  // draws the line (dist/statusline.cjs) and keeps it; the next ones print the kept
+  // line from the warm path (dist/statusline-fast.cjs), whose cache they extend.
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  ageAll(join(logs, 'demo', 'project', '.claude'), hourAgo);
+  const statusline = (args, mode) => {
+    const run = spawnSync(process.execPath, [bin, ...args], {
+      input: JSON.stringify({ session_id: 'warm-session', cwd: join(logs, 'demo', 'project') }),
+      env: { ...process.env, AGENT_TRACK_LOGS_DIR: demoLogs, AGENT_TRACK_CODE_CACHE: mode },
+    });
+    if (run.status !== 0) throw new Error(`warm-up ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
+  };
+  statusline(['statusline'], 'refresh');
+  statusline(['statusline'], 'extend');
+  statusline(['hook', '--alerts'], 'extend');
 } finally {
   rmSync(logs, { recursive: true, force: true });
+}
+
+/** Sets the times of everything under `path` (no link followed). */
+function ageAll(path, at) {
+  if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) ageAll(join(path, name), at);
+  utimesSync(path, at, at);
 }

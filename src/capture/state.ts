@@ -4,7 +4,7 @@ import { nanoid } from 'nanoid/non-secure';
 import * as z from 'zod/mini';
 import { appendLine, isTempFile, writeFileAtomic } from '../store/atomic.js';
 import { readdirOrEmpty } from '../store/fs.js';
-import { shortHash, stateRoot } from '../store/paths.js';
+import { safeName, stateRoot } from '../store/paths.js';
 import { memo } from '../schema/memo.js';
 import { storedEventEnvelope, type EventKind, type StoredEvent } from './events.js';
 
@@ -20,7 +20,6 @@ import { storedEventEnvelope, type EventKind, type StoredEvent } from './events.
 // An execution key is "t-<tool_use_id>" (the Agent call) or, when no tool use id
 // could be learned, "a-<agent_id>".
 
-const SAFE_NAME = /^[A-Za-z0-9_-]{1,120}$/;
 const EVENT_FILE = /^(\d{13})-([a-z]+)-[A-Za-z0-9_-]+\.json$/;
 
 // A path below the session's folder (already normal: path.join built it) by
@@ -30,9 +29,8 @@ const EVENT_FILE = /^(\d{13})-([a-z]+)-[A-Za-z0-9_-]+\.json$/;
 // normalizeString on a background thread (~2.5 ms of CPU per record).
 const below = (dir: string, ...names: string[]): string => [dir, ...names].join(sep);
 
-export function safeName(raw: string): string {
-  return SAFE_NAME.test(raw) ? raw : `h${shortHash(raw, 24)}`;
-}
+// The name rule lives with the layout (store/paths.ts), where the statusline's warm path finds it without this module.
+export { safeName };
 
 export const execKeyForToolUse = (toolUseId: string) => `t-${safeName(toolUseId)}`;
 export const execKeyForAgent = (agentId: string) => `a-${safeName(agentId)}`;

@@ -114,8 +114,8 @@ export function listToClose(logsDir: string, config: Config, now: number): (Runn
   return unrecordedRuns(logsDir, config, now).flatMap((run) => (run.closes ? [{ ...run.execution, reason: run.closes }] : []));
 }
 
-/** Runs with no terminal event and no record yet, each with whether the next sweep closes it. */
-function unrecordedRuns(logsDir: string, config: Config, now: number, session?: string): { execution: RunningExecution; closes: CloseReason | null }[] {
+/** Runs with no terminal event and no record yet, each with whether the next sweep closes it (the statusline's warm path needs none of a session's). */
+export function unrecordedRuns(logsDir: string, config: Config, now: number, session?: string): { execution: RunningExecution; closes: CloseReason | null }[] {
   const runs: { execution: RunningExecution; closes: CloseReason | null }[] = [];
   const guessed = new Map<SessionState['dir'], Set<string>>();
   for (const { state, key, names } of pendingExecutions(logsDir, false, session)) {

@@ -5,7 +5,7 @@ import type { DaySpend } from '../analytics/day-spend.js';
 import { addTokens, emptyTokens } from '../analytics/day-summary.js';
 import { addDays, localDay } from '../time/period.js';
 import { agentHealth, typicalDurations, type HealthRun } from '../analytics/status.js';
-import { listInFlight } from '../capture/sweep.js';
+import { unrecordedRuns } from '../capture/sweep.js';
 import type { RunningExecution } from '../analytics/status.js';
 import type { BudgetState } from '../schema/budgets.js';
 import type { Config } from '../schema/config.js';
@@ -31,6 +31,12 @@ export interface Moment {
   today: { usd: number; unpricedExecutions: number; executions: number };
   budgets: BudgetState[];
   alerts: Alerts;
+  /** The first day read (for the budgets' periods and, while an agent runs, expected times). */
+  from: string;
+  /** No run of the session is unrecorded, running or not (a line without one can be kept: line-snapshot.ts). */
+  quiet: boolean;
+  /** The first start after `now` among today's runs (null: none): agent health counts only runs started by `now`, so its verdict may change then. */
+  nextStart: number | null;
 }
 
 export interface MomentInput {
@@ -48,7 +54,8 @@ export interface MomentInput {
 
 export function readMoment({ logsDir, config, now, session, onIssue, fallback, cache }: MomentInput): Moment {
   const today = localDay(now);
-  const running = listInFlight(logsDir, config, now, session ?? undefined);
+  const unrecorded = unrecordedRuns(logsDir, config, now, session ?? undefined);
+  const running = unrecorded.filter((run) => run.closes === null).map((run) => run.execution);
   const budgetFrom = budgetsFrom(config.budgets, today);
   // Days before today are read for the budgets' periods and, only while an agent runs, for its expected time.
   const historyFrom = running.length ? addDays(today, -TYPICAL_DAYS) : today;
@@ -80,5 +87,8 @@ export function readMoment({ logsDir, config, now, session, onIssue, fallback, c
     today: { usd: cost.pricedUsd, unpricedExecutions: cost.unpricedExecutions, executions: todays?.executions ?? 0 },
     budgets,
     alerts: alertsOf(budgets, agentHealth(runs, history, now)),
+    from,
+    quiet: unrecorded.length === 0,
+    nextStart: runs.reduce<number | null>((next, run) => (run.metrics.startTime > now && (next === null || run.metrics.startTime < next) ? run.metrics.startTime : next), null),
   };
 }

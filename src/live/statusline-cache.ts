@@ -1,5 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import * as z from 'zod/mini';
 import type { DaySpend } from '../analytics/day-spend.js';
 import { keyedObject } from '../analytics/keyed.js';
@@ -8,11 +7,12 @@ import { version as AGENT_TRACK_VERSION } from '../../package.json';
 import { DEFAULT_CONFIG, type Config } from '../schema/config.js';
 import { STATUSLINE_CACHE_VERSION, StatuslineCacheFile } from '../schema/statusline-cache.js';
 import { writeFileAtomic } from '../store/atomic.js';
-import { listRecordDirs, SETTLE_MS } from '../store/day-folders.js';
+import { SETTLE_MS } from '../store/day-folders.js';
 import { readRegularFile } from '../store/fs.js';
-import { COMPLETIONS_FILE, dayDir, statuslineCachePath } from '../store/paths.js';
+import { statuslineCachePath } from '../store/paths.js';
 import { addDays } from '../time/period.js';
 import type { DayRead } from './day-source.js';
+import { configFileFingerprint, dayFingerprint, type Fingerprint } from './fingerprints.js';
 
 // Each day's spend as the statusline last read it, and the config as last
 // resolved, in <logs>/.state/.statusline-cache.json, so that a statusline drawn
@@ -64,36 +64,7 @@ interface CacheFile {
   days: Record<string, CachedDay>;
 }
 
-interface Fingerprint {
-  key: string;
-  /** The newest modification time among the inputs (ms); Infinity when one vanished while being looked at. */
-  newest: number;
-}
-
-/** What a day's figures are read from, by folder and file times only; null when the day has no folder. */
-export function dayFingerprint(logsDir: string, day: string): Fingerprint | null {
-  const dir = dayDir(logsDir, day);
-  // Plain stats, not bigint ones (twice as slow, ~70 per week): mtimeMs as a
-  // double keeps a fraction of a microsecond, finer than the clock that writes it.
-  const dirStat = statSync(dir, { throwIfNoEntry: false });
-  if (!dirStat) return null;
-  const parts: (string | number)[] = [dirStat.ino, dirStat.mtimeMs];
-  let newest = dirStat.mtimeMs;
-  for (const name of listRecordDirs(dir)) {
-    const stat = statSync(join(dir, name), { throwIfNoEntry: false });
-    // Gone since the listing: being changed now, so not settled.
-    if (!stat) return { key: 'changing', newest: Infinity };
-    parts.push(name, stat.ino, stat.mtimeMs);
-    newest = Math.max(newest, stat.mtimeMs);
-  }
-  const completions = statSync(join(dir, COMPLETIONS_FILE), { throwIfNoEntry: false });
-  if (completions) {
-    parts.push(COMPLETIONS_FILE, completions.ino, completions.mtimeMs, completions.size);
-    newest = Math.max(newest, completions.mtimeMs);
-  }
-  // JSON: a folder name may hold any separator.
-  return { key: JSON.stringify(parts), newest };
-}
+export { dayFingerprint };
 
 export interface StatuslineCache {
   /** The config at `path` from the cache when its file is unchanged, else from `load` (kept when settled). */
@@ -102,6 +73,12 @@ export interface StatuslineCache {
   day(day: string, closed: boolean, read: () => DayRead): DayRead;
   /** Writes the file when an entry was added, replaced or dropped; never throws (the line is drawn anyway). */
   save(): void;
+  /**
+   * The fingerprints of the config file and of every day asked for so far, as
+   * taken before each was read; null when one of them was not settled (or
+   * not there): a line drawn from them may then not be kept (line-snapshot.ts).
+   */
+  inputs(): { configPath: string; config: string; days: Record<string, string> } | null;
 }
 
 /**
@@ -114,8 +91,15 @@ export function openStatuslineCache(logsDir: string, wallNow: number): Statuslin
   const next: Record<string, CachedDay> = {};
   let config = file?.config;
   let changed = false;
+  // What the line was drawn from (see inputs()); settled stays true while every input was.
+  let configInput: { path: string; key: string } | null = null;
+  const dayInputs: Record<string, string> = {};
+  let settled = true;
   return {
     config(path, load) {
+      const file = configFileFingerprint(path);
+      configInput = file === null ? null : { path, key: file.key };
+      if (file === null || file.newest > wallNow - SETTLE_MS) settled = false;
       const before = configFingerprint(path);
       if (before === null) return load();
       if (config && config.path === path && config.fingerprint === before.key) return config.config;
@@ -128,6 +112,8 @@ export function openStatuslineCache(logsDir: string, wallNow: number): Statuslin
     },
     day(day, closed, read) {
       const before = dayFingerprint(logsDir, day);
+      if (before === null || before.newest > wallNow - SETTLE_MS) settled = false;
+      else dayInputs[day] = before.key;
       const hit = before === null ? undefined : previous[day];
       if (hit && hit.fingerprint === before!.key && hit.closed === closed && hit.spend.day === day) {
         next[day] = hit;
@@ -140,6 +126,9 @@ export function openStatuslineCache(logsDir: string, wallNow: number): Statuslin
         changed = true;
       }
       return fresh;
+    },
+    inputs() {
+      return settled && configInput ? { configPath: configInput.path, config: configInput.key, days: { ...dayInputs } } : null;
     },
     save() {
       // Days not read this time are kept a while: the 7 days before today are
@@ -180,18 +169,11 @@ function readCacheFile(logsDir: string): CacheFile | null {
 // update, or new defaults) may resolve the same file differently.
 const RESOLVER = JSON.stringify([AGENT_TRACK_VERSION, DEFAULT_CONFIG]);
 
-/** The config file's identity, time and size (links followed, as loadConfig reads it); null when there is none. */
+/** The config file's identity, time and size, and what resolved it; null when there is none (the defaults, at no cost) or it cannot be looked at. */
 function configFingerprint(path: string): Fingerprint | null {
-  let stat;
-  try {
-    stat = statSync(path, { throwIfNoEntry: false });
-  } catch {
-    // Unreadable: loadConfig reports it.
-    return null;
-  }
-  // No file: the defaults, at no cost.
-  if (!stat) return null;
-  return { key: JSON.stringify([RESOLVER, stat.dev, stat.ino, stat.mtimeMs, stat.size]), newest: stat.mtimeMs };
+  const file = configFileFingerprint(path);
+  if (file === null || file.key === 'none') return null;
+  return { key: JSON.stringify([RESOLVER, file.key]), newest: file.newest };
 }
 
 /** Only the figures a DaySpend has: a day read through the records' fallback is a whole rollup. */

@@ -10,7 +10,8 @@ import { sha256Hex } from './hash.js';
 //   <logs>/sessions/<session>.json                 a session's main-thread figures (schema/session.ts)
 //   <logs>/.state/                                 in-flight hook state
 //   <logs>/.state/.export-cursor.json, .export.lock what `export` has delivered, and its lock
-//   <logs>/.state/.statusline-cache.json          each day's spend as the statusline last read it (live/spend-cache.ts)
+//   <logs>/.state/.statusline-cache.json          each day's spend as the statusline last read it (live/statusline-cache.ts)
+//   <logs>/.state/.statusline-line.json           the statusline's last line per session, for its warm path (live/line-snapshot.ts)
 //   <logs>/export.log                              export's log when run from cron or after a session
 //   <logs>/hook-errors.log                         what the hook could not handle
 //   <logs>/.prune.lock, prune.log                  retention's lock, and its log when run from cron
@@ -38,6 +39,7 @@ export const PRUNE_LOG = 'prune.log';
 export const EXPORT_CURSOR = '.export-cursor.json';
 export const EXPORT_LOCK = '.export.lock';
 export const STATUSLINE_CACHE = '.statusline-cache.json';
+export const STATUSLINE_LINE = '.statusline-line.json';
 export const EXPORT_LOG = 'export.log';
 export const WEEKLY_REPORTS_DIR = 'weekly';
 export const MONTHLY_REPORTS_DIR = 'monthly';
@@ -47,6 +49,13 @@ export const RECORD_NAME = /^exec-[a-z0-9_-]+\.json$/;
 
 export function shortHash(text: string, length = 8): string {
   return sha256Hex(text).slice(0, length);
+}
+
+const SAFE_NAME = /^[A-Za-z0-9_-]{1,120}$/;
+
+/** A session id or agent id as one folder or file name under .state (capture/state.ts): as it is when safe, else hashed. */
+export function safeName(raw: string): string {
+  return SAFE_NAME.test(raw) ? raw : `h${shortHash(raw, 24)}`;
 }
 
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f<>:"/\\|?*]/g;
@@ -116,9 +125,14 @@ export function exportLockPath(logsDir: string): string {
   return join(logsDir, STATE_DIR, EXPORT_LOCK);
 }
 
-/** The statusline's cache of each day's spend (see live/spend-cache.ts). */
+/** The statusline's cache of each day's spend (see live/statusline-cache.ts). */
 export function statuslineCachePath(logsDir: string): string {
   return join(logsDir, STATE_DIR, STATUSLINE_CACHE);
+}
+
+/** The statusline's last line per session (see live/line-snapshot.ts). */
+export function statuslineLinePath(logsDir: string): string {
+  return join(logsDir, STATE_DIR, STATUSLINE_LINE);
 }
 
 export function errorLogPath(logsDir: string): string {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -90,6 +90,39 @@ describe('agent-track statusline', () => {
     const theirs = Buffer.from(JSON.stringify({ type: 'command', command: 'read x; echo "mine: $(echo "$x" | wc -c)"; echo second' })).toString('base64url');
     const run = statusline(logs, statuslinePayload('s', tmpdir()), ['--wrap', theirs]);
     expect(run.stdout).toMatch(/^mine: \d+ │ subagents today \$0\n$/);
+  });
+
+  test('the warm path prints the line kept for the session while nothing changed; a run started since is drawn afresh', () => {
+    const fixture = loadFixture('single');
+    const logs = fixture.logsDir;
+    mkdirSync(logs, { recursive: true });
+    withConfig(logs, { prices: PRICES, budgets: [{ period: 'day', usd: 10 }] });
+    writeRecords(logs, [0, 1, 2].map((i) => makeRecord({ id: `h${i}`, agent: 'general-purpose', start: justBefore(60_000 * (i + 2)), duration: 60_000, model: 'test-model', tokens: { input: 100_000, output: 0 } })));
+    // Written an hour ago, as a store is between two messages: settled, so the line drawn is kept.
+    const hourAgo = new Date(now - 3_600_000);
+    const age = (path: string): void => {
+      if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) age(join(path, name));
+      utimesSync(path, hourAgo, hourAgo);
+    };
+    age(dirname(logs));
+    const input = statuslinePayload(fixture.sessionId, fixture.projectDir);
+    expect(statusline(logs, input).stdout).toBe('subagents today $3.00/$10.00\n');
+    const linePath = join(logs, '.state', '.statusline-line.json');
+    const kept = JSON.parse(readFileSync(linePath, 'utf8')) as { sessions: Record<string, { line: string; alerts?: string }> };
+    expect(kept.sessions[fixture.sessionId]).toMatchObject({ line: 'subagents today $3.00/$10.00', alerts: '' });
+    // What the warm path prints is the kept line (marked here to tell it from a line drawn afresh), the alert's too.
+    kept.sessions[fixture.sessionId]!.line = 'kept line';
+    kept.sessions[fixture.sessionId]!.alerts = JSON.stringify({ systemMessage: 'kept alert' });
+    writeFileSync(linePath, JSON.stringify(kept));
+    expect(statusline(logs, input)).toMatchObject({ status: 0, stdout: 'kept line\n', stderr: '' });
+    const sessionStart = JSON.stringify({ session_id: fixture.sessionId, cwd: fixture.projectDir, hook_event_name: 'SessionStart', source: 'resume' });
+    expect(runCli(['hook', '--alerts'], { input: sessionStart, cwd: tmpdir(), env: { AGENT_TRACK_LOGS_DIR: logs } }).stdout).toBe('{"systemMessage":"kept alert"}\n');
+    // Another session has no kept line: drawn afresh.
+    expect(statusline(logs, statuslinePayload('other-session', fixture.projectDir)).stdout).toBe('subagents today $3.00/$10.00\n');
+    // A subagent starts in this session: its state folder changed, so the line is drawn afresh, with it.
+    const upToStart = fixture.payloads.slice(0, fixture.payloads.findIndex((p) => p.hook_event_name === 'SubagentStart') + 1);
+    upToStart.forEach((payload, i) => ingestPayload(payload, { logsDir: logs, config: DEFAULT_CONFIG, now: now - 20_000 + i, deadline: Date.now() + 5000 }));
+    expect(statusline(logs, input).stdout).toMatch(/^▶ general-purpose \d+s\/1m00s · subagents today \$3\.00\/\$10\.00\n$/);
   });
 
   test('never prints an error into the line: a broken config or payload is a short mark', () => {
