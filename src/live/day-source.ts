@@ -5,7 +5,7 @@ import { daySpendOf, isPricedLine, type DaySpend, type PricedLine } from '../ana
 import type { HealthRun } from '../analytics/status.js';
 import { DaySpendFile } from '../schema/day-spend.js';
 import { readCompletions } from '../store/completion-lines.js';
-import { readdirOrEmpty, readRegularFile } from '../store/fs.js';
+import { readdirOrEmpty, readJsonFile } from '../store/fs.js';
 import { dayDir, PRUNED_MARKER, RECORD_NAME, safeAgentDir, summaryPath } from '../store/paths.js';
 import { localDay } from '../time/period.js';
 import { listRecordDirs, type IssueSink } from '../store/day-folders.js';
@@ -76,14 +76,7 @@ export function fromCompletions(logsDir: string, day: string, now: number): DayR
 function fromPrunedRollup(logsDir: string, day: string, now: number): DayRead | null {
   // Today is always read from its records, as the rollups' loader does.
   if (day >= localDay(now)) return null;
-  const read = readRegularFile(summaryPath(logsDir, day), MAX_ROLLUP_BYTES);
-  if (!read.ok) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(read.bytes.toString('utf8'));
-  } catch {
-    return null;
-  }
+  const json = readJsonFile(summaryPath(logsDir, day), MAX_ROLLUP_BYTES);
   // Validated in place, as the rollups' loader does: the figures are used as read.
   if (!z.validate(DaySpendFile, json) || (json as DaySpend).day !== day) return null;
   return { spend: json as DaySpend, runs: () => [] };

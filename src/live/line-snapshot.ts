@@ -5,7 +5,7 @@ import { version as AGENT_TRACK_VERSION } from '../../package.json';
 import { STATUSLINE_LINE_VERSION, StatuslineLineFile, type StatuslineLineEntry } from '../schema/statusline-line.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { listDays, SETTLE_MS } from '../store/day-folders.js';
-import { readRegularFile } from '../store/fs.js';
+import { readJsonFile } from '../store/fs.js';
 import { safeName, stateRoot, statuslineLinePath } from '../store/paths.js';
 import { localDay } from '../time/period.js';
 import { configFileFingerprint, dayFingerprint, sessionStateFingerprint } from './fingerprints.js';
@@ -37,14 +37,8 @@ export function sessionStateDir(logsDir: string, sessionId: string): string {
 }
 
 function readLineFile(logsDir: string): StatuslineLineFile | null {
-  const read = readRegularFile(statuslineLinePath(logsDir), MAX_LINE_BYTES, 0, { noFollow: true });
-  if (!read.ok) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(read.bytes.toString('utf8'));
-  } catch {
-    return null;
-  }
+  const json = readJsonFile(statuslineLinePath(logsDir), MAX_LINE_BYTES, { noFollow: true });
+  if (json === undefined) return null;
   const parsed = z.safeParse(StatuslineLineFile(), json);
   return parsed.success && parsed.data.agentTrack === AGENT_TRACK_VERSION ? parsed.data : null;
 }

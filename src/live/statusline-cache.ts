@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG, type Config } from '../schema/config.js';
 import { STATUSLINE_CACHE_VERSION, StatuslineCacheFile } from '../schema/statusline-cache.js';
 import { writeFileAtomic } from '../store/atomic.js';
 import { SETTLE_MS } from '../store/day-folders.js';
-import { readRegularFile } from '../store/fs.js';
+import { readJsonFile } from '../store/fs.js';
 import { statuslineCachePath } from '../store/paths.js';
 import { addDays } from '../time/period.js';
 import type { DayRead } from './day-source.js';
@@ -153,14 +153,8 @@ export function openStatuslineCache(logsDir: string, wallNow: number): Statuslin
 }
 
 function readCacheFile(logsDir: string): CacheFile | null {
-  const read = readRegularFile(statuslineCachePath(logsDir), MAX_CACHE_BYTES, 0, { noFollow: true });
-  if (!read.ok) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(read.bytes.toString('utf8'));
-  } catch {
-    return null;
-  }
+  const json = readJsonFile(statuslineCachePath(logsDir), MAX_CACHE_BYTES, { noFollow: true });
+  if (json === undefined) return null;
   // Validated in place (no copy), its envelope only: what is inside is used as written (see schema/statusline-cache.ts).
   return z.validate(StatuslineCacheFile(), json) ? (json as unknown as CacheFile) : null;
 }

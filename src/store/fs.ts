@@ -61,3 +61,18 @@ export function readRegularFile(path: string, maxBytes: number, from = 0, option
     closeSync(fd);
   }
 }
+
+/**
+ * The JSON in a regular file of at most `maxBytes` (see readRegularFile), for
+ * the caller to validate; undefined when it is missing, not a regular file,
+ * too big, unreadable or not JSON: caches and kept state are then rebuilt.
+ */
+export function readJsonFile(path: string, maxBytes: number, options: { noFollow?: boolean } = {}): unknown {
+  const read = readRegularFile(path, maxBytes, 0, options);
+  if (!read.ok) return undefined;
+  try {
+    return JSON.parse(read.bytes.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
