@@ -141,10 +141,12 @@ async function exportAllProjects(ctx: CommandContext, options: ExportOptions, ru
 async function exportFolder(ctx: CommandContext, options: ExportOptions, run: Run, folder: { logsDir: string; config: Config }): Promise<ExportSummary> {
   const { logsDir, config } = folder;
   // Nothing recorded here (yet): no cursor or lock folder is created for it.
-  if (!existsSync(logsDir)) return notRun(`${logsDir} does not exist`, run.shown, options);
+  const { runExport, uncounted } = await import('../export/run.js');
+  // The --json summary of an export that did not run: the same shape, nothing counted.
+  const notRun = (reason: string): ExportSummary => ({ ...uncounted(run.shown.endpoint, run.shown.protocol, options.dryRun === true), ran: false, reason });
+  if (!existsSync(logsDir)) return notRun(`${logsDir} does not exist`);
   const redact = new Set<Redact>([...config.export.redact, ...run.redactFlag]);
   const { resourceAttributes } = await import('../export/resource.js');
-  const { runExport } = await import('../export/run.js');
   const lockPath = exportLockPath(logsDir);
   let token: string | null = null;
   if (!options.dryRun) {
@@ -153,7 +155,7 @@ async function exportFolder(ctx: CommandContext, options: ExportOptions, run: Ru
       token = acquireLock(lockPath, Date.now() + LOCK_WAIT_MS, LOCK_STALE_MS);
     } catch (error) {
       if (!(error instanceof LockTimeoutError)) throw error;
-      return notRun(`another export is running in ${logsDir}; this one did nothing`, run.shown, options);
+      return notRun(`another export is running in ${logsDir}; this one did nothing`);
     }
   }
   try {
@@ -192,25 +194,6 @@ function notRunLine(summary: ExportSummary, logsDir: string): string {
 
 function busy(summary: ExportSummary): boolean {
   return summary.reason?.startsWith('another export') === true;
-}
-
-/** The --json summary of an export that did not run: the same shape, nothing counted. */
-function notRun(reason: string, target: { endpoint: string; protocol: ExportSummary['protocol'] }, options: ExportOptions): ExportSummary {
-  return {
-    ran: false,
-    reason,
-    endpoint: target.endpoint,
-    protocol: target.protocol,
-    dryRun: options.dryRun === true,
-    records: 0,
-    unchanged: 0,
-    delivered: 0,
-    spans: 0,
-    batches: 0,
-    notDelivered: 0,
-    error: null,
-    skippedFiles: 0,
-  };
 }
 
 /** One line, for a terminal or a log: what went where. */

@@ -60,6 +60,11 @@ interface FolderState {
   partial: boolean;
 }
 
+/** An export's summary before anything is counted: a run fills it in, one that did not happen says why beside it. */
+export function uncounted(endpoint: string, protocol: ExportSummary['protocol'], dryRun: boolean): ExportSummary {
+  return { ran: true, endpoint, protocol, dryRun, records: 0, unchanged: 0, delivered: 0, spans: 0, batches: 0, notDelivered: 0, error: null, skippedFiles: 0 };
+}
+
 export async function runExport(job: ExportJob): Promise<ExportSummary> {
   const cursor = readCursor(job.logsDir, job.onProblem);
   const url = job.target.url;
@@ -73,20 +78,7 @@ export async function runExport(job: ExportJob): Promise<ExportSummary> {
   const folders = new Map<string, FolderState>();
   for (const { key, entry } of listing.settled) folders.set(key, { key, stamp: entry.stamp, carried: entry, sent: new Map(), waiting: 0, partial: false });
 
-  const summary: ExportSummary = {
-    ran: true,
-    endpoint: shownUrl(url),
-    protocol: job.target.protocol,
-    dryRun: job.dryRun,
-    records: 0,
-    unchanged: listing.unchanged,
-    delivered: 0,
-    spans: 0,
-    batches: 0,
-    notDelivered: 0,
-    error: null,
-    skippedFiles: 0,
-  };
+  const summary: ExportSummary = { ...uncounted(shownUrl(url), job.target.protocol, job.dryRun), unchanged: listing.unchanged };
   const batchSpans = job.batchSpans ?? BATCH_SPANS;
   let due = 0;
   const readHere = (entry: FolderEntry) => {
