@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { nanoid } from 'nanoid/non-secure';
 import * as z from 'zod/mini';
 import { appendLine, isTempFile, writeFileAtomic } from '../store/atomic.js';
 import { readdirOrEmpty } from '../store/fs.js';
-import { safeName, stateRoot } from '../store/paths.js';
+import { below, safeName, stateRoot } from '../store/paths.js';
 import { memo } from '../schema/memo.js';
 import { storedEventEnvelope, type EventKind, type StoredEvent } from './events.js';
 
@@ -21,13 +21,6 @@ import { storedEventEnvelope, type EventKind, type StoredEvent } from './events.
 // could be learned, "a-<agent_id>".
 
 const EVENT_FILE = /^(\d{13})-([a-z]+)-[A-Za-z0-9_-]+\.json$/;
-
-// A path below the session's folder (already normal: path.join built it) by
-// names made here or read from a folder listing, each one component and never
-// '.' or '..': joined as they are. path.join normalizes the whole path each
-// time, and the ~70 calls of one PostToolUse made V8 optimize its
-// normalizeString on a background thread (~2.5 ms of CPU per record).
-const below = (dir: string, ...names: string[]): string => [dir, ...names].join(sep);
 
 // The name rule lives with the layout (store/paths.ts), where the statusline's warm path finds it without this module.
 export { safeName };

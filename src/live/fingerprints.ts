@@ -1,20 +1,12 @@
 import { readdirSync, statSync } from 'node:fs';
-import { sep } from 'node:path';
 import { listRecordDirs } from '../store/day-folders.js';
-import { COMPLETIONS_FILE, dayDir } from '../store/paths.js';
+import { below, COMPLETIONS_FILE, dayDir } from '../store/paths.js';
 
 // What the statusline's cached figures were read from, by folder and file
 // times only: the day cache (statusline-cache.ts) and the cached line
 // (line-snapshot.ts) are used only while these are unchanged. Shared by the
 // full statusline bundle and its small warm-path bundle, so this module
 // imports nothing heavy.
-
-// A path below a folder path.join already made, by a name from its listing or
-// a name of ours (one component, never '.' or '..'): joined as it is. path.join
-// normalizes the whole path each time, and the ~60 calls of a week's
-// fingerprints made V8 optimize its normalizeString on a background thread
-// (~2.5 ms of CPU, measured, as the hook's capture/state.ts found).
-const below = (dir: string, name: string): string => `${dir}${sep}${name}`;
 
 export interface Fingerprint {
   key: string;
