@@ -2,10 +2,9 @@ import * as z from 'zod/mini';
 import { loadConfig } from './config/load.js';
 import type { RecordsFallback } from './live/day-source.js';
 import { drawLine } from './live/draw-line.js';
-import { besideTheirs, ERROR_MARK, flagValue, print, wrapped } from './live/statusline-io.js';
-import { StatuslinePayload } from './schema/statusline.js';
+import { statuslineTarget } from './live/payload.js';
+import { besideTheirs, ERROR_MARK, print, wrapped } from './live/statusline-io.js';
 import { appendHookError } from './store/error-log.js';
-import { resolveConfigPath, resolveLogsDir } from './store/location.js';
 
 // Its own bundle (dist/statusline.cjs), behind the warm path (statusline-fast.ts,
 // dist/statusline-fast.cjs), which bin/agent-track loads first for
@@ -38,16 +37,14 @@ export function drawStatusline(raw: Buffer, argv: readonly string[] = process.ar
   const startedAt = Date.now();
   let logsDir: string | null = null;
   try {
-    const parsed = StatuslinePayload.safeParse(raw.length ? JSON.parse(raw.toString('utf8')) : {});
-    const payload = parsed.success ? parsed.data : {};
-    const payloadCwd = payload.workspace?.project_dir ?? payload.cwd;
-    logsDir = resolveLogsDir({ flag: flagValue(argv, '--logs-dir'), env: process.env, payloadCwd, cwd: process.cwd() });
-    const configPath = resolveConfigPath(logsDir, process.env, flagValue(argv, '--config'));
+    const target = statuslineTarget(raw, argv);
+    logsDir = target.logsDir;
+    const { configPath, payload } = target;
     const { line, message } = drawLine({
       logsDir,
       configPath,
       loadConfig: () => loadConfig(configPath),
-      session: payload.session_id ?? null,
+      session: payload?.session_id ?? null,
       now: startedAt,
       // File times are the real clock's: the caches compare them with Date.now(), not the line's clock.
       wallNow: Date.now(),
