@@ -74,8 +74,28 @@ export function datasetModels(): readonly DatasetModel[] {
   return PRICE_DATA.models;
 }
 
-/** Config overrides (by exact or normalised id) first, then the dataset; null for a model we have no price for. */
+/**
+ * Resolved prices by config and model. A report prices each model once, but
+ * a run's own cost (export, `show`, the runs list) resolves one model per
+ * record, and 100,000 records would normalise ids and search the overrides
+ * 100,000 times for a handful of models. A config object is never changed
+ * once loaded; bounded for a store with endless model names.
+ */
+const resolvedPrices = new WeakMap<object, Map<string, ResolvedPrice | null>>();
+const RESOLVED_PER_CONFIG_MAX = 1_000;
+
+/** Config overrides (by exact or normalised id) first, then the dataset; null for a model we have no price for. Shared: never change what it returns. */
 export function priceFor(model: string, overrides: Readonly<Record<string, ModelPrice>>): ResolvedPrice | null {
+  let resolved = resolvedPrices.get(overrides);
+  if (!resolved) resolvedPrices.set(overrides, (resolved = new Map()));
+  const known = resolved.get(model);
+  if (known !== undefined) return known;
+  const price = resolvePrice(model, overrides);
+  if (resolved.size < RESOLVED_PER_CONFIG_MAX) resolved.set(model, price);
+  return price;
+}
+
+function resolvePrice(model: string, overrides: Readonly<Record<string, ModelPrice>>): ResolvedPrice | null {
   const key = normalizeModelId(model);
   const configured = Object.entries(overrides);
   const override = configured.find(([id]) => id === model) ?? configured.find(([id]) => normalizeModelId(id) === key);

@@ -23,9 +23,9 @@ export function toolSpanIdsOf(executionId: string): (index: number) => string {
   return (index) => nonZero(`${base}${(index & 0xffff).toString(16).padStart(4, '0')}`);
 }
 
-/** All-zero ids are invalid in OTLP; a hash that gives one (odds 2^-64) is nudged. */
+/** All-zero ids are invalid in OTLP; a hash that gives one (odds 2^-64) is nudged. (The first digit first: a regex per id shows in a big export's profile.) */
 function nonZero(hex: string): string {
-  return /^0+$/.test(hex) ? `${hex.slice(0, -1)}1` : hex;
+  return hex.charCodeAt(0) === 48 && /^0+$/.test(hex) ? `${hex.slice(0, -1)}1` : hex;
 }
 
 /**
