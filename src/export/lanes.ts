@@ -9,7 +9,9 @@ import type { WorkerReply, WorkerRequest } from './worker.js';
 // validating, building spans, serializing and gzip are all CPU, and a store
 // of 100,000 runs keeps every core busy), or the main thread for a small
 // export, where starting workers would cost more than it saves. Either way a
-// lane takes one request at a time and answers with what it produced.
+// lane answers each request with what it produced, in the order asked; a
+// worker lane takes the next request while it works on one (./run.ts keeps
+// two in flight), so it never waits for the main thread between folders.
 
 export interface EncoderLane {
   run(request: WorkerRequest): Promise<EncoderOutput[]>;
@@ -57,16 +59,15 @@ function workerLane(entry: { file: string; fromSource: boolean }, config: Encode
   const worker = entry.fromSource
     ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(entry.file)});`, { eval: true, workerData: config, resourceLimits: RESOURCE_LIMITS })
     : new Worker(entry.file, { workerData: config, resourceLimits: RESOURCE_LIMITS });
-  let waiting: { resolve: (outputs: EncoderOutput[]) => void; reject: (error: Error) => void } | null = null;
+  // Replies come in the order of the requests: a worker handles one message at a time.
+  const waiting: { resolve: (outputs: EncoderOutput[]) => void; reject: (error: Error) => void }[] = [];
   let failed: Error | null = null;
   const fail = (error: Error) => {
     failed ??= error;
-    waiting?.reject(failed);
-    waiting = null;
+    for (const request of waiting.splice(0)) request.reject(failed);
   };
   worker.on('message', (reply: WorkerReply) => {
-    const current = waiting;
-    waiting = null;
+    const current = waiting.shift();
     if (reply.ok) current?.resolve(reply.outputs);
     else current?.reject(new Error(reply.error));
   });
@@ -76,7 +77,7 @@ function workerLane(entry: { file: string; fromSource: boolean }, config: Encode
     run: (request) =>
       new Promise((resolve, reject) => {
         if (failed) return reject(failed);
-        waiting = { resolve, reject };
+        waiting.push({ resolve, reject });
         worker.postMessage(request);
       }),
     close: async () => {
