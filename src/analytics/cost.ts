@@ -2,7 +2,7 @@ import type { ModelPrice } from '../schema/config.js';
 import type { AgentExecution } from '../schema/record.js';
 import type { TokenSums } from '../schema/summary.js';
 import { isLongContext, NO_MODEL } from './day-summary.js';
-import { priceFor, type Rates } from './prices.js';
+import { priceFor, type Rates, type ResolvedPrice } from './prices.js';
 import { round } from './stats.js';
 
 // Tokens are summed exactly per model first and priced once, so a month costs
@@ -60,7 +60,7 @@ export function usdOf(tokens: Billed, rates: Rates): number {
 }
 
 /** Tokens split per API call: the long-context calls at the model's long-context rates, the rest at its base rates. */
-function usdOfSplit(tokens: TokenSums, price: NonNullable<ReturnType<typeof priceFor>>): number {
+function usdOfSplit(tokens: Billed & { longContext?: TokenSums['longContext'] | null }, price: ResolvedPrice): number {
   const long = tokens.longContext;
   if (!long) return usdOf(tokens, price.rates);
   const base: Billed = {
@@ -90,29 +90,24 @@ export function costOf(
     let usd = 0;
     let unpriced: Unpriced | null = null;
     let unpricedCount = 0;
-    let priced = 0;
+    let pricedCount = 0;
     for (const [tokens, isLong] of [
       [standard, false],
       [long, true],
     ] as const) {
       if (!tokens || tokens.executions === 0) continue;
-      if (billedTotal(tokens) === 0) {
-        // Runs that made no billed call (one that failed before its first response) cost nothing, whatever their model.
-        priced += tokens.executions;
-      } else if (!resolved) {
-        unpriced = model === NO_MODEL ? 'no-model' : 'unknown-model';
-        unpricedCount += tokens.executions;
-      } else if (isLong && resolved.longContext !== null) {
-        // An older record that does not split its tokens per call, for a model whose long calls cost more: which rate applies is unknown.
-        unpriced ??= 'long-context';
-        unpricedCount += tokens.executions;
+      const cost = priced(model, tokens, isLong, resolved);
+      if (typeof cost === 'number') {
+        usd += cost;
+        pricedCount += tokens.executions;
       } else {
-        usd += usdOfSplit(tokens, resolved);
-        priced += tokens.executions;
+        // A model with no price says so over a long-context reason.
+        unpriced = cost === 'long-context' ? (unpriced ?? cost) : cost;
+        unpricedCount += tokens.executions;
       }
     }
     pricedUsd += usd;
-    pricedExecutions += priced;
+    pricedExecutions += pricedCount;
     unpricedExecutions += unpricedCount;
     byModel.push({
       model,
@@ -137,7 +132,22 @@ export function costOf(
   };
 }
 
-function billedTotal(tokens: TokenSums): number {
+/**
+ * The USD of one model's tokens, or why they cannot be priced: the one
+ * decision behind a report's total and a single run's cost. `isLong`: the
+ * tokens of runs whose context passed 200k but whose records do not split
+ * them per API call.
+ */
+function priced(model: string, tokens: Billed & { longContext?: TokenSums['longContext'] | null }, isLong: boolean, resolved: ResolvedPrice | null): number | Unpriced {
+  // Runs that made no billed call (one that failed before its first response) cost nothing, whatever their model.
+  if (billedTotal(tokens) === 0) return 0;
+  if (!resolved) return model === NO_MODEL ? 'no-model' : 'unknown-model';
+  // An older record that does not split its tokens per call, for a model whose long calls cost more: which rate applies is unknown.
+  if (isLong && resolved.longContext !== null) return 'long-context';
+  return usdOfSplit(tokens, resolved);
+}
+
+function billedTotal(tokens: Billed): number {
   return tokens.input + tokens.output + tokens.cacheCreation + tokens.cacheRead;
 }
 
@@ -175,8 +185,7 @@ export function runCost(record: AgentExecution, prices: Readonly<Record<string, 
   const tokens = record.metrics.tokens;
   if (!tokens) return null;
   const model = record.request.context.model ?? NO_MODEL;
-  // A record says `longContext: null` when no call was long; the sums leave it out.
-  const sums = { [model]: { ...tokens, longContext: tokens.longContext ?? undefined, executions: 1 } };
-  const cost = isLongContext(record) ? costOf({}, sums, prices) : costOf(sums, {}, prices);
-  return cost.usd;
+  // Priced as a report of this one run would price it, without building its sums: an export prices every run it sends.
+  const usd = priced(model, tokens, isLongContext(record), model === NO_MODEL ? null : priceFor(model, prices));
+  return typeof usd === 'number' ? roundUsd(usd) : null;
 }

@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { costOf, costWarnings, usdOf } from '../../src/analytics/cost.js';
-import { NO_MODEL } from '../../src/analytics/day-summary.js';
+import { costOf, costWarnings, runCost, usdOf } from '../../src/analytics/cost.js';
+import { NO_MODEL, summarizeDay } from '../../src/analytics/day-summary.js';
 import { PRICE_DATA } from '../../src/analytics/price-data.js';
 import { normalizeModelId, priceFor } from '../../src/analytics/prices.js';
 import { buildDataset } from '../../scripts/build-prices.js';
+import { at, makeRecord, type RecordSpec } from './make-record.js';
 
 const tokens = (executions: number, input: number, output: number, cacheCreation = 0, cacheRead = 0) => ({
   executions,
@@ -133,5 +134,40 @@ describe('costOf', () => {
 
   test('no tokens cost nothing', () => {
     expect(costOf({}, {}, {})).toMatchObject({ usd: 0, pricedUsd: 0, byModel: [] });
+  });
+});
+
+describe('one run\'s cost', () => {
+  // The runs list, `show` and the export price one record at a time, without building a report's sums: each must cost what a report of that run alone says.
+  const overrides = { 'my-model': { input: 1, output: 2, cacheWrite: 3, cacheRead: 0.5 } };
+  const cases: Record<string, Omit<RecordSpec, 'id' | 'start'>> = {
+    'a listed model': { model: 'claude-opus-4-8', tokens: { input: 1_000, output: 500, cacheCreation: 2_000, cacheRead: 30_000, cacheCreation1h: 500 } },
+    'a snapshot id': { model: 'claude-sonnet-4-5-20250929', tokens: { input: 10, output: 20 } },
+    'a configured model': { model: 'my-model', tokens: { input: 1_000, output: 1_000 } },
+    'an unknown model': { model: 'claude-unknown-9', tokens: { input: 1, output: 1 } },
+    'no model': { model: null, tokens: { input: 1, output: 1 } },
+    'no billed call': { model: 'claude-unknown-9', tokens: { input: 0, output: 0 } },
+    'no tokens': { model: 'claude-opus-4-8', tokens: null },
+    'long context, not split, on a model with long-context rates': { model: 'claude-sonnet-4-5', tokensUsed: 250_000, tokens: { input: 240_000, output: 10 } },
+    'long context, split per call': {
+      model: 'claude-sonnet-4-5',
+      tokensUsed: 250_000,
+      tokens: { input: 240_000, output: 10, longContext: { input: 230_000, output: 5, cacheCreation: 0, cacheCreation1h: 0, cacheRead: 0 } },
+    },
+  };
+  for (const [name, spec] of Object.entries(cases)) {
+    test(name, () => {
+      const record = makeRecord({ id: 'run-1', start: at(2026, 12, 6), ...spec });
+      const agent = summarizeDay('2026-12-06', [record]).agents[record.agentType]!;
+      const report = costOf(agent.models, agent.longContextModels, overrides).usd;
+      expect(runCost(record, overrides)).toBe(record.metrics.tokens ? report : null);
+    });
+  }
+
+  test('is priced: the cases above are not all unpriced', () => {
+    const run = (name: string) => runCost(makeRecord({ id: 'run-1', start: at(2026, 12, 6), ...cases[name]! }), overrides);
+    expect(run('a listed model')).toBeGreaterThan(0);
+    expect(run('a configured model')).toBe(0.003);
+    expect(run('long context, not split, on a model with long-context rates')).toBeNull();
   });
 });
