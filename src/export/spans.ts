@@ -122,60 +122,76 @@ function toolAttributes(tool: string, ok: boolean, completed: boolean): Attribut
 
 function agentAttributes(record: AgentExecution, options: SpanOptions): Attributes {
   const { context } = record.request;
-  const tokens = record.metrics.tokens;
-  // GenAI conventions count cached input in gen_ai.usage.input_tokens; Anthropic's input_tokens leaves it out.
-  const input = tokens ? tokens.input + tokens.cacheRead + tokens.cacheCreation : null;
-  const usd = runCost(record, options.prices);
-  const prompt = promptValue(record, options);
-  const toolCalls = Object.values(record.metrics.toolCalls).reduce((sum, tool) => sum + tool.calls, 0);
-  return defined({
+  const { metrics, result } = record;
+  const toolCalls = Object.values(metrics.toolCalls).reduce((sum, tool) => sum + tool.calls, 0);
+  // What every run has, as one literal; then each of the others only when it has a value (OTLP has no null).
+  // Named stores, not a loop over keys: built key by key, an object past 16
+  // properties turns into a V8 dictionary, which the official serializer
+  // walks twice per span with for...in, slowly (its time -16% on fast objects).
+  const a: Attributes = {
     'gen_ai.operation.name': 'invoke_agent',
     'gen_ai.provider.name': 'anthropic',
     'gen_ai.agent.name': record.agentType,
     'gen_ai.agent.id': context.agentId ?? record.id,
-    'gen_ai.agent.description': text(record.request.description, 'prompts', options),
     'gen_ai.conversation.id': context.sessionId,
-    'gen_ai.request.model': context.model,
-    'gen_ai.usage.input_tokens': input,
-    'gen_ai.usage.output_tokens': tokens?.output ?? null,
-    'gen_ai.usage.cache_read.input_tokens': tokens?.cacheRead ?? null,
-    'gen_ai.usage.cache_creation.input_tokens': tokens?.cacheCreation ?? null,
-    'gen_ai.usage.cost': usd,
-    'error.type': record.result.status === 'failed' ? (record.errors[0]?.type ?? 'agent_failed') : null,
     // OpenInference (Arize Phoenix; Langfuse maps these too).
     'openinference.span.kind': 'AGENT',
     'agent.name': record.agentType,
     'session.id': context.sessionId,
-    'llm.model_name': context.model,
     'llm.provider': 'anthropic',
-    'llm.token_count.prompt': input,
-    'llm.token_count.completion': tokens?.output ?? null,
-    'llm.token_count.total': tokens && input !== null ? input + tokens.output : null,
-    'llm.token_count.prompt_details.cache_read': tokens?.cacheRead ?? null,
-    'llm.token_count.prompt_details.cache_write': tokens?.cacheCreation ?? null,
-    'input.value': prompt,
-    'input.mime_type': prompt === null ? null : 'text/plain',
     // agent-track's own figures.
     'agent_track.execution.id': record.id,
-    'agent_track.status': record.result.status,
+    'agent_track.status': result.status,
     'agent_track.priority': record.request.priority,
     'agent_track.triggered_by': record.request.triggeredBy,
-    'agent_track.prompt.id': context.promptId,
     'agent_track.background': context.background,
-    'agent_track.cost_usd': usd,
-    'agent_track.api_calls': record.metrics.apiCalls,
     'agent_track.tool_calls': toolCalls,
-    'agent_track.files_modified': record.result.filesModified,
-    'agent_track.modified_files': record.result.modifiedFiles.length ? record.result.modifiedFiles.map((f) => text(f, 'paths', options)!) : null,
-    'agent_track.tests_run': record.result.testsRun,
-    'agent_track.test_commands': record.result.testCommands.length ? record.result.testCommands.map((c) => text(c, 'messages', options)!) : null,
-    'agent_track.issues_found': record.result.issuesFound,
-    'agent_track.output_size': record.result.outputSize,
-    'agent_track.duration_source': record.metrics.durationSource,
-    'agent_track.closed_by': record.capture.closedBy,
-    'agent_track.claude_code.version': context.claudeCodeVersion,
-    'agent_track.cwd': text(context.cwd, 'paths', options),
-  });
+  };
+  const description = text(record.request.description, 'prompts', options);
+  if (description !== null) a['gen_ai.agent.description'] = description;
+  if (context.model !== null) {
+    a['gen_ai.request.model'] = context.model;
+    a['llm.model_name'] = context.model;
+  }
+  const tokens = metrics.tokens;
+  if (tokens) {
+    // GenAI conventions count cached input in gen_ai.usage.input_tokens; Anthropic's input_tokens leaves it out.
+    const input = tokens.input + tokens.cacheRead + tokens.cacheCreation;
+    a['gen_ai.usage.input_tokens'] = input;
+    a['gen_ai.usage.output_tokens'] = tokens.output;
+    a['gen_ai.usage.cache_read.input_tokens'] = tokens.cacheRead;
+    a['gen_ai.usage.cache_creation.input_tokens'] = tokens.cacheCreation;
+    a['llm.token_count.prompt'] = input;
+    a['llm.token_count.completion'] = tokens.output;
+    a['llm.token_count.total'] = input + tokens.output;
+    a['llm.token_count.prompt_details.cache_read'] = tokens.cacheRead;
+    a['llm.token_count.prompt_details.cache_write'] = tokens.cacheCreation;
+  }
+  const usd = runCost(record, options.prices);
+  if (usd !== null) {
+    a['gen_ai.usage.cost'] = usd;
+    a['agent_track.cost_usd'] = usd;
+  }
+  if (result.status === 'failed') a['error.type'] = record.errors[0]?.type ?? 'agent_failed';
+  const prompt = promptValue(record, options);
+  if (prompt !== null) {
+    a['input.value'] = prompt;
+    a['input.mime_type'] = 'text/plain';
+  }
+  if (context.promptId !== null) a['agent_track.prompt.id'] = context.promptId;
+  if (metrics.apiCalls !== null) a['agent_track.api_calls'] = metrics.apiCalls;
+  if (result.filesModified !== null) a['agent_track.files_modified'] = result.filesModified;
+  if (result.modifiedFiles.length) a['agent_track.modified_files'] = result.modifiedFiles.map((f) => text(f, 'paths', options)!);
+  if (result.testsRun !== null) a['agent_track.tests_run'] = result.testsRun;
+  if (result.testCommands.length) a['agent_track.test_commands'] = result.testCommands.map((c) => text(c, 'messages', options)!);
+  if (result.issuesFound !== null) a['agent_track.issues_found'] = result.issuesFound;
+  if (result.outputSize !== null) a['agent_track.output_size'] = result.outputSize;
+  if (metrics.durationSource !== null) a['agent_track.duration_source'] = metrics.durationSource;
+  if (record.capture.closedBy !== null) a['agent_track.closed_by'] = record.capture.closedBy;
+  if (context.claudeCodeVersion !== null) a['agent_track.claude_code.version'] = context.claudeCodeVersion;
+  const cwd = text(context.cwd, 'paths', options);
+  if (cwd !== null) a['agent_track.cwd'] = cwd;
+  return a;
 }
 
 /**
@@ -200,18 +216,12 @@ export function redacted(value: string): string {
   return `sha256:${sha256Hex(value).slice(0, 16)}`;
 }
 
-/**
- * The attributes that have a value, as an object in V8's fast mode. Built
- * key by key, an object of more than 16 properties turns into a dictionary,
- * and the serializer walks each span's attributes twice (sizing, then
- * writing) with for...in, which is slow on dictionaries: the copy that
- * `{ ...out }` makes is fast again, and cut the serializer's time by a sixth.
- */
+/** The attributes that have a value (OTLP has no null). */
 function defined(attributes: Record<string, AttributeValue | null | undefined>): Attributes {
   const out: Attributes = {};
   for (const key in attributes) {
     const value = attributes[key];
     if (value !== null && value !== undefined) out[key] = value;
   }
-  return { ...out };
+  return out;
 }
