@@ -1,4 +1,5 @@
 import type { ExportCursor, ExportCursorFolder, ExportSummary } from '../schema/export.js';
+import type { AgentExecution } from '../schema/record.js';
 import type { IssueSink } from '../store/records.js';
 import { decodeSent, encodeSent, readCursor, writeCursor } from './cursor.js';
 import type { EncodedBatch, EncoderConfig, EncoderOutput } from './encode.js';
@@ -87,18 +88,17 @@ export async function runExport(job: ExportJob): Promise<ExportSummary> {
   const summary: ExportSummary = { ...uncounted(shownUrl(url), job.target.protocol, job.dryRun), unchanged: listing.unchanged };
   const batchSpans = job.batchSpans ?? BATCH_SPANS;
   let due = 0;
-  const readHere = (entry: FolderEntry) => {
-    const scan = readFolder(entry.dir, decodeSent(entry.before?.sent ?? ''), { since: job.since, onIssue });
+  const readHere = (entry: FolderEntry, onDue: (record: AgentExecution) => void = () => {}) => {
+    const scan = readFolder(entry.dir, decodeSent(entry.before?.sent ?? ''), { since: job.since, onIssue }, onDue);
     summary.records += scan.records;
     summary.unchanged += scan.kept.size;
-    due += scan.due.length;
-    return scan;
+    due += scan.due;
   };
 
   if (job.dryRun) {
     // On this thread, all at once: a dry run prints what it would send, so it is sized for reading.
-    const scans = listing.changed.map(readHere);
-    const records = scans.flatMap((scan) => scan.due.map((d) => d.record));
+    const records: AgentExecution[] = [];
+    for (const entry of listing.changed) readHere(entry, (record) => records.push(record));
     const resource = await resourceOf(job.resource);
     const spans = records.flatMap((record) => readableSpans(executionSpans(record, job.spans), resource));
     if (job.printJson) job.printJson(await otlpJson(spans));

@@ -80,17 +80,18 @@ export function executionSpans(record: AgentExecution, options: SpanOptions): Ex
     const toolSpanId = toolSpanIdsOf(record.id);
     timeline.forEach((call, index) => {
       const start = startMs + call.start;
+      const shape = toolShape(call.tool);
       spans.push({
         traceId,
         spanId: toolSpanId(index),
         parentSpanId: spanId,
-        name: `execute_tool ${call.tool}`,
+        name: shape.name,
         startMs: start,
         endMs: start + (call.duration ?? 0),
         // Few attributes: a run has a dozen tool spans, and the session and
         // execution are on their parent. A call with no tool_result in the
         // transcript is a zero-length span, said so.
-        attributes: toolAttributes(call.tool, call.ok, call.duration !== null),
+        attributes: toolAttributes(shape, call.ok, call.duration !== null),
         events: [],
         status: call.ok ? STATUS_UNSET : STATUS_TOOL_ERROR,
       });
@@ -100,23 +101,38 @@ export function executionSpans(record: AgentExecution, options: SpanOptions): Ex
 }
 
 /**
- * Shared between the tool spans of the same tool and outcome (never changed
- * once made): a 100,000-run export has 1.4 million tool spans and a few
- * dozen distinct attribute sets. Bounded, for a store with endless MCP tool names.
+ * What the spans of one tool share, made once and never changed: its span
+ * name and its attribute sets by outcome. A 100,000-run export has 1.4
+ * million tool spans and a few dozen distinct tools; a name made per span
+ * would also be a new concatenated string that the serializer flattens
+ * (copies) before writing it. Bounded, for a store with endless MCP tool names.
  */
-const toolAttributeSets = new Map<string, Attributes[]>();
-const TOOL_ATTRIBUTE_SETS_MAX = 1_000;
+interface ToolShape {
+  tool: string;
+  name: string;
+  sets: (Attributes | undefined)[];
+}
+const toolShapes = new Map<string, ToolShape>();
+const TOOL_SHAPES_MAX = 1_000;
 
-function toolAttributes(tool: string, ok: boolean, completed: boolean): Attributes {
-  let sets = toolAttributeSets.get(tool);
-  if (!sets && toolAttributeSets.size < TOOL_ATTRIBUTE_SETS_MAX) toolAttributeSets.set(tool, (sets = []));
+function toolShape(tool: string): ToolShape {
+  let shape = toolShapes.get(tool);
+  if (!shape) {
+    shape = { tool, name: `execute_tool ${tool}`, sets: [] };
+    if (toolShapes.size < TOOL_SHAPES_MAX) toolShapes.set(tool, shape);
+  }
+  return shape;
+}
+
+function toolAttributes(shape: ToolShape, ok: boolean, completed: boolean): Attributes {
   const index = (ok ? 1 : 0) + (completed ? 2 : 0);
-  const cached = sets?.[index];
+  const cached = shape.sets[index];
   if (cached) return cached;
+  const { tool } = shape;
   const attributes: Attributes = { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': tool, 'openinference.span.kind': 'TOOL', 'tool.name': tool };
   if (!completed) attributes['agent_track.tool.completed'] = false;
   if (!ok) attributes['error.type'] = 'tool_error';
-  if (sets) sets[index] = attributes;
+  shape.sets[index] = attributes;
   return attributes;
 }
 
