@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ExportAllSummary, ExportSummary } from '../../src/schema/export';
 import { BIN } from '../support/cli';
+import { startGrpcReceiver, type GrpcReceiver } from '../support/grpc-receiver';
 import { freePort, startReceiver, type Receiver } from '../support/otlp-receiver';
 import { isAgentEvent, loadFixture, type FixtureName } from '../support/fixtures';
 import { allRecords, filesUnder, replay, replayFixture } from '../support/replay';
@@ -13,7 +14,7 @@ import { allRecords, filesUnder, replay, replayFixture } from '../support/replay
 // `agent-track export` as users and the SessionEnd hook run it: the built
 // binary, asynchronously (the receiver lives in this process and must answer).
 
-const receivers: Receiver[] = [];
+const receivers: (Receiver | GrpcReceiver)[] = [];
 afterEach(async () => {
   await Promise.all(receivers.splice(0).map((r) => r.close()));
 });
@@ -73,10 +74,31 @@ describe('agent-track export', () => {
     expect(result.stderr).toMatch(new RegExp(`^agent-track: 1 execution not delivered to http://127.0.0.1:${port}/v1/traces \\(.*ECONNREFUSED.*\\); the next export sends them\\n$`));
   });
 
+  test('OTEL_EXPORTER_OTLP_PROTOCOL=grpc: the built CLI loads its gRPC bundle and delivers; a collector that is down is exit 1, named', async () => {
+    const { logsDir } = replayFixture('fanout');
+    const records = allRecords(logsDir);
+    const r = await startGrpcReceiver();
+    receivers.push(r);
+    const env = { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: r.url, OTEL_EXPORTER_OTLP_HEADERS: 'x-team=core' };
+    const first = await run(['--logs-dir', logsDir, 'export', '--json'], env);
+    expect([first.status, first.stderr]).toEqual([0, '']);
+    const summary = z.parse(ExportSummary, JSON.parse(first.stdout));
+    expect(summary).toMatchObject({ protocol: 'grpc', delivered: records.length, notDelivered: 0, endpoint: `${r.url}/` });
+    expect(r.spans).toHaveLength(summary.spans);
+    expect(r.calls[0]!.metadata).toMatchObject({ 'x-team': 'core' });
+
+    const single = replayFixture('single');
+    const port = await freePort();
+    const down = await run(['--logs-dir', single.logsDir, 'export', '--protocol', 'grpc', '--endpoint', `http://127.0.0.1:${port}`], { OTEL_EXPORTER_OTLP_TIMEOUT: '800' });
+    expect(down.status).toBe(1);
+    expect(down.stderr).toMatch(new RegExp(`^agent-track: 1 execution not delivered to http://127.0.0.1:${port}/ \\(gRPC (UNAVAILABLE|DEADLINE_EXCEEDED): .*\\); the next export sends them\\n$`));
+  });
+
   test('bad flags: one line, exit 2', async () => {
     const { logsDir } = replayFixture('single');
     for (const [args, message] of [
-      [['--protocol', 'grpc'], /protocol grpc is not supported/],
+      [['--protocol', 'spdy'], /unknown OTLP protocol "spdy": expected http\/protobuf, http\/json or grpc/],
+      [['--protocol', 'grpc', '--header', 'x-key-bin=abc'], /header "x-key-bin" cannot be sent as gRPC metadata/],
       [['--redact', 'emails'], /--redact expects prompts, paths, messages/],
       [['--header', 'novalue'], /--header expects name=value/],
       [['--endpoint', 'ftp://x'], /--endpoint must be an http/],
