@@ -50,9 +50,10 @@ const SERVICE_CONFIG = JSON.stringify({
   ],
 });
 /**
- * grpc-js keeps a message for its retries only up to this size (its default,
- * 256 KiB, is a fifth of one of our batches: past it a call is never
- * retried). 8 MiB holds any batch (a collector's gRPC default limit is 4 MiB).
+ * grpc-js keeps a message for its retries only up to this size per call (its
+ * default, 1 MiB, is less than one of our full batches, ~1.3 MB: past it a
+ * call is never retried). 8 MiB holds any batch (a collector's gRPC default
+ * limit is 4 MiB); grpc-js's channel-wide limit, 16 MiB, stays.
  */
 const RETRY_BUFFER_BYTES = 8 * 1024 * 1024;
 /** grpc-js's compression algorithm numbers. */
@@ -118,7 +119,6 @@ class GrpcTransport {
       'grpc.primary_user_agent': `agent-track/${VERSION}`,
       'grpc.service_config': SERVICE_CONFIG,
       'grpc.per_rpc_retry_buffer_size': RETRY_BUFFER_BYTES,
-      'grpc.retry_buffer_size': 2 * RETRY_BUFFER_BYTES,
     });
   }
 

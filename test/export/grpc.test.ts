@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, test } from 'vitest';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { grpcSender } from '../../src/export/grpc';
+import { readableSpans, resourceOf } from '../../src/export/otlp';
 import { runExport } from '../../src/export/run';
+import { executionSpans } from '../../src/export/spans';
 import { resolveTarget, type ExportTarget } from '../../src/export/target';
 import { exportCursorPath } from '../../src/store/paths';
 import { expectSpansOf, job, store } from '../support/export-expect';
@@ -71,6 +75,28 @@ describe('export over OTLP/gRPC', () => {
     expectSpansOf(records, r.spans);
     await runExport(job(logsDir, r.url, { target: grpcTarget(r.url) }));
     expectSpansOf(records, r.spans);
+  });
+
+  test('a batch of full size (over grpc-js\'s 1 MiB default retry buffer) is retried too', async () => {
+    const { logsDir, records } = store();
+    const resource = await resourceOf({ 'service.name': 'claude-code-subagents' });
+    const options = job(logsDir, 'http://127.0.0.1:9').spans;
+    const spans = readableSpans(records.flatMap((r) => executionSpans(r, options)), resource);
+    // The store's spans, 100 times over: a request the size of a full batch (~1.3 MB), as the encoders make it.
+    const body = ProtobufTraceSerializer.serializeRequest(Array.from({ length: 100 }, () => spans).flat())!;
+    expect(body.length).toBeGreaterThan(1024 * 1024);
+    const small = ProtobufTraceSerializer.serializeRequest(spans)!;
+    const r = await receiver({ faults: ['ok', 'unavailable'] });
+    const sender = await grpcSender(grpcTarget(r.url, {}, 5_000));
+    try {
+      // A first call connects the channel, as every batch after an export's first finds it.
+      expect(await sender.send({ kind: 'batch', body: small, spans: spans.length, executions: [] })).toBeNull();
+      expect(await sender.send({ kind: 'batch', body, spans: spans.length * 100, executions: [] })).toBeNull();
+    } finally {
+      await sender.close();
+    }
+    expect(r.calls.map((call) => call.bytes)).toEqual([small.length, body.length, body.length]);
+    expect(r.spans).toHaveLength(spans.length * 101);
   });
 
   test('a collector that is down: exit names it, nothing marked; once up, the next run sends all, once', async () => {
