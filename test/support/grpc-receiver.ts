@@ -42,7 +42,8 @@ const TRACE_SERVICE = {
   },
 };
 
-export async function startGrpcReceiver(options: { faults?: GrpcFault[]; port?: number; decode?: boolean } = {}): Promise<GrpcReceiver> {
+/** relay: false (the bench) serves gRPC on the port directly: no wire count, no extra copy of every byte. */
+export async function startGrpcReceiver(options: { faults?: GrpcFault[]; port?: number; decode?: boolean; relay?: boolean } = {}): Promise<GrpcReceiver> {
   const state = { spans: [] as ReceivedSpan[], calls: [] as GrpcReceiver['calls'], faults: [...(options.faults ?? [])], wireBytes: 0 };
   const hung: sendUnaryData<Buffer>[] = [];
   const server = new Server();
@@ -59,8 +60,9 @@ export async function startGrpcReceiver(options: { faults?: GrpcFault[]; port?: 
       callback(null, Buffer.alloc(0));
     },
   });
+  const relayed = options.relay !== false;
   const grpcPort = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(`127.0.0.1:${relayed ? 0 : (options.port ?? 0)}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   const sockets = new Set<Socket>();
   const relay = createServer((client) => {
@@ -75,11 +77,13 @@ export async function startGrpcReceiver(options: { faults?: GrpcFault[]; port?: 
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
-  await new Promise<void>((resolve, reject) => {
-    relay.once('error', reject);
-    relay.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (relay.address() as AddressInfo).port;
+  if (relayed) {
+    await new Promise<void>((resolve, reject) => {
+      relay.once('error', reject);
+      relay.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+  }
+  const port = relayed ? (relay.address() as AddressInfo).port : grpcPort;
   return {
     get spans() {
       return state.spans;
@@ -96,7 +100,7 @@ export async function startGrpcReceiver(options: { faults?: GrpcFault[]; port?: 
     close: async () => {
       for (const callback of hung) callback(serviceError(status.CANCELLED, 'receiver closed'));
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => relay.close(() => resolve()));
+      if (relayed) await new Promise<void>((resolve) => relay.close(() => resolve()));
       server.forceShutdown();
     },
   };
