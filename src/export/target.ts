@@ -44,7 +44,7 @@ export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv): Expor
     ...headerFlags(flags.header ?? []),
   };
   const grpc = protocol === 'grpc';
-  if (grpc) checkMetadataNames(headers);
+  if (grpc) checkMetadata(headers);
   return {
     url: grpc ? grpcUrlOf(flags, v) : urlOf(flags, v),
     protocol,
@@ -78,11 +78,17 @@ function grpcUrlOf(flags: TargetFlags, v: (name: string) => string | undefined):
   return `${url.protocol}//${url.host}`;
 }
 
-/** gRPC metadata names are lower-case letters, digits and - _ . ; a "-bin" name carries bytes, which a header value cannot. */
-function checkMetadataNames(headers: Record<string, string>): void {
-  for (const name of Object.keys(headers)) {
+/**
+ * gRPC metadata names are lower-case letters, digits and - _ . ; a "-bin"
+ * name carries bytes, which a header value cannot; values are printable
+ * ASCII. Refused here in one line (naming the header, never its value: often
+ * a key), not by grpc-js mid-export with the value in its message.
+ */
+function checkMetadata(headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
     const key = name.toLowerCase();
     if (!/^[0-9a-z_.-]+$/.test(key) || key.endsWith('-bin') || key.startsWith('grpc-')) throw new TargetError(`header "${name}" cannot be sent as gRPC metadata`);
+    if (!/^[ -~]*$/.test(value)) throw new TargetError(`header "${name}": a gRPC metadata value must be printable ASCII`);
   }
 }
 

@@ -82,6 +82,7 @@ describe('where to send', () => {
     expect(resolveTarget({ protocol: 'grpc' }, { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }).compression).toBe('gzip');
     expect(resolveTarget({ protocol: 'grpc', header: ['X-Team=core'] }, { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20t' }).headers).toEqual({ authorization: 'Bearer t', 'X-Team': 'core' });
     expect(() => resolveTarget({ protocol: 'grpc', header: ['x key=1'] }, {})).toThrow('header "x key" cannot be sent as gRPC metadata');
+    expect(() => resolveTarget({ protocol: 'grpc' }, { OTEL_EXPORTER_OTLP_HEADERS: 'x-key=s%C3%A9cret' })).toThrow(/^header "x-key": a gRPC metadata value must be printable ASCII$/);
     expect(() => resolveTarget({ protocol: 'grpc', endpoint: 'c.example:4317' }, {})).toThrow(/--endpoint must be an http:\/\/ or https:\/\/ URL/);
   });
 });
