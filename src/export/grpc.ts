@@ -141,5 +141,10 @@ function describeFailure(error: Error | undefined): string {
   if (!error) return 'export failed';
   const { code, details } = error as Partial<ServiceError>;
   if (typeof code !== 'number') return error.message || 'export failed';
-  return `gRPC ${GrpcStatus[code] ?? code}: ${details || error.message}`;
+  return `gRPC ${GrpcStatus[code] ?? code}: ${tidy(details || error.message)}`;
+}
+
+/** grpc-js's details without its diagnostics: a deadline's timing breakdown, an empty "Resolution note". */
+function tidy(details: string): string {
+  return details.replace(/\s*Resolution note:\s*$/, '').replace(/^(Deadline exceeded after [\d.]+s),.*$/s, '$1');
 }
