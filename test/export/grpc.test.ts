@@ -115,6 +115,18 @@ describe('export over OTLP/gRPC', () => {
     expectSpansOf(records, r.spans);
   });
 
+  test('a collector slow past the timeout: nothing delivered or marked, the reason named; the next run delivers all, once', async () => {
+    const { logsDir, records } = store();
+    const r = await receiver({ faults: ['hang'] });
+    const slow = await runExport(job(logsDir, r.url, { target: grpcTarget(r.url, {}, 800) }));
+    expect(slow).toMatchObject({ delivered: 0, notDelivered: records.length });
+    expect(slow.error).toMatch(/^gRPC DEADLINE_EXCEEDED: Deadline exceeded after 0\.8\d*s$/);
+    expect(r.spans).toHaveLength(0);
+    const next = await runExport(job(logsDir, r.url, { target: grpcTarget(r.url) }));
+    expect(next).toMatchObject({ delivered: records.length, notDelivered: 0 });
+    expectSpansOf(records, r.spans);
+  });
+
   test('a collector that refuses (INVALID_ARGUMENT): not retried; what was accepted before stays marked, the rest is sent next time', async () => {
     const { logsDir, records } = store();
     const r = await receiver({ faults: ['ok', 'invalid'] });
