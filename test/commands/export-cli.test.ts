@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,30 @@ describe('agent-track export', () => {
     const down = await run(['--logs-dir', single.logsDir, 'export', '--protocol', 'grpc', '--endpoint', `http://127.0.0.1:${port}`], { OTEL_EXPORTER_OTLP_TIMEOUT: '800' });
     expect(down.status).toBe(1);
     expect(down.stderr).toMatch(new RegExp(`^agent-track: 1 execution not delivered to http://127.0.0.1:${port}/ \\(gRPC (UNAVAILABLE|DEADLINE_EXCEEDED): .*\\); the next export sends them\\n$`));
+  });
+
+  // A certificate made for the test (no key kept in the repository): openssl, which CI images and this machine have.
+  const openssl = spawnSync('openssl', ['version']).status === 0;
+  test.skipIf(!openssl)('grpc over https:// is TLS, trusting OTEL_EXPORTER_OTLP_CERTIFICATE; without it the certificate is refused', async () => {
+    const { logsDir, root } = replayFixture('single');
+    const cert = join(root, 'collector.pem');
+    const key = join(root, 'collector.key');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const r = await startGrpcReceiver({ tls: { cert: readFileSync(cert), key: readFileSync(key) } });
+    receivers.push(r);
+    // By name, as collectors are addressed (for an IP address, Node warns that TLS cannot name it, RFC 6066).
+    const endpoint = `https://localhost:${r.port}`;
+    const args = ['--logs-dir', logsDir, 'export', '--protocol', 'grpc', '--endpoint', endpoint];
+    const untrusted = await run(args, { OTEL_EXPORTER_OTLP_TIMEOUT: '1500' });
+    expect(untrusted.status).toBe(1);
+    // The handshake fails on every attempt until the deadline (with a longer timeout: UNAVAILABLE naming the certificate).
+    expect(untrusted.stderr).toMatch(/^agent-track: 1 execution not delivered to https:\/\/localhost:\d+\/ \(gRPC (DEADLINE_EXCEEDED|UNAVAILABLE): /);
+    expect(r.calls).toHaveLength(0);
+    const trusted = await run(args, { OTEL_EXPORTER_OTLP_CERTIFICATE: cert });
+    expect([trusted.status, trusted.stderr]).toEqual([0, '']);
+    expect(trusted.stdout).toContain(`1 execution (${r.spans.length} spans) delivered to ${endpoint}/`);
+    expect(r.calls).toHaveLength(1);
   });
 
   test('bad flags: one line, exit 2', async () => {

@@ -16,7 +16,7 @@ import { fromProtobuf, type ReceivedSpan } from './otlp-receiver';
 export type GrpcFault = 'ok' | 'unavailable' | 'invalid' | 'hang';
 
 export interface GrpcReceiver {
-  /** The endpoint as export takes it: http://127.0.0.1:<port>. */
+  /** The endpoint as export takes it: http://127.0.0.1:<port> (https:// with tls). */
   url: string;
   port: number;
   /** Spans of the calls answered OK, in arrival order. */
@@ -42,8 +42,13 @@ const TRACE_SERVICE = {
   },
 };
 
-/** relay: false (the bench) serves gRPC on the port directly: no wire count, no extra copy of every byte. */
-export async function startGrpcReceiver(options: { faults?: GrpcFault[]; port?: number; decode?: boolean; relay?: boolean } = {}): Promise<GrpcReceiver> {
+/**
+ * relay: false (the bench) serves gRPC on the port directly: no wire count, no extra copy of every byte.
+ * tls: serve over TLS with this certificate and key (PEM); the url is then https://.
+ */
+export async function startGrpcReceiver(
+  options: { faults?: GrpcFault[]; port?: number; decode?: boolean; relay?: boolean; tls?: { cert: Buffer; key: Buffer } } = {},
+): Promise<GrpcReceiver> {
   const state = { spans: [] as ReceivedSpan[], calls: [] as GrpcReceiver['calls'], faults: [...(options.faults ?? [])], wireBytes: 0 };
   const hung: sendUnaryData<Buffer>[] = [];
   const server = new Server();
@@ -61,8 +66,9 @@ export async function startGrpcReceiver(options: { faults?: GrpcFault[]; port?: 
     },
   });
   const relayed = options.relay !== false;
+  const credentials = options.tls ? ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }]) : ServerCredentials.createInsecure();
   const grpcPort = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`127.0.0.1:${relayed ? 0 : (options.port ?? 0)}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(`127.0.0.1:${relayed ? 0 : (options.port ?? 0)}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   const sockets = new Set<Socket>();
   const relay = createServer((client) => {
@@ -95,7 +101,7 @@ export async function startGrpcReceiver(options: { faults?: GrpcFault[]; port?: 
       return state.wireBytes;
     },
     faults: state.faults,
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     close: async () => {
       for (const callback of hung) callback(serviceError(status.CANCELLED, 'receiver closed'));
