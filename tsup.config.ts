@@ -43,6 +43,15 @@ const secretRulesBeside = beside('secret-rules-beside', /(^|\/)secret-rules\.jso
 // rollup and record schemas under it): needed only for a day whose completion
 // lines do not stand for its records, so the statusline loads it from beside.
 const recordsFallbackBeside = beside('records-fallback-beside', /\/live\/records-fallback\.js$/, './statusline-fallback.cjs');
+// OTLP/gRPC (src/export/grpc.ts, with grpc-js): its own bundle beside the CLI's,
+// loaded only by an export whose protocol is grpc. Inlined, grpc-js would add
+// about half again to cli.cjs, which every command loads (and the export workers too).
+const grpcBeside: Plugin = {
+  name: 'grpc-beside',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/grpc\.js$/ }, (args) => (/[\\/]src[\\/]export[\\/]otlp\.ts$/.test(args.importer) ? { path: './export-grpc.cjs', external: true } : undefined));
+  },
+};
 const copySecretRules = async () => copyFileSync('src/capture/secret-rules.json', 'dist/secret-rules.json');
 
 export default defineConfig([
@@ -69,10 +78,25 @@ export default defineConfig([
     clean: false,
     // export-worker.cjs: `agent-track export`'s encoding worker threads (src/export/lanes.ts), started from a file beside cli.cjs.
     entry: { cli: 'src/cli.ts', 'export-worker': 'src/export/worker.ts' },
-    esbuildPlugins: [dashboardAssets()],
+    esbuildPlugins: [dashboardAssets(), grpcBeside],
     // bin/agent-track runs the bundle through vm.Script (for its code cache),
     // where a real import() throws ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING; the
     // OpenTelemetry exporters import('http') lazily. As require() they work.
+    esbuildOptions(options) {
+      options.supported = { ...options.supported, 'dynamic-import': false };
+    },
+  },
+  // export-grpc.cjs: the OTLP/gRPC sender (see grpcBeside), with grpc-js left
+  // to node_modules (a dependency): the official gRPC exporter's ESM build
+  // requires grpc-js at run time, so one inlined copy beside that one would be a
+  // second grpc-js, whose credentials the first refuses.
+  {
+    ...common,
+    entry: { 'export-grpc': 'src/export/grpc.ts' },
+    minify: true,
+    clean: false,
+    external: [/^@grpc\//],
+    noExternal: [/^(?!@grpc\/).*/],
     esbuildOptions(options) {
       options.supported = { ...options.supported, 'dynamic-import': false };
     },

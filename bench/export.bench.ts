@@ -12,6 +12,7 @@ import type { ExportSummary } from '../src/schema/export.js';
 import type { AgentExecution } from '../src/schema/record.js';
 import { exportCursorPath } from '../src/store/paths.js';
 import { listDays, readDayRecords } from '../src/store/records.js';
+import { startGrpcReceiver } from '../test/support/grpc-receiver.js';
 import { startReceiver } from '../test/support/otlp-receiver.js';
 import { generateStore, GENERATOR_VERSION } from './store-generator.js';
 
@@ -111,17 +112,45 @@ export async function run(): Promise<void> {
   } finally {
     await receiver.close();
   }
+  await runGrpc(logs, records.length, encodeMs, encodeCpuMs);
 }
+
+// ---- OTLP/gRPC (branch s9-grpc) -------------------------------------------
+// The same store through the built CLI with --protocol grpc to a local grpc-js
+// receiver (no decoding; no TCP relay), under its own collector URL, so its
+// cursor starts empty. Uncompressed (the gRPC default), then with per-message
+// gzip; ratios against the same run's encode-alone baseline, as above.
+async function runGrpc(logs: string, executions: number, encodeMs: number, encodeCpuMs: number): Promise<void> {
+  for (const compression of ['none', 'gzip'] as const) {
+    const receiver = await startGrpcReceiver({ decode: false, relay: false });
+    try {
+      const full = await timeCliExport(logs, receiver.url, ['--protocol', 'grpc'], { OTEL_EXPORTER_OTLP_COMPRESSION: compression, OTEL_EXPORTER_OTLP_TIMEOUT: '30000' });
+      const { summary } = full;
+      const ok = summary.delivered === executions && summary.notDelivered === 0 && receiver.calls.length === summary.batches;
+      const label = `grpc      CLI, ${compression === 'none' ? 'uncompressed (default)' : 'gzip per message     '}`;
+      console.log(
+        `${label}       ${seconds(full.ms)}  ${perSecond(summary.delivered, full.ms)}  ${ratio(full.ms / encodeMs)} encode alone  ` +
+          `${receiver.calls.length} calls, ${(receiver.calls.reduce((n, c) => n + c.bytes, 0) / 1e6).toFixed(0)} MB of protobuf`,
+      );
+      console.log(`          per CPU second (the CLI, all threads)                 ${perSecond(summary.delivered, full.cpuMs)}  ${ratio(full.cpuMs / encodeCpuMs)} encode alone`);
+      if (!ok) console.log(`  NOT ALL DELIVERED: ${JSON.stringify(summary)}`);
+    } finally {
+      await receiver.close();
+    }
+  }
+  // The cursor now holds these receivers' URLs too; the next bench run's HTTP export starts from a removed cursor anyway.
+}
+// ---- end OTLP/gRPC ----------------------------------------------------------
 
 /**
  * `agent-track export --json` as a child process (asynchronously: the
  * receiver answers from this one). Its CPU time, workers included, from the
  * shell's `times` (the children's user and system time).
  */
-async function timeCliExport(logs: string, url: string): Promise<{ ms: number; cpuMs: number; summary: ExportSummary }> {
+async function timeCliExport(logs: string, url: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; cpuMs: number; summary: ExportSummary }> {
   const started = performance.now();
-  const child = spawn('bash', ['-c', '"$@" > "$OUT"; times', 'bash', process.execPath, join(ROOT, 'bin', 'agent-track'), '--logs-dir', logs, 'export', '--endpoint', url, '--json'], {
-    env: { ...process.env, OUT: join(logs, '..', 'export-summary.json') },
+  const child = spawn('bash', ['-c', '"$@" > "$OUT"; times', 'bash', process.execPath, join(ROOT, 'bin', 'agent-track'), '--logs-dir', logs, 'export', '--endpoint', url, '--json', ...args], {
+    env: { ...process.env, ...env, OUT: join(logs, '..', 'export-summary.json') },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let times = '';

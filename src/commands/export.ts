@@ -44,9 +44,12 @@ const LOCK_STALE_MS = 3_600_000;
 export function exportCommand(): Command {
   return new Command('export')
     .description('send the records as OpenTelemetry traces (OTLP) to a collector; only what it has not yet accepted')
-    .option('--endpoint <url>', 'collector URL; /v1/traces is appended (default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT, http://localhost:4318)')
-    .option('--protocol <protocol>', 'http/protobuf or http/json (default: OTEL_EXPORTER_OTLP_PROTOCOL, http/protobuf)')
-    .option('--header <name=value>', 'request header, repeatable (adds to OTEL_EXPORTER_OTLP_HEADERS)', (value: string, all: string[]) => [...all, value], [])
+    .option(
+      '--endpoint <url>',
+      'collector URL; /v1/traces is appended for http/*, grpc takes host:port as is (default: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT, http://localhost:4318; grpc: http://localhost:4317)',
+    )
+    .option('--protocol <protocol>', 'http/protobuf, http/json or grpc (default: OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, OTEL_EXPORTER_OTLP_PROTOCOL, http/protobuf)')
+    .option('--header <name=value>', 'request header (gRPC metadata for grpc), repeatable (adds to OTEL_EXPORTER_OTLP_HEADERS)', (value: string, all: string[]) => [...all, value], [])
     .option('--since <date>', 'only runs started on or after this day: YYYY-MM-DD, or a span such as 7d')
     .option('--redact <kinds>', `send hashes instead of these texts, comma-separated: ${RedactKind.options.join(', ')} (adds to config export.redact)`)
     .option('--dry-run', 'print the OTLP/JSON request it would send; send nothing, mark nothing')

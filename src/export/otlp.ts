@@ -9,8 +9,8 @@ import type { ExportTarget } from './target.js';
 // become the SDK's ReadableSpan objects (so ids and times are exactly the
 // records'), the official serializer encodes them (protobuf or JSON, in
 // ./encode.ts), the official OTLP/HTTP transport sends them, times out and
-// retries (429/502/503/504, honouring Retry-After). Loaded on first use: the
-// other commands, and the hook, never pay for them.
+// retries (429/502/503/504, honouring Retry-After); OTLP/gRPC is ./grpc.ts.
+// Loaded on first use: the other commands, and the hook, never pay for them.
 
 export type SpanResource = Resource;
 
@@ -117,6 +117,8 @@ export interface SpanSender {
  * would.
  */
 export async function spanSender(target: ExportTarget): Promise<SpanSender> {
+  // gRPC has its own module and bundle (dist/export-grpc.cjs): grpc-js loads only for it.
+  if (target.protocol === 'grpc') return (await import('./grpc.js')).grpcSender(target);
   const { convertLegacyHttpOptions, createOtlpHttpExportDelegate } = await import('@opentelemetry/otlp-exporter-base/node-http');
   const { CompressionAlgorithm } = await import('@opentelemetry/otlp-exporter-base');
   const { ProtobufTraceSerializer, JsonTraceSerializer } = await import('@opentelemetry/otlp-transformer');

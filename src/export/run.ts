@@ -111,7 +111,9 @@ export async function runExport(job: ExportJob): Promise<ExportSummary> {
 
   const save = () => writeCursor(job.logsDir, nextCursor(cursor, url, folders, listing.untouched));
   if (listing.changed.length) {
-    const config: EncoderConfig = { protocol: job.target.protocol, gzip: job.target.compression === 'gzip', batchSpans, spans: job.spans, resource: job.resource, since: job.since };
+    // gRPC compresses per message itself (./grpc.ts): its bodies leave the workers as plain protobuf.
+    const gzip = job.target.compression === 'gzip' && job.target.protocol !== 'grpc';
+    const config: EncoderConfig = { protocol: job.target.protocol, gzip, batchSpans, spans: job.spans, resource: job.resource, since: job.since };
     const lanes = await startLanes(laneCount(listing.changed.length, job.workers), config);
     const tasks = [...listing.changed];
     const entries = new Map(tasks.map((entry) => [entry.key, entry]));

@@ -6,7 +6,7 @@ import { parseKeyPairsIntoRecord } from '@opentelemetry/core';
 // over the general one (the OTLP exporter specification's order). Pure: the
 // environment is passed in.
 
-export const PROTOCOLS = ['http/protobuf', 'http/json'] as const;
+export const PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 export interface ExportTarget {
@@ -25,6 +25,8 @@ export interface TargetFlags {
 
 /** The specification's default collector address for OTLP over HTTP. */
 export const DEFAULT_ENDPOINT = 'http://localhost:4318';
+/** The same for OTLP/gRPC: the collector's other port. */
+export const DEFAULT_GRPC_ENDPOINT = 'http://localhost:4317';
 const TRACES_PATH = 'v1/traces';
 const DEFAULT_TIMEOUT_MS = 10_000;
 
@@ -35,18 +37,59 @@ export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv): Expor
     const value = env[name]?.trim();
     return value ? value : undefined;
   };
-  return {
-    url: urlOf(flags, v),
-    protocol: protocolOf(flags.protocol ?? v('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? v('OTEL_EXPORTER_OTLP_PROTOCOL')),
-    headers: {
-      ...parseKeyPairsIntoRecord(v('OTEL_EXPORTER_OTLP_HEADERS')),
-      ...parseKeyPairsIntoRecord(v('OTEL_EXPORTER_OTLP_TRACES_HEADERS')),
-      ...headerFlags(flags.header ?? []),
-    },
-    timeoutMs: timeoutOf(v('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? v('OTEL_EXPORTER_OTLP_TIMEOUT')),
-    // gzip unless told otherwise: traces compress about tenfold.
-    compression: compressionOf(v('OTEL_EXPORTER_OTLP_TRACES_COMPRESSION') ?? v('OTEL_EXPORTER_OTLP_COMPRESSION')),
+  const protocol = protocolOf(flags.protocol ?? v('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL') ?? v('OTEL_EXPORTER_OTLP_PROTOCOL'));
+  const headers = {
+    ...parseKeyPairsIntoRecord(v('OTEL_EXPORTER_OTLP_HEADERS')),
+    ...parseKeyPairsIntoRecord(v('OTEL_EXPORTER_OTLP_TRACES_HEADERS')),
+    ...headerFlags(flags.header ?? []),
   };
+  const grpc = protocol === 'grpc';
+  if (grpc) checkMetadata(headers);
+  return {
+    url: grpc ? grpcUrlOf(flags, v) : urlOf(flags, v),
+    protocol,
+    headers,
+    timeoutMs: timeoutOf(v('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? v('OTEL_EXPORTER_OTLP_TIMEOUT')),
+    // Over HTTP, gzip unless told otherwise: traces compress about tenfold.
+    // Over gRPC, none unless told otherwise, as the official gRPC exporter
+    // does (and gRPC servers need not accept gzip): on the loopback or a LAN
+    // to a collector, compressing costs more CPU than the bytes it saves.
+    compression: compressionOf(v('OTEL_EXPORTER_OTLP_TRACES_COMPRESSION') ?? v('OTEL_EXPORTER_OTLP_COMPRESSION'), grpc ? 'none' : 'gzip'),
+  };
+}
+
+/**
+ * For gRPC the endpoint is the collector's address, host and port: nothing
+ * is appended, and OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is read the same way.
+ * A path is dropped, as the official gRPC exporter ignores it (the service
+ * path is gRPC's own), so one collector is one cursor entry however it is spelt.
+ * http:// means a plaintext connection, https:// TLS.
+ */
+function grpcUrlOf(flags: TargetFlags, v: (name: string) => string | undefined): string {
+  const [text, source] =
+    flags.endpoint !== undefined
+      ? [flags.endpoint, '--endpoint']
+      : v('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
+        ? [v('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')!, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']
+        : v('OTEL_EXPORTER_OTLP_ENDPOINT')
+          ? [v('OTEL_EXPORTER_OTLP_ENDPOINT')!, 'OTEL_EXPORTER_OTLP_ENDPOINT']
+          : [DEFAULT_GRPC_ENDPOINT, 'the default endpoint'];
+  const url = new URL(checkedUrl(text, source));
+  return `${url.protocol}//${url.host}`;
+}
+
+/**
+ * gRPC metadata names are lower-case letters, digits and - _ . ; a "-bin"
+ * name carries bytes, which a header value cannot; values are printable
+ * ASCII. Refused here in one line (naming the header, never its value: often
+ * a key), not by grpc-js mid-export with the value in its message.
+ */
+function checkMetadata(headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase();
+    if (!/^[0-9a-z_.-]+$/.test(key) || key.endsWith('-bin') || key.startsWith('grpc-')) throw new TargetError(`header "${name}" cannot be sent as gRPC metadata`);
+    if (!/^[ -~]*$/.test(value)) throw new TargetError(`header "${name}": a gRPC metadata value must be printable ASCII`);
+  }
 }
 
 /**
@@ -82,8 +125,7 @@ function checkedUrl(text: string, source: string): string {
 function protocolOf(text: string | undefined): Protocol {
   if (text === undefined) return 'http/protobuf';
   if ((PROTOCOLS as readonly string[]).includes(text)) return text as Protocol;
-  if (text === 'grpc') throw new TargetError('protocol grpc is not supported: use http/protobuf (the collector\'s port 4318) or http/json');
-  throw new TargetError(`unknown OTLP protocol "${text}": expected ${PROTOCOLS.join(' or ')}`);
+  throw new TargetError(`unknown OTLP protocol "${text}": expected http/protobuf, http/json or grpc`);
 }
 
 function headerFlags(pairs: string[]): Record<string, string> {
@@ -103,8 +145,9 @@ function timeoutOf(text: string | undefined): number {
   return ms;
 }
 
-function compressionOf(text: string | undefined): 'gzip' | 'none' {
-  if (text === undefined || text === 'gzip') return 'gzip';
+function compressionOf(text: string | undefined, fallback: 'gzip' | 'none'): 'gzip' | 'none' {
+  if (text === undefined) return fallback;
+  if (text === 'gzip') return 'gzip';
   if (text === 'none') return 'none';
   throw new TargetError(`OTEL_EXPORTER_OTLP_COMPRESSION expects gzip or none, not "${text}"`);
 }

@@ -33,7 +33,7 @@ export const ExportSummary = z.object({
   ran: described(z.boolean(), 'false when another export was running in the same logs folder'),
   reason: z.optional(z.string()),
   endpoint: described(z.string(), 'The traces URL, without credentials'),
-  protocol: z.enum(['http/protobuf', 'http/json']),
+  protocol: z.enum(['http/protobuf', 'http/json', 'grpc']),
   dryRun: z.boolean(),
   records: described(count(), 'Records read (folders unchanged since the last export are not read)'),
   unchanged: described(count(), 'Records already delivered as they are (read again or not)'),
@@ -49,7 +49,7 @@ export type ExportSummary = z.infer<typeof ExportSummary>;
 export const ExportAllSummary = z.object({
   allProjects: z.literal(true),
   endpoint: described(z.string(), 'The traces URL, without credentials'),
-  protocol: z.enum(['http/protobuf', 'http/json']),
+  protocol: z.enum(['http/protobuf', 'http/json', 'grpc']),
   dryRun: z.boolean(),
   /** One per project `report --all-projects` lists, each exported from its own logs folder with its own cursor and config. */
   projects: z.array(

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import * as z from 'zod/mini';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ExportAllSummary, ExportSummary } from '../../src/schema/export';
 import { BIN } from '../support/cli';
+import { startGrpcReceiver, type GrpcReceiver } from '../support/grpc-receiver';
 import { freePort, startReceiver, type Receiver } from '../support/otlp-receiver';
 import { isAgentEvent, loadFixture, type FixtureName } from '../support/fixtures';
 import { allRecords, filesUnder, replay, replayFixture } from '../support/replay';
@@ -13,7 +14,7 @@ import { allRecords, filesUnder, replay, replayFixture } from '../support/replay
 // `agent-track export` as users and the SessionEnd hook run it: the built
 // binary, asynchronously (the receiver lives in this process and must answer).
 
-const receivers: Receiver[] = [];
+const receivers: (Receiver | GrpcReceiver)[] = [];
 afterEach(async () => {
   await Promise.all(receivers.splice(0).map((r) => r.close()));
 });
@@ -73,10 +74,55 @@ describe('agent-track export', () => {
     expect(result.stderr).toMatch(new RegExp(`^agent-track: 1 execution not delivered to http://127.0.0.1:${port}/v1/traces \\(.*ECONNREFUSED.*\\); the next export sends them\\n$`));
   });
 
+  test('OTEL_EXPORTER_OTLP_PROTOCOL=grpc: the built CLI loads its gRPC bundle and delivers; a collector that is down is exit 1, named', async () => {
+    const { logsDir } = replayFixture('fanout');
+    const records = allRecords(logsDir);
+    const r = await startGrpcReceiver();
+    receivers.push(r);
+    const env = { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: r.url, OTEL_EXPORTER_OTLP_HEADERS: 'x-team=core' };
+    const first = await run(['--logs-dir', logsDir, 'export', '--json'], env);
+    expect([first.status, first.stderr]).toEqual([0, '']);
+    const summary = z.parse(ExportSummary, JSON.parse(first.stdout));
+    expect(summary).toMatchObject({ protocol: 'grpc', delivered: records.length, notDelivered: 0, endpoint: `${r.url}/` });
+    expect(r.spans).toHaveLength(summary.spans);
+    expect(r.calls[0]!.metadata).toMatchObject({ 'x-team': 'core' });
+
+    const single = replayFixture('single');
+    const port = await freePort();
+    const down = await run(['--logs-dir', single.logsDir, 'export', '--protocol', 'grpc', '--endpoint', `http://127.0.0.1:${port}`], { OTEL_EXPORTER_OTLP_TIMEOUT: '800' });
+    expect(down.status).toBe(1);
+    expect(down.stderr).toMatch(new RegExp(`^agent-track: 1 execution not delivered to http://127.0.0.1:${port}/ \\(gRPC (UNAVAILABLE|DEADLINE_EXCEEDED): .*\\); the next export sends them\\n$`));
+  });
+
+  // A certificate made for the test (no key kept in the repository): openssl, which CI images and this machine have.
+  const openssl = spawnSync('openssl', ['version']).status === 0;
+  test.skipIf(!openssl)('grpc over https:// is TLS, trusting OTEL_EXPORTER_OTLP_CERTIFICATE; without it the certificate is refused', async () => {
+    const { logsDir, root } = replayFixture('single');
+    const cert = join(root, 'collector.pem');
+    const key = join(root, 'collector.key');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const r = await startGrpcReceiver({ tls: { cert: readFileSync(cert), key: readFileSync(key) } });
+    receivers.push(r);
+    // By name, as collectors are addressed (for an IP address, Node warns that TLS cannot name it, RFC 6066).
+    const endpoint = `https://localhost:${r.port}`;
+    const args = ['--logs-dir', logsDir, 'export', '--protocol', 'grpc', '--endpoint', endpoint];
+    const untrusted = await run(args, { OTEL_EXPORTER_OTLP_TIMEOUT: '1500' });
+    expect(untrusted.status).toBe(1);
+    // The handshake fails on every attempt until the deadline (with a longer timeout: UNAVAILABLE naming the certificate).
+    expect(untrusted.stderr).toMatch(/^agent-track: 1 execution not delivered to https:\/\/localhost:\d+\/ \(gRPC (DEADLINE_EXCEEDED|UNAVAILABLE): /);
+    expect(r.calls).toHaveLength(0);
+    const trusted = await run(args, { OTEL_EXPORTER_OTLP_CERTIFICATE: cert });
+    expect([trusted.status, trusted.stderr]).toEqual([0, '']);
+    expect(trusted.stdout).toContain(`1 execution (${r.spans.length} spans) delivered to ${endpoint}/`);
+    expect(r.calls).toHaveLength(1);
+  });
+
   test('bad flags: one line, exit 2', async () => {
     const { logsDir } = replayFixture('single');
     for (const [args, message] of [
-      [['--protocol', 'grpc'], /protocol grpc is not supported/],
+      [['--protocol', 'spdy'], /unknown OTLP protocol "spdy": expected http\/protobuf, http\/json or grpc/],
+      [['--protocol', 'grpc', '--header', 'x-key-bin=abc'], /header "x-key-bin" cannot be sent as gRPC metadata/],
       [['--redact', 'emails'], /--redact expects prompts, paths, messages/],
       [['--header', 'novalue'], /--header expects name=value/],
       [['--endpoint', 'ftp://x'], /--endpoint must be an http/],

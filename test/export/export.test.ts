@@ -1,14 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { agentSpanIdOf, toolSpanIdsOf, traceIdOf } from '../../src/export/ids';
+import { agentSpanIdOf, traceIdOf } from '../../src/export/ids';
 import { runExport, type ExportJob } from '../../src/export/run';
 import { resolveTarget } from '../../src/export/target';
 import { DEFAULT_CONFIG } from '../../src/schema/config';
-import type { AgentExecution } from '../../src/schema/record';
 import { exportCursorPath } from '../../src/store/paths';
-import { freePort, startReceiver, type Fault, type Receiver, type ReceivedSpan } from '../support/otlp-receiver';
-import { allRecords, filesUnder, replayFixture } from '../support/replay';
+import { expectSpansOf, job, ns, store } from '../support/export-expect';
+import { freePort, startReceiver, type Fault, type Receiver } from '../support/otlp-receiver';
+import { filesUnder } from '../support/replay';
 
 // The real captured sessions replayed into a logs folder, exported to a local
 // OTLP receiver that decodes with the OTLP protobuf definitions: every span is
@@ -23,98 +23,6 @@ async function receiver(options: Parameters<typeof startReceiver>[0] = {}): Prom
   const r = await startReceiver(options);
   receivers.push(r);
   return r;
-}
-
-/** The three real sessions in one logs folder: parallel agents, a nested one, a background one, failures. */
-function store() {
-  const logsDir = replayFixture('fanout').logsDir;
-  for (const name of ['nested-background', 'single'] as const) {
-    const other = replayFixture(name);
-    for (const file of filesUnder(other.logsDir).filter((f) => /^\d{4}-\d{2}-\d{2}\/[^/]+\/exec-.*\.json$/.test(f))) {
-      const target = join(logsDir, file);
-      require('node:fs').mkdirSync(join(target, '..'), { recursive: true });
-      writeFileSync(target, readFileSync(join(other.logsDir, file)));
-    }
-  }
-  return { logsDir, records: allRecords(logsDir) };
-}
-
-// Long after the fixtures were written: their folders count as settled.
-const NOW = Date.parse('2026-12-01T12:00:00Z');
-
-function job(logsDir: string, url: string, overrides: Partial<ExportJob> = {}): ExportJob {
-  return {
-    logsDir,
-    target: { ...resolveTarget({ endpoint: url }, {}), timeoutMs: 3_000 },
-    spans: { prompts: false, redact: new Set(), prices: DEFAULT_CONFIG.prices },
-    resource: { 'service.name': 'claude-code-subagents', 'agent_track.project': 'shop-api' },
-    since: null,
-    dryRun: false,
-    now: NOW,
-    onIssue: (issue) => {
-      throw new Error(`unexpected issue: ${issue.problem}`);
-    },
-    onProblem: () => {},
-    ...overrides,
-  };
-}
-
-const ns = (ms: number) => BigInt(ms) * 1_000_000n;
-
-function expectSpansOf(records: AgentExecution[], spans: ReceivedSpan[]) {
-  const byId = new Map(spans.map((s) => [s.spanId, s]));
-  // Each span exactly once.
-  expect(byId.size).toBe(spans.length);
-  const toolSpans = records.reduce((n, r) => n + (r.metrics.toolTimeline?.length ?? 0), 0);
-  expect(spans).toHaveLength(records.length + toolSpans);
-  for (const record of records) {
-    const span = byId.get(agentSpanIdOf(record.id))!;
-    expect(span, record.id).toBeDefined();
-    const { context } = record.request;
-    expect(span.traceId).toBe(traceIdOf(context.sessionId, context.promptId));
-    expect(span.parentSpanId).toBe(record.chain.parentExecutionId ? agentSpanIdOf(record.chain.parentExecutionId) : null);
-    expect(span.name).toBe(`invoke_agent ${record.agentType}`);
-    expect(span.kind).toBe(1); // INTERNAL
-    expect(span.startNs).toBe(ns(record.metrics.startTime));
-    expect(span.endNs).toBe(ns(record.metrics.startTime + record.metrics.duration!));
-    expect(span.status.code).toBe(record.result.status === 'failed' ? 2 : 0);
-    const tokens = record.metrics.tokens!;
-    expect(span.attributes).toMatchObject({
-      'gen_ai.operation.name': 'invoke_agent',
-      'gen_ai.agent.name': record.agentType,
-      'gen_ai.agent.id': context.agentId,
-      'gen_ai.conversation.id': context.sessionId,
-      'gen_ai.request.model': context.model,
-      'gen_ai.usage.input_tokens': tokens.input + tokens.cacheRead + tokens.cacheCreation,
-      'gen_ai.usage.output_tokens': tokens.output,
-      'gen_ai.usage.cache_read.input_tokens': tokens.cacheRead,
-      'gen_ai.usage.cache_creation.input_tokens': tokens.cacheCreation,
-      'openinference.span.kind': 'AGENT',
-      'session.id': context.sessionId,
-      'llm.token_count.completion': tokens.output,
-      'agent_track.status': record.result.status,
-      'agent_track.priority': record.request.priority,
-      'agent_track.files_modified': record.result.filesModified,
-      'agent_track.tests_run': record.result.testsRun,
-    });
-    // Prompts are off by default.
-    expect(span.attributes['input.value']).toBeUndefined();
-    expect(span.resource).toMatchObject({ 'service.name': 'claude-code-subagents', 'agent_track.project': 'shop-api' });
-    expect(span.events.map((e) => [e.name, e.attributes['exception.type'], e.attributes['agent_track.error.recovery_action'] ?? null])).toEqual(
-      record.errors.map((e) => ['exception', e.type, e.recoveryAction]),
-    );
-    const toolId = toolSpanIdsOf(record.id);
-    (record.metrics.toolTimeline ?? []).forEach((call, i) => {
-      const tool = byId.get(toolId(i))!;
-      expect(tool.parentSpanId).toBe(span.spanId);
-      expect(tool.traceId).toBe(span.traceId);
-      expect(tool.name).toBe(`execute_tool ${call.tool}`);
-      expect(tool.startNs).toBe(ns(record.metrics.startTime + call.start));
-      expect(tool.endNs).toBe(ns(record.metrics.startTime + call.start + (call.duration ?? 0)));
-      expect(tool.status.code).toBe(call.ok ? 0 : 2);
-      expect(tool.attributes).toMatchObject({ 'gen_ai.tool.name': call.tool, 'openinference.span.kind': 'TOOL' });
-    });
-  }
 }
 
 describe('export to an OTLP receiver', () => {

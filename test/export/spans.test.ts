@@ -72,4 +72,17 @@ describe('where to send', () => {
     expect(resolveTarget({}, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).protocol).toBe('http/json');
     expect(resolveTarget({}, {}).compression).toBe('gzip');
   });
+
+  test('grpc: port 4317 by default, the endpoint is host:port used as is (no /v1/traces), uncompressed unless asked, headers must be metadata', () => {
+    expect(resolveTarget({ protocol: 'grpc' }, {})).toEqual({ url: 'http://localhost:4317', protocol: 'grpc', headers: {}, timeoutMs: 10_000, compression: 'none' });
+    expect(resolveTarget({}, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'https://c.example:4317' }).url).toBe('https://c.example:4317');
+    expect(resolveTarget({}, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c.example:4317', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://t.example:14317/' }).url).toBe('http://t.example:14317');
+    // A path means nothing to gRPC (the official exporter ignores it too): one collector, one cursor entry.
+    expect(resolveTarget({ protocol: 'grpc', endpoint: 'http://c.example:4317/v1/traces' }, {}).url).toBe('http://c.example:4317');
+    expect(resolveTarget({ protocol: 'grpc' }, { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }).compression).toBe('gzip');
+    expect(resolveTarget({ protocol: 'grpc', header: ['X-Team=core'] }, { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20t' }).headers).toEqual({ authorization: 'Bearer t', 'X-Team': 'core' });
+    expect(() => resolveTarget({ protocol: 'grpc', header: ['x key=1'] }, {})).toThrow('header "x key" cannot be sent as gRPC metadata');
+    expect(() => resolveTarget({ protocol: 'grpc' }, { OTEL_EXPORTER_OTLP_HEADERS: 'x-key=s%C3%A9cret' })).toThrow(/^header "x-key": a gRPC metadata value must be printable ASCII$/);
+    expect(() => resolveTarget({ protocol: 'grpc', endpoint: 'c.example:4317' }, {})).toThrow(/--endpoint must be an http:\/\/ or https:\/\/ URL/);
+  });
 });

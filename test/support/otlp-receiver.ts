@@ -96,7 +96,8 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-function fromProtobuf(body: Buffer): ReceivedSpan[] {
+/** The spans of an ExportTraceServiceRequest in protobuf (OTLP/HTTP's body, OTLP/gRPC's message). */
+export function fromProtobuf(body: Buffer): ReceivedSpan[] {
   const message = ExportTraceServiceRequest.decode(body);
   const request = ExportTraceServiceRequest.toObject(message, { longs: String, bytes: String, oneofs: true });
   return spansOf(request, (id: string) => (id ? Buffer.from(id, 'base64').toString('hex') : ''));
