@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fields, text } from '../capture/payload.js';
@@ -68,13 +68,26 @@ function promptOf(line: Record<string, unknown>): string | null {
  * subagent's figures (model, tokens, tools) from a file of its own, as the hooks do.
  * Private to this process (mkdtemp: mode 0700, files 0600, created anew, never
  * followed through a link), removed by `dispose` once the session's records are
- * written: nothing of it stays on disk.
+ * written: nothing of it stays on disk. The copies are the user's transcript
+ * lines, unscrubbed, so an import stopped midway must not leave them either:
+ * - a signal (Ctrl-C, SIGTERM, SIGHUP) removes every folder of this process,
+ *   then ends it as the signal would have;
+ * - a folder left by a process that was killed outright (SIGKILL, a crash) is
+ *   removed by the next import that makes one: its name carries the pid.
  */
 export class SidechainFiles {
   private dir: string | null = null;
 
+  /** `parent`: the system temp folder; tests give their own. */
+  constructor(private readonly parent = tmpdir()) {}
+
   create(id: string): string {
-    this.dir ??= mkdtempSync(join(tmpdir(), 'agent-track-sidechains-'));
+    if (!this.dir) {
+      removeAbandoned(this.parent);
+      this.dir = mkdtempSync(join(this.parent, `${PREFIX}${process.pid}-`));
+      live.add(this.dir);
+      watchSignals();
+    }
     const path = join(this.dir, `agent-${id}.jsonl`);
     writeFileSync(path, '', { mode: 0o600, flag: 'wx' });
     return path;
@@ -85,9 +98,75 @@ export class SidechainFiles {
   }
 
   dispose(): void {
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    if (!this.dir) return;
+    rmSync(this.dir, { recursive: true, force: true });
+    live.delete(this.dir);
     this.dir = null;
+    if (!live.size) unwatchSignals();
   }
 }
 
 const NEWLINE = Buffer.from('\n');
+const PREFIX = 'agent-track-sidechains-';
+/**
+ * A folder is a session's sidechains for the few seconds that session takes
+ * to import: one an hour old whose process is gone was abandoned. (The age
+ * too, not the pid alone: a process in another pid namespace sharing this
+ * temp folder may look gone from here.)
+ */
+const ABANDONED_AFTER_MS = 3_600_000;
+
+/** This process's folders not yet disposed of. */
+const live = new Set<string>();
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const dir of live) rmSync(dir, { recursive: true, force: true });
+  live.clear();
+  unwatchSignals();
+  // With our listener gone, the signal's default action: the process ends as it would have.
+  process.kill(process.pid, signal);
+}
+
+function watchSignals(): void {
+  for (const signal of SIGNALS) if (!process.listeners(signal).includes(onSignal)) process.on(signal, onSignal);
+}
+
+function unwatchSignals(): void {
+  for (const signal of SIGNALS) process.removeListener(signal, onSignal);
+}
+
+/** Sidechain folders of this user's processes that are gone (named `agent-track-sidechains-<pid>-XXXXXX`). */
+function removeAbandoned(parent: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  const uid = process.getuid?.();
+  for (const name of names) {
+    if (!name.startsWith(PREFIX)) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(PREFIX.length))?.[1]);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || alive(pid)) continue;
+    const path = join(parent, name);
+    try {
+      // A real folder of ours, old enough: never a link someone planted under that name.
+      const stat = lstatSync(path);
+      if (!stat.isDirectory() || (uid !== undefined && stat.uid !== uid) || Date.now() - stat.mtimeMs < ABANDONED_AFTER_MS) continue;
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed meanwhile, or not ours to remove.
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: a process of another user has that pid now.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
