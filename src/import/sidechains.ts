@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fields, text } from '../capture/payload.js';
 import { needle, searchLines, has, type OpenProblem } from '../capture/lines.js';
+import { isAlive } from '../store/lock.js';
 
 // Claude Code before 2.0.30 (run offline: 1.0.60, 1.0.128; 2.0.0 to 2.0.20 by their cli.js)
 // wrote no file per subagent: each subagent's lines went into the session transcript itself,
@@ -148,7 +149,7 @@ function removeAbandoned(parent: string): void {
   for (const name of names) {
     if (!name.startsWith(PREFIX)) continue;
     const pid = Number(/^(\d+)-/.exec(name.slice(PREFIX.length))?.[1]);
-    if (!Number.isSafeInteger(pid) || pid === process.pid || alive(pid)) continue;
+    if (!Number.isSafeInteger(pid) || pid === process.pid || isAlive(pid)) continue;
     const path = join(parent, name);
     try {
       // A real folder of ours, old enough: never a link someone planted under that name.
@@ -158,15 +159,5 @@ function removeAbandoned(parent: string): void {
     } catch {
       // Removed meanwhile, or not ours to remove.
     }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: a process of another user has that pid now.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

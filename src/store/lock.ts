@@ -123,7 +123,8 @@ function breakStaleLock(lockPath: string, stale: string): void {
   tryUnlink(aside);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: one of another user has it). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
