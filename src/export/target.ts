@@ -158,5 +158,7 @@ export function shownUrl(url: string): string {
   parsed.username = '';
   parsed.password = '';
   parsed.search = '';
-  return parsed.toString();
+  // A gRPC address has no path: no "/" that URL adds to one (http://collector:4317).
+  const shown = parsed.toString();
+  return parsed.pathname === '/' && !url.endsWith('/') ? shown.slice(0, -1) : shown;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { agentSpanIdOf, toolSpanIdsOf } from '../../src/export/ids';
 import { executionSpans, type SpanOptions } from '../../src/export/spans';
-import { resolveTarget } from '../../src/export/target';
+import { resolveTarget, shownUrl } from '../../src/export/target';
 import { at, makeRecord } from '../analytics/make-record';
 
 // Records -> spans, pure: the cases the real captures do not all have.
@@ -80,6 +80,9 @@ describe('where to send', () => {
     // A path means nothing to gRPC (the official exporter ignores it too): one collector, one cursor entry.
     expect(resolveTarget({ protocol: 'grpc', endpoint: 'http://c.example:4317/v1/traces' }, {}).url).toBe('http://c.example:4317');
     expect(resolveTarget({ protocol: 'grpc' }, { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' }).compression).toBe('gzip');
+    // Shown as written: no "/" that no path would need; credentials and query never.
+    expect(shownUrl(resolveTarget({ protocol: 'grpc', endpoint: 'https://u:p@c.example:4317' }, {}).url)).toBe('https://c.example:4317');
+    expect(shownUrl('https://u:p@c.example/otel/v1/traces?k=1')).toBe('https://c.example/otel/v1/traces');
     expect(resolveTarget({ protocol: 'grpc', header: ['X-Team=core'] }, { OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20t' }).headers).toEqual({ authorization: 'Bearer t', 'X-Team': 'core' });
     expect(() => resolveTarget({ protocol: 'grpc', header: ['x key=1'] }, {})).toThrow('header "x key" cannot be sent as gRPC metadata');
     expect(() => resolveTarget({ protocol: 'grpc' }, { OTEL_EXPORTER_OTLP_HEADERS: 'x-key=s%C3%A9cret' })).toThrow(/^header "x-key": a gRPC metadata value must be printable ASCII$/);
