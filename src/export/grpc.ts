@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Client, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { CompressionAlgorithm, createOtlpNetworkExportDelegate } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyOtlpGrpcOptions, createOtlpGrpcExporterMetrics } from '@opentelemetry/otlp-grpc-exporter-base';
@@ -78,6 +79,9 @@ export async function grpcSender(target: ExportTarget): Promise<SpanSender> {
     'TRACES',
   );
   const transport = new GrpcTransport(addressOf(target.url), config.credentials(), config.metadata(), target.compression);
+  // grpc-js names a TLS server by its address even when that is an IP address, which Node answers with
+  // a deprecation warning on stderr (RFC 6066 names hosts only): noise in a command's one-line outcome.
+  if (target.url.startsWith('https:') && isIP(new URL(target.url).hostname.replace(/^\[|\]$/g, ''))) process.noDeprecation = true;
   const serializer = {
     // The body is the request already encoded by the official ProtobufTraceSerializer in the workers.
     serializeRequest: (batch: EncodedBatch) => batch.body,
