@@ -178,7 +178,22 @@ describe('a generated week', () => {
     drawn(logsDir, configPath);
     const path = statuslineLinePath(logsDir);
     const good = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    for (const text of [JSON.stringify({ ...good, version: 999 }), JSON.stringify({ ...good, agentTrack: '0.0.0' }), '{"version":1,"sessions":', '{"version":1,"agentTrack":"x","sessions":{"warm-session":{"line":1}}}']) {
+    const entry = (good.sessions as Record<string, Record<string, unknown>>)[SESSION]!;
+    const withRunning = (running: unknown) => JSON.stringify({ ...good, sessions: { [SESSION]: { ...entry, running } } });
+    // The same entry with well-formed runs is read (so each bad one below is refused for what it breaks).
+    writeFileSync(path, withRunning({ shown: [{ agentType: 'tester', startTime: now, expectedMs: null }], count: 1 }));
+    expect(keptLine(logsDir, configPath, SESSION, now)?.running?.count).toBe(1);
+    // Version 1 (before the running runs were kept) included: its lines were drawn whole.
+    for (const text of [
+      JSON.stringify({ ...good, version: 999 }),
+      JSON.stringify({ ...good, version: 1 }),
+      JSON.stringify({ ...good, agentTrack: '0.0.0' }),
+      '{"version":2,"sessions":',
+      '{"version":2,"agentTrack":"x","sessions":{"warm-session":{"line":1}}}',
+      withRunning({ shown: [{ agentType: 'tester', startTime: now }], count: 1 }),
+      withRunning({ shown: [{ agentType: 'tester', startTime: '1', expectedMs: null }], count: 1 }),
+      withRunning({ shown: [], count: '1' }),
+    ]) {
       writeFileSync(path, text);
       expect(keptLine(logsDir, configPath, SESSION, now)).toBeNull();
     }
