@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completionsPath, statuslineCachePath, statuslineLinePath } from '../src/store/paths.js';
@@ -21,13 +21,20 @@ import { localDay } from '../src/time/period.js';
 // before each run (a run finished since the last line: today is read again,
 // the closed days come from the cache). The cold case has both files removed
 // before each run: the first line after the cache is lost, or a store whose
-// every day changed within the last 2 s.
+// every day changed within the last 2 s. "a subagent of the session running"
+// has a background agent of the bench's session launched (Claude Code 2.1.332's
+// real hook payloads, up to the Agent call's PostToolUse "async_launched", fed
+// to the hook): its line shows the run's elapsed time, which moves with the clock.
+// The other build's week cases run on copies of the stores of their own: both
+// builds keep lines in .state/, each ignoring the other's.
 
 const ROUNDS = Number(process.env.BENCH_STATUSLINE_ROUNDS ?? 25);
 /** Another build's bin/agent-track (a checkout of an earlier commit, built): its week cases run in the same rounds. */
 const OTHER_BIN = process.env.BENCH_STATUSLINE_OTHER_BIN;
 const BIN = join(__dirname, '..', 'bin', 'agent-track');
 const CPU_REPORT = join(__dirname, 'cpu-usage.cjs');
+/** A real Claude Code 2.1.332 session whose agent runs in the background (the default). */
+const BACKGROUND_SESSION = join(__dirname, '..', 'test', 'fixtures', 'claude-code-2.1.332', 'background-default', 'hooks.jsonl');
 
 interface Case {
   args: string[];
@@ -51,6 +58,17 @@ function time(args: string[], input: string, env: NodeJS.ProcessEnv): Sample {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** The session's hook payloads up to its Agent call's PostToolUse (the agent launched, running on), as the bench's session in `project`. */
+function launchBackgroundAgent(project: string, logsDir: string, session: string): void {
+  const payloads = readFileSync(BACKGROUND_SESSION, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const launched = payloads.findIndex((p) => p.hook_event_name === 'PostToolUse' && p.tool_name === 'Agent');
+  for (const payload of payloads.slice(0, launched + 1)) {
+    const input = JSON.stringify({ ...payload, session_id: session }).replaceAll('/home/dev/shop-api', project).replaceAll('/home/dev/.claude', join(project, '..', '.claude'));
+    const hook = spawnSync(process.execPath, [BIN, 'hook'], { input, env: { ...process.env, AGENT_TRACK_LOGS_DIR: logsDir } });
+    if (hook.status !== 0 || hook.stdout.length) throw new Error(`hook failed: ${hook.status} ${hook.stderr}`);
+  }
+}
 
 /** Local 23:59 today: the demo's clock, so today is a full day of runs. */
 function endOfToday(): string {
@@ -79,6 +97,22 @@ export async function run(): Promise<void> {
   cpSync(project, todayProject, { recursive: true, preserveTimestamps: true });
   const todayLogs = join(todayProject, '.claude', 'execution-logs');
   const todayPayload = payload.replaceAll(project, todayProject);
+  const runningProject = join(root, 'running', 'project');
+  cpSync(project, runningProject, { recursive: true, preserveTimestamps: true });
+  const runningLogs = join(runningProject, '.claude', 'execution-logs');
+  launchBackgroundAgent(runningProject, runningLogs, 'bench');
+  const runningPayload = payload.replaceAll(project, runningProject);
+  // What it measures is a line with the run on it.
+  const shown = spawnSync(process.execPath, [BIN, 'statusline'], { input: runningPayload, env: { ...process.env, AGENT_TRACK_LOGS_DIR: runningLogs } }).stdout.toString();
+  if (!/^[▶⏰] general-purpose \d+s\/\d/.test(shown)) throw new Error(`no running subagent in the line: ${shown}`);
+  // The other build's copies, made now: the same store, the same run.
+  const otherCopy = (name: string, from: string) => {
+    const to = join(root, 'other', name, 'project');
+    cpSync(from, to, { recursive: true, preserveTimestamps: true });
+    return { logs: { ...process.env, AGENT_TRACK_LOGS_DIR: join(to, '.claude', 'execution-logs') }, payload: payload.replaceAll(project, to) };
+  };
+  const otherWeek = otherCopy('week', project);
+  const otherRunning = otherCopy('running', runningProject);
   // The cache files are written only once the store has been quiet for 2 s (see live/statusline-cache.ts).
   await new Promise((resolve) => setTimeout(resolve, 2_100));
   const cases: Record<string, Case> = {
@@ -97,6 +131,7 @@ export async function run(): Promise<void> {
         utimesSync(completionsPath(todayLogs, localDay(Date.now())), at, at);
       },
     },
+    'statusline, a subagent of the session running': { args: [BIN, 'statusline'], input: runningPayload, env: { ...process.env, AGENT_TRACK_LOGS_DIR: runningLogs } },
     'statusline, demo week, cold cache': {
       args: [BIN, 'statusline'],
       input: coldPayload,
@@ -109,8 +144,9 @@ export async function run(): Promise<void> {
   };
   if (OTHER_BIN) {
     cases['other build: statusline, empty store'] = { args: [OTHER_BIN, 'statusline'], input: payload, env: cases['statusline, empty store']!.env };
-    cases['other build: statusline, demo week + budgets'] = { args: [OTHER_BIN, 'statusline'], input: payload, env: demoLogs };
-    cases['other build: hook --alerts, demo week'] = { args: [OTHER_BIN, 'hook', '--alerts'], input: sessionStart, env: demoLogs };
+    cases['other build: statusline, demo week + budgets'] = { args: [OTHER_BIN, 'statusline'], input: otherWeek.payload, env: otherWeek.logs };
+    cases['other build: hook --alerts, demo week'] = { args: [OTHER_BIN, 'hook', '--alerts'], input: sessionStart, env: otherWeek.logs };
+    cases['other build: statusline, a subagent running'] = { args: [OTHER_BIN, 'statusline'], input: otherRunning.payload, env: otherRunning.logs };
   }
   // One warm-up each: the first run of a store rebuilds nothing, but the OS caches need filling.
   for (const c of Object.values(cases)) {
@@ -126,14 +162,14 @@ export async function run(): Promise<void> {
   }
   const base = samples['node -e 0']!;
   console.log(`${ROUNDS} rounds; medians, and the median of each round's ratio to the same round's bare node (target <= 1.15x)`);
-  console.log(`${'process'.padEnd(44)} ${'wall ms'.padStart(8)} ${'ratio'.padStart(7)}  ${'CPU ms'.padStart(7)} ${'ratio'.padStart(7)}`);
+  console.log(`${'process'.padEnd(48)} ${'wall ms'.padStart(8)} ${'ratio'.padStart(7)}  ${'CPU ms'.padStart(7)} ${'ratio'.padStart(7)}`);
   for (const [name, list] of Object.entries(samples)) {
     const wall = list.map((s) => s.wallMs);
     const cpu = list.map((s) => s.cpuMs);
     const wallRatio = median(list.map((s, i) => s.wallMs / base[i]!.wallMs));
     const cpuRatio = median(list.map((s, i) => s.cpuMs / base[i]!.cpuMs));
     console.log(
-      `${name.padEnd(44)} ${median(wall).toFixed(1).padStart(8)} ${wallRatio.toFixed(3).padStart(6)}x  ${median(cpu).toFixed(1).padStart(7)} ${cpuRatio.toFixed(3).padStart(6)}x`,
+      `${name.padEnd(48)} ${median(wall).toFixed(1).padStart(8)} ${wallRatio.toFixed(3).padStart(6)}x  ${median(cpu).toFixed(1).padStart(7)} ${cpuRatio.toFixed(3).padStart(6)}x`,
     );
   }
   rmSync(root, { recursive: true, force: true });

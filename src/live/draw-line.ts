@@ -1,6 +1,7 @@
 import type { Alerts } from '../analytics/alerts.js';
 import type { Config } from '../schema/config.js';
-import { statusLine } from '../render/statusline.js';
+import { statusLineParts } from '../render/statusline.js';
+import { withRunning } from '../render/statusline-running.js';
 import { localDay } from '../time/period.js';
 import type { RecordsFallback } from './day-source.js';
 import { keepLine, settledSessionState } from './line-snapshot.js';
@@ -39,10 +40,12 @@ export function drawLine({ logsDir, configPath, loadConfig, session, now, wallNo
   const moment = readMoment({ logsDir, config, now, session, onIssue: () => {}, fallback, cache });
   cache.save();
   const message = alertMessage(moment.alerts);
-  const line = statusLine(moment, session, now);
+  const { running, rest } = statusLineParts(moment, session);
+  const line = withRunning(running, rest, now);
   const inputs = cache.inputs();
-  // Kept only with no run of the session in flight (its elapsed time moves with the clock) and every input settled.
-  if (session !== null && sessionState !== null && inputs && moment.quiet) {
+  // Kept only with every input settled, and the session's runs in flight all running: their part of the line,
+  // which moves with the clock, is kept as the runs it shows and drawn again at print time.
+  if (session !== null && sessionState !== null && inputs && moment.keepable) {
     keepLine(logsDir, session, {
       configPath: inputs.configPath,
       config: inputs.config,
@@ -50,9 +53,10 @@ export function drawLine({ logsDir, configPath, loadConfig, session, now, wallNo
       today: localDay(now),
       from: moment.from,
       at: now,
-      ...(moment.nextStart === null ? {} : { until: moment.nextStart }),
+      ...(moment.until === null ? {} : { until: moment.until }),
       days: inputs.days,
-      line,
+      line: rest,
+      ...(running ? { running } : {}),
       // A warning's text holds its forecast, which moves with the clock: such a message is drawn afresh each time.
       ...(moment.alerts.warnings.length ? {} : { alerts: message }),
     });

@@ -7,24 +7,28 @@ import { writeFileAtomic } from '../store/atomic.js';
 import { listDays, SETTLE_MS } from '../store/day-folders.js';
 import { readJsonFile } from '../store/fs.js';
 import { safeName, stateRoot, statuslineLinePath } from '../store/paths.js';
+import { withRunning } from '../render/statusline-running.js';
 import { localDay } from '../time/period.js';
 import { configFileFingerprint, dayFingerprint, sessionStateFingerprint } from './fingerprints.js';
 
-// The statusline's warm path. A line with no run in flight in its session
-// depends only on the config file, the days it read, the session's in-flight
-// state, agent-track itself and the local day: none of its figures move with
-// the clock within a day (budget states compare spend with limits; agent
+// The statusline's warm path. A line depends only on the config file, the
+// days it read, the session's in-flight state, agent-track itself, the local
+// day and, for its running part, the clock: none of its other figures move
+// with the clock within a day (budget states compare spend with limits; agent
 // health reads today's finished runs, all inside its 7-day window). So the
-// full statusline (statusline-main.ts) keeps the line it drew, with the
+// full statusline (statusline-main.ts) keeps the line it drew, its running
+// part as the runs it shows (agent type, start, expected time), with the
 // fingerprints of all it was drawn from, taken before each was read and
 // settled (quiet for SETTLE_MS, as the day cache requires); the small
 // warm-path bundle (statusline-fast.ts) prints it again while every
-// fingerprint is unchanged, without the price list, budgets, schemas of the
-// config and records, or capture code. Anything else (a fingerprint
-// changed, another day, a run in flight, no session id, a file not of this
-// shape) goes to the full statusline, which draws the line afresh and keeps it.
-// The SessionStart alert's message is kept beside it unless it holds a
-// forecast, which moves with the clock.
+// fingerprint is unchanged, the running part drawn for its own clock by the
+// same function (render/statusline-running.ts), without the price list,
+// budgets, schemas of the config and records, or capture code. Anything
+// else (a fingerprint changed, another day, a run closed but not recorded, a
+// clock past a running run's in-flight timeout, no session id, a file not of
+// this shape) goes to the full statusline, which draws the line afresh and
+// keeps it. The SessionStart alert's message is kept beside it unless it
+// holds a forecast, which moves with the clock.
 
 /** Sessions kept: Claude Code sessions open at once on one project. The oldest drawn goes first. */
 const KEEP_SESSIONS = 16;
@@ -46,12 +50,17 @@ function readLineFile(logsDir: string): StatuslineLineFile | null {
 /**
  * The kept line of this session when everything it was drawn from is
  * unchanged and `now` is on its day, at or after it was drawn (and before
- * any run it saw starts); else null.
+ * any run it saw starts or any running run reaches the in-flight timeout); else null.
  */
 export function keptLine(logsDir: string, configPath: string, sessionId: string, now: number): StatuslineLineEntry | null {
   const entry = readLineFile(logsDir)?.sessions[safeName(sessionId)];
   if (!entry || !holds(entry, logsDir, configPath, now)) return null;
   return sessionStateFingerprint(sessionStateDir(logsDir, sessionId)).key === entry.session ? entry : null;
+}
+
+/** The kept line as printed at `now`: its running part drawn for that clock. */
+export function keptLineAt(entry: StatuslineLineEntry, now: number): string {
+  return withRunning(entry.running, entry.line, now);
 }
 
 /**

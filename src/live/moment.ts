@@ -5,6 +5,8 @@ import type { DaySpend } from '../analytics/day-spend.js';
 import { addTokens, emptyTokens } from '../analytics/day-summary.js';
 import { addDays, localDay } from '../time/period.js';
 import { agentHealth, typicalDurations, type HealthRun } from '../analytics/status.js';
+import { isLinkedOrphan } from '../capture/links.js';
+import { SessionState } from '../capture/state.js';
 import { unrecordedRuns } from '../capture/sweep.js';
 import type { RunningExecution } from '../analytics/status.js';
 import type { BudgetState } from '../schema/budgets.js';
@@ -33,10 +35,19 @@ export interface Moment {
   alerts: Alerts;
   /** The first day read (for the budgets' periods and, while an agent runs, expected times). */
   from: string;
-  /** No run of the session is unrecorded, running or not (a line without one can be kept: line-snapshot.ts). */
-  quiet: boolean;
-  /** The first start after `now` among today's runs (null: none): agent health counts only runs started by `now`, so its verdict may change then. */
-  nextStart: number | null;
+  /**
+   * What the line shows of the session's runs rests on its state folder alone, until `until`, so a line drawn from
+   * it may be kept (line-snapshot.ts): every unrecorded run of it is running (none closed but not yet recorded),
+   * and, while one runs, no agent of it waits to be linked to its Agent call (which run it is then rests on
+   * Claude Code's meta file, outside the state folder: capture/links.ts).
+   */
+  keepable: boolean;
+  /**
+   * The first clock at which what was read may read otherwise (null: none): the first start after `now` among
+   * today's runs (agent health counts only runs started by `now`, so its verdict may change then), or a running
+   * run reaching the in-flight timeout (then closed as interrupted, no longer running).
+   */
+  until: number | null;
 }
 
 export interface MomentInput {
@@ -56,6 +67,9 @@ export function readMoment({ logsDir, config, now, session, onIssue, fallback, c
   const today = localDay(now);
   const unrecorded = unrecordedRuns(logsDir, config, now, session ?? undefined);
   const running = unrecorded.filter((run) => run.closes === null).map((run) => run.execution);
+  // Running while its last sign of life is at most the timeout old (capture/sweep.ts): at that clock the line may read otherwise.
+  // A sign of life only moves later (a hook event, its transcript written), so this bound errs early, never late.
+  const timesOut = running.map((run) => run.lastActivity + config.inFlightTimeoutMs);
   const budgetFrom = budgetsFrom(config.budgets, today);
   // Days before today are read for the budgets' periods and, only while an agent runs, for its expected time.
   const historyFrom = running.length ? addDays(today, -TYPICAL_DAYS) : today;
@@ -88,7 +102,17 @@ export function readMoment({ logsDir, config, now, session, onIssue, fallback, c
     budgets,
     alerts: alertsOf(budgets, agentHealth(runs, history, now)),
     from,
-    quiet: unrecorded.length === 0,
-    nextStart: runs.reduce<number | null>((next, run) => (run.metrics.startTime > now && (next === null || run.metrics.startTime < next) ? run.metrics.startTime : next), null),
+    keepable: unrecorded.every((run) => run.closes === null) && (running.length === 0 || (session !== null && !agentUnlinked(logsDir, session))),
+    until: earliest([...runs.map((run) => run.metrics.startTime).filter((start) => start > now), ...timesOut]),
   };
+}
+
+/** An agent of the session filed under its own id and not linked to its Agent call yet (as SubagentStart files it: capture/ingest.ts). */
+function agentUnlinked(logsDir: string, session: string): boolean {
+  const state = new SessionState(logsDir, session);
+  return state.execKeys().some((key) => key.startsWith('a-') && !isLinkedOrphan(state, key));
+}
+
+function earliest(times: readonly number[]): number | null {
+  return times.length ? Math.min(...times) : null;
 }

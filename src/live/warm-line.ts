@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { keptAlert, keptLine } from './line-snapshot.js';
+import { keptAlert, keptLine, keptLineAt } from './line-snapshot.js';
 import { statuslineTarget } from './payload.js';
 import { besideTheirs, print, wrapped } from './statusline-io.js';
 
@@ -18,8 +18,9 @@ export function printKept(raw: Buffer, argv: readonly string[]): Buffer | null {
     if (message) print(message);
     return null;
   }
-  const kept = payload.session_id === undefined ? null : keptLine(logsDir, configPath, payload.session_id, Date.now());
+  const now = Date.now();
+  const kept = payload.session_id === undefined ? null : keptLine(logsDir, configPath, payload.session_id, now);
   if (!kept) return raw;
-  print(besideTheirs(wrapped(argv, raw), kept.line));
+  print(besideTheirs(wrapped(argv, raw), keptLineAt(kept, now)));
   return null;
 }

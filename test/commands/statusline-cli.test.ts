@@ -125,6 +125,37 @@ describe('agent-track statusline', () => {
     expect(statusline(logs, input).stdout).toMatch(/^▶ general-purpose \d+s\/1m00s · subagents today \$3\.00\/\$10\.00\n$/);
   });
 
+  test('while a subagent of the session runs, the warm path prints the kept line with the run’s elapsed time drawn for its own clock', () => {
+    const fixture = loadFixture('single');
+    const logs = fixture.logsDir;
+    mkdirSync(logs, { recursive: true });
+    withConfig(logs, { prices: PRICES, budgets: [{ period: 'day', usd: 10 }] });
+    writeRecords(logs, [0, 1, 2].map((i) => makeRecord({ id: `h${i}`, agent: 'general-purpose', start: justBefore(60_000 * (i + 2)), duration: 60_000, model: 'test-model', tokens: { input: 100_000, output: 0 } })));
+    const upToStart = fixture.payloads.slice(0, fixture.payloads.findIndex((p) => p.hook_event_name === 'SubagentStart') + 1);
+    upToStart.forEach((payload, i) => ingestPayload(payload, { logsDir: logs, config: DEFAULT_CONFIG, now: now - 20_000 + i, deadline: Date.now() + 5000 }));
+    const hourAgo = new Date(now - 3_600_000);
+    const age = (path: string): void => {
+      if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) age(join(path, name));
+      utimesSync(path, hourAgo, hourAgo);
+    };
+    age(dirname(logs));
+    const input = statuslinePayload(fixture.sessionId, fixture.projectDir);
+    expect(statusline(logs, input).stdout).toMatch(/^▶ general-purpose \d+s\/1m00s · subagents today \$3\.00\/\$10\.00\n$/);
+    const linePath = join(logs, '.state', '.statusline-line.json');
+    type Kept = { sessions: Record<string, { line: string; running?: { shown: { agentType: string; startTime: number; expectedMs: number | null }[]; count: number } }> };
+    const kept = JSON.parse(readFileSync(linePath, 'utf8')) as Kept;
+    const entry = kept.sessions[fixture.sessionId]!;
+    expect(entry).toMatchObject({ line: 'subagents today $3.00/$10.00', running: { count: 1, shown: [{ agentType: 'general-purpose', startTime: now - 20_000 + upToStart.findIndex((p) => p.hook_event_name === 'PreToolUse'), expectedMs: 60_000 }] } });
+    // Marked to tell it from a line drawn afresh: the run started an hour and two minutes before the warm path prints.
+    entry.line = 'kept line';
+    entry.running!.shown[0]!.startTime = Date.now() - 3_725_000;
+    writeFileSync(linePath, JSON.stringify(kept));
+    expect(statusline(logs, input)).toMatchObject({ status: 0, stdout: '⏰ general-purpose 1h02m/1m00s · kept line\n', stderr: '' });
+    // The run ends: drawn afresh, without it.
+    fixture.payloads.slice(upToStart.length).forEach((payload, i) => ingestPayload(payload, { logsDir: logs, config: DEFAULT_CONFIG, now: now - 5_000 + i, deadline: Date.now() + 5000 }));
+    expect(statusline(logs, input).stdout).toMatch(/^subagents today \$3\.\d\d\/\$10\.00\n$/);
+  });
+
   test('never prints an error into the line: a broken config or payload is a short mark', () => {
     const logs = tempLogs();
     writeFileSync(join(dirname(logs), 'agent-track.json'), '{"budgets": [{"period": "year"}]}');
