@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { AgentExecution } from '../src/schema/record.js';
+import { configFileSchema } from '../src/schema/config.js';
 import { DashboardData } from '../src/schema/dashboard.js';
 import { ExportAllSummary, ExportSummary } from '../src/schema/export.js';
 import { ImportSummary } from '../src/schema/import.js';
@@ -44,6 +45,7 @@ const SCHEMAS = {
   'projects-trends.schema.json': { schema: ProjectsTrends, title: 'agent-track trends across projects', description: 'agent-track trends --all-projects --json: each project\'s trends and every project together per day' },
   'session.schema.json': { schema: sessionFiguresSchema(), title: 'agent-track session figures', description: "A session's main thread beside its subagents' records: <logs>/sessions/<session>.json" },
   'completion-line.schema.json': { schema: CompletionLine, title: 'agent-track completion line', description: 'One line of <logs>/YYYY-MM-DD/completions.jsonl: a finished execution (the last line per executionId, by revision, is current)' },
+  'config.schema.json': { schema: configFileSchema(), title: 'agent-track config', description: 'The project config, .claude/agent-track.json (or --config, AGENT_TRACK_CONFIG); every key is optional. Durations are a number and a unit (90m, 36h, 7d, 2w)' },
   'day-workflows.schema.json': { schema: DayWorkflowsFile, title: 'agent-track day workflows', description: 'The workflow tallies of one day, written with summary.json: <logs>/YYYY-MM-DD/workflows.json' },
 };
 

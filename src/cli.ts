@@ -34,12 +34,25 @@ const program = new Command('agent-track')
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'agent-track: ')) })
   .exitOverride();
 
+// `hook`, `hook --alerts` and `statusline` never reach this bundle: bin/agent-track runs
+// their own small bundles. They are declared here so that --help and `help <command>` list them.
 program
   .command('hook')
   .description('handle one Claude Code hook payload from stdin (what the installed hooks run)')
+  .option('--alerts', 'the SessionStart alert: a budget spent or near, or an agent failing (install --alerts)')
   .allowUnknownOption()
   .action(() => {
     require(join(__dirname, 'hook.cjs'));
+  });
+
+program
+  .command('statusline')
+  .description("print one line for Claude Code's statusLine setting from its session JSON on stdin: running subagents, today's cost, alerts (install --statusline)")
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .action(() => {
+    const raw = require(join(__dirname, 'statusline-fast.cjs')).warmStatusline();
+    if (raw !== null) require(join(__dirname, 'statusline.cjs')).drawStatusline(raw);
   });
 
 const commands: Command[] = [

@@ -7,7 +7,7 @@ import { shellQuote } from './shell.js';
 // most four of these processes (PreToolUse, SubagentStart, SubagentStop or
 // StopFailure, and PostToolUse or PostToolUseFailure), plus one SessionEnd per session.
 // Synchronous on purpose: with `async: true` Claude Code kills background hooks
-// when a `claude -p` session ends, and events are lost (see docs/claude-code.md).
+// when a `claude -p` session ends, and events are lost (README, "What is installed, and why").
 
 export const AGENT_TOOL_MATCHER = '^(Agent|Task)$';
 

@@ -97,7 +97,7 @@ export function showDocument(out: ShowOutput): Document {
     title: 'Request',
     items: [
       { text: `Description: ${r.request.description ?? '(none)'}` },
-      { text: 'Prompt:', detail: r.request.prompt ?? '(not stored: see "prompt" in agent-track.json)' },
+      { text: 'Prompt:', detail: r.request.prompt ?? (r.request.promptHash !== null ? '(not stored: "storePrompts": false in agent-track.json)' : '(not recorded)') },
     ],
   });
   doc.blocks.push({ kind: 'lines', title: 'Place in the chain', items: chainLines(out) });
@@ -111,7 +111,10 @@ export function showDocument(out: ShowOutput): Document {
       note: calls.length > CALLS_SHOWN ? `${calls.length - CALLS_SHOWN} more calls in --json` : undefined,
     });
   } else {
-    doc.blocks.push({ kind: 'lines', title: 'Tool calls', items: [{ text: { text: 'No timeline: the transcript is gone and the record holds none.', tone: 'dim' } }] });
+    // An empty timeline read from a transcript or a record is a run with no tool calls (an API error
+    // before the first one); only with neither is the timeline unknown.
+    const none = out.timeline.source === null ? 'No timeline: the transcript is gone and the record holds none.' : `No tool calls (from the ${out.timeline.source}).`;
+    doc.blocks.push({ kind: 'lines', title: 'Tool calls', items: [{ text: { text: none, tone: 'dim' } }] });
   }
   if (r.errors.length) {
     doc.blocks.push({

@@ -101,6 +101,16 @@ describe('agent-track show', () => {
     writeRecords(logs, [makeRecord({ id: 'old1', start: at(2026, 11, 20, 9) })]);
     const out = z.parse(ShowOutput, JSON.parse(cli(logs, ['show', 'old1', '--json'], { HOME: tmpdir(), CLAUDE_CONFIG_DIR: '' }).stdout));
     expect(out.timeline).toEqual({ source: null, calls: [] });
+    expect(cli(logs, ['show', 'old1'], { HOME: tmpdir(), CLAUDE_CONFIG_DIR: '' }).stdout).toContain('No timeline: the transcript is gone and the record holds none.');
+  });
+
+  test('a prompt kept only as its hash points to the storePrompts switch, the config key that did it', () => {
+    const logs = tempLogs();
+    const record = makeRecord({ id: 'nop1', start: at(2026, 11, 20, 9) });
+    record.request.prompt = null;
+    writeRecords(logs, [record]);
+    expect(record.request.promptHash).not.toBeNull();
+    expect(cli(logs, ['show', 'nop1'], { HOME: tmpdir(), CLAUDE_CONFIG_DIR: '' }).stdout).toContain('(not stored: "storePrompts": false in agent-track.json)');
   });
 
   test('an unknown or ambiguous prefix is one clear line and exit code 1', () => {
@@ -169,6 +179,10 @@ describe('runs and show on the sessions captured from Claude Code 2.1.332', () =
     expect(text).toMatch(/• api_error at \+.*\n +→ API Error: 400 scripted failure/);
     // The notification of a failed run carries no usage: the duration is the transcript's estimate, and says so.
     expect(text).toMatch(/Duration \d+ ms \(estimated from the transcript\)/);
+    // It failed before its first tool call: its transcript is there and says so, it is not "gone".
+    expect(out.timeline).toEqual({ source: 'transcript', calls: [] });
+    expect(text).toMatch(/Tool calls\n• No tool calls \(from the transcript\)\./);
+    expect(text).not.toContain('transcript is gone');
     expect(cli(c.logsDir, ['runs']).stdout).toMatch(/code-review-specialist \(bg\) .* failed .* api_error: API Error: 400 scripted failure/);
   });
 
