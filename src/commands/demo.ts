@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { plural } from '../analytics/format.js';
 import { sweepInFlight } from '../capture/sweep.js';
 import { feedSessions, writeSessionFiles } from '../demo/generate-io.js';
 import { generateSessions } from '../demo/generate.js';
@@ -50,8 +51,8 @@ export function demoCommand(): Command {
       const issues: string[] = [];
       const records = listDays(logsDir).flatMap((day) => readDayRecords(logsDir, day, (issue) => issues.push(issue.path)));
       const out = process.stdout;
-      out.write(`Fed ${payloads} hook payloads from ${sessions.length} Claude Code sessions (${days} days) through agent-track's ingest in ${(elapsed / 1000).toFixed(1)} s.\n`);
-      out.write(`Captured ${records.length} subagent executions into ${logsDir}\n`);
+      out.write(`Fed ${plural(payloads, 'hook payload')} from ${plural(sessions.length, 'Claude Code session')} (${plural(days, 'day')}) through agent-track's ingest in ${(elapsed / 1000).toFixed(1)} s.\n`);
+      out.write(`Captured ${plural(records.length, 'subagent execution')} into ${logsDir}\n`);
       out.write('Here is the report over those days, as `agent-track report` shows it:\n\n');
       const lastDay = localDay(ctx.now);
       await runReporting(ctx, { kind: 'report', period: customPeriod(localDay(startDay), lastDay, lastDay), agents: null, format: 'table', out: undefined });

@@ -49,13 +49,19 @@ export function resolveTarget(flags: TargetFlags, env: NodeJS.ProcessEnv): Expor
     url: grpc ? grpcUrlOf(flags, v) : urlOf(flags, v),
     protocol,
     headers,
-    timeoutMs: timeoutOf(v('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ?? v('OTEL_EXPORTER_OTLP_TIMEOUT')),
+    timeoutMs: timeoutOf(...firstSet(v, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT')),
     // Over HTTP, gzip unless told otherwise: traces compress about tenfold.
     // Over gRPC, none unless told otherwise, as the official gRPC exporter
     // does (and gRPC servers need not accept gzip): on the loopback or a LAN
     // to a collector, compressing costs more CPU than the bytes it saves.
-    compression: compressionOf(v('OTEL_EXPORTER_OTLP_TRACES_COMPRESSION') ?? v('OTEL_EXPORTER_OTLP_COMPRESSION'), grpc ? 'none' : 'gzip'),
+    compression: compressionOf(...firstSet(v, 'OTEL_EXPORTER_OTLP_TRACES_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'), grpc ? 'none' : 'gzip'),
   };
+}
+
+/** The trace-specific variable's value, else the general one's, with the name of the one it came from (for the message when it is wrong). */
+function firstSet(v: (name: string) => string | undefined, traces: string, general: string): [string | undefined, string] {
+  const value = v(traces);
+  return value !== undefined ? [value, traces] : [v(general), general];
 }
 
 /**
@@ -138,18 +144,18 @@ function headerFlags(pairs: string[]): Record<string, string> {
   return headers;
 }
 
-function timeoutOf(text: string | undefined): number {
+function timeoutOf(text: string | undefined, name: string): number {
   if (text === undefined) return DEFAULT_TIMEOUT_MS;
   const ms = Number(text);
-  if (!Number.isFinite(ms) || ms <= 0) throw new TargetError(`OTEL_EXPORTER_OTLP_TIMEOUT expects milliseconds greater than 0, not "${text}"`);
+  if (!Number.isFinite(ms) || ms <= 0) throw new TargetError(`${name} expects milliseconds greater than 0, not "${text}"`);
   return ms;
 }
 
-function compressionOf(text: string | undefined, fallback: 'gzip' | 'none'): 'gzip' | 'none' {
+function compressionOf(text: string | undefined, name: string, fallback: 'gzip' | 'none'): 'gzip' | 'none' {
   if (text === undefined) return fallback;
   if (text === 'gzip') return 'gzip';
   if (text === 'none') return 'none';
-  throw new TargetError(`OTEL_EXPORTER_OTLP_COMPRESSION expects gzip or none, not "${text}"`);
+  throw new TargetError(`${name} expects gzip or none, not "${text}"`);
 }
 
 /** The URL as printed: no credentials in a log line. */

@@ -71,6 +71,10 @@ describe('where to send', () => {
     expect(target).toEqual({ url: 'http://localhost:4318/v1/traces', protocol: 'http/json', headers: { 'x-a': '1', 'x-b': 'flag', 'x-c': '3' }, timeoutMs: 2_500, compression: 'none' });
     expect(resolveTarget({}, { OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).protocol).toBe('http/json');
     expect(resolveTarget({}, {}).compression).toBe('gzip');
+    // A wrong value is named by the variable it came from.
+    expect(() => resolveTarget({}, { OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: 'soon', OTEL_EXPORTER_OTLP_TIMEOUT: '500' })).toThrow('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT expects milliseconds greater than 0, not "soon"');
+    expect(() => resolveTarget({}, { OTEL_EXPORTER_OTLP_TIMEOUT: '0' })).toThrow('OTEL_EXPORTER_OTLP_TIMEOUT expects milliseconds greater than 0, not "0"');
+    expect(() => resolveTarget({}, { OTEL_EXPORTER_OTLP_TRACES_COMPRESSION: 'br' })).toThrow('OTEL_EXPORTER_OTLP_TRACES_COMPRESSION expects gzip or none, not "br"');
   });
 
   test('grpc: port 4317 by default, the endpoint is host:port used as is (no /v1/traces), uncompressed unless asked, headers must be metadata', () => {
