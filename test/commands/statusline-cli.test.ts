@@ -39,18 +39,39 @@ function withConfig(logs: string, config: unknown): void {
 
 const statusline = (logs: string, input: string, args: string[] = []) => runCli(['statusline', ...args], { input, cwd: tmpdir(), env: { AGENT_TRACK_LOGS_DIR: logs } });
 
+/** The 'single' fixture's session with a $10 day budget and three general-purpose runs of 60 s earlier today ($1 each): what its run is expected to take. */
+function sessionWithHistory() {
+  const fixture = loadFixture('single');
+  const logs = fixture.logsDir;
+  mkdirSync(logs, { recursive: true });
+  withConfig(logs, { prices: PRICES, budgets: [{ period: 'day', usd: 10 }] });
+  writeRecords(logs, [0, 1, 2].map((i) => makeRecord({ id: `h${i}`, agent: 'general-purpose', start: justBefore(60_000 * (i + 2)), duration: 60_000, model: 'test-model', tokens: { input: 100_000, output: 0 } })));
+  return { fixture, logs, input: statuslinePayload(fixture.sessionId, fixture.projectDir) };
+}
+
+/** The fixture's hook events up to its SubagentStart, 20 s ago: its subagent is running. Returns them. */
+function startSubagent(fixture: ReturnType<typeof loadFixture>, logs: string) {
+  const upToStart = fixture.payloads.slice(0, fixture.payloads.findIndex((p) => p.hook_event_name === 'SubagentStart') + 1);
+  upToStart.forEach((payload, i) => ingestPayload(payload, { logsDir: logs, config: DEFAULT_CONFIG, now: now - 20_000 + i, deadline: Date.now() + 5000 }));
+  return upToStart;
+}
+
+/** Every file and folder of the store written an hour ago, as a store is between two messages: settled, so a line drawn is kept. */
+function settle(logs: string): void {
+  const hourAgo = new Date(now - 3_600_000);
+  const age = (path: string): void => {
+    if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) age(join(path, name));
+    utimesSync(path, hourAgo, hourAgo);
+  };
+  age(dirname(logs));
+}
+
 describe('agent-track statusline', () => {
   test('shows the subagent running in this session, elapsed against expected, and today’s cost against the day budget', () => {
-    const fixture = loadFixture('single');
-    const logs = fixture.logsDir;
-    mkdirSync(logs, { recursive: true });
-    withConfig(logs, { prices: PRICES, budgets: [{ period: 'day', usd: 10 }] });
-    // Earlier general-purpose runs of 60 s: what this one is expected to take. $1 each.
-    writeRecords(logs, [0, 1, 2].map((i) => makeRecord({ id: `h${i}`, agent: 'general-purpose', start: justBefore(60_000 * (i + 2)), duration: 60_000, model: 'test-model', tokens: { input: 100_000, output: 0 } })));
-    const upToStart = fixture.payloads.slice(0, fixture.payloads.findIndex((p) => p.hook_event_name === 'SubagentStart') + 1);
-    upToStart.forEach((payload, i) => ingestPayload(payload, { logsDir: logs, config: DEFAULT_CONFIG, now: now - 20_000 + i, deadline: Date.now() + 5000 }));
+    const { fixture, logs, input } = sessionWithHistory();
+    startSubagent(fixture, logs);
 
-    const run = statusline(logs, statuslinePayload(fixture.sessionId, fixture.projectDir));
+    const run = statusline(logs, input);
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).toMatch(/^▶ general-purpose \d+s\/1m00s · subagents today \$3\.00\/\$10\.00\n$/);
@@ -93,19 +114,8 @@ describe('agent-track statusline', () => {
   });
 
   test('the warm path prints the line kept for the session while nothing changed; a run started since is drawn afresh', () => {
-    const fixture = loadFixture('single');
-    const logs = fixture.logsDir;
-    mkdirSync(logs, { recursive: true });
-    withConfig(logs, { prices: PRICES, budgets: [{ period: 'day', usd: 10 }] });
-    writeRecords(logs, [0, 1, 2].map((i) => makeRecord({ id: `h${i}`, agent: 'general-purpose', start: justBefore(60_000 * (i + 2)), duration: 60_000, model: 'test-model', tokens: { input: 100_000, output: 0 } })));
-    // Written an hour ago, as a store is between two messages: settled, so the line drawn is kept.
-    const hourAgo = new Date(now - 3_600_000);
-    const age = (path: string): void => {
-      if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) age(join(path, name));
-      utimesSync(path, hourAgo, hourAgo);
-    };
-    age(dirname(logs));
-    const input = statuslinePayload(fixture.sessionId, fixture.projectDir);
+    const { fixture, logs, input } = sessionWithHistory();
+    settle(logs);
     expect(statusline(logs, input).stdout).toBe('subagents today $3.00/$10.00\n');
     const linePath = join(logs, '.state', '.statusline-line.json');
     const kept = JSON.parse(readFileSync(linePath, 'utf8')) as { sessions: Record<string, { line: string; alerts?: string }> };
@@ -120,26 +130,14 @@ describe('agent-track statusline', () => {
     // Another session has no kept line: drawn afresh.
     expect(statusline(logs, statuslinePayload('other-session', fixture.projectDir)).stdout).toBe('subagents today $3.00/$10.00\n');
     // A subagent starts in this session: its state folder changed, so the line is drawn afresh, with it.
-    const upToStart = fixture.payloads.slice(0, fixture.payloads.findIndex((p) => p.hook_event_name === 'SubagentStart') + 1);
-    upToStart.forEach((payload, i) => ingestPayload(payload, { logsDir: logs, config: DEFAULT_CONFIG, now: now - 20_000 + i, deadline: Date.now() + 5000 }));
+    startSubagent(fixture, logs);
     expect(statusline(logs, input).stdout).toMatch(/^▶ general-purpose \d+s\/1m00s · subagents today \$3\.00\/\$10\.00\n$/);
   });
 
   test('while a subagent of the session runs, the warm path prints the kept line with the run’s elapsed time drawn for its own clock', () => {
-    const fixture = loadFixture('single');
-    const logs = fixture.logsDir;
-    mkdirSync(logs, { recursive: true });
-    withConfig(logs, { prices: PRICES, budgets: [{ period: 'day', usd: 10 }] });
-    writeRecords(logs, [0, 1, 2].map((i) => makeRecord({ id: `h${i}`, agent: 'general-purpose', start: justBefore(60_000 * (i + 2)), duration: 60_000, model: 'test-model', tokens: { input: 100_000, output: 0 } })));
-    const upToStart = fixture.payloads.slice(0, fixture.payloads.findIndex((p) => p.hook_event_name === 'SubagentStart') + 1);
-    upToStart.forEach((payload, i) => ingestPayload(payload, { logsDir: logs, config: DEFAULT_CONFIG, now: now - 20_000 + i, deadline: Date.now() + 5000 }));
-    const hourAgo = new Date(now - 3_600_000);
-    const age = (path: string): void => {
-      if (lstatSync(path).isDirectory()) for (const name of readdirSync(path)) age(join(path, name));
-      utimesSync(path, hourAgo, hourAgo);
-    };
-    age(dirname(logs));
-    const input = statuslinePayload(fixture.sessionId, fixture.projectDir);
+    const { fixture, logs, input } = sessionWithHistory();
+    const upToStart = startSubagent(fixture, logs);
+    settle(logs);
     expect(statusline(logs, input).stdout).toMatch(/^▶ general-purpose \d+s\/1m00s · subagents today \$3\.00\/\$10\.00\n$/);
     const linePath = join(logs, '.state', '.statusline-line.json');
     type Kept = { sessions: Record<string, { line: string; running?: { shown: { agentType: string; startTime: number; expectedMs: number | null }[]; count: number } }> };
