@@ -78,6 +78,19 @@ try {
   statusline(['statusline'], 'refresh');
   statusline(['statusline'], 'extend');
   statusline(['hook', '--alerts'], 'extend');
+  // A subagent of the session starts (its Agent call and SubagentStart, into the demo's
+  // logs), and the store settles: the full statusline draws the line with the run and
+  // keeps it, then the warm path prints it, drawing the run's part, so both caches hold
+  // the running part's functions too.
+  events.slice(0, 2).forEach((event) => {
+    // The hook's own cache is left as the whole run above made it: these add nothing it needs.
+    const { AGENT_TRACK_CODE_CACHE: _mode, ...env } = process.env;
+    const result = spawnSync(process.execPath, [bin, 'hook'], { input: JSON.stringify(event), env: { ...env, AGENT_TRACK_LOGS_DIR: demoLogs } });
+    if (result.status !== 0) throw new Error(`warm-up hook exited ${result.status}`);
+  });
+  ageAll(join(logs, 'demo', 'project', '.claude'), hourAgo);
+  statusline(['statusline'], 'extend');
+  statusline(['statusline'], 'extend');
 } finally {
   rmSync(logs, { recursive: true, force: true });
 }
