@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { tempLogs } from '../store/store-helpers.js';
 import { REPO, runCli } from '../support/cli.js';
 
 // "Keep the README true": every `agent-track <command> --flag` its shell examples
@@ -63,5 +64,16 @@ describe('the README shows only commands and flags the CLI has', () => {
     const named = new Set([...README.matchAll(/`agent-track ([a-z]+)\b/g)].map((m) => m[1]!));
     expect(named.size).toBeGreaterThan(10);
     for (const command of named) expect(listed, `agent-track ${command}`).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+  });
+});
+
+describe('help for the commands Claude Code runs', () => {
+  test.each([['hook'], ['hook', '--alerts'], ['statusline']])('agent-track %s --help describes it, and neither handles a payload nor writes anything', (...command) => {
+    const logs = tempLogs();
+    const run = runCli([...command, '--help'], { env: { AGENT_TRACK_LOGS_DIR: logs } });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^Usage: agent-track ${command[0]} \\[options\\]`));
+    // The hook would have logged the empty payload as an error; the statusline would have printed its line.
+    expect(readdirSync(logs)).toEqual([]);
   });
 });
