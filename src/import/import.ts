@@ -9,7 +9,7 @@ import { finalizeExecution } from '../capture/finalize.js';
 import { parsePayload } from '../capture/payload.js';
 import { execKeyForAgent, execKeyForToolUse, SessionState } from '../capture/state.js';
 import type { Config } from '../schema/config.js';
-import { executionId, LOGS_SUBDIR, recordPath } from '../store/paths.js';
+import { executionId, LOGS_SUBDIR, projectOfLogs, recordPath } from '../store/paths.js';
 import { localDay } from '../time/period.js';
 import { allSessions, peekCwd, projectSessions } from './discover.js';
 import { ImportIndex, sessionStamp } from './index-file.js';
@@ -84,7 +84,9 @@ export function importTranscripts(request: ImportRequest): ImportResult {
     const logsDir = request.logsDir ?? join(project, LOGS_SUBDIR);
     let target = targets.get(logsDir);
     if (!target) {
-      target = { index: ImportIndex.load(logsDir), config: request.configFor(logsDir), tally: { project, logsDir, sessions: 0, runs: 0, newRecords: 0 } };
+      // Every project gathered into one --logs-dir: the folder is named for itself, not for the first project that reached it.
+      const name = request.logsDir !== null && request.project === null ? projectOfLogs(request.logsDir) : project;
+      target = { index: ImportIndex.load(logsDir), config: request.configFor(logsDir), tally: { project: name, logsDir, sessions: 0, runs: 0, newRecords: 0 } };
       targets.set(logsDir, target);
     }
     return target;

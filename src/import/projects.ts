@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { homedir } from 'node:os';
 import { readRegistry, registryPath } from '../store/projects.js';
-import { LOGS_SUBDIR } from '../store/paths.js';
+import { LOGS_SUBDIR, projectOfLogs } from '../store/paths.js';
 import { claudeProjectsDir, peekCwd } from './discover.js';
 
 // Every project on the machine with a logs folder: those in agent-track's
@@ -26,9 +26,17 @@ export function knownProjects(registryFile: string, projectsDir: string): KnownP
       if (cwd) break;
     }
   }
-  return [...found]
-    .filter(([, logsDir]) => existsSync(logsDir))
-    .map(([project, logsDir]) => ({ project, logsDir }))
+  // One entry per logs folder: imports of several projects into one `--logs-dir` (each
+  // registered under its own name) must not count that folder once per project. A folder
+  // several projects share is named for itself.
+  const byLogs = new Map<string, string[]>();
+  for (const [project, logsDir] of found) {
+    const key = resolve(logsDir);
+    byLogs.set(key, [...(byLogs.get(key) ?? []), project]);
+  }
+  return [...byLogs]
+    .filter(([logsDir]) => existsSync(logsDir))
+    .map(([logsDir, projects]) => ({ project: projects.length === 1 ? projects[0]! : projectOfLogs(logsDir), logsDir }))
     .sort((a, b) => a.project.localeCompare(b.project));
 }
 

@@ -17,6 +17,12 @@ import { sha256Hex } from './hash.js';
 //   <logs>/.prune.lock, prune.log                  retention's lock, and its log when run from cron
 
 export const LOGS_SUBDIR = join('.claude', 'execution-logs');
+
+/** The project a logs folder stands for in views across projects: the folder holding its .claude/, or the logs folder itself when it is elsewhere (one gathered from several projects). */
+export function projectOfLogs(logsDir: string): string {
+  const suffix = `${sep}${LOGS_SUBDIR}`;
+  return logsDir.endsWith(suffix) ? logsDir.slice(0, -suffix.length) : logsDir;
+}
 export const STATE_DIR = '.state';
 export const METRICS_DIR = 'metrics';
 export const SESSIONS_DIR = 'sessions';

@@ -91,6 +91,30 @@ test('--all-projects imports each project into its own logs folder, lists the de
   expect(unknown.stderr).toMatch(/^agent-track: no project named nope with a logs folder \(known: api, web\)\n$/);
 });
 
+test('--all-projects --logs-dir gathers every project into one folder: the views across projects count it once', () => {
+  const { root, env } = threeProjects();
+  const shared = join(root, 'team-logs');
+  const imported = runCli(['import', '--all-projects', '--logs-dir', shared], { env, cwd: root });
+  expect(imported.status, imported.stderr).toBe(0);
+  const report = runCli(['report', '--all-projects', '--since', '3650d', '--json'], { env, cwd: root });
+  expect(report.status, report.stderr).toBe(0);
+  const all = z.parse(ProjectsReport, JSON.parse(report.stdout));
+  // One folder, one row, named for itself: not three rows of the same runs under each project's name.
+  expect(all.projects.map((p) => p.project)).toEqual([shared]);
+  const own = JSON.parse(runCli(['--logs-dir', shared, 'report', '--since', '3650d', '--json'], { env, cwd: root }).stdout);
+  expect(own.summary.totalExecutions).toBe(7);
+  expect(all.totals.executions).toBe(7);
+});
+
+test('two projects imported one by one into the same --logs-dir: that folder is one row, named for itself', () => {
+  const { root, env } = threeProjects();
+  const shared = join(root, 'team-logs');
+  for (const name of ['api', 'web']) expect(runCli(['import', '--logs-dir', shared], { env, cwd: join(root, name) }).status).toBe(0);
+  const all = z.parse(ProjectsReport, JSON.parse(runCli(['report', '--all-projects', '--since', '3650d', '--json'], { env, cwd: root }).stdout));
+  expect(all.projects.map((p) => [p.project, p.executions])).toEqual([[shared, 4]]);
+  expect(all.totals.executions).toBe(4);
+});
+
 test('a project Claude Code has no sessions of gets one line saying where it looked', () => {
   const root = mkdtempSync(join(tmpdir(), 'agent-track-import-none-'));
   const run = runCli(['import'], { env: { CLAUDE_CONFIG_DIR: join(root, 'claude'), HOME: root }, cwd: root });
