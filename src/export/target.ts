@@ -72,14 +72,7 @@ function firstSet(v: (name: string) => string | undefined, traces: string, gener
  * http:// means a plaintext connection, https:// TLS.
  */
 function grpcUrlOf(flags: TargetFlags, v: (name: string) => string | undefined): string {
-  const [text, source] =
-    flags.endpoint !== undefined
-      ? [flags.endpoint, '--endpoint']
-      : v('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
-        ? [v('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')!, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']
-        : v('OTEL_EXPORTER_OTLP_ENDPOINT')
-          ? [v('OTEL_EXPORTER_OTLP_ENDPOINT')!, 'OTEL_EXPORTER_OTLP_ENDPOINT']
-          : [DEFAULT_GRPC_ENDPOINT, 'the default endpoint'];
+  const { text, source } = endpointGiven(flags, v) ?? { text: DEFAULT_GRPC_ENDPOINT, source: 'the default endpoint' };
   const url = new URL(checkedUrl(text, source));
   return `${url.protocol}//${url.host}`;
 }
@@ -104,12 +97,21 @@ function checkMetadata(headers: Record<string, string>): void {
  * (--endpoint given with /v1/traces already is not doubled.)
  */
 function urlOf(flags: TargetFlags, v: (name: string) => string | undefined): string {
-  if (flags.endpoint !== undefined) return checkedUrl(withTracesPath(flags.endpoint), '--endpoint');
-  const traces = v('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  if (traces) return checkedUrl(traces, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
-  const base = v('OTEL_EXPORTER_OTLP_ENDPOINT');
-  if (base) return checkedUrl(withTracesPath(base, true), 'OTEL_EXPORTER_OTLP_ENDPOINT');
-  return withTracesPath(DEFAULT_ENDPOINT);
+  const given = endpointGiven(flags, v);
+  if (!given) return withTracesPath(DEFAULT_ENDPOINT);
+  const { text, source } = given;
+  if (source === 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') return checkedUrl(text, source);
+  return checkedUrl(withTracesPath(text, source === 'OTEL_EXPORTER_OTLP_ENDPOINT'), source);
+}
+
+/** The endpoint the user gave, by the specification's order (the flag, the trace variable, the general one), and where from; null: none. */
+function endpointGiven(flags: TargetFlags, v: (name: string) => string | undefined): { text: string; source: string } | null {
+  if (flags.endpoint !== undefined) return { text: flags.endpoint, source: '--endpoint' };
+  for (const source of ['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT']) {
+    const text = v(source);
+    if (text !== undefined) return { text, source };
+  }
+  return null;
 }
 
 function withTracesPath(base: string, always = false): string {
