@@ -84,7 +84,10 @@ export class SidechainFiles {
 
   create(id: string): string {
     if (!this.dir) {
-      removeAbandoned(this.parent);
+      if (!swept.has(this.parent)) {
+        swept.add(this.parent);
+        removeAbandoned(this.parent);
+      }
       this.dir = mkdtempSync(join(this.parent, `${PREFIX}${process.pid}-`));
       live.add(this.dir);
       watchSignals();
@@ -119,6 +122,8 @@ const ABANDONED_AFTER_MS = 3_600_000;
 
 /** This process's folders not yet disposed of. */
 const live = new Set<string>();
+/** Temp folders already looked through for abandoned ones: once a process, not once a session (an import reads thousands, and /tmp may hold tens of thousands of entries). */
+const swept = new Set<string>();
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 function onSignal(signal: NodeJS.Signals): void {
