@@ -3,7 +3,7 @@ import { Client, Metadata, status as GrpcStatus, type ServiceError } from '@grpc
 import { CompressionAlgorithm, createOtlpNetworkExportDelegate } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyOtlpGrpcOptions, createOtlpGrpcExporterMetrics } from '@opentelemetry/otlp-grpc-exporter-base';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import type { EncodedBatch } from './encode.js';
+import { delegateSender, preEncoded, SPAN_ITEMS } from './delegate-sender.js';
 import type { SpanSender } from './otlp.js';
 import type { ExportTarget } from './target.js';
 
@@ -82,20 +82,10 @@ export async function grpcSender(target: ExportTarget): Promise<SpanSender> {
   // grpc-js names a TLS server by its address even when that is an IP address, which Node answers with
   // a deprecation warning on stderr (RFC 6066 names hosts only): noise in a command's one-line outcome.
   if (target.url.startsWith('https:') && isIP(new URL(target.url).hostname.replace(/^\[|\]$/g, ''))) process.noDeprecation = true;
-  const serializer = {
-    // The body is the request already encoded by the official ProtobufTraceSerializer in the workers.
-    serializeRequest: (batch: EncodedBatch) => batch.body,
-    deserializeResponse: ProtobufTraceSerializer.deserializeResponse,
-  };
-  const metrics = createOtlpGrpcExporterMetrics('otlp_grpc_span_exporter', { name: 'span', countItems: (batch: EncodedBatch) => batch.spans }, config.url, undefined);
-  const delegate = createOtlpNetworkExportDelegate(config, serializer, metrics, transport);
-  return {
-    send: (batch) =>
-      new Promise((resolve) => {
-        delegate.export(batch, (result) => resolve(result.code === 0 ? null : describeFailure(result.error)));
-      }),
-    close: () => delegate.shutdown(),
-  };
+  // The body is the request already encoded by the official ProtobufTraceSerializer in the workers.
+  const serializer = preEncoded(ProtobufTraceSerializer.deserializeResponse);
+  const metrics = createOtlpGrpcExporterMetrics('otlp_grpc_span_exporter', SPAN_ITEMS, config.url, undefined);
+  return delegateSender(createOtlpNetworkExportDelegate(config, serializer, metrics, transport), describeFailure);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { ExportSpan } from './spans.js';
 import type { EncodedBatch } from './encode.js';
+import { delegateSender, preEncoded, SPAN_ITEMS } from './delegate-sender.js';
 import type { ExportTarget } from './target.js';
 
 // The wire, all of it done by the official OpenTelemetry packages: our spans
@@ -133,18 +134,8 @@ export async function spanSender(target: ExportTarget): Promise<SpanSender> {
     'v1/traces',
     { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' },
   );
-  const serializer = {
-    serializeRequest: (batch: EncodedBatch) => batch.body,
-    deserializeResponse: json ? JsonTraceSerializer.deserializeResponse : ProtobufTraceSerializer.deserializeResponse,
-  };
-  const delegate = createOtlpHttpExportDelegate(options, serializer, 'otlp_http_span_exporter', { name: 'span', countItems: (batch: EncodedBatch) => batch.spans }, undefined);
-  return {
-    send: (batch) =>
-      new Promise((resolve) => {
-        delegate.export(batch, (result) => resolve(result.code === 0 ? null : describeFailure(result.error)));
-      }),
-    close: () => delegate.shutdown(),
-  };
+  const serializer = preEncoded(json ? JsonTraceSerializer.deserializeResponse : ProtobufTraceSerializer.deserializeResponse);
+  return delegateSender(createOtlpHttpExportDelegate(options, serializer, 'otlp_http_span_exporter', SPAN_ITEMS, undefined), describeFailure);
 }
 
 function describeFailure(error: Error | undefined): string {
