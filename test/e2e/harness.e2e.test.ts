@@ -125,9 +125,13 @@ describe.each(CLAUDE_RELEASES)('claude -p $version against the API stand-in', (r
     expect(pre.env?.CLAUDE_CODE_SESSION_ID).toBe(r.sessionId);
     expect(pre.stdin?.closed).toBe(true);
 
-    // meta.json is written after the SubagentStart hooks ran, and is there at SubagentStop.
+    // meta.json is written after the SubagentStart hooks ran, and is there at SubagentStop. The
+    // transcript nearly always is too, but Claude Code writes it through a queue: once, on a loaded
+    // machine, a SubagentStop hook found it not yet there (docs/claude-code-observations.md, c.).
+    // It is there once the session is over; capture waits for it (readSettledTranscript).
     expect(start.files).toMatchObject({ metaExists: false, transcriptExists: false });
-    expect(stop.files).toMatchObject({ metaExists: true, transcriptExists: true });
+    expect(stop.files).toMatchObject({ metaExists: true });
+    expect(fs.existsSync(stop.payload.agent_transcript_path as string)).toBe(true);
     const metaCore = { agentType: 'general-purpose', description: 'Write a file', toolUseId: pre.payload.tool_use_id, spawnDepth: 1 };
     // 2.1.332 adds isBuiltIn, model, requestShape, ... to the same four.
     if (release.role === 'oldest') expect(stop.files?.meta).toEqual(metaCore);
